@@ -1,0 +1,77 @@
+namespace RdLicensing.Core.Events;
+
+/// <summary>
+/// License server events. Numbers below 5000 are the original's where one exists; 5000 and up are ours.
+/// </summary>
+public enum LicensingEventId
+{
+    ServiceStarted = 1,
+    ServiceStopped = 2,
+    ServerActivated = 4,
+    DatabaseNotValid = 9,
+    InitializationError = 12,
+    CertificateProblem = 17,
+    NotActivatedTemporaryOnly = 18,
+    TooFewPermanentLicenses = 20,
+    NoPermanentLicensesLeft = 21,
+    CalRevoked = 80,
+    RevocationLimitReached = 81,
+    TemporaryUpgradedToPermanent = 82,
+    HostNotInSecurityGroup = 4141,
+
+    TemporaryCalIssued = 5001,
+    TemporaryCalValidated = 5002,
+    PermanentCalRenewed = 5003,
+    DeviceRefused = 5004,
+    InvalidClientLicensePresented = 5005,
+    CalsExpired = 5006,
+    PerUserCalIssued = 5010,
+    PerUserCalOverUsed = 5011,
+    PerUserCalExtended = 5012,
+    PerUserCalMovedToPool = 5013,
+    KeyPackInstalled = 5020,
+    KeyPackRejected = 5021,
+    ActivationRejected = 5022,
+    SessionHostEnrolled = 5030,
+    SessionHostRemoved = 5031,
+    SessionHostSecurityGroupChanged = 5032,
+    UnknownSessionHostRefused = 5033,
+    PolicyChanged = 5040,
+    ClockAdvanced = 5050,
+    ReportCreated = 5060,
+    ReportDeleted = 5061,
+}
+
+public enum EventLevel
+{
+    Information,
+    Warning,
+    Error,
+}
+
+public static class LicensingEvents
+{
+    public static EventLevel LevelOf(LicensingEventId id) => id switch
+    {
+        LicensingEventId.DatabaseNotValid or LicensingEventId.InitializationError or LicensingEventId.CertificateProblem
+            or LicensingEventId.NoPermanentLicensesLeft or LicensingEventId.DeviceRefused => EventLevel.Error,
+        LicensingEventId.NotActivatedTemporaryOnly or LicensingEventId.TooFewPermanentLicenses
+            or LicensingEventId.RevocationLimitReached or LicensingEventId.HostNotInSecurityGroup
+            or LicensingEventId.InvalidClientLicensePresented or LicensingEventId.PerUserCalOverUsed
+            or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
+            or LicensingEventId.UnknownSessionHostRefused => EventLevel.Warning,
+        _ => EventLevel.Information,
+    };
+}
+
+/// <summary>One persisted event.</summary>
+public sealed record LicensingEvent(
+    long Sequence,
+    DateTimeOffset At,
+    LicensingEventId EventId,
+    EventLevel Level,
+    string Message,
+    string? SessionHost = null,
+    string? Device = null,
+    string? User = null,
+    long? CalId = null);
