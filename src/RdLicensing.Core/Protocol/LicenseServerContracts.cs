@@ -1,0 +1,118 @@
+namespace RdLicensing.Core.Protocol;
+
+// The license server's JSON wire format, shared by the server, `rdlic` and session hosts.
+// Types, versions and statuses travel as their short names ("per-device", "2022", "temporary").
+
+/// <summary>POST /api/sessionhost/cals — a session host asks a CAL for one client connection.</summary>
+public sealed record CalRequestBody(
+    string? CalType,
+    string? HostVersion,
+    string? HardwareId,
+    string? ClientName,
+    string? UserName,
+    string? PresentedLicense);
+
+/// <summary>
+/// The answer to a CAL request. <see cref="License"/> is the CAL token (base64 X.509) the device must store,
+/// present only when it differs from what the device presented.
+/// </summary>
+public sealed record CalResponseBody(
+    bool Licensed,
+    string Outcome,
+    string Message,
+    CalView? Cal,
+    string? License,
+    RefusalView? Refusal,
+    string? PresentedLicenseProblem);
+
+public sealed record RefusalView(string Code, string Reason, string Message);
+
+/// <summary>POST /api/sessionhost/cals/sign-in — the user signed in on this device: validates its temporary CAL.</summary>
+public sealed record SignInBody(string? HardwareId);
+
+public sealed record SignInResponse(bool Validated, string Message, CalView? Cal);
+
+public sealed record CalView(
+    long Id,
+    string Type,
+    string Status,
+    string Version,
+    Guid? KeyPackId,
+    bool Temporary,
+    bool Validated,
+    bool OverUsed,
+    string? HardwareId,
+    string ClientName,
+    string? UserName,
+    string HostName,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt);
+
+public sealed record CalPage(IReadOnlyList<CalView> Items, int Page, int PageSize, long Total);
+
+public sealed record KeyPackView(
+    Guid Id,
+    string Program,
+    string ProgramName,
+    string Version,
+    string VersionName,
+    string Type,
+    int Total,
+    int Issued,
+    int Available,
+    DateTimeOffset? ExpiresAt,
+    string Description,
+    string Clearinghouse,
+    string LicenseServer,
+    string ProgramReference,
+    DateTimeOffset InstalledAt);
+
+/// <summary>POST /api/admin/keypacks and /api/admin/activation: the text of a signed file.</summary>
+public sealed record SignedFileBody(string? Content);
+
+public sealed record RevocationView(string Version, int Installed, int Limit, int RevokedNow, int RevocableNow, DateTimeOffset? NextPossibleAt);
+
+public sealed record RevokeResponse(CalView Cal, RevocationView Revocation);
+
+public sealed record EventView(long Sequence, DateTimeOffset At, int EventId, string Name, string Level, string Message,
+    string? SessionHost, string? Device, string? User, long? CalId);
+
+public sealed record PoliciesView(bool SecurityGroupEnabled, bool PreventLicenseUpgrade);
+
+public sealed record PoliciesUpdate(bool? SecurityGroupEnabled, bool? PreventLicenseUpgrade);
+
+public sealed record ClockView(string Mode, DateTimeOffset Now, string Offset);
+
+public sealed record ClockAdvanceBody(string? By);
+
+public sealed record EnrollBody(string? Name, bool? InSecurityGroup);
+
+public sealed record SessionHostView(string Name, bool InSecurityGroup, DateTimeOffset EnrolledAt, DateTimeOffset? LastSeenAt);
+
+/// <summary>The host's credential, returned once at enrollment.</summary>
+public sealed record EnrollResponse(SessionHostView Host, string Token, bool NewlyEnrolled);
+
+public sealed record SecurityGroupBody(bool? Member);
+
+public sealed record ReportCreateBody(string? Type);
+
+public sealed record ReportView(string Id, string Type, DateTimeOffset CreatedAt, string Scope, string Summary);
+
+public sealed record ActivationView(string Status, string? LicenseServerId, string? Company, DateTimeOffset? ActivatedAt, DateTimeOffset? ExpiresAt);
+
+public sealed record PoolView(string Type, string Version, int Total, int Issued, int Available, int Temporary, int OverUsed, int Revoked);
+
+public sealed record StatusView(
+    string ProductId,
+    string ServerVersion,
+    ActivationView Activation,
+    string? Clearinghouse,
+    ClockView Clock,
+    PoliciesView Policies,
+    IReadOnlyList<PoolView> Pools,
+    int OverUsedPerUserCals,
+    int KeyPacks,
+    int SessionHosts,
+    string Database,
+    IReadOnlyList<string> Warnings);

@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Time;
+using RdLicensing.Core.Versions;
+using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.LicenseServer.Licensing;
+using RdLicensing.Storage;
+
+namespace RdLicensing.LicenseServer.Apis;
+
+/// <summary>Server status, events, policies and the clock.</summary>
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
+        api.MapGet("/status", Status).WithSummary("Identity, activation, pools, OverUsed CALs, policies, clock and warnings.");
+        api.MapGet("/events", Events).WithSummary("The license server's event log, newest first.");
+        api.MapGet("/policies", GetPolicies);
+        api.MapPut("/policies", SetPolicies).WithSummary("Turn the security group and prevent-upgrade policies on or off.");
+        api.MapGet("/clock", GetClock);
+        api.MapPost("/clock/advance", AdvanceClock).WithSummary("Move the simulated clock forward (only when started with --clock simulated).");
+        return api;
+    }
+
+    public static async Task<Ok<StatusView>> Status(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, CancellationToken cancellationToken)
+    {
+        await issuer.SweepAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var packs = await store.KeyPacksAsync(cancellationToken);
+        var counts = await store.CalCountsAsync(cancellationToken);
+        var pools = packs.Select(p => (p.Type, p.Version)).Union(counts.Select(c => (c.Type, c.Version))).Distinct()
+            .OrderBy(k => k.Type).ThenBy(k => k.Version)
+            .Select(k =>
+            {
+                var inPool = packs.Where(p => p.Type == k.Type && p.Version == k.Version && !p.IsExpired(now)).ToList();
+                var c = counts.FirstOrDefault(x => x.Type == k.Type && x.Version == k.Version) ?? new CalCounts(k.Type, k.Version, 0, 0, 0, 0);
+                return new PoolView(k.Type.ToShortName(), k.Version.ToShortName(), inPool.Sum(p => p.Total), inPool.Sum(p => p.Issued),
+                    inPool.Sum(p => p.Available), c.Temporary, c.OverUsed, c.Revoked);
+            }).ToList();
+        var overUsed = counts.Where(c => c.Type == CalType.PerUser).Sum(c => c.OverUsed);
+
+        var warnings = new List<string>();
+        var activation = server.Activation;
+        if (server.Clearinghouse is null)
+            warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
+        if (!server.IsActivatedAt(now))
+            warnings.Add(activation is null
+                ? "The license server is not activated: it issues only temporary Per Device CALs (and Per User CALs)."
+                : $"The activation expired on {activation.ExpiresAt:yyyy-MM-dd}: reactivate the license server.");
+        else if (activation!.ExpiresAt - now < TimeSpan.FromDays(30))
+            warnings.Add($"The activation certificate expires on {activation.ExpiresAt:yyyy-MM-dd}: renew it before then.");
+        if (overUsed > 0)
+            warnings.Add($"{overUsed} Per User CAL(s) come from the OverUsed pool: install more Per User CALs to be compliant.");
+        foreach (var pool in pools.Where(p => p.Total > 0 && p.Available == 0))
+            warnings.Add($"No {ProductVersions.Parse(pool.Version).ToDisplayName()} {(pool.Type == "per-device" ? "Per Device" : "Per User")} CALs are left.");
+        if (clock is SimulatedTimeProvider)
+            warnings.Add("The clock is simulated: dates are not real.");
+
+        var sessionHosts = await store.SessionHostsAsync(cancellationToken);
+        var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
+        return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
+            activation is null
+                ? new ActivationView("not-activated", null, null, null, null)
+                : new ActivationView(server.IsActivatedAt(now) ? "activated" : "expired", activation.LicenseServerId, activation.Company, activation.IssuedAt, activation.ExpiresAt),
+            server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),
+            pools, overUsed, packs.Count, sessionHosts.Count, database, warnings));
+    }
+
+    public static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> Events(
+        int? eventId, string? level, long? after, int? limit, LicenseStore store, CancellationToken cancellationToken)
+    {
+        EventLevel? minimum = null;
+        if (level is not null)
+        {
+            if (!Enum.TryParse<EventLevel>(level, true, out var l) || int.TryParse(level, out _))
+                return Problems.Invalid("level", "level must be information, warning or error.");
+            minimum = l;
+        }
+        if (limit is < 1 or > 10_000) return Problems.Invalid("limit", "limit must be from 1 to 10000.");
+        var events = await store.EventsAsync(new EventQuery((LicensingEventId?)eventId, minimum, after, limit ?? 100), cancellationToken);
+        return TypedResults.Ok(events.Select(e => e.ToView()));
+    }
+
+    public static async Task<Ok<PoliciesView>> GetPolicies(LicenseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView());
+
+    public static async Task<Ok<PoliciesView>> SetPolicies(PoliciesUpdate body, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var updated = await store.WriteAsync(async s =>
+        {
+            var current = await LicensingPolicies.ReadAsync(s);
+            var next = new LicensingPolicies(body.SecurityGroupEnabled ?? current.SecurityGroupEnabled, body.PreventLicenseUpgrade ?? current.PreventLicenseUpgrade);
+            if (next != current)
+            {
+                await next.WriteAsync(s);
+                await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.PolicyChanged,
+                    $"Policies changed: license server security group {(next.SecurityGroupEnabled ? "on" : "off")}, prevent license upgrade {(next.PreventLicenseUpgrade ? "on" : "off")}.");
+            }
+            return next;
+        }, cancellationToken);
+        return TypedResults.Ok(updated.ToView());
+    }
+
+    public static Ok<ClockView> GetClock(TimeProvider clock) => TypedResults.Ok(ClockView(clock));
+
+    public static async Task<Results<Ok<ClockView>, ProblemHttpResult>> AdvanceClock(
+        ClockAdvanceBody body, TimeProvider clock, LicenseStore store, CalIssuer issuer, CancellationToken cancellationToken)
+    {
+        if (clock is not SimulatedTimeProvider simulated)
+            return Problems.Conflict("clock-not-simulated", "The clock is real",
+                "Only a simulated clock can be advanced. Start the server with '--clock simulated' for tests and demos.");
+        if (!DurationText.TryParse(body.By, out var by) || by > TimeSpan.FromDays(3650))
+            return Problems.Invalid("by", "by must be a duration like 91d, 2w, 12h or 1d12h (at most 3650 days).");
+        await store.WriteAsync(async s =>
+        {
+            simulated.Advance(by);
+            await s.SetSettingAsync(SettingNames.SimulatedClockOffset, simulated.Offset.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ClockAdvanced, $"The simulated clock was advanced by {body.By} to {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC.");
+        }, cancellationToken);
+        await issuer.SweepAsync(cancellationToken);
+        return TypedResults.Ok(ClockView(clock));
+    }
+
+    internal static ClockView ClockView(TimeProvider clock) => clock is SimulatedTimeProvider simulated
+        ? new ClockView("simulated", clock.GetUtcNow(), $"{simulated.Offset.TotalDays:0.###}d")
+        : new ClockView("real", clock.GetUtcNow(), "0d");
+
+    private static PoliciesView ToView(this LicensingPolicies p) => new(p.SecurityGroupEnabled, p.PreventLicenseUpgrade);
+}

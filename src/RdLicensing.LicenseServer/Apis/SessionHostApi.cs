@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Licensing;
+using RdLicensing.Storage;
+
+namespace RdLicensing.LicenseServer.Apis;
+
+/// <summary>What enrolled session hosts call: request a CAL for a connection, report a completed sign-in.</summary>
+public static class SessionHostApi
+{
+    public const int MaxIdLength = 128;
+    public const int MaxNameLength = 256;
+
+    public static RouteGroupBuilder MapSessionHostApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/sessionhost").WithTags("Session host").RequireAuthorization(TokenAuthenticationHandler.SessionHostRole);
+        api.MapPost("/cals", RequestCal).WithSummary("Request, present, renew or upgrade a CAL for one client connection.");
+        api.MapPost("/cals/sign-in", ReportSignIn).WithSummary("Report that the user signed in: the device's temporary CAL becomes validated.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<CalResponseBody>, ProblemHttpResult>> RequestCal(
+        CalRequestBody body, ClaimsPrincipal user, CalIssuer issuer, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var host = user.Identity!.Name!;
+        if (await RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } refused) return refused;
+
+        if (!CalTypes.TryParse(body.CalType, out var type))
+            return Problems.Invalid("calType", "calType must be 'per-device' or 'per-user'.");
+        if (!ProductVersions.TryParse(body.HostVersion, out var hostVersion))
+            return Problems.Invalid("hostVersion", $"hostVersion must be the session host's Windows Server version, one of {string.Join(", ", ProductVersions.All.Select(v => v.ToShortName()))}.");
+        var hardwareId = Clean(body.HardwareId);
+        var userName = Clean(body.UserName);
+        if (type == CalType.PerDevice && hardwareId is null)
+            return Problems.Invalid("hardwareId", "A Per Device CAL request needs the client's hardwareId.");
+        if (type == CalType.PerUser && userName is null)
+            return Problems.Invalid("userName", "A Per User CAL request needs the userName that signs in.");
+        if (hardwareId?.Length > MaxIdLength || Clean(body.ClientName)?.Length > MaxNameLength || userName?.Length > MaxNameLength)
+            return Problems.Invalid("hardwareId", $"hardwareId is limited to {MaxIdLength} characters, clientName and userName to {MaxNameLength}.");
+        byte[]? presented = null;
+        if (!string.IsNullOrEmpty(body.PresentedLicense))
+        {
+            if (body.PresentedLicense.Length > CalTokenService.MaxTokenBytes * 2)
+                return Problems.Invalid("presentedLicense", "presentedLicense is larger than any CAL this server issues.");
+            try { presented = Convert.FromBase64String(body.PresentedLicense); }
+            catch (FormatException) { return Problems.Invalid("presentedLicense", "presentedLicense must be the base64 CAL the device stored."); }
+        }
+
+        var request = new CalRequest(host, type, hostVersion, hardwareId, Clean(body.ClientName) ?? hardwareId ?? userName!, userName, presented);
+        var outcome = await issuer.RequestAsync(request, cancellationToken);
+        return TypedResults.Ok(new CalResponseBody(outcome.Licensed, outcome.Outcome, outcome.Message, outcome.Cal?.ToView(),
+            outcome.License is null ? null : Convert.ToBase64String(outcome.License),
+            outcome.Refusal is { } r ? new RefusalView($"0x{(int)r:X3}", RefusalName(r), outcome.Message) : null,
+            outcome.PresentedLicenseProblem));
+    }
+
+    public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> ReportSignIn(
+        SignInBody body, ClaimsPrincipal user, CalIssuer issuer, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } refused) return refused;
+        var hardwareId = Clean(body.HardwareId);
+        if (hardwareId is null || hardwareId.Length > MaxIdLength)
+            return Problems.Invalid("hardwareId", $"hardwareId (1 to {MaxIdLength} characters) names the device whose user signed in.");
+        var (validated, message, cal) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
+        return cal is null
+            ? Problems.NotFound("no-temporary-cal", message)
+            : TypedResults.Ok(new SignInResponse(validated, message, cal.ToView()));
+    }
+
+    private static async Task<ProblemHttpResult?> RefuseOutsideSecurityGroupAsync(ClaimsPrincipal user, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (user.FindFirst(TokenAuthenticationHandler.SecurityGroupClaim)?.Value == "true") return null;
+        var policies = await LicensingPolicies.ReadAsync(store, cancellationToken);
+        if (!policies.SecurityGroupEnabled) return null;
+        var host = user.Identity!.Name!;
+        var message = $"The session host {host} is not a member of this license server's security group (Terminal Server Computers), and the license server security group policy is on. " +
+                      $"Add it with 'rdlic hosts group add {host}' or turn the policy off.";
+        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.HostNotInSecurityGroup, message, host), cancellationToken);
+        return Problems.Create(StatusCodes.Status403Forbidden, "host-not-in-security-group", "Session host not in the security group", message,
+            new Dictionary<string, object?> { ["sessionHost"] = host });
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string RefusalName(RefusalReason reason) => reason switch
+    {
+        RefusalReason.NoLicense => "NO_LICENSE",
+        RefusalReason.BadClientLicense => "BAD_CLIENT_LICENSE",
+        _ => reason.ToString(),
+    };
+}

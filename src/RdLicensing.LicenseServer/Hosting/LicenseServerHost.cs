@@ -1,0 +1,31 @@
+using RdLicensing.LicenseServer.Apis;
+
+namespace RdLicensing.LicenseServer.Hosting;
+
+/// <summary>Builds the license server web application; `rdlic server run`, `rdlic up` and the tests all start it here.</summary>
+public static class LicenseServerHost
+{
+    public static WebApplication Build(LicenseServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddLicenseServerServices(options);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+        app.MapSessionHostApi();
+        app.MapKeyPacksApi();
+        app.MapCalsApi();
+        app.MapAdminApi();
+        app.MapSessionHostsApi();
+        app.MapReportsApi();
+        return app;
+    }
+}

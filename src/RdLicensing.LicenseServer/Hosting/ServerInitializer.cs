@@ -1,0 +1,101 @@
+using RdLicensing.Core.Versions;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using RdLicensing.Core.Activation;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.Identity;
+using RdLicensing.Core.Signing;
+using RdLicensing.Core.Time;
+using RdLicensing.Storage;
+
+namespace RdLicensing.LicenseServer.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: migrates the database, creates or loads the server identity,
+/// loads the trusted clearinghouse certificate and the activation, restores the simulated clock, and
+/// creates the first administrator credential when there is none.
+/// </summary>
+public sealed class ServerInitializer(
+    LicenseStore store,
+    ServerState state,
+    TimeProvider clock,
+    IOptions<LicenseServerOptions> options,
+    ILogger<ServerInitializer> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        Directory.CreateDirectory(settings.DataDirectory);
+        var applied = await store.MigrateAsync(cancellationToken);
+        if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, settings.DatabasePath);
+
+        var clearinghouse = LoadClearinghouse(settings);
+        var identity = await LoadOrCreateIdentityAsync(cancellationToken);
+
+        if (clock is SimulatedTimeProvider simulated &&
+            await store.SettingAsync(SettingNames.SimulatedClockOffset, cancellationToken) is { } ticks)
+        {
+            simulated.Advance(TimeSpan.FromTicks(long.Parse(ticks, CultureInfo.InvariantCulture)));
+        }
+
+        ActivationCertificate? activation = null;
+        if (await store.SettingAsync(SettingNames.ActivationDocument, cancellationToken) is { } document && clearinghouse is not null)
+        {
+            try
+            {
+                activation = ActivationCertificate.Verify(document, clearinghouse, identity.ProductId, DateTimeOffset.MinValue);
+            }
+            catch (SignedDocumentException e)
+            {
+                log.LogWarning("The stored activation no longer verifies ({Reason}); the server runs as not activated", e.Message);
+                await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.CertificateProblem,
+                    $"The stored activation no longer verifies against the trusted clearinghouse ({e.Message}). Reactivate the license server."), cancellationToken);
+            }
+        }
+        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation);
+
+        await EnsureAdminCredentialAsync(settings, cancellationToken);
+        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStarted,
+            $"The license server {identity.ProductId} ({settings.ProductVersion.ToDisplayName()}) started on {store.Dialect.Name}."), cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStopped, "The license server stopped."), cancellationToken);
+
+    private static ClearinghouseCertificate? LoadClearinghouse(LicenseServerOptions settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.ClearinghouseCertificatePath)) return null;
+        if (!File.Exists(settings.ClearinghouseCertificatePath))
+            throw new InvalidOperationException($"The clearinghouse certificate file '{settings.ClearinghouseCertificatePath}' does not exist.");
+        try
+        {
+            return ClearinghouseCertificate.FromPem(File.ReadAllText(settings.ClearinghouseCertificatePath));
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"The clearinghouse certificate file '{settings.ClearinghouseCertificatePath}' is not usable: {e.Message}", e);
+        }
+    }
+
+    private Task<LicenseServerIdentity> LoadOrCreateIdentityAsync(CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            if (await s.SettingAsync(SettingNames.IdentityKey) is { } stored)
+                return LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(stored));
+            var identity = LicenseServerIdentity.Create();
+            await s.SetSettingAsync(SettingNames.IdentityKey, Convert.ToBase64String(identity.ExportPkcs8()));
+            log.LogInformation("Created the license server identity; Product ID {ProductId}", identity.ProductId);
+            return identity;
+        }, cancellationToken);
+
+    private async Task EnsureAdminCredentialAsync(LicenseServerOptions settings, CancellationToken cancellationToken)
+    {
+        if (await store.HasAdminCredentialAsync(cancellationToken)) return;
+        var token = LicenseStore.NewToken("rdla");
+        await store.AddAdminCredentialAsync("first administrator", token, clock.GetUtcNow(), cancellationToken);
+        await File.WriteAllTextAsync(settings.AdminTokenPath, token + "\n", cancellationToken);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(settings.AdminTokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        log.LogInformation("Created the first administrator credential in {Path}", Path.GetFullPath(settings.AdminTokenPath));
+    }
+}

@@ -1,0 +1,35 @@
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.LicenseServer;
+
+public enum ClockMode
+{
+    Real,
+    Simulated,
+}
+
+/// <summary>How one license server runs: bound from configuration section "LicenseServer" or set by `rdlic`.</summary>
+public sealed class LicenseServerOptions
+{
+    public const string Section = "LicenseServer";
+
+    /// <summary>Holds the database (licensing.db) and the first administrator credential (admin.token).</summary>
+    public string DataDirectory { get; set; } = "data/license-server";
+
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>The Windows Server version this license server acts as: it hosts CALs of this version or older.</summary>
+    public ProductVersion ProductVersion { get; set; } = ProductVersions.Latest;
+
+    /// <summary>PEM file of the clearinghouse root certificate whose signatures this server trusts.</summary>
+    public string? ClearinghouseCertificatePath { get; set; }
+
+    public ClockMode Clock { get; set; } = ClockMode.Real;
+
+    /// <summary>How often expired CALs are swept and their licenses returned to the pool.</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public string DatabasePath => Path.Combine(DataDirectory, "licensing.db");
+
+    public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");
+}

@@ -1,0 +1,262 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Versions;
+using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Storage;
+
+namespace RdLicensing.LicenseServer.Licensing;
+
+/// <summary>
+/// Issues CALs: one write transaction per request reads the device's or user's CALs and the key packs,
+/// lets the Core policy decide, and applies the decision with its events. Pack counts change only
+/// through the guarded update in the store, so concurrent requests can never over-allocate.
+/// </summary>
+public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvider clock, PerDeviceCalPolicy perDevice)
+{
+    /// <summary>Below this share of a version's licenses left, event 20 warns that few permanent CALs remain.</summary>
+    private const double LowWaterShare = 0.10;
+
+    public Task<CalOutcome> RequestAsync(CalRequest request, CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            await s.ExpireDueAsync(now);
+            await s.TouchSessionHostAsync(request.HostName, now);
+            var policies = await LicensingPolicies.ReadAsync(s);
+            return request.Type == CalType.PerDevice
+                ? await PerDeviceAsync(s, request, policies, now)
+                : await PerUserAsync(s, request, policies, now);
+        }, cancellationToken);
+
+    private async Task<CalOutcome> PerDeviceAsync(LicenseWriteSession s, CalRequest request, LicensingPolicies policies, DateTimeOffset now)
+    {
+        var hardwareId = request.HardwareId!;
+        var (presentedCalId, presentedProblem) = CheckPresented(request);
+        if (presentedProblem is not null)
+        {
+            await s.AddEventAsync(now, LicensingEventId.InvalidClientLicensePresented,
+                $"Client {request.ClientName} presented a license that is not valid here: {presentedProblem}.", request.HostName, hardwareId, request.UserName);
+        }
+
+        var activated = server.IsActivatedAt(now);
+        var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, await s.DeviceCalsAsync(hardwareId),
+            await s.KeyPacksAsync(CalType.PerDevice), activated, policies.PreventLicenseUpgrade, now));
+
+        async Task Event(LicensingEventId id, string message, long? calId) =>
+            await s.AddEventAsync(now, id, message, request.HostName, hardwareId, request.UserName, calId);
+
+        switch (decision)
+        {
+            case CalDecision.Valid(var cal):
+                return Outcome("valid", $"The permanent CAL is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal, presentedCalId, presentedProblem);
+
+            case CalDecision.Renewed(var cal, var newExpiry):
+            {
+                var renewed = cal with { ExpiresAt = newExpiry, ClientName = request.ClientName, HostName = request.HostName };
+                await s.UpdateCalAsync(renewed);
+                await Event(LicensingEventId.PermanentCalRenewed, $"The permanent CAL {cal.Id} of {request.ClientName} was renewed until {newExpiry:yyyy-MM-dd}.", cal.Id);
+                return Outcome("renewed", $"The permanent CAL was renewed until {newExpiry:yyyy-MM-dd}.", renewed, presentedCalId, presentedProblem, forceToken: true);
+            }
+
+            case CalDecision.TemporaryIssued(var version, var expires):
+            {
+                var cal = NewCal(request, version, now, expires) with { Status = CalStatus.Temporary, IsTemporary = true };
+                cal = cal with { Id = await s.InsertCalAsync(cal) };
+                await Event(LicensingEventId.TemporaryCalIssued, $"A temporary Per Device CAL valid until {expires:yyyy-MM-dd} was issued to {request.ClientName}.", cal.Id);
+                if (!activated)
+                    await Event(LicensingEventId.NotActivatedTemporaryOnly, "The license server is not activated: it issues only temporary Per Device CALs. Activate the license server.", cal.Id);
+                return Outcome("temporary-issued", $"First connection: a temporary CAL valid until {expires:yyyy-MM-dd} was issued.", cal, presentedCalId, presentedProblem, forceToken: true);
+            }
+
+            case CalDecision.TemporaryKept(var temporary, var why):
+            {
+                if (why == TemporaryKeptReason.NotActivated)
+                    await Event(LicensingEventId.NotActivatedTemporaryOnly, $"The temporary CAL of {request.ClientName} cannot be upgraded: the license server is not activated.", temporary.Id);
+                else if (why != TemporaryKeptReason.AwaitingSignIn)
+                    await Event(LicensingEventId.NoPermanentLicensesLeft, $"No permanent Per Device CAL for {request.HostVersion.ToDisplayName()} hosts could be issued to {request.ClientName}: {PerDeviceCalPolicy.Describe(why)}. The temporary CAL keeps working until {temporary.ExpiresAt:yyyy-MM-dd}.", temporary.Id);
+                return Outcome("temporary-kept", $"The temporary CAL stays valid until {temporary.ExpiresAt:yyyy-MM-dd}; it was not upgraded because {PerDeviceCalPolicy.Describe(why)}.", temporary, presentedCalId, presentedProblem);
+            }
+
+            case CalDecision.PermanentIssued(var pack, var expires, var replaces):
+            {
+                await TakeAsync(s, pack);
+                var cal = NewCal(request, pack.Version, now, expires) with
+                {
+                    Status = CalStatus.Active, KeyPackId = pack.Id, HoldsSlot = true, Validated = true,
+                };
+                cal = cal with { Id = await s.InsertCalAsync(cal) };
+                if (replaces is not null)
+                {
+                    await s.UpdateCalAsync(replaces with { Status = CalStatus.Upgraded });
+                    await Event(LicensingEventId.TemporaryUpgradedToPermanent,
+                        $"The temporary CAL {replaces.Id} of {request.ClientName} was upgraded to a permanent {pack.Version.ToDisplayName()} Per Device CAL {cal.Id}, valid until {expires:yyyy-MM-dd}.", cal.Id);
+                }
+                await WarnWhenFewLeftAsync(s, CalType.PerDevice, pack.Version, now, request);
+                return Outcome("permanent-issued", $"A permanent {pack.Version.ToDisplayName()} Per Device CAL valid until {expires:yyyy-MM-dd} was issued.", cal, presentedCalId, presentedProblem, forceToken: true);
+            }
+
+            case CalDecision.Refused(var reason, var message):
+                await Event(LicensingEventId.DeviceRefused, $"{request.ClientName} was refused: {message}", null);
+                return new CalOutcome("refused", message, null, null, reason, presentedProblem);
+
+            default:
+                throw new InvalidOperationException($"Unexpected Per Device decision {decision.GetType().Name}.");
+        }
+    }
+
+    private async Task<CalOutcome> PerUserAsync(LicenseWriteSession s, CalRequest request, LicensingPolicies policies, DateTimeOffset now)
+    {
+        var user = request.UserName!;
+        var decision = PerUserCalPolicy.Decide(new PerUserRequest(request.HostVersion, await s.UserCalsAsync(user),
+            await s.KeyPacksAsync(CalType.PerUser), policies.PreventLicenseUpgrade, now));
+
+        async Task Event(LicensingEventId id, string message, long calId) =>
+            await s.AddEventAsync(now, id, message, request.HostName, request.HardwareId, user, calId);
+
+        switch (decision)
+        {
+            case CalDecision.Valid(var cal):
+                return PerUserOutcome("valid", $"The Per User CAL of {user} is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal);
+
+            case CalDecision.PerUserExtended(var cal, var newExpiry, var movedTo):
+            {
+                var extended = cal with { Status = CalStatus.Active, ExpiresAt = newExpiry, HostName = request.HostName };
+                if (movedTo is not null)
+                {
+                    await TakeAsync(s, movedTo);
+                    extended = extended with { KeyPackId = movedTo.Id, Version = movedTo.Version, OverUsed = false, HoldsSlot = true, IssuedAt = now };
+                }
+                await s.UpdateCalAsync(extended);
+                if (movedTo is not null)
+                    await Event(LicensingEventId.PerUserCalMovedToPool, $"The OverUsed Per User CAL of {user} now comes from the pool ({movedTo.Version.ToDisplayName()}).", cal.Id);
+                await Event(LicensingEventId.PerUserCalExtended, $"The Per User CAL of {user} was extended until {newExpiry:yyyy-MM-dd}.", cal.Id);
+                return PerUserOutcome("per-user-extended", $"The Per User CAL of {user} was extended until {newExpiry:yyyy-MM-dd}.", extended);
+            }
+
+            case CalDecision.PerUserIssued(var pack, var version, var expires, var whyOverUsed):
+            {
+                if (pack is not null) await TakeAsync(s, pack);
+                var cal = NewCal(request, version, now, expires) with
+                {
+                    Status = CalStatus.Active, KeyPackId = pack?.Id, HoldsSlot = pack is not null, OverUsed = pack is null, Validated = true,
+                };
+                cal = cal with { Id = await s.InsertCalAsync(cal) };
+                if (pack is null)
+                {
+                    var why = whyOverUsed == NoPermanentReason.UpgradePrevented
+                        ? "only newer-version Per User CALs are left and the 'prevent license upgrade' policy is on"
+                        : "no Per User CAL of a compatible version is left";
+                    await Event(LicensingEventId.PerUserCalOverUsed,
+                        $"COMPLIANCE: {user} was given a Per User CAL from the OverUsed pool because {why}. Install more {version.ToDisplayName()} Per User CALs.", cal.Id);
+                    return PerUserOutcome("per-user-overused", $"{user} was licensed from the OverUsed pool: {why}. This breaches the license terms until more Per User CALs are installed.", cal);
+                }
+                await Event(LicensingEventId.PerUserCalIssued, $"A {pack.Version.ToDisplayName()} Per User CAL valid until {expires:yyyy-MM-dd} was issued to {user}.", cal.Id);
+                await WarnWhenFewLeftAsync(s, CalType.PerUser, pack.Version, now, request);
+                return PerUserOutcome("per-user-issued", $"A Per User CAL valid until {expires:yyyy-MM-dd} was issued to {user}.", cal);
+            }
+
+            default:
+                throw new InvalidOperationException($"Unexpected Per User decision {decision.GetType().Name}.");
+        }
+    }
+
+    /// <summary>The user signed in on the device: its temporary CAL becomes validated, so the next connection can upgrade it.</summary>
+    public Task<(bool Validated, string Message, IssuedCal? Cal)> ReportSignInAsync(string hostName, string hardwareId, CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            var cals = await s.DeviceCalsAsync(hardwareId);
+            var temporary = cals.Where(c => c.IsTemporary && c.Status == CalStatus.Temporary && !c.IsExpiredAt(now))
+                .OrderByDescending(c => c.IssuedAt).FirstOrDefault();
+            if (temporary is null)
+            {
+                var permanent = cals.Where(c => !c.IsTemporary && c.Status == CalStatus.Active && !c.IsExpiredAt(now)).MaxBy(c => c.ExpiresAt);
+                return permanent is not null
+                    ? (false, "The device holds a permanent CAL; there is nothing to validate.", permanent)
+                    : (false, "The device holds no temporary CAL to validate: request a CAL first.", (IssuedCal?)null);
+            }
+            if (temporary.Validated) return (true, "The temporary CAL was already validated.", temporary);
+            var validated = temporary with { Validated = true };
+            await s.UpdateCalAsync(validated);
+            await s.AddEventAsync(now, LicensingEventId.TemporaryCalValidated,
+                $"The temporary CAL {temporary.Id} of {temporary.ClientName} was validated after a sign-in.", hostName, hardwareId, null, temporary.Id);
+            return (true, "The temporary CAL was validated: the next connection upgrades it to a permanent CAL when one is available.", validated);
+        }, cancellationToken);
+
+    /// <summary>Expires what time has ended and returns licenses to their packs; logs how many.</summary>
+    public Task<(int Expired, int LicensesReturned)> SweepAsync(CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            var result = await s.ExpireDueAsync(now);
+            if (result.Expired + result.LicensesReturned > 0)
+                await s.AddEventAsync(now, LicensingEventId.CalsExpired,
+                    $"{result.Expired} CAL(s) expired; {result.LicensesReturned} license(s) returned to their key packs.");
+            return result;
+        }, cancellationToken);
+
+    /// <summary>The CAL id of a presented token that this server signed for this device, or why it is not one.</summary>
+    private (long? CalId, string? Problem) CheckPresented(CalRequest request)
+    {
+        if (request.PresentedLicense is not { } presented) return (null, null);
+        try
+        {
+            var token = server.Tokens.Verify(presented);
+            if (token.LicenseServerProductId != server.ProductId) return (null, "it names another license server");
+            if (token.Type != CalType.PerDevice) return (null, "it is not a Per Device CAL");
+            if (!string.Equals(token.HardwareId, request.HardwareId, StringComparison.Ordinal)) return (null, "it was issued to another device (hardware id differs)");
+            return (token.CalId, null);
+        }
+        catch (CalTokenException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static async Task TakeAsync(LicenseWriteSession s, KeyPack pack)
+    {
+        // The policy chose from a snapshot read in this same transaction, so this cannot fail unless the invariant is broken.
+        if (!await s.TakeLicenseAsync(pack.Id))
+            throw new InvalidOperationException($"Key pack {pack.Id} had no license left although it was chosen in the same transaction.");
+    }
+
+    private static async Task WarnWhenFewLeftAsync(LicenseWriteSession s, CalType type, ProductVersion version, DateTimeOffset now, CalRequest request)
+    {
+        var packs = (await s.KeyPacksAsync(type)).Where(p => p.Version == version && !p.IsExpired(now)).ToList();
+        var total = packs.Sum(p => p.Total);
+        var available = packs.Sum(p => p.Available);
+        var threshold = total * LowWaterShare;
+        // Warn once, when this issue crossed the threshold, not on every later issue.
+        if (available + 1 >= threshold && available < threshold)
+        {
+            await s.AddEventAsync(now, LicensingEventId.TooFewPermanentLicenses,
+                $"Only {available} of {total} {version.ToDisplayName()} {type.ToDisplayName()}s are left. Install more licenses.", request.HostName);
+        }
+    }
+
+    private static IssuedCal NewCal(CalRequest request, ProductVersion version, DateTimeOffset now, DateTimeOffset expires) => new()
+    {
+        Type = request.Type,
+        Version = version,
+        HardwareId = request.HardwareId,
+        ClientName = request.ClientName,
+        UserName = request.UserName,
+        HostName = request.HostName,
+        IssuedAt = now,
+        ExpiresAt = expires,
+    };
+
+    /// <summary>Hands out a token unless the device already presented the current one unchanged.</summary>
+    private CalOutcome Outcome(string outcome, string message, IssuedCal cal, long? presentedCalId, string? presentedProblem, bool forceToken = false)
+    {
+        var presentedIsCurrent = !forceToken && presentedCalId == cal.Id;
+        var license = presentedIsCurrent ? null : server.Tokens.Issue(new CalTokenContent(cal.Id, server.ProductId, cal.Type, cal.Version,
+            cal.IsTemporary, cal.HardwareId!, cal.ClientName, Truncate(cal.IssuedAt), Truncate(cal.ExpiresAt)));
+        return new CalOutcome(outcome, message, cal, license, null, presentedProblem);
+    }
+
+    private static CalOutcome PerUserOutcome(string outcome, string message, IssuedCal cal) => new(outcome, message, cal, null, null, null);
+
+    private static DateTimeOffset Truncate(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+}

@@ -1,0 +1,22 @@
+using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Storage;
+
+namespace RdLicensing.LicenseServer.Licensing;
+
+/// <summary>The license server policies of the original: "license server security group" and "prevent license upgrade". Both off by default.</summary>
+public sealed record LicensingPolicies(bool SecurityGroupEnabled, bool PreventLicenseUpgrade)
+{
+    public static async Task<LicensingPolicies> ReadAsync(LicenseWriteSession s) => new(
+        await s.SettingAsync(SettingNames.SecurityGroupEnabled) == "true",
+        await s.SettingAsync(SettingNames.PreventLicenseUpgrade) == "true");
+
+    public static async Task<LicensingPolicies> ReadAsync(LicenseStore store, CancellationToken cancellationToken) => new(
+        await store.SettingAsync(SettingNames.SecurityGroupEnabled, cancellationToken) == "true",
+        await store.SettingAsync(SettingNames.PreventLicenseUpgrade, cancellationToken) == "true");
+
+    public async Task WriteAsync(LicenseWriteSession s)
+    {
+        await s.SetSettingAsync(SettingNames.SecurityGroupEnabled, SecurityGroupEnabled ? "true" : "false");
+        await s.SetSettingAsync(SettingNames.PreventLicenseUpgrade, PreventLicenseUpgrade ? "true" : "false");
+    }
+}

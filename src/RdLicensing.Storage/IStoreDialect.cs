@@ -1,0 +1,45 @@
+using System.Data.Common;
+
+namespace RdLicensing.Storage;
+
+/// <summary>
+/// What differs between databases: how a connection is opened and configured, how a write transaction
+/// takes its lock, and where the dialect's migrations live. The SQL of the store itself is portable.
+/// </summary>
+public interface IStoreDialect
+{
+    string Name { get; }
+
+    /// <summary>Embedded resource prefix of this dialect's numbered migration scripts.</summary>
+    string MigrationResourcePrefix { get; }
+
+    Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction that serialises with every other writer before it reads anything.</summary>
+    Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Copies the database, consistent while the server runs, to a new file.</summary>
+    Task BackupToAsync(string path, CancellationToken cancellationToken);
+}
+
+/// <summary>An open connection with its write transaction; disposing releases the writer lock.</summary>
+public sealed class WriteTransaction(DbConnection connection, DbTransaction transaction, IDisposable? writerLock) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+    public DbTransaction Transaction { get; } = transaction;
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            writerLock?.Dispose();
+        }
+    }
+}

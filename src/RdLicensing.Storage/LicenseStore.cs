@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage;
+
+/// <summary>
+/// The license server's database. Reads run on their own connections; every change that touches
+/// several rows goes through <see cref="WriteAsync{T}"/> as one transaction.
+/// </summary>
+public sealed class LicenseStore(IStoreDialect dialect)
+{
+    public IStoreDialect Dialect { get; } = dialect;
+
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
+
+    public async Task<T> WriteAsync<T>(Func<LicenseWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
+        var result = await work(new LicenseWriteSession(tx));
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public Task WriteAsync(Func<LicenseWriteSession, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await Dialect.OpenAsync(cancellationToken);
+        return await read(connection);
+    }
+
+    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
+        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
+
+    public Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<KeyPack>>(async c =>
+            (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs ORDER BY installed_at, id"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<IssuedCal?> CalAsync(long id, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id }))?.ToDomain(),
+            cancellationToken);
+
+    public Task<PagedResult<IssuedCal>> CalsAsync(CalQuery query, CancellationToken cancellationToken = default) => ReadAsync(async c =>
+    {
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        if (query.Type is { } type) { where.Add("cal_type = @type"); args.Add("type", (int)type); }
+        if (query.Status is { } status) { where.Add("status = @status"); args.Add("status", (int)status); }
+        if (query.Version is { } version) { where.Add("product_version = @version"); args.Add("version", (int)version); }
+        if (query.OverUsed is { } overUsed) { where.Add("over_used = @overUsed"); args.Add("overUsed", overUsed); }
+        if (!string.IsNullOrEmpty(query.User)) { where.Add("user_name LIKE @user ESCAPE '\\'"); args.Add("user", Like(query.User)); }
+        if (!string.IsNullOrEmpty(query.Device)) { where.Add("(client_name LIKE @device ESCAPE '\\' OR hardware_id = @deviceExact)"); args.Add("device", Like(query.Device)); args.Add("deviceExact", query.Device); }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        args.Add("limit", query.PageSize);
+        args.Add("offset", (long)(query.Page - 1) * query.PageSize);
+        var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM issued_cals {filter}", args);
+        var rows = await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals {filter} ORDER BY id DESC LIMIT @limit OFFSET @offset", args);
+        return new PagedResult<IssuedCal>(rows.Select(r => r.ToDomain()).ToList(), query.Page, query.PageSize, total);
+    }, cancellationToken);
+
+    private static string Like(string text) => "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+
+    public Task<IReadOnlyList<CalCounts>> CalCountsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<CalCounts>>(async c =>
+            (await c.QueryAsync<(long type, long version, long temporary, long permanent, long overUsed, long revoked)>(
+                """
+                SELECT cal_type, product_version,
+                       SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN status = 2 AND is_temporary = 0 AND over_used = 0 THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN status = 2 AND over_used = 1 THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN status = 4 THEN 1 ELSE 0 END)
+                FROM issued_cals GROUP BY cal_type, product_version ORDER BY cal_type, product_version
+                """))
+            .Select(r => new CalCounts((CalType)r.type, (ProductVersion)r.version, (int)r.temporary, (int)r.permanent, (int)r.overUsed, (int)r.revoked))
+            .ToList(), cancellationToken);
+
+    /// <summary>Rows that hold a license, per key pack: equals key_packs.issued when the store is consistent.</summary>
+    public Task<IReadOnlyDictionary<Guid, int>> LicensesHeldPerPackAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyDictionary<Guid, int>>(async c =>
+            (await c.QueryAsync<(string pack, long count)>("SELECT key_pack_id, COUNT(*) FROM issued_cals WHERE holds_slot = 1 GROUP BY key_pack_id"))
+            .ToDictionary(r => Guid.Parse(r.pack), r => (int)r.count), cancellationToken);
+
+    public Task<IReadOnlyList<LicensingEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<LicensingEvent>>(async c =>
+        {
+            var where = new List<string>();
+            if (query.EventId is not null) where.Add("event_id = @eventId");
+            if (query.MinimumLevel is not null) where.Add("level >= @level");
+            if (query.AfterSequence is not null) where.Add("seq > @after");
+            var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+            var rows = await c.QueryAsync<EventRow>(
+                $"SELECT seq, at, event_id, level, message, session_host, device, user_name, cal_id FROM events {filter} ORDER BY seq DESC LIMIT @limit",
+                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, limit = query.Limit });
+            return rows.Select(r => r.ToDomain()).ToList();
+        }, cancellationToken);
+
+    // Credentials are random 256-bit tokens; only their SHA-256 is stored, so the database never holds a usable secret.
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static string NewToken(string prefix) => prefix + "_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h", new { h = HashToken(token) }) > 0,
+            cancellationToken);
+
+    public Task<bool> HasAdminCredentialAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM admin_credentials") > 0, cancellationToken);
+
+    public Task AddAdminCredentialAsync(string name, string token, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(s => s.Transaction.Connection.ExecuteAsync(
+            "INSERT INTO admin_credentials (name, token_hash, created_at) VALUES (@name, @h, @at)",
+            new { name, h = HashToken(token), at = Times.ToDb(now) }, s.Transaction.Transaction), cancellationToken);
+
+    public Task<SessionHostRecord?> SessionHostByTokenAsync(string token, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<(string name, bool group, long enrolled, long? seen)?>(
+                "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h", new { h = HashToken(token) }))
+            is { } r ? new SessionHostRecord(r.name, r.group, Times.FromDb(r.enrolled), Times.FromDb(r.seen)) : null, cancellationToken);
+
+    public Task<IReadOnlyList<SessionHostRecord>> SessionHostsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<SessionHostRecord>>(async c =>
+            (await c.QueryAsync<(string name, bool group, long enrolled, long? seen)>(
+                "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts ORDER BY name"))
+            .Select(r => new SessionHostRecord(r.name, r.group, Times.FromDb(r.enrolled), Times.FromDb(r.seen))).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<ReportRecord>> ReportsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<ReportRecord>>(async c =>
+            (await c.QueryAsync<(string id, string type, long at, string scope, string summary)>(
+                "SELECT id, type, created_at, scope, summary FROM reports ORDER BY created_at DESC, id"))
+            .Select(r => new ReportRecord(r.id, r.type, Times.FromDb(r.at), r.scope, r.summary)).ToList(), cancellationToken);
+
+    public Task<string?> ReportCsvAsync(string id, CancellationToken cancellationToken = default) =>
+        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT csv FROM reports WHERE id = @id", new { id }), cancellationToken);
+
+}

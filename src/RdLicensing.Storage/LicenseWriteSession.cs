@@ -1,0 +1,150 @@
+using Dapper;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage;
+
+/// <summary>
+/// The operations of one write transaction. Callers read, decide with the Core policies, and write here;
+/// <see cref="LicenseStore.WriteAsync{T}"/> commits all of it or none.
+/// </summary>
+public sealed class LicenseWriteSession
+{
+    private readonly WriteTransaction _tx;
+
+    internal LicenseWriteSession(WriteTransaction tx) => _tx = tx;
+
+    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction);
+
+    public async Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) =>
+        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id", new { hardwareId })))
+        .Select(r => r.ToDomain()).ToList();
+
+    public async Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) =>
+        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = @userName AND cal_type = 1 ORDER BY id", new { userName })))
+        .Select(r => r.ToDomain()).ToList();
+
+    public async Task<IssuedCal?> CalAsync(long id) =>
+        (await _tx.Connection.QuerySingleOrDefaultAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id })))?.ToDomain();
+
+    public async Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CalType type) =>
+        (await _tx.Connection.QueryAsync<KeyPackRow>(Cmd($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type })))
+        .Select(r => r.ToDomain()).ToList();
+
+    public async Task<bool> KeyPackExistsAsync(Guid id) =>
+        await _tx.Connection.ExecuteScalarAsync<long>(Cmd("SELECT COUNT(*) FROM key_packs WHERE id = @id", new { id = id.ToString("D") })) > 0;
+
+    public Task InsertKeyPackAsync(KeyPack pack, string document) => _tx.Connection.ExecuteAsync(Cmd(
+        $"INSERT INTO key_packs ({KeyPackRow.Columns}, document) VALUES (@id, @program, @product_version, @cal_type, @total, 0, @expires_at, @description, @clearinghouse, @license_server, @program_reference, @signed_at, @installed_at, @document)",
+        new
+        {
+            id = pack.Id.ToString("D"), program = pack.Program.ToShortName(), product_version = (int)pack.Version, cal_type = (int)pack.Type,
+            total = pack.Total, expires_at = Times.ToDb(pack.ExpiresAt), description = pack.Description,
+            clearinghouse = pack.Origin.Clearinghouse, license_server = pack.Origin.LicenseServerProductId,
+            program_reference = pack.Origin.ProgramReference, signed_at = Times.ToDb(pack.Origin.SignedAt),
+            installed_at = Times.ToDb(pack.InstalledAt), document,
+        }));
+
+    /// <summary>Takes one license of the pack; false when none is left. The guard keeps issued ≤ total under any interleaving.</summary>
+    public async Task<bool> TakeLicenseAsync(Guid keyPackId) =>
+        await _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") })) == 1;
+
+    public Task ReturnLicenseAsync(Guid keyPackId) =>
+        _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") }));
+
+    public async Task<long> InsertCalAsync(IssuedCal cal) => await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
+        """
+        INSERT INTO issued_cals (cal_type, status, product_version, key_pack_id, is_temporary, over_used, validated, holds_slot,
+                                 hardware_id, client_name, user_name, host_name, issued_at, expires_at, revoked_at)
+        VALUES (@cal_type, @status, @product_version, @key_pack_id, @is_temporary, @over_used, @validated, @holds_slot,
+                @hardware_id, @client_name, @user_name, @host_name, @issued_at, @expires_at, @revoked_at)
+        RETURNING id
+        """, CalRow.Parameters(cal)));
+
+    public Task UpdateCalAsync(IssuedCal cal) => _tx.Connection.ExecuteAsync(Cmd(
+        """
+        UPDATE issued_cals SET status = @status, product_version = @product_version, key_pack_id = @key_pack_id,
+               over_used = @over_used, validated = @validated, holds_slot = @holds_slot, client_name = @client_name,
+               host_name = @host_name, issued_at = @issued_at, expires_at = @expires_at, revoked_at = @revoked_at
+        WHERE id = @id
+        """, CalRow.Parameters(cal)));
+
+    /// <summary>
+    /// Ends what time has ended: permanent Per Device CALs past expiry return their license; Per User CALs
+    /// past expiry drop off the list and return their license once the reassignment delay has also passed;
+    /// temporary CALs past 90 days become Expired. Returns how many CALs expired and how many licenses returned to their packs.
+    /// </summary>
+    public async Task<(int Expired, int LicensesReturned)> ExpireDueAsync(DateTimeOffset now)
+    {
+        var nowMs = Times.ToDb(now);
+        var reassignableBefore = Times.ToDb(now - CalRules.PerUserReassignmentDelay);
+        var released = (await _tx.Connection.QueryAsync<(string pack, long count)>(Cmd(
+            """
+            SELECT key_pack_id, COUNT(*) FROM issued_cals
+            WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)
+            GROUP BY key_pack_id
+            """, new { nowMs, reassignableBefore }))).ToList();
+        foreach (var (pack, count) in released)
+            await _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count }));
+        var freed = await _tx.Connection.ExecuteAsync(Cmd(
+            "UPDATE issued_cals SET holds_slot = 0 WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)",
+            new { nowMs, reassignableBefore }));
+        var expired = await _tx.Connection.ExecuteAsync(Cmd(
+            "UPDATE issued_cals SET status = @expired WHERE status IN (@temporary, @active) AND expires_at <= @nowMs",
+            new { nowMs, expired = (int)CalStatus.Expired, temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }));
+        return (expired, freed);
+    }
+
+    /// <summary>Installed Per Device licenses of a version, and the expiry dates of its CALs still in the revoked state.</summary>
+    public async Task<(int Installed, IReadOnlyList<DateTimeOffset> RevokedExpiries)> RevocationStateAsync(ProductVersion version, DateTimeOffset now)
+    {
+        var installed = await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
+            "SELECT COALESCE(SUM(total), 0) FROM key_packs WHERE cal_type = 0 AND product_version = @v", new { v = (int)version }));
+        var revoked = await _tx.Connection.QueryAsync<long>(Cmd(
+            "SELECT expires_at FROM issued_cals WHERE cal_type = 0 AND status = @revoked AND product_version = @v AND expires_at > @now",
+            new { v = (int)version, revoked = (int)CalStatus.Revoked, now = Times.ToDb(now) }));
+        return ((int)installed, revoked.Select(Times.FromDb).ToList());
+    }
+
+    public Task AddEventAsync(DateTimeOffset at, LicensingEventId id, string message, string? host = null, string? device = null, string? user = null, long? calId = null) =>
+        _tx.Connection.ExecuteAsync(Cmd(
+            "INSERT INTO events (at, event_id, level, message, session_host, device, user_name, cal_id) VALUES (@at, @id, @level, @message, @host, @device, @user, @calId)",
+            new { at = Times.ToDb(at), id = (int)id, level = (int)LicensingEvents.LevelOf(id), message, host, device, user, calId }));
+
+    public Task<string?> SettingAsync(string name) =>
+        _tx.Connection.ExecuteScalarAsync<string?>(Cmd("SELECT value FROM settings WHERE name = @name", new { name }));
+
+    public Task SetSettingAsync(string name, string value) => _tx.Connection.ExecuteAsync(Cmd(
+        "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", new { name, value }));
+
+    public Task TouchSessionHostAsync(string name, DateTimeOffset at) =>
+        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at WHERE name = @name", new { name, at = Times.ToDb(at) }));
+
+    /// <summary>Enrolls a host, or gives an enrolled one a new token. Returns false when it was already enrolled.</summary>
+    public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now) =>
+        await _tx.Connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO session_hosts (name, token_hash, in_security_group, enrolled_at) VALUES (@name, @h, @group, @at)
+            ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash
+            RETURNING enrolled_at
+            """, new { name, h = LicenseStore.HashToken(token), group = inSecurityGroup, at = Times.ToDb(now) }, _tx.Transaction) == Times.ToDb(now);
+
+    public async Task<bool> RemoveSessionHostAsync(string name) =>
+        await _tx.Connection.ExecuteAsync("DELETE FROM session_hosts WHERE name = @name", new { name }, _tx.Transaction) == 1;
+
+    public async Task<bool> SetSecurityGroupAsync(string name, bool member) =>
+        await _tx.Connection.ExecuteAsync("UPDATE session_hosts SET in_security_group = @member WHERE name = @name",
+            new { name, member }, _tx.Transaction) == 1;
+
+    public Task SaveReportAsync(ReportRecord report, string csv) =>
+        _tx.Connection.ExecuteAsync(
+            "INSERT INTO reports (id, type, created_at, scope, summary, csv) VALUES (@Id, @Type, @at, @Scope, @Summary, @csv)",
+            new { report.Id, report.Type, at = Times.ToDb(report.CreatedAt), report.Scope, report.Summary, csv }, _tx.Transaction);
+
+    public async Task<bool> DeleteReportAsync(string id) =>
+        await _tx.Connection.ExecuteAsync("DELETE FROM reports WHERE id = @id", new { id }, _tx.Transaction) == 1;
+
+    internal WriteTransaction Transaction => _tx;
+}

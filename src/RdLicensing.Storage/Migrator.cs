@@ -1,0 +1,41 @@
+using System.Reflection;
+using Dapper;
+
+namespace RdLicensing.Storage;
+
+/// <summary>Applies the dialect's numbered scripts (NNNN_name.sql) that the database has not seen, each in its own transaction.</summary>
+public static class Migrator
+{
+    public static async Task<int> MigrateAsync(IStoreDialect dialect, CancellationToken cancellationToken)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var scripts = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(dialect.MigrationResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => (Name: n, Version: int.Parse(n[dialect.MigrationResourcePrefix.Length..].Split('_')[0])))
+            .OrderBy(s => s.Version)
+            .ToList();
+
+        await using var write = await dialect.BeginWriteAsync(cancellationToken);
+        await write.Connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+            transaction: write.Transaction);
+        var applied = (await write.Connection.QueryAsync<int>("SELECT version FROM schema_migrations", transaction: write.Transaction)).ToHashSet();
+        var count = 0;
+        foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
+        {
+            await write.Connection.ExecuteAsync(Read(assembly, script.Name), transaction: write.Transaction);
+            await write.Connection.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@v, @at)",
+                new { v = script.Version, at = DateTime.UtcNow.ToString("O") }, write.Transaction);
+            count++;
+        }
+        await write.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

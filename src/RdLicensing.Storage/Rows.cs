@@ -1,0 +1,120 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage;
+
+// Dapper maps columns onto these by name; the domain never sees database types.
+internal static class Times
+{
+    public static long ToDb(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+    public static long? ToDb(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+    public static DateTimeOffset FromDb(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    public static DateTimeOffset? FromDb(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+}
+
+internal sealed class KeyPackRow
+{
+    public const string Columns = "id, program, product_version, cal_type, total, issued, expires_at, description, clearinghouse, license_server, program_reference, signed_at, installed_at";
+
+    public string id { get; set; } = "";
+    public string program { get; set; } = "";
+    public long product_version { get; set; }
+    public long cal_type { get; set; }
+    public long total { get; set; }
+    public long issued { get; set; }
+    public long? expires_at { get; set; }
+    public string description { get; set; } = "";
+    public string clearinghouse { get; set; } = "";
+    public string license_server { get; set; } = "";
+    public string program_reference { get; set; } = "";
+    public long signed_at { get; set; }
+    public long installed_at { get; set; }
+
+    public KeyPack ToDomain()
+    {
+        LicensePrograms.TryParse(program, out var p);
+        return new KeyPack(Guid.Parse(id), p, (ProductVersion)product_version, (CalType)cal_type, (int)total, (int)issued,
+            Times.FromDb(expires_at), description,
+            new KeyPackOrigin(clearinghouse, license_server, program_reference, Times.FromDb(signed_at)), Times.FromDb(installed_at));
+    }
+}
+
+internal sealed class CalRow
+{
+    public const string Columns = "id, cal_type, status, product_version, key_pack_id, is_temporary, over_used, validated, holds_slot, hardware_id, client_name, user_name, host_name, issued_at, expires_at, revoked_at";
+
+    public long id { get; set; }
+    public long cal_type { get; set; }
+    public long status { get; set; }
+    public long product_version { get; set; }
+    public string? key_pack_id { get; set; }
+    public bool is_temporary { get; set; }
+    public bool over_used { get; set; }
+    public bool validated { get; set; }
+    public bool holds_slot { get; set; }
+    public string? hardware_id { get; set; }
+    public string client_name { get; set; } = "";
+    public string? user_name { get; set; }
+    public string host_name { get; set; } = "";
+    public long issued_at { get; set; }
+    public long expires_at { get; set; }
+    public long? revoked_at { get; set; }
+
+    public IssuedCal ToDomain() => new()
+    {
+        Id = id,
+        Type = (CalType)cal_type,
+        Status = (CalStatus)status,
+        Version = (ProductVersion)product_version,
+        KeyPackId = key_pack_id is null ? null : Guid.Parse(key_pack_id),
+        IsTemporary = is_temporary,
+        OverUsed = over_used,
+        Validated = validated,
+        HoldsSlot = holds_slot,
+        HardwareId = hardware_id,
+        ClientName = client_name,
+        UserName = user_name,
+        HostName = host_name,
+        IssuedAt = Times.FromDb(issued_at),
+        ExpiresAt = Times.FromDb(expires_at),
+        RevokedAt = Times.FromDb(revoked_at),
+    };
+
+    public static object Parameters(IssuedCal c) => new
+    {
+        id = c.Id,
+        cal_type = (int)c.Type,
+        status = (int)c.Status,
+        product_version = (int)c.Version,
+        key_pack_id = c.KeyPackId?.ToString("D"),
+        is_temporary = c.IsTemporary,
+        over_used = c.OverUsed,
+        validated = c.Validated,
+        holds_slot = c.HoldsSlot,
+        hardware_id = c.HardwareId,
+        client_name = c.ClientName,
+        user_name = c.UserName,
+        host_name = c.HostName,
+        issued_at = Times.ToDb(c.IssuedAt),
+        expires_at = Times.ToDb(c.ExpiresAt),
+        revoked_at = Times.ToDb(c.RevokedAt),
+    };
+}
+
+internal sealed class EventRow
+{
+    public long seq { get; set; }
+    public long at { get; set; }
+    public long event_id { get; set; }
+    public long level { get; set; }
+    public string message { get; set; } = "";
+    public string? session_host { get; set; }
+    public string? device { get; set; }
+    public string? user_name { get; set; }
+    public long? cal_id { get; set; }
+
+    public LicensingEvent ToDomain() => new(seq, Times.FromDb(at), (LicensingEventId)event_id, (EventLevel)level, message,
+        session_host, device, user_name, cal_id);
+}

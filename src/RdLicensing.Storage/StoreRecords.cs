@@ -1,0 +1,26 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage;
+
+public sealed record CalQuery(
+    CalType? Type = null,
+    CalStatus? Status = null,
+    ProductVersion? Version = null,
+    string? User = null,
+    string? Device = null,
+    bool? OverUsed = null,
+    int Page = 1,
+    int PageSize = 50);
+
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
+
+public sealed record EventQuery(LicensingEventId? EventId = null, EventLevel? MinimumLevel = null, long? AfterSequence = null, int Limit = 100);
+
+public sealed record SessionHostRecord(string Name, bool InSecurityGroup, DateTimeOffset EnrolledAt, DateTimeOffset? LastSeenAt);
+
+public sealed record ReportRecord(string Id, string Type, DateTimeOffset CreatedAt, string Scope, string Summary);
+
+/// <summary>Counts of issued CALs per type and version, for status and reports.</summary>
+public sealed record CalCounts(CalType Type, ProductVersion Version, int Temporary, int Permanent, int OverUsed, int Revoked);

@@ -1,0 +1,78 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace RdLicensing.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default. Every connection gets the same pragmas here and nowhere else: WAL so readers
+/// never wait for the writer, FULL sync so an acknowledged CAL survives a power cut, foreign keys on, and
+/// a busy timeout for other processes. Writers in this process queue on one lock instead of spinning on
+/// SQLITE_BUSY, and BEGIN IMMEDIATE takes the database's write lock before the first read.
+/// </summary>
+public sealed class SqliteDialect : IStoreDialect
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public SqliteDialect(string databasePath)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public string Name => "sqlite";
+
+    public string MigrationResourcePrefix => "RdLicensing.Storage.sqlite.migrations.";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+            var transaction = connection.BeginTransaction(deferred: false);
+            return new WriteTransaction(connection, transaction, new Releaser(_writer));
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
+
+    public async Task BackupToAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var source = (SqliteConnection)await OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
+        }
+    }
+}
