@@ -5,13 +5,15 @@ namespace RdLicensing.LicenseServer.Hosting;
 /// <summary>Builds the license server web application; `rdlic server run`, `rdlic up` and the tests all start it here.</summary>
 public static class LicenseServerHost
 {
-    public static WebApplication Build(LicenseServerOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <param name="overrides">Replaces services after the defaults, e.g. a fixed CAL validity in tests.</param>
+    public static WebApplication Build(LicenseServerOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.Services.AddLicenseServerServices(options);
+        overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,0 +1,111 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+using RdLicensing.LicenseServer;
+using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Storage;
+
+namespace RdLicensing.Testing;
+
+/// <summary>
+/// A real license server on 127.0.0.1 with a free port, its own temporary data directory and a simulated
+/// clock, trusting a <see cref="TestKeyAuthority"/>. Dispose stops it and deletes the directory.
+/// </summary>
+public sealed class TestLicenseServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestLicenseServer(WebApplication app, string dataDirectory, TestKeyAuthority authority, Uri baseAddress, string adminToken)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Authority = authority;
+        BaseAddress = baseAddress;
+        AdminToken = adminToken;
+        Admin = NewClient(adminToken);
+    }
+
+    public string DataDirectory { get; }
+    public TestKeyAuthority Authority { get; }
+    public Uri BaseAddress { get; }
+    public string AdminToken { get; }
+    public HttpClient Admin { get; }
+    public IServiceProvider Services => _app.Services;
+    public LicenseStore Store => _app.Services.GetRequiredService<LicenseStore>();
+    public string ProductId => _app.Services.GetRequiredService<ServerState>().ProductId;
+
+    public static async Task<TestLicenseServer> StartAsync(
+        ProductVersion version = ProductVersion.WindowsServer2025, bool trustClearinghouse = true, ClockMode clock = ClockMode.Simulated,
+        string? dataDirectory = null, TestKeyAuthority? authority = null, IPermanentValidity? validity = null)
+    {
+        authority ??= new TestKeyAuthority();
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "rdl-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var options = new LicenseServerOptions
+        {
+            DataDirectory = dataDirectory,
+            Urls = "http://127.0.0.1:0",
+            ProductVersion = version,
+            Clock = clock,
+            ClearinghouseCertificatePath = trustClearinghouse ? authority.WriteCertificate(dataDirectory) : null,
+        };
+        var app = LicenseServerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
+            services => { if (validity is not null) services.AddSingleton(validity); });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
+        return new TestLicenseServer(app, dataDirectory, authority, new Uri(address), token);
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Enrolls a session host and returns a client that speaks as it.</summary>
+    public async Task<HttpClient> EnrollHostAsync(string name = "rdsh-01", bool inSecurityGroup = false)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/sessionhosts", new EnrollBody(name, inSecurityGroup));
+        response.EnsureSuccessStatusCode();
+        var enrolled = (await response.Content.ReadFromJsonAsync<EnrollResponse>())!;
+        return NewClient(enrolled.Token);
+    }
+
+    public async Task ActivateAsync(TimeSpan? validFor = null)
+    {
+        var now = (await Admin.GetFromJsonAsync<ClockView>("/api/admin/clock"))!.Now;
+        var response = await Admin.PostAsJsonAsync("/api/admin/activation",
+            new SignedFileBody(Authority.SignActivation(ProductId, now + (validFor ?? TimeSpan.FromDays(365 * 5)))));
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<KeyPackView> InstallAsync(ProductVersion version, CalType type, int quantity)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/keypacks", new SignedFileBody(Authority.SignKeyPack(ProductId, version, type, quantity)));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<KeyPackView>())!;
+    }
+
+    public async Task AdvanceAsync(string by)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/clock/advance", new ClockAdvanceBody(by));
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
