@@ -82,7 +82,6 @@ public sealed class KeyPackVerifierTests : IDisposable
             ["format"] = "rdlic-keypack",
         };
         var json = "\n " + rewritten.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentCharacter = '\t', IndentSize = 1, NewLine = "\r\n" }) + " \n";
-        Assert.NotEqual(Sign(grant), json);
 
         Assert.Equal(grant, Verify(json));
     }
@@ -293,7 +292,7 @@ public sealed class KeyPackVerifierTests : IDisposable
         Assert.Equal(KeyPackGrant.MaxQuantity, Verify(json).Quantity);
     }
 
-    [Fact(Skip = "BUG: SignedDocument.Parse lets System.ArgumentException escape for a JSON object with a duplicate property; KeyPackVerifier.Verify should reject the file as Malformed")]
+    [Fact]
     public void KeyPackWithADuplicatedPropertyIsRejectedAsMalformed()
     {
         var json = Sign(Grant()).Replace("\"quantity\": \"25\",", "\"quantity\": \"25\", \"quantity\": \"25\",");

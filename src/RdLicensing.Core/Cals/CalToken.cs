@@ -68,7 +68,9 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
         byte[] tbs, signature;
         try
         {
-            var certificate = new AsnReader(token.ToArray(), AsnEncodingRules.DER).ReadSequence();
+            var outer = new AsnReader(token.ToArray(), AsnEncodingRules.DER);
+            var certificate = outer.ReadSequence();
+            outer.ThrowIfNotEmpty();
             tbs = certificate.ReadEncodedValue().ToArray();
             certificate.ReadSequence();
             signature = certificate.ReadBitString(out _);

@@ -51,7 +51,7 @@ public sealed record SignedDocument(SignedDocumentSchema Schema, IReadOnlyDictio
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json) as JsonObject
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 8 }) as JsonObject
                 ?? throw new SignedDocumentException(SignedDocumentError.Malformed, "the file is not a JSON object");
         }
         catch (JsonException e)

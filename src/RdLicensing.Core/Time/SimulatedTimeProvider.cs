@@ -44,6 +44,7 @@ public static class DurationText
                 _ => TimeSpan.MinValue,
             };
             if (unit == TimeSpan.MinValue) return false;
+            if (number > 0 && unit.Ticks > (TimeSpan.MaxValue.Ticks - total.Ticks) / number) return false;
             total += unit * number;
             span = span[(digits + 1)..];
         }
