@@ -38,6 +38,9 @@ public sealed class TestLicenseServer : IAsyncDisposable
     public string AdminToken { get; }
     public HttpClient Admin { get; }
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Keep the data directory after disposal, e.g. to start another server on it.</summary>
+    public bool KeepDataDirectory { get; set; }
     public LicenseStore Store => _app.Services.GetRequiredService<LicenseStore>();
     public string ProductId => _app.Services.GetRequiredService<ServerState>().ProductId;
 
@@ -106,6 +109,6 @@ public sealed class TestLicenseServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (!KeepDataDirectory) Directory.Delete(DataDirectory, recursive: true);
     }
 }

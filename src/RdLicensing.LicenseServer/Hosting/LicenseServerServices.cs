@@ -37,8 +37,9 @@ public static class LicenseServerServices
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            // Framework-generated problems (unknown route, wrong method, server fault) get stable types too.
-            context.ProblemDetails.Type ??= Apis.Problems.TypePrefix + (context.ProblemDetails.Status switch
+            // Framework-generated problems (unknown route, wrong method, server fault) get stable types of ours too.
+            if (context.ProblemDetails.Type?.StartsWith(Apis.Problems.TypePrefix, StringComparison.Ordinal) == true) return;
+            context.ProblemDetails.Type = Apis.Problems.TypePrefix + (context.ProblemDetails.Status switch
             {
                 404 => "not-found",
                 405 => "method-not-allowed",
