@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
+# Needs only the .NET 10 SDK today; later parts add their packages here (apt-get, guarded so a second run is quick).
+set -uo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 (dotnet) is required and not on PATH" >&2; exit 1; }
+
+results=TestResults
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build RdLicensing.slnx -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+status=0
+for project in tests/*/*.csproj; do
+  grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo -v q \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+# dotnet test's own summary is not what CI reads: sum the counters of every .trx.
+counter() { # counter NAME FILE -> the attribute's value in the file's <Counters> element
+  grep -o '<Counters [^>]*>' "$2" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
+}
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  passed=$((passed + $(counter passed "$trx")))
+  skipped=$((skipped + $(counter notExecuted "$trx")))
+  for kind in failed error timeout aborted; do failed=$((failed + $(counter "$kind" "$trx"))); done
+done
+[ "$files" -gt 0 ] || failed=$((failed + 1))
+[ "${failed:-1}" = 0 ] || status=1
+[ "${passed:-0}" -gt 0 ] || status=1
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit $status
