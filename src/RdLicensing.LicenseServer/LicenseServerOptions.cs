@@ -8,11 +8,9 @@ public enum ClockMode
     Simulated,
 }
 
-/// <summary>How one license server runs: bound from configuration section "LicenseServer" or set by `rdlic`.</summary>
+/// <summary>How one license server runs; `rdlic up` and `rdlic server run` fill it from their options.</summary>
 public sealed class LicenseServerOptions
 {
-    public const string Section = "LicenseServer";
-
     /// <summary>Holds the database (licensing.db) and the first administrator credential (admin.token).</summary>
     public string DataDirectory { get; set; } = "data/license-server";
 

@@ -65,12 +65,20 @@ public sealed class LicenseStore(IStoreDialect dialect)
         return new PagedResult<IssuedCal>(rows.Select(r => r.ToDomain()).ToList(), query.Page, query.PageSize, total);
     }, cancellationToken);
 
+    /// <summary>Every CAL that is temporary or active now, oldest first: the body of the CAL Usage report.</summary>
+    public Task<IReadOnlyList<IssuedCal>> LiveCalsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<IssuedCal>>(async c =>
+            (await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals WHERE status IN (@temporary, @active) ORDER BY id",
+                new { temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
     private static string Like(string text) => "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     public Task<IReadOnlyList<CalCounts>> CalCountsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<CalCounts>>(async c =>
             (await c.QueryAsync<(long type, long version, long temporary, long permanent, long overUsed, long revoked)>(
                 """
+                -- status 1 Temporary, 2 Active, 4 Revoked (CalStatus)
                 SELECT cal_type, product_version,
                        SUM(CASE WHEN status = 1 THEN 1 ELSE 0 END),
                        SUM(CASE WHEN status = 2 AND is_temporary = 0 AND over_used = 0 THEN 1 ELSE 0 END),

@@ -122,14 +122,17 @@ public sealed class LicenseWriteSession
     public Task TouchSessionHostAsync(string name, DateTimeOffset at) =>
         _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at WHERE name = @name", new { name, at = Times.ToDb(at) }));
 
-    /// <summary>Enrolls a host, or gives an enrolled one a new token. Returns false when it was already enrolled.</summary>
-    public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now) =>
-        await _tx.Connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO session_hosts (name, token_hash, in_security_group, enrolled_at) VALUES (@name, @h, @group, @at)
-            ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash
-            RETURNING enrolled_at
-            """, new { name, h = LicenseStore.HashToken(token), group = inSecurityGroup, at = Times.ToDb(now) }, _tx.Transaction) == Times.ToDb(now);
+    /// <summary>Enrolls a host, or gives an enrolled one a new token (the old one stops working). True when it is new.</summary>
+    public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)
+    {
+        var hash = LicenseStore.HashToken(token);
+        if (await _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET token_hash = @hash WHERE name = @name", new { name, hash })) == 1)
+            return false;
+        await _tx.Connection.ExecuteAsync(Cmd(
+            "INSERT INTO session_hosts (name, token_hash, in_security_group, enrolled_at) VALUES (@name, @hash, @group, @at)",
+            new { name, hash, group = inSecurityGroup, at = Times.ToDb(now) }));
+        return true;
+    }
 
     public async Task<bool> RemoveSessionHostAsync(string name) =>
         await _tx.Connection.ExecuteAsync("DELETE FROM session_hosts WHERE name = @name", new { name }, _tx.Transaction) == 1;

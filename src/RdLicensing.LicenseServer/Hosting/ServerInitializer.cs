@@ -43,6 +43,7 @@ public sealed class ServerInitializer(
         {
             try
             {
+                // Verified as of the beginning of time: an expired activation still loads, so status can say it expired.
                 activation = ActivationCertificate.Verify(document, clearinghouse, identity.ProductId, DateTimeOffset.MinValue);
             }
             catch (SignedDocumentException e)

@@ -23,13 +23,7 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
         await store.WriteAsync(s => s.ExpireDueAsync(now), cancellationToken);
         var packs = await store.KeyPacksAsync(cancellationToken);
         var counts = await store.CalCountsAsync(cancellationToken);
-        var live = new List<IssuedCal>();
-        for (var page = 1; ; page++)
-        {
-            var batch = await store.CalsAsync(new CalQuery(Page: page, PageSize: 1000), cancellationToken);
-            live.AddRange(batch.Items.Where(c => c.Status is CalStatus.Temporary or CalStatus.Active));
-            if (batch.Items.Count < 1000) break;
-        }
+        var live = await store.LiveCalsAsync(cancellationToken);
 
         var scope = $"License server {server.ProductId}";
         var csv = new StringBuilder();
@@ -51,7 +45,7 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
         }
         csv.AppendLine();
         csv.AppendLine("CAL Id,CAL Type,Product Version,Status,Issued To User,Issued To Computer,Hardware Id,Session Host,Issue Date,Expiration Date,OverUsed,Key Pack Id");
-        foreach (var cal in live.OrderBy(c => c.Id))
+        foreach (var cal in live)
         {
             csv.AppendLine(string.Join(',', cal.Id.ToString(CultureInfo.InvariantCulture), cal.Type.ToDisplayName(), cal.Version.ToDisplayName(),
                 cal.Status.ToShortName(), Csv(cal.UserName ?? ""), Csv(cal.ClientName), Csv(cal.HardwareId ?? ""), Csv(cal.HostName),
