@@ -94,9 +94,11 @@ public sealed class ServerInitializer(
         if (await store.HasAdminCredentialAsync(cancellationToken)) return;
         var token = LicenseStore.NewToken("rdla");
         await store.AddAdminCredentialAsync("first administrator", token, clock.GetUtcNow(), cancellationToken);
-        await File.WriteAllTextAsync(settings.AdminTokenPath, token + "\n", cancellationToken);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(settings.AdminTokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Created owner-only from the first byte: the token is the administrator's password.
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var file = new StreamWriter(settings.AdminTokenPath, System.Text.Encoding.UTF8, fileOptions))
+            await file.WriteLineAsync(token.AsMemory(), cancellationToken);
         log.LogInformation("Created the first administrator credential in {Path}", Path.GetFullPath(settings.AdminTokenPath));
     }
 }

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RdLicensing.Cli.Hosting;
+using RdLicensing.Cli.Output;
+using RdLicensing.Core.Protocol;
+using Spectre.Console;
+
+namespace RdLicensing.Cli.Commands;
+
+/// <summary>`rdlic server run|status|activate`.</summary>
+internal static class ServerCommands
+{
+    public static Command Create(CliContext cli) => new("server", "Run the license server, show its status, activate it")
+    {
+        Run(cli), Status(cli), Activate(cli),
+    };
+
+    private static Command Run(CliContext cli)
+    {
+        var dataDir = Options.Text("--data-dir", "DIR", "Database and admin.token directory (default <data>/license-server, i.e. ./data/license-server)");
+        var urls = Options.Text("--urls", "URL", "Where to listen (default http://127.0.0.1:5080)");
+        var server = new ServerOptions();
+        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls };
+        server.AddTo(command);
+        command.SetAction((result, ct) =>
+        {
+            var options = server.Build(result,
+                Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server")),
+                result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
+            return ServerRunner.RunAsync(cli.Out, options, LogLevel.Information, "--urls (e.g. --urls http://127.0.0.1:5081)",
+                (url, token) => StartupBanner.PrintAsync(cli.Out, options, url, token), ct);
+        });
+        return command;
+    }
+
+    private static Command Status(CliContext cli)
+    {
+        var json = Options.Json();
+        var command = new Command("status", "Product ID, activation, CAL pools, OverUsed CALs, clock, policies and warnings") { json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = cli.Client(result);
+            var reply = await client.StatusAsync(ct);
+            if (result.GetValue(json)) cli.Out.Json(reply.Json);
+            else Print(cli.Out, reply.Value);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Activate(CliContext cli)
+    {
+        var file = Options.ExistingFile("--file", "The activation file the clearinghouse issued for this license server");
+        var command = new Command("activate", "Activate the license server with a clearinghouse activation file") { file };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = cli.Client(result);
+            var activation = (await client.ActivateAsync(await File.ReadAllTextAsync(result.GetValue(file)!, ct), ct)).Value;
+            cli.Out.Line($"The license server is activated: License Server ID {activation.LicenseServerId} ({activation.Company}), valid until {Render.Date(activation.ExpiresAt)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(Render output, StatusView status)
+    {
+        var simulated = status.Clock.Mode == "simulated";
+        output.Fields(new List<(string, Text)>
+        {
+            ("Product ID", Render.Cell(status.ProductId)),
+            ("Version", Render.Cell(Names.Version(status.ServerVersion))),
+            ("Activation", Activation(status.Activation)),
+            ("Clearinghouse", Render.Cell(status.Clearinghouse ?? "none trusted")),
+            ("Clock", simulated
+                ? Render.Cell($"SIMULATED, now {Render.Time(status.Clock.Now)} (offset {status.Clock.Offset})", new Style(Color.Red, decoration: Decoration.Bold))
+                : Render.Cell($"real, now {Render.Time(status.Clock.Now)}")),
+            ("Policies", Render.Cell($"license server security group {Names.OnOff(status.Policies.SecurityGroupEnabled)}, prevent license upgrade {Names.OnOff(status.Policies.PreventLicenseUpgrade)}")),
+            ("Key packs", Render.Number(status.KeyPacks)),
+            ("Session hosts", Render.Number(status.SessionHosts)),
+            ("Database", Render.Cell(status.Database)),
+        });
+        output.Line();
+        if (status.Pools.Count == 0) output.Line("No CALs are installed or issued yet.");
+        else
+        {
+            var table = Render.Table("Type", "Version", "Total", "Issued", "Available", "Temporary", "OverUsed", "Revoked");
+            foreach (var p in status.Pools)
+                table.AddRow(Render.Cell(Names.Type(p.Type)), Render.Cell(Names.Version(p.Version)), Render.Number(p.Total), Render.Number(p.Issued),
+                    Render.Number(p.Available), Render.Number(p.Temporary), Render.Cell(p.OverUsed.ToString(), p.OverUsed > 0 ? new Style(Color.Red) : null), Render.Number(p.Revoked));
+            output.Write(table);
+        }
+        var overUsed = $"OverUsed Per User CALs: {status.OverUsedPerUserCals}";
+        if (status.OverUsedPerUserCals > 0) output.Loud(overUsed);
+        else output.Line(overUsed);
+        foreach (var warning in status.Warnings) output.Warning("Warning: " + warning);
+    }
+
+    private static Text Activation(ActivationView activation) => activation.Status switch
+    {
+        "activated" => Render.Cell($"activated: License Server ID {activation.LicenseServerId} ({activation.Company}), expires {Render.Date(activation.ExpiresAt)}", new Style(Color.Green)),
+        "expired" => Render.Cell($"EXPIRED on {Render.Date(activation.ExpiresAt)} (License Server ID {activation.LicenseServerId}): reactivate", new Style(Color.Red)),
+        _ => Render.Cell("not activated", new Style(Color.Yellow)),
+    };
+}

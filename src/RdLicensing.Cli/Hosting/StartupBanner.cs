@@ -1,0 +1,48 @@
+using RdLicensing.Cli.Client;
+using RdLicensing.Cli.Output;
+using RdLicensing.Core.Protocol;
+using RdLicensing.LicenseServer;
+using Spectre.Console;
+
+namespace RdLicensing.Cli.Hosting;
+
+/// <summary>What `rdlic up` and `rdlic server run` print once the server listens. Never the token itself.</summary>
+internal static class StartupBanner
+{
+    public static async Task PrintAsync(Render output, LicenseServerOptions options, string url, CancellationToken ct)
+    {
+        StatusView? status = null;
+        string? problem = null;
+        var tokenFile = Path.GetFullPath(options.AdminTokenPath);
+        try
+        {
+            var token = File.Exists(tokenFile) ? File.ReadAllText(tokenFile).Trim() : null;
+            using var client = new LicenseServerClient(new Connection(url, token, tokenFile, tokenFile));
+            status = (await client.StatusAsync(ct)).Value;
+        }
+        catch (CliException e)
+        {
+            problem = e.Message;
+        }
+
+        output.Line($"The RdLicensing license server is running (data in {Path.GetFullPath(options.DataDirectory)}).");
+        var fields = new List<(string, Text)>
+        {
+            ("Server", Render.Cell(url)),
+            ("API base", Render.Cell(url + "/api/")),
+            ("OpenAPI", Render.Cell(url + "/openapi/v1.json")),
+            ("Health", Render.Cell(url + "/health")),
+            ("Admin token file", Render.Cell(tokenFile + " (keep it secret; rdlic reads it from there)")),
+            ("Product ID", Render.Cell(status?.ProductId ?? $"unknown ({problem})")),
+            ("Version", Render.Cell(Names.Version(status?.ServerVersion ?? options.ProductVersion.ToString()))),
+            ("Clearinghouse", Render.Cell(status is null ? "-" : status.Clearinghouse ?? "none trusted: key packs and activations cannot be installed (pass --clearinghouse-cert FILE)")),
+            ("Clock", options.Clock == ClockMode.Simulated
+                ? Render.Cell($"SIMULATED{(status is null ? "" : $", now {Render.Time(status.Clock.Now)} (offset {status.Clock.Offset})")}", new Style(Color.Red, decoration: Decoration.Bold))
+                : Render.Cell("real")),
+        };
+        output.Fields(fields);
+        if (options.Clock == ClockMode.Simulated)
+            output.Loud("WARNING: the clock is SIMULATED, dates are not real. Move it forward with './rdlic clock advance 91d'.");
+        output.Line("Press Ctrl+C to stop.");
+    }
+}

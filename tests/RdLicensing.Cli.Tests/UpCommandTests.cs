@@ -1,0 +1,125 @@
+using System.Text.Json;
+
+namespace RdLicensing.Cli.Tests;
+
+public sealed class UpCommandTests
+{
+    [Fact]
+    public async Task Up_runs_until_cancelled_and_other_commands_find_it_through_the_data_directory()
+    {
+        // The clearinghouse service puts its certificate in <data>/clearinghouse; `up` trusts it without --clearinghouse-cert.
+        var data = Path.Combine(Path.GetTempPath(), "rdl-up-" + Guid.NewGuid().ToString("N")[..8]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        using var clearinghouse = new RdLicensing.Testing.TestKeyAuthority("Up Test Clearinghouse");
+        clearinghouse.WriteCertificate(Path.Combine(data, "clearinghouse"));
+        try
+        {
+            var up = RdlicApp.RunAsync(["up", "--port", "0", "--data", data, "--clock", "simulated"],
+                TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), stop.Token);
+            var settings = Path.Combine(data, "rdlic.json");
+            for (var waited = 0; !File.Exists(settings) && !up.IsCompleted; waited += 20)
+            {
+                Assert.True(waited < 30_000, "rdlic up did not write rdlic.json");
+                await Task.Delay(20);
+            }
+            Assert.False(up.IsCompleted, $"rdlic up ended early: {stdout}{stderr}");
+            using var written = JsonDocument.Parse(await File.ReadAllTextAsync(settings));
+            var server = written.RootElement.GetProperty("server").GetString()!;
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", server);
+
+            var status = await Rdlic.RunAsync("server", "status", "--data", data);
+
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Contains("SIMULATED", status.Stdout);
+            Assert.Contains("Up Test Clearinghouse", status.Stdout);
+            for (var waited = 0; !stdout.ToString().Contains("Press Ctrl+C to stop.") && !up.IsCompleted; waited += 20)
+            {
+                Assert.True(waited < 30_000, "rdlic up did not finish its banner");
+                await Task.Delay(20);
+            }
+            stop.Cancel();
+            Assert.Equal(0, await up.WaitAsync(TimeSpan.FromSeconds(30)));
+            var banner = stdout.ToString();
+            var productId = Regex(@"Product ID\s+(\d{5}(-\d{5}){3})", banner);
+            Assert.Contains(productId, status.Stdout);
+            Assert.Contains($"OpenAPI           {server}/openapi/v1.json", banner);
+            Assert.Contains($"Health            {server}/health", banner);
+            Assert.Contains(Path.Combine(data, "license-server", "admin.token"), banner);
+            Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "license-server", "admin.token"))).Trim(), banner);
+            Assert.Contains("WARNING: the clock is SIMULATED", banner);
+            Assert.Contains("Press Ctrl+C to stop.", banner);
+            Assert.EndsWith("The license server stopped.\n", banner);
+            Assert.Equal("", stderr.ToString());
+        }
+        finally
+        {
+            stop.Cancel();
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Up_on_a_port_in_use_says_so_and_suggests_port()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var data = Path.Combine(Path.GetTempPath(), "rdl-busy-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var result = await Rdlic.RunAsync("up", "--port", port.ToString(), "--data", data);
+
+            var line = Rdlic.OneErrorLine(result, 1);
+            Assert.Contains($"http://127.0.0.1:{port} is already in use", line);
+            Assert.Contains("--port", line);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Server_run_prints_where_it_listens_and_stops_on_cancel()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "rdl-run-" + Guid.NewGuid().ToString("N")[..8]);
+        var stdout = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            var run = RdlicApp.RunAsync(["server", "run", "--data-dir", data, "--urls", "http://127.0.0.1:0", "--version", "2022"],
+                TextWriter.Synchronized(stdout), TextWriter.Null, stop.Token);
+            for (var waited = 0; !stdout.ToString().Contains("Press Ctrl+C to stop.") && !run.IsCompleted; waited += 20)
+            {
+                Assert.True(waited < 30_000, "rdlic server run did not start");
+                await Task.Delay(20);
+            }
+            stop.Cancel();
+
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            var banner = stdout.ToString();
+            var server = Regex(@"Server\s+(http://127\.0\.0\.1:\d+)", banner);
+            Assert.Contains("Version           Windows Server 2022", banner);
+            Assert.Contains("Clock             real", banner);
+            Assert.DoesNotContain("SIMULATED", banner);
+            Assert.True(File.Exists(Path.Combine(data, "admin.token")));
+            Assert.False(File.Exists(Path.Combine(data, "rdlic.json")), "only `up` records the server address");
+            Assert.NotEmpty(server);
+        }
+        finally
+        {
+            stop.Cancel();
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static string Regex(string pattern, string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, pattern);
+        Assert.True(match.Success, $"'{pattern}' not found in:\n{text}");
+        return match.Groups[1].Value;
+    }
+}
