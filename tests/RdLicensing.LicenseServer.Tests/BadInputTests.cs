@@ -112,7 +112,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         using var forger = new TestKeyAuthority("Forged Clearinghouse");
         var response = await _server.Admin.PostAsJsonAsync("/api/admin/activation",
-            new SignedFileBody(forger.SignActivation(_server.ProductId, DateTimeOffset.UtcNow.AddYears(1))));
+            new ActivationCodeBody(forger.IssueLicenseServerId(_server.ProductId, DateTimeOffset.UtcNow.AddYears(1))));
         await ProblemAsync(response, HttpStatusCode.UnprocessableEntity, "activation-rejected");
         Assert.Equal("not-activated", (await _server.Admin.GetFromJsonAsync<StatusView>("/api/admin/status"))!.Activation.Status);
     }

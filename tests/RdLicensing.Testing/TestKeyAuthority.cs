@@ -1,4 +1,4 @@
-using RdLicensing.Core.Activation;
+using RdLicensing.Core.Codes;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Signing;
@@ -38,9 +38,9 @@ public sealed class TestKeyAuthority : IDisposable
         return Authority.SignDocument(KeyPackGrant.Schema, grant.ToFields()).ToJson();
     }
 
-    public string SignActivation(string productId, DateTimeOffset expiresAt, string licenseServerId = "TEST1-TEST2-TEST3-TEST4-TEST5-TEST6-TEST7") =>
-        Authority.SignDocument(ActivationCertificate.Schema,
-            new ActivationCertificate(productId, licenseServerId, "Contoso Ltd", DateTimeOffset.UtcNow, expiresAt).ToFields()).ToJson();
+    /// <summary>A License Server ID for the Product ID, as the clearinghouse issues at activation.</summary>
+    public string IssueLicenseServerId(string productId, DateTimeOffset expiresAt, uint serial = 1) =>
+        LicenseServerIdCode.Issue(Authority, productId, serial, DateTimeOffset.UtcNow, expiresAt);
 
     public void Dispose() => Authority.Dispose();
 }

@@ -86,7 +86,7 @@ public sealed class TestLicenseServer : IAsyncDisposable
     {
         var now = (await Admin.GetFromJsonAsync<ClockView>("/api/admin/clock"))!.Now;
         var response = await Admin.PostAsJsonAsync("/api/admin/activation",
-            new SignedFileBody(Authority.SignActivation(ProductId, now + (validFor ?? TimeSpan.FromDays(365 * 5)))));
+            new ActivationCodeBody(Authority.IssueLicenseServerId(ProductId, now + (validFor ?? TimeSpan.FromDays(365 * 5)))));
         response.EnsureSuccessStatusCode();
     }
 

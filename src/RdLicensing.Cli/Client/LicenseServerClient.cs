@@ -30,8 +30,8 @@ internal sealed class LicenseServerClient : IDisposable
 
     public Task<Reply<StatusView>> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
 
-    public Task<Reply<ActivationView>> ActivateAsync(string content, CancellationToken ct) =>
-        SendAsync<ActivationView>(HttpMethod.Post, "api/admin/activation", new SignedFileBody(content), ct);
+    public Task<Reply<ActivationView>> ActivateAsync(string licenseServerId, CancellationToken ct) =>
+        SendAsync<ActivationView>(HttpMethod.Post, "api/admin/activation", new ActivationCodeBody(licenseServerId), ct);
 
     public Task<Reply<List<KeyPackView>>> KeyPacksAsync(CancellationToken ct) => GetAsync<List<KeyPackView>>("api/admin/keypacks", ct);
 

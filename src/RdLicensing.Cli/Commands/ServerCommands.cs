@@ -50,13 +50,13 @@ internal static class ServerCommands
 
     private static Command Activate(CliContext cli)
     {
-        var file = Options.ExistingFile("--file", "The activation file the clearinghouse issued for this license server");
-        var command = new Command("activate", "Activate the license server with a clearinghouse activation file") { file };
+        var code = new Option<string>("--license-server-id") { Description = "The License Server ID the clearinghouse issued for this server's Product ID", Required = true };
+        var command = new Command("activate", "Activate the license server with the License Server ID from the clearinghouse") { code };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var activation = (await client.ActivateAsync(await File.ReadAllTextAsync(result.GetValue(file)!, ct), ct)).Value;
-            cli.Out.Line($"The license server is activated: License Server ID {activation.LicenseServerId} ({activation.Company}), valid until {Render.Date(activation.ExpiresAt)}.");
+            var activation = (await client.ActivateAsync(result.GetValue(code)!, ct)).Value;
+            cli.Out.Line($"The license server is activated: License Server ID {activation.LicenseServerId}, valid until {Render.Date(activation.ExpiresAt)}.");
             return 0;
         });
         return command;
@@ -97,7 +97,7 @@ internal static class ServerCommands
 
     private static Text Activation(ActivationView activation) => activation.Status switch
     {
-        "activated" => Render.Cell($"activated: License Server ID {activation.LicenseServerId} ({activation.Company}), expires {Render.Date(activation.ExpiresAt)}", new Style(Color.Green)),
+        "activated" => Render.Cell($"activated: License Server ID {activation.LicenseServerId}, expires {Render.Date(activation.ExpiresAt)}", new Style(Color.Green)),
         "expired" => Render.Cell($"EXPIRED on {Render.Date(activation.ExpiresAt)} (License Server ID {activation.LicenseServerId}): reactivate", new Style(Color.Red)),
         _ => Render.Cell("not activated", new Style(Color.Yellow)),
     };

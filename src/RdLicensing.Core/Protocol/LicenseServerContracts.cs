@@ -68,7 +68,7 @@ public sealed record KeyPackView(
     string ProgramReference,
     DateTimeOffset InstalledAt);
 
-/// <summary>POST /api/admin/keypacks and /api/admin/activation: the text of a signed file.</summary>
+/// <summary>POST /api/admin/keypacks: the text of a signed key pack file.</summary>
 public sealed record SignedFileBody(string? Content);
 
 public sealed record RevocationView(string Version, int Installed, int Limit, int RevokedNow, int RevocableNow, DateTimeOffset? NextPossibleAt);
@@ -99,7 +99,10 @@ public sealed record ReportCreateBody(string? Type);
 
 public sealed record ReportView(string Id, string Type, DateTimeOffset CreatedAt, string Scope, string Summary);
 
-public sealed record ActivationView(string Status, string? LicenseServerId, string? Company, DateTimeOffset? ActivatedAt, DateTimeOffset? ExpiresAt);
+public sealed record ActivationView(string Status, string? LicenseServerId, DateTimeOffset? ActivatedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>POST /api/admin/activation: the License Server ID the clearinghouse issued for this server's Product ID.</summary>
+public sealed record ActivationCodeBody(string? LicenseServerId);
 
 public sealed record PoolView(string Type, string Version, int Total, int Issued, int Available, int Temporary, int OverUsed, int Revoked);
 

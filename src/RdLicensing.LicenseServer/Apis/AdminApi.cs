@@ -64,8 +64,8 @@ public static class AdminApi
         var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
         return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
             activation is null
-                ? new ActivationView("not-activated", null, null, null, null)
-                : new ActivationView(server.IsActivatedAt(now) ? "activated" : "expired", activation.LicenseServerId, activation.Company, activation.IssuedAt, activation.ExpiresAt),
+                ? new ActivationView("not-activated", null, null, null)
+                : new ActivationView(server.IsActivatedAt(now) ? "activated" : "expired", activation.LicenseServerId, activation.IssuedAt, activation.ExpiresAt),
             server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),
             pools, overUsed, packs.Count, sessionHosts.Count, database, warnings));
     }

@@ -15,7 +15,7 @@ public static class KeyPacksApi
         var api = app.MapGroup("/api/admin").WithTags("Key packs and activation").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
         api.MapGet("/keypacks", ListKeyPacks).WithSummary("Installed key packs with total, issued and available licenses.");
         api.MapPost("/keypacks", InstallKeyPack).WithSummary("Install a key pack file signed by the trusted clearinghouse for this server.");
-        api.MapPost("/activation", InstallActivation).WithSummary("Activate the server with a clearinghouse-signed activation certificate.");
+        api.MapPost("/activation", InstallActivation).WithSummary("Activate the server with the License Server ID the clearinghouse issued for its Product ID.");
         return api;
     }
 
@@ -40,14 +40,19 @@ public static class KeyPacksApi
     }
 
     public static async Task<Results<Ok<ActivationView>, ProblemHttpResult>> InstallActivation(
-        SignedFileBody body, ActivationInstaller installer, CancellationToken cancellationToken)
+        ActivationCodeBody body, ActivationInstaller installer, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body.Content) || body.Content.Length > SignedDocument.MaxFileBytes)
-            return Problems.Invalid("content", "content must be the text of the activation file the clearinghouse issued.");
-        var (activation, message) = await installer.InstallAsync(body.Content, cancellationToken);
-        return activation is null
-            ? Problems.Unprocessable("activation-rejected", "Activation rejected", message)
-            : TypedResults.Ok(new ActivationView("activated", activation.LicenseServerId, activation.Company, activation.IssuedAt, activation.ExpiresAt));
+        if (string.IsNullOrWhiteSpace(body.LicenseServerId) || body.LicenseServerId.Length > 400)
+            return Problems.Invalid("licenseServerId", "licenseServerId must be the License Server ID the clearinghouse issued for this server's Product ID.");
+        var result = await installer.InstallAsync(body.LicenseServerId, cancellationToken);
+        return result switch
+        {
+            { Activation: { } a } => TypedResults.Ok(new ActivationView("activated", a.LicenseServerId, a.IssuedAt, a.ExpiresAt)),
+            { Error: ActivationError.Mistyped } => Problems.Create(StatusCodes.Status400BadRequest, "code-mistyped", "License Server ID mistyped", result.Message,
+                new Dictionary<string, object?> { ["field"] = "licenseServerId", ["group"] = result.WrongGroup }),
+            { Error: ActivationError.NoClearinghouseTrusted } => Problems.Conflict("no-clearinghouse-trusted", "No clearinghouse trusted", result.Message),
+            _ => Problems.Unprocessable("activation-rejected", "Activation rejected", result.Message),
+        };
     }
 
     private static string RejectionSlug(KeyPackRejection? rejection) => rejection switch

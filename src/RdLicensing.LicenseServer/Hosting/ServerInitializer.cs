@@ -2,6 +2,7 @@ using RdLicensing.Core.Versions;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using RdLicensing.Core.Activation;
+using RdLicensing.Core.Codes;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.Identity;
 using RdLicensing.Core.Signing;
@@ -39,14 +40,14 @@ public sealed class ServerInitializer(
         }
 
         ActivationCertificate? activation = null;
-        if (await store.SettingAsync(SettingNames.ActivationDocument, cancellationToken) is { } document && clearinghouse is not null)
+        if (await store.SettingAsync(SettingNames.LicenseServerId, cancellationToken) is { } licenseServerId && clearinghouse is not null)
         {
             try
             {
-                // Verified as of the beginning of time: an expired activation still loads, so status can say it expired.
-                activation = ActivationCertificate.Verify(document, clearinghouse, identity.ProductId, DateTimeOffset.MinValue);
+                // An expired activation still loads, so status can say it expired.
+                activation = LicenseServerIdCode.Verify(licenseServerId, clearinghouse, identity.ProductId);
             }
-            catch (SignedDocumentException e)
+            catch (Exception e) when (e is SignedDocumentException or FormatException)
             {
                 log.LogWarning("The stored activation no longer verifies ({Reason}); the server runs as not activated", e.Message);
                 await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.CertificateProblem,

@@ -4,7 +4,7 @@ namespace RdLicensing.LicenseServer.Hosting;
 internal static class SettingNames
 {
     public const string IdentityKey = "identity.pkcs8";
-    public const string ActivationDocument = "activation.document";
+    public const string LicenseServerId = "activation.licenseServerId";
     public const string SecurityGroupEnabled = "policy.securityGroupEnabled";
     public const string PreventLicenseUpgrade = "policy.preventLicenseUpgrade";
     public const string SimulatedClockOffset = "clock.simulatedOffsetTicks";

@@ -1,4 +1,5 @@
 using RdLicensing.Core.Activation;
+using RdLicensing.Core.Codes;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.Signing;
 using RdLicensing.LicenseServer.Hosting;
@@ -6,33 +7,52 @@ using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Licensing;
 
+public enum ActivationError
+{
+    NoClearinghouseTrusted,
+    Mistyped,
+    Rejected,
+    Expired,
+}
+
+public sealed record ActivationResult(ActivationCertificate? Activation, ActivationError? Error, int? WrongGroup, string Message);
+
 /// <summary>
-/// Makes the server activated from a clearinghouse-signed activation certificate for its Product ID.
-/// How the certificate is obtained (automatic, web, telephone) is the clearinghouse's part.
+/// Makes the server activated from a License Server ID: the clearinghouse's signed code for this Product ID.
+/// How the code is obtained (automatic, web page, telephone) is the clearinghouse's part.
 /// </summary>
 public sealed class ActivationInstaller(LicenseStore store, ServerState server, TimeProvider clock)
 {
-    public Task<(ActivationCertificate? Activation, string Message)> InstallAsync(string fileText, CancellationToken cancellationToken) =>
+    public Task<ActivationResult> InstallAsync(string licenseServerId, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
             if (server.Clearinghouse is not { } clearinghouse)
-                return (null, "This license server trusts no clearinghouse, so it cannot verify an activation. Start it with the clearinghouse certificate (--clearinghouse-cert FILE).");
+                return new ActivationResult(null, ActivationError.NoClearinghouseTrusted, null,
+                    "This license server trusts no clearinghouse, so it cannot verify a License Server ID. Start it with the clearinghouse certificate (--clearinghouse-cert FILE).");
             ActivationCertificate activation;
             try
             {
-                activation = ActivationCertificate.Verify(fileText, clearinghouse, server.ProductId, now);
+                activation = LicenseServerIdCode.Verify(licenseServerId, clearinghouse, server.ProductId);
+            }
+            catch (CodeFormatException e)
+            {
+                return new ActivationResult(null, ActivationError.Mistyped, e.Group, e.Message);
             }
             catch (SignedDocumentException e)
             {
-                var message = $"The activation was rejected: {e.Message}.";
+                var message = $"The License Server ID was rejected: {e.Message}.";
                 await s.AddEventAsync(now, LicensingEventId.ActivationRejected, message);
-                return ((ActivationCertificate?)null, message);
+                return new ActivationResult(null, ActivationError.Rejected, null, message);
             }
-            await s.SetSettingAsync(SettingNames.ActivationDocument, fileText);
+            if (activation.ExpiresAt <= now)
+                return new ActivationResult(null, ActivationError.Expired, null,
+                    $"The License Server ID expired on {activation.ExpiresAt:yyyy-MM-dd}: reactivate the license server to get a new one.");
+
+            await s.SetSettingAsync(SettingNames.LicenseServerId, activation.LicenseServerId);
             await s.AddEventAsync(now, LicensingEventId.ServerActivated,
-                $"The license server was activated as License Server ID {activation.LicenseServerId} for {activation.Company}, until {activation.ExpiresAt:yyyy-MM-dd}.");
+                $"The license server was activated as License Server ID {activation.LicenseServerId}, valid until {activation.ExpiresAt:yyyy-MM-dd}.");
             server.SetActivation(activation);
-            return (activation, "The license server is activated.");
+            return new ActivationResult(activation, null, null, "The license server is activated.");
         }, cancellationToken);
 }
