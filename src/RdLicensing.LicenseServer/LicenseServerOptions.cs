@@ -22,6 +22,9 @@ public sealed class LicenseServerOptions
     /// <summary>PEM file of the clearinghouse root certificate whose signatures this server trusts.</summary>
     public string? ClearinghouseCertificatePath { get; set; }
 
+    /// <summary>Base URL of the clearinghouse for the automatic connection method (activation, Install Licenses, reissue).</summary>
+    public string? ClearinghouseUrl { get; set; }
+
     public ClockMode Clock { get; set; } = ClockMode.Real;
 
     /// <summary>How often expired CALs are swept and their licenses returned to the pool.</summary>

@@ -1,0 +1,108 @@
+namespace RdLicensing.Core.Protocol;
+
+// The clearinghouse's JSON wire format (RdLicensing.Clearinghouse), used by license servers (automatic
+// connection method), by `rdlic clearinghouse …` and by tests. Versions, CAL types and programs travel
+// as short names: "2022", "per-device", "retail" | "open" | "select" | "enterprise" | "campus" | "school" | "spla" | "other".
+
+/// <summary>
+/// Company information of a license server. Required for activation: FirstName, LastName, Company,
+/// CountryRegion. Reactivation and deactivation need only FirstName and LastName.
+/// </summary>
+public sealed record CompanyInformation(
+    string? FirstName,
+    string? LastName,
+    string? Company,
+    string? CountryRegion,
+    string? Email = null,
+    string? OrganizationalUnit = null,
+    string? Address = null,
+    string? City = null,
+    string? StateProvince = null,
+    string? PostalCode = null);
+
+/// <summary>
+/// POST /api/activations — activate (or reactivate, with <see cref="Reason"/>) a license server.
+/// Method: "automatic" | "web" | "telephone" (recorded). Reason (reactivation only): "redeployed" |
+/// "certificate-corrupt" | "key-compromised" | "expired" | "upgraded".
+/// </summary>
+public sealed record ActivationRequestBody(string? ProductId, string? Method, CompanyInformation? Company, string? Reason = null);
+
+/// <summary>The License Server ID is the signed code the license server installs (LicenseServerIdCode).</summary>
+public sealed record ActivationResponse(string ProductId, string LicenseServerId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>POST /api/activations/deactivate — the current License Server ID proves the caller holds it.</summary>
+public sealed record DeactivationRequestBody(string? ProductId, string? LicenseServerId, string? FirstName, string? LastName);
+
+/// <summary>
+/// POST /api/licenses — Install Licenses. Identifiers by program: retail → LicenseCode; open →
+/// LicenseNumber + AuthorizationNumber; select/enterprise/campus/school/spla/other → AgreementNumber +
+/// Version + CalType + Quantity. ServerVersion is the license server's own version: the clearinghouse
+/// refuses CALs it could not host, before using up a code or an entitlement.
+/// </summary>
+public sealed record LicenseInstallRequestBody(
+    string? ProductId,
+    string? LicenseServerId,
+    string? ServerVersion,
+    string? Program,
+    string? LicenseCode = null,
+    string? LicenseNumber = null,
+    string? AuthorizationNumber = null,
+    string? AgreementNumber = null,
+    string? Version = null,
+    string? CalType = null,
+    int? Quantity = null);
+
+/// <summary>
+/// A key pack granted to one license server: the signed key pack file (automatic install) and the same
+/// grant as a license key pack ID code (web and telephone installs, and for support).
+/// </summary>
+public sealed record GrantedKeyPack(Guid KeyPackId, string Program, string Version, string CalType, int Quantity,
+    DateTimeOffset? ExpiresAt, string KeyPackFile, string KeyPackIdCode);
+
+/// <summary>POST /api/reissue — after a database rebuild: every key pack the clearinghouse recorded for this server, signed again.</summary>
+public sealed record ReissueRequestBody(string? ProductId, string? LicenseServerId);
+
+public sealed record ReissueResponse(IReadOnlyList<GrantedKeyPack> KeyPacks);
+
+/// <summary>
+/// POST /api/migrations — move recorded key packs from a source license server to this (target) one.
+/// Source named by its Product ID (reachable: it already removed the packs) or by its License Server ID
+/// (dead source). KeyPackIds limits the move; null moves every pack recorded for the source.
+/// </summary>
+public sealed record MigrationRequestBody(
+    string? TargetProductId,
+    string? TargetLicenseServerId,
+    string? TargetServerVersion,
+    string? SourceProductId,
+    string? SourceLicenseServerId,
+    IReadOnlyList<Guid>? KeyPackIds,
+    bool SourceNoLongerFunctioning);
+
+public sealed record MigrationResponse(IReadOnlyList<GrantedKeyPack> KeyPacks, string Message);
+
+// Vendor administration (clearinghouse admin token).
+
+/// <summary>POST /api/admin/codes — retail license codes, each for one version, CAL type and quantity, usable once.</summary>
+public sealed record RetailCodesRequest(string? Version, string? CalType, int? Quantity, int? Count);
+
+public sealed record RetailCodeView(string Code, string Version, string CalType, int Quantity, string? UsedByProductId, DateTimeOffset? UsedAt);
+
+/// <summary>POST /api/admin/open-licenses — an Open License (license number + authorization number) with its grant.</summary>
+public sealed record OpenLicenseRequest(string? LicenseNumber, string? AuthorizationNumber, string? Version, string? CalType, int? Quantity);
+
+public sealed record OpenLicenseView(string LicenseNumber, string AuthorizationNumber, string Version, string CalType, int Quantity, string? UsedByProductId);
+
+public sealed record EntitlementBody(string? Version, string? CalType, int? Quantity);
+
+/// <summary>POST /api/admin/agreements — a 7-digit agreement (generated when Number is null) with its entitlements.</summary>
+public sealed record AgreementRequest(string? Program, string? Number, IReadOnlyList<EntitlementBody>? Entitlements);
+
+public sealed record EntitlementView(string Version, string CalType, int Quantity, int Drawn, int Remaining);
+
+public sealed record AgreementView(string Program, string Number, IReadOnlyList<EntitlementView> Entitlements);
+
+public sealed record ActivationRecordView(string ProductId, string LicenseServerId, string Method, string Status, CompanyInformation Company,
+    DateTimeOffset ActivatedAt, DateTimeOffset ExpiresAt, string? Reason);
+
+public sealed record InstallRecordView(Guid KeyPackId, string ProductId, string Program, string Identifier, string Version, string CalType,
+    int Quantity, string Status, DateTimeOffset InstalledAt);
