@@ -56,12 +56,18 @@ public static class RdlicApp
             UpCommand.Create(cli),
             ServerCommands.Create(cli),
             KeyPackCommands.Create(cli),
+            LicenseCommands.Create(cli),
             CalCommands.Create(cli),
             ReportCommands.Create(cli),
             EventCommands.Create(cli),
             ClockCommands.Create(cli),
             HostCommands.Create(cli),
             PolicyCommands.Create(cli),
+            SessionHostCommands.Create(cli),
+            ConnectCommand.Create(cli),
+            ConnectCommand.Disconnect(cli),
+            DiagnoseCommand.Create(cli),
+            ClearinghouseCommands.Create(cli),
         };
         root.Add(new HelpOption());
         root.Add(new VersionOption());

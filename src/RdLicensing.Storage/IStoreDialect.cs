@@ -10,7 +10,7 @@ public interface IStoreDialect
 {
     string Name { get; }
 
-    /// <summary>Embedded resource prefix of this dialect's numbered migration scripts.</summary>
+    /// <summary>Embedded resource prefix of the numbered migration scripts of this database (each store has its own set).</summary>
     string MigrationResourcePrefix { get; }
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

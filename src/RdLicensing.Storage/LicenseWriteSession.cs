@@ -10,7 +10,7 @@ namespace RdLicensing.Storage;
 /// The operations of one write transaction. Callers read, decide with the Core policies, and write here;
 /// <see cref="LicenseStore.WriteAsync{T}"/> commits all of it or none.
 /// </summary>
-public sealed class LicenseWriteSession
+public sealed partial class LicenseWriteSession
 {
     private readonly WriteTransaction _tx;
 

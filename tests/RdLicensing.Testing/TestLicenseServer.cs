@@ -44,9 +44,13 @@ public sealed class TestLicenseServer : IAsyncDisposable
     public LicenseStore Store => _app.Services.GetRequiredService<LicenseStore>();
     public string ProductId => _app.Services.GetRequiredService<ServerState>().ProductId;
 
+    /// <param name="clearinghouse">A real clearinghouse: the server trusts its certificate (instead of <paramref name="authority"/>'s) and calls it (automatic connection method).</param>
+    /// <param name="clearinghouseUrl">Where the server looks for a clearinghouse when <paramref name="clearinghouse"/> is not given (e.g. an address nobody answers).</param>
+    /// <param name="sharedClock">The clock to use instead of the server's own, e.g. a <c>SimulatedTimeProvider</c> the clearinghouse shares, so both travel together.</param>
     public static async Task<TestLicenseServer> StartAsync(
         ProductVersion version = ProductVersion.WindowsServer2025, bool trustClearinghouse = true, ClockMode clock = ClockMode.Simulated,
-        string? dataDirectory = null, TestKeyAuthority? authority = null, IPermanentValidity? validity = null)
+        string? dataDirectory = null, TestKeyAuthority? authority = null, IPermanentValidity? validity = null,
+        TestClearinghouse? clearinghouse = null, string? clearinghouseUrl = null, TimeProvider? sharedClock = null)
     {
         authority ??= new TestKeyAuthority();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "rdl-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -56,10 +60,17 @@ public sealed class TestLicenseServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             ProductVersion = version,
             Clock = clock,
-            ClearinghouseCertificatePath = trustClearinghouse ? authority.WriteCertificate(dataDirectory) : null,
+            ClearinghouseCertificatePath = !trustClearinghouse ? null
+                : clearinghouse is not null ? clearinghouse.CertificatePath
+                : authority.WriteCertificate(dataDirectory),
+            ClearinghouseUrl = clearinghouse?.BaseAddress.ToString().TrimEnd('/') ?? clearinghouseUrl,
         };
         var app = LicenseServerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
-            services => { if (validity is not null) services.AddSingleton(validity); });
+            services =>
+            {
+                if (validity is not null) services.AddSingleton(validity);
+                if (sharedClock is not null) services.AddSingleton(sharedClock);
+            });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();

@@ -84,6 +84,41 @@ internal sealed class LicenseServerClient : IDisposable
     public Task<Reply<PoliciesView>> SetPoliciesAsync(PoliciesUpdate update, CancellationToken ct) =>
         SendAsync<PoliciesView>(HttpMethod.Put, "api/admin/policies", update, ct);
 
+    public Task<Reply<PropertiesView>> PropertiesAsync(CancellationToken ct) => GetAsync<PropertiesView>("api/admin/properties", ct);
+
+    public Task<Reply<PropertiesView>> SetPropertiesAsync(PropertiesBody body, CancellationToken ct) =>
+        SendAsync<PropertiesView>(HttpMethod.Put, "api/admin/properties", body, ct);
+
+    public Task<Reply<ActivationInstructionsView>> ActivationInstructionsAsync(string method, string? country, CancellationToken ct) =>
+        GetAsync<ActivationInstructionsView>("api/admin/activation/instructions" + QueryString([new("method", method), new("country", country)]), ct);
+
+    public Task<Reply<ActivationChangeResponse>> ActivateAutomaticAsync(CompanyInformation company, CancellationToken ct) =>
+        SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/automatic", new AutomaticActivationBody(company), ct);
+
+    public Task<Reply<ActivationChangeResponse>> ReactivateAsync(ReactivationBody body, CancellationToken ct) =>
+        SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/reactivate", body, ct);
+
+    public Task<Reply<ActivationChangeResponse>> DeactivateAsync(DeactivationBody body, CancellationToken ct) =>
+        SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/deactivate", body, ct);
+
+    public Task<Reply<LicenseInstallResponse>> InstallLicensesAsync(LicenseInstallBody body, CancellationToken ct) =>
+        SendAsync<LicenseInstallResponse>(HttpMethod.Post, "api/admin/licenses", body, ct);
+
+    public Task<Reply<LicenseInstallResponse>> InstallKeyPackIdAsync(string code, CancellationToken ct) =>
+        SendAsync<LicenseInstallResponse>(HttpMethod.Post, "api/admin/keypacks/code", new KeyPackIdCodeBody(code), ct);
+
+    public Task<Reply<MigrationResult>> MigrateAsync(MigrationBody body, CancellationToken ct) =>
+        SendAsync<MigrationResult>(HttpMethod.Post, "api/admin/licenses/migrate", body, ct);
+
+    public Task<Reply<RebuildResponse>> RebuildDatabaseAsync(string confirm, CancellationToken ct) =>
+        SendAsync<RebuildResponse>(HttpMethod.Post, "api/admin/database/rebuild", new RebuildBody(confirm), ct);
+
+    public async Task<byte[]> BackupAsync(CancellationToken ct)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Post, "api/admin/backup", null, ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private Task<Reply<T>> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);

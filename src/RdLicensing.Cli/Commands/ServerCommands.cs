@@ -7,26 +7,32 @@ using Spectre.Console;
 
 namespace RdLicensing.Cli.Commands;
 
-/// <summary>`rdlic server run|status|activate`.</summary>
+/// <summary>`rdlic server run|status`, and the activation and recovery commands of the server (their own files).</summary>
 internal static class ServerCommands
 {
-    public static Command Create(CliContext cli) => new("server", "Run the license server, show its status, activate it")
+    public static Command Create(CliContext cli) => new("server", "Run the license server, show its status, activate it, recover its database")
     {
-        Run(cli), Status(cli), Activate(cli),
+        Run(cli), Status(cli), PropertiesCommands.Create(cli),
+        ActivationCommands.Activate(cli), ActivationCommands.Reactivate(cli), ActivationCommands.Deactivate(cli),
+        DatabaseCommands.Rebuild(cli), DatabaseCommands.Backup(cli), DatabaseCommands.Restore(cli),
     };
 
     private static Command Run(CliContext cli)
     {
         var dataDir = Options.Text("--data-dir", "DIR", "Database and admin.token directory (default <data>/license-server, i.e. ./data/license-server)");
         var urls = Options.Text("--urls", "URL", "Where to listen (default http://127.0.0.1:5080)");
+        var clearinghouseUrl = Options.Checked("--clearinghouse-url", "URL", "The clearinghouse this server calls for the automatic connection method (activation, Install Licenses, reissue, migration)",
+            u => Uri.TryCreate(u.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? u.Trim().TrimEnd('/') : null,
+            "--clearinghouse-url must be an http:// or https:// URL");
         var server = new ServerOptions();
-        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls };
+        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl };
         server.AddTo(command);
         command.SetAction((result, ct) =>
         {
             var options = server.Build(result,
                 Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server")),
                 result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
+            options.ClearinghouseUrl = result.GetValue(clearinghouseUrl);
             return ServerRunner.RunAsync(cli.Out, options, LogLevel.Information, "--urls (e.g. --urls http://127.0.0.1:5081)",
                 (url, token) => StartupBanner.PrintAsync(cli.Out, options, url, token), ct);
         });
@@ -43,20 +49,6 @@ internal static class ServerCommands
             var reply = await client.StatusAsync(ct);
             if (result.GetValue(json)) cli.Out.Json(reply.Json);
             else Print(cli.Out, reply.Value);
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command Activate(CliContext cli)
-    {
-        var code = new Option<string>("--license-server-id") { Description = "The License Server ID the clearinghouse issued for this server's Product ID", Required = true };
-        var command = new Command("activate", "Activate the license server with the License Server ID from the clearinghouse") { code };
-        command.SetAction(async (result, ct) =>
-        {
-            using var client = cli.Client(result);
-            var activation = (await client.ActivateAsync(result.GetValue(code)!, ct)).Value;
-            cli.Out.Line($"The license server is activated: License Server ID {activation.LicenseServerId}, valid until {Render.Date(activation.ExpiresAt)}.");
             return 0;
         });
         return command;
@@ -99,6 +91,7 @@ internal static class ServerCommands
     {
         "activated" => Render.Cell($"activated: License Server ID {activation.LicenseServerId}, expires {Render.Date(activation.ExpiresAt)}", new Style(Color.Green)),
         "expired" => Render.Cell($"EXPIRED on {Render.Date(activation.ExpiresAt)} (License Server ID {activation.LicenseServerId}): reactivate", new Style(Color.Red)),
+        "deactivated" => Render.Cell($"deactivated (was License Server ID {activation.LicenseServerId}): licenses no new clients until reactivated", new Style(Color.Red)),
         _ => Render.Cell("not activated", new Style(Color.Yellow)),
     };
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,44 +7,52 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using RdLicensing.Cli.Output;
+using RdLicensing.Clearinghouse;
+using RdLicensing.Clearinghouse.Hosting;
 using RdLicensing.LicenseServer;
 using RdLicensing.LicenseServer.Hosting;
 
 namespace RdLicensing.Cli.Hosting;
 
 /// <summary>
-/// Starts the license server in this process (the same host the tests use), reports its real address,
-/// and keeps it running until the token is cancelled (Ctrl+C, SIGTERM) or the host is asked to stop.
+/// Starts the license server in this process (the same host the tests use) — with `rdlic up`, the clearinghouse
+/// beside it — reports its real address, and keeps it running until the token is cancelled (Ctrl+C, SIGTERM)
+/// or the host is asked to stop.
 /// </summary>
 internal static class ServerRunner
 {
+    /// <param name="clearinghouse">
+    /// Run this clearinghouse too: started first, so its certificate exists when the license server loads it,
+    /// on the license server's own clock (one simulated clock for both). Its real URL becomes the license
+    /// server's <see cref="LicenseServerOptions.ClearinghouseUrl"/>.
+    /// </param>
     public static async Task<int> RunAsync(Render output, LicenseServerOptions options, LogLevel logLevel, string portHint,
-        Func<string, CancellationToken, Task> started, CancellationToken ct)
+        Func<string, CancellationToken, Task> started, CancellationToken ct, ClearinghouseOptions? clearinghouse = null)
     {
-        await RunUntilStoppedAsync(options, logLevel, portHint, started, ct);
-        output.Line("The license server stopped.");
+        await RunUntilStoppedAsync(options, logLevel, portHint, started, clearinghouse, ct);
+        output.Line(clearinghouse is null ? "The license server stopped." : "The license server and the clearinghouse stopped.");
         return 0;
     }
 
     private static async Task RunUntilStoppedAsync(LicenseServerOptions options, LogLevel logLevel, string portHint,
-        Func<string, CancellationToken, Task> started, CancellationToken ct)
+        Func<string, CancellationToken, Task> started, ClearinghouseOptions? clearinghouse, CancellationToken ct)
     {
         var app = LicenseServerHost.Build(options, logging => ConfigureLogging(logging, logLevel),
             services => services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true));
+        WebApplication? beside = null;
         try
         {
-            try
+            if (clearinghouse is not null)
             {
-                await app.StartAsync(ct);
+                // Built after the license server so it can share the license server's TimeProvider.
+                beside = ClearinghouseHost.Build(clearinghouse, app.Services.GetRequiredService<TimeProvider>(), logging => ConfigureLogging(logging, logLevel));
+                await StartAsync(beside, clearinghouse.Urls, "clearinghouse", "--clearinghouse-port (or --port 0 for free ports)", ct);
+                options.ClearinghouseUrl = AddressOf(beside);
             }
-            catch (Exception e) when (IsAddressInUse(e))
-            {
-                throw new CliException($"{options.Urls} is already in use (is another license server running?); choose another port with {portHint}.");
-            }
+            await StartAsync(app, options.Urls, "license server", portHint, ct);
 
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
-            await started(Reachable(new Uri(address)).GetLeftPart(UriPartial.Authority), stop.Token);
+            await started(AddressOf(app), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)
@@ -52,13 +61,36 @@ internal static class ServerRunner
         }
         finally
         {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try { await app.StopAsync(grace.Token); }
-            catch (OperationCanceledException) { }
-            await app.DisposeAsync();
+            await StopAsync(app);
+            if (beside is not null) await StopAsync(beside);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }
+
+    /// <summary>Starts the app; a port already taken becomes one line naming it and what to do.</summary>
+    internal static async Task StartAsync(WebApplication app, string urls, string service, string portHint, CancellationToken ct)
+    {
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (Exception e) when (IsAddressInUse(e))
+        {
+            throw new CliException($"{urls} is already in use (is another {service} running?); choose another port with {portHint}.");
+        }
+    }
+
+    internal static async Task StopAsync(WebApplication app)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await app.StopAsync(grace.Token); }
+        catch (OperationCanceledException) { }
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Where the started app really listens (port 0 resolved), as scheme://host:port.</summary>
+    internal static string AddressOf(WebApplication app) =>
+        Reachable(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First())).GetLeftPart(UriPartial.Authority);
 
     private static bool IsAddressInUse(Exception e)
     {
@@ -74,7 +106,7 @@ internal static class ServerRunner
             ? new UriBuilder(address) { Host = "127.0.0.1" }.Uri
             : address;
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
     {
         logging.ClearProviders();
         logging.AddConsole(o => o.FormatterName = OneLineLogFormatter.FormatterName).AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();

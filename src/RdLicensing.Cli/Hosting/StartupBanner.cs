@@ -1,5 +1,6 @@
 using RdLicensing.Cli.Client;
 using RdLicensing.Cli.Output;
+using RdLicensing.Clearinghouse;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer;
 using Spectre.Console;
@@ -9,7 +10,8 @@ namespace RdLicensing.Cli.Hosting;
 /// <summary>What `rdlic up` and `rdlic server run` print once the server listens. Never the token itself.</summary>
 internal static class StartupBanner
 {
-    public static async Task PrintAsync(Render output, LicenseServerOptions options, string url, CancellationToken ct)
+    /// <param name="clearinghouse">The clearinghouse `rdlic up` runs beside the server (at <see cref="LicenseServerOptions.ClearinghouseUrl"/>).</param>
+    public static async Task PrintAsync(Render output, LicenseServerOptions options, string url, CancellationToken ct, ClearinghouseOptions? clearinghouse = null)
     {
         StatusView? status = null;
         string? problem = null;
@@ -41,6 +43,11 @@ internal static class StartupBanner
                 : Render.Cell("real")),
         };
         output.Fields(fields);
+        if (clearinghouse is not null && options.ClearinghouseUrl is { } clearinghouseUrl)
+        {
+            output.Line();
+            ClearinghouseBanner.Print(output, clearinghouse, clearinghouseUrl);
+        }
         if (options.Clock == ClockMode.Simulated)
             output.Loud("WARNING: the clock is SIMULATED, dates are not real. Move it forward with './rdlic clock advance 91d'.");
         output.Line("Press Ctrl+C to stop.");

@@ -36,7 +36,7 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     public const uint TemporaryLicenseFlag = 0x8000_0000;
     public const int MaxTokenBytes = 8 * 1024;
 
-    private static readonly SignedDocumentSchema Schema = new("rdlic-cal", 1,
+    internal static readonly SignedDocumentSchema Schema = new("rdlic-cal", 1,
         ["calId", "licenseServer", "calType", "productVersion", "flags", "hardwareId", "clientName", "issuedAt", "expiresAt"]);
 
     public byte[] Issue(CalTokenContent cal)
@@ -61,41 +61,7 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     }
 
     /// <summary>Verifies the token was signed by this license server and returns what it binds.</summary>
-    public CalTokenContent Verify(ReadOnlySpan<byte> token)
-    {
-        if (token.IsEmpty || token.Length > MaxTokenBytes)
-            throw new CalTokenException($"the license is empty or larger than {MaxTokenBytes} bytes");
-        byte[] tbs, signature;
-        try
-        {
-            var outer = new AsnReader(token.ToArray(), AsnEncodingRules.DER);
-            var certificate = outer.ReadSequence();
-            outer.ThrowIfNotEmpty();
-            tbs = certificate.ReadEncodedValue().ToArray();
-            certificate.ReadSequence();
-            signature = certificate.ReadBitString(out _);
-            certificate.ThrowIfNotEmpty();
-        }
-        catch (AsnContentException)
-        {
-            throw new CalTokenException("the license is not an X.509 certificate");
-        }
-        if (!identity.Key.VerifyData(tbs, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
-            throw new CalTokenException("the license was not issued by this license server or was altered");
-
-        try
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(token);
-            var extension = certificate.Extensions[LicensedProductInfoOid]
-                ?? throw new CalTokenException("the license carries no licensed-product information");
-            var text = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
-            return FromFields(CanonicalPayloadReader.Read(Schema, text));
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException or SignedDocumentException or FormatException)
-        {
-            throw new CalTokenException($"the license content is unreadable ({e.Message})");
-        }
-    }
+    public CalTokenContent Verify(ReadOnlySpan<byte> token) => CalTokenVerifier.Verify(identity.Key, token);
 
     private static Dictionary<string, string> ToFields(CalTokenContent cal) => new(StringComparer.Ordinal)
     {
@@ -110,7 +76,7 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
         ["expiresAt"] = KeyPackGrant.FormatTime(cal.ExpiresAt),
     };
 
-    private static CalTokenContent FromFields(Dictionary<string, string> f)
+    internal static CalTokenContent FromFields(Dictionary<string, string> f)
     {
         if (!long.TryParse(f["calId"], NumberStyles.None, CultureInfo.InvariantCulture, out var id)) throw new FormatException("calId");
         if (!CalTypes.TryParse(f["calType"], out var type)) throw new FormatException("calType");

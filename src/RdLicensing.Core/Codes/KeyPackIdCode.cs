@@ -39,6 +39,9 @@ public static class KeyPackIdCode
     /// <summary>A key pack id whose last 8 bytes are zero, so it fits a key pack ID code.</summary>
     public static Guid NewKeyPackId() => new([.. SignedCode.RandomSerial(8), .. new byte[8]], bigEndian: true);
 
+    /// <summary>Only the per-group checks, for typing feedback before anything is sent.</summary>
+    public static void CheckTyping(string? code) => GroupedCode.Decode(Kind, code, ContentBytes + SignedCode.SignatureBytes, "license key pack ID");
+
     public static KeyPackGrant Verify(string? code, ClearinghouseCertificate clearinghouse, string productId)
     {
         var c = SignedCode.Open(Kind, code, ContentBytes, "license key pack ID", clearinghouse, productId);

@@ -17,6 +17,10 @@ public enum LicensingEventId
     CalRevoked = 80,
     RevocationLimitReached = 81,
     TemporaryUpgradedToPermanent = 82,
+    /// <summary>A key pack and its issued CALs were removed from this (source) server for migration to another.</summary>
+    MigrationRemovedCals = 89,
+    /// <summary>Key packs bound to another license server were removed (restore keeping this identity): the clearinghouse must reissue them.</summary>
+    ForeignKeyPacksRemoved = 92,
     HostNotInSecurityGroup = 4141,
 
     TemporaryCalIssued = 5001,
@@ -32,14 +36,23 @@ public enum LicensingEventId
     KeyPackInstalled = 5020,
     KeyPackRejected = 5021,
     ActivationRejected = 5022,
+    ServerDeactivated = 5023,
+    ActivationRequested = 5024,
+    ClearinghouseUnavailable = 5025,
+    KeyPacksMigrated = 5026,
     SessionHostEnrolled = 5030,
     SessionHostRemoved = 5031,
     SessionHostSecurityGroupChanged = 5032,
     UnknownSessionHostRefused = 5033,
     PolicyChanged = 5040,
+    PropertiesChanged = 5041,
     ClockAdvanced = 5050,
     ReportCreated = 5060,
     ReportDeleted = 5061,
+    DatabaseRebuilt = 5070,
+    KeyPacksReissued = 5071,
+    DatabaseBackedUp = 5072,
+    DatabaseRestored = 5073,
 }
 
 public enum EventLevel
@@ -59,7 +72,9 @@ public static class LicensingEvents
             or LicensingEventId.RevocationLimitReached or LicensingEventId.HostNotInSecurityGroup
             or LicensingEventId.InvalidClientLicensePresented or LicensingEventId.PerUserCalOverUsed
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
-            or LicensingEventId.UnknownSessionHostRefused => EventLevel.Warning,
+            or LicensingEventId.UnknownSessionHostRefused or LicensingEventId.ServerDeactivated
+            or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
+            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

@@ -47,12 +47,15 @@ public static class AdminApi
         var activation = server.Activation;
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
-        if (!server.IsActivatedAt(now))
+        var activationStatus = server.ActivationStatusAt(now);
+        if (activationStatus == "deactivated")
+            warnings.Add("The license server is deactivated: it licenses no new clients (only temporary Per Device CALs, and Per User CALs) until it is reactivated with 'rdlic server reactivate'.");
+        else if (!server.IsActivatedAt(now))
             warnings.Add(activation is null
                 ? "The license server is not activated: it issues only temporary Per Device CALs (and Per User CALs)."
-                : $"The activation expired on {activation.ExpiresAt:yyyy-MM-dd}: reactivate the license server.");
+                : $"The activation expired on {activation.ExpiresAt:yyyy-MM-dd}: reactivate the license server ('rdlic server reactivate --reason expired').");
         else if (activation!.ExpiresAt - now < TimeSpan.FromDays(30))
-            warnings.Add($"The activation certificate expires on {activation.ExpiresAt:yyyy-MM-dd}: renew it before then.");
+            warnings.Add($"The activation certificate expires on {activation.ExpiresAt:yyyy-MM-dd}: renew it before then with 'rdlic server reactivate --reason expired'.");
         if (overUsed > 0)
             warnings.Add($"{overUsed} Per User CAL(s) come from the OverUsed pool: install more Per User CALs to be compliant.");
         foreach (var pool in pools.Where(p => p.Total > 0 && p.Available == 0))
@@ -63,9 +66,7 @@ public static class AdminApi
         var sessionHosts = await store.SessionHostsAsync(cancellationToken);
         var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
         return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
-            activation is null
-                ? new ActivationView("not-activated", null, null, null)
-                : new ActivationView(server.IsActivatedAt(now) ? "activated" : "expired", activation.LicenseServerId, activation.IssuedAt, activation.ExpiresAt),
+            new ActivationView(activationStatus, activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
             server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),
             pools, overUsed, packs.Count, sessionHosts.Count, database, warnings));
     }

@@ -51,11 +51,12 @@ public static class KeyPacksApi
             { Error: ActivationError.Mistyped } => Problems.Create(StatusCodes.Status400BadRequest, "code-mistyped", "License Server ID mistyped", result.Message,
                 new Dictionary<string, object?> { ["field"] = "licenseServerId", ["group"] = result.WrongGroup }),
             { Error: ActivationError.NoClearinghouseTrusted } => Problems.Conflict("no-clearinghouse-trusted", "No clearinghouse trusted", result.Message),
+            { Error: ActivationError.Retired } => Problems.Unprocessable("license-server-id-retired", "License Server ID no longer valid", result.Message),
             _ => Problems.Unprocessable("activation-rejected", "Activation rejected", result.Message),
         };
     }
 
-    private static string RejectionSlug(KeyPackRejection? rejection) => rejection switch
+    internal static string RejectionSlug(KeyPackRejection? rejection) => rejection switch
     {
         KeyPackRejection.UntrustedSigner => "key-pack-untrusted-signer",
         KeyPackRejection.BadSignature => "key-pack-bad-signature",

@@ -23,11 +23,16 @@ public static class LicenseServerHost
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         app.MapSessionHostApi();
+        app.MapSessionHostDiagnosticsApi();
         app.MapKeyPacksApi();
         app.MapCalsApi();
         app.MapAdminApi();
         app.MapSessionHostsApi();
         app.MapReportsApi();
+        app.MapPropertiesApi();
+        app.MapActivationApi();
+        app.MapLicensesApi();
+        app.MapRecoveryApi();
         return app;
     }
 }

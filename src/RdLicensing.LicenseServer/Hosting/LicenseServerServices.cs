@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Diagnostics;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Time;
 using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Activation;
 using RdLicensing.LicenseServer.Licensing;
+using RdLicensing.LicenseServer.Recovery;
+using RdLicensing.LicenseServer.Remote;
 using RdLicensing.LicenseServer.Reports;
 using RdLicensing.Storage;
 using RdLicensing.Storage.Sqlite;
@@ -26,6 +29,15 @@ public static class LicenseServerServices
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();
         services.AddSingleton<CalUsageReport>();
+        services.AddSingleton<KeyPackRemover>();
+        services.AddSingleton<DatabaseBackup>();
+        // Services that call other servers take a typed HttpClient, so they are transient like it.
+        services.AddHttpClient<ClearinghouseClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient<SourceServerClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddTransient<ActivationService>();
+        services.AddTransient<LicenseInstallService>();
+        services.AddTransient<MigrationService>();
+        services.AddTransient<DatabaseRebuilder>();
         services.AddHostedService<ServerInitializer>();
         services.AddHostedService<ExpirySweeper>();
 
@@ -45,6 +57,7 @@ public static class LicenseServerServices
                 405 => "method-not-allowed",
                 415 => "unsupported-media-type",
                 400 => "malformed-request",
+                502 => "bad-gateway",
                 _ => "internal-error",
             });
         });

@@ -21,12 +21,16 @@ public sealed class ServerInitializer(
     ServerState state,
     TimeProvider clock,
     IOptions<LicenseServerOptions> options,
-    ILogger<ServerInitializer> log) : IHostedService
+    ILogger<ServerInitializer> log) : IHostedService, IDisposable
 {
+    private DataDirectoryLock? _lock;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        Directory.CreateDirectory(settings.DataDirectory);
+        // Before the database is touched: two servers, or a server and a restore, must never share it.
+        _lock = DataDirectoryLock.TryAcquire(settings.DataDirectory)
+                ?? throw new InvalidOperationException(DataDirectoryLock.InUseMessage(settings.DataDirectory));
         var applied = await store.MigrateAsync(cancellationToken);
         if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, settings.DatabasePath);
 
@@ -54,15 +58,28 @@ public sealed class ServerInitializer(
                     $"The stored activation no longer verifies against the trusted clearinghouse ({e.Message}). Reactivate the license server."), cancellationToken);
             }
         }
-        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation);
+        var deactivated = await store.SettingAsync(SettingNames.Deactivated, cancellationToken) == "true";
+        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation, deactivated);
 
         await EnsureAdminCredentialAsync(settings, cancellationToken);
         await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStarted,
             $"The license server {identity.ProductId} ({settings.ProductVersion.ToDisplayName()}) started on {store.Dialect.Name}."), cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStopped, "The license server stopped."), cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_lock is null) return;
+        try
+        {
+            await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStopped, "The license server stopped."), cancellationToken);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    public void Dispose() => Interlocked.Exchange(ref _lock, null)?.Dispose();
 
     private static ClearinghouseCertificate? LoadClearinghouse(LicenseServerOptions settings)
     {
@@ -95,11 +112,7 @@ public sealed class ServerInitializer(
         if (await store.HasAdminCredentialAsync(cancellationToken)) return;
         var token = LicenseStore.NewToken("rdla");
         await store.AddAdminCredentialAsync("first administrator", token, clock.GetUtcNow(), cancellationToken);
-        // Created owner-only from the first byte: the token is the administrator's password.
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var file = new StreamWriter(settings.AdminTokenPath, System.Text.Encoding.UTF8, fileOptions))
-            await file.WriteLineAsync(token.AsMemory(), cancellationToken);
+        await AdminTokenFile.WriteAsync(settings.AdminTokenPath, token, cancellationToken);
         log.LogInformation("Created the first administrator credential in {Path}", Path.GetFullPath(settings.AdminTokenPath));
     }
 }

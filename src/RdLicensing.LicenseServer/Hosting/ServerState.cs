@@ -14,7 +14,10 @@ public sealed class ServerState
 {
     private LicenseServerIdentity? _identity;
     private CalTokenService? _tokens;
-    private volatile ActivationCertificate? _activation;
+    private volatile ActivationState _activation = new(null, false);
+
+    // Activation and the deactivated flag change together, so readers never see one without the other.
+    private sealed record ActivationState(ActivationCertificate? Certificate, bool Deactivated);
 
     public LicenseServerIdentity Identity => _identity ?? throw new InvalidOperationException("The license server has not finished starting.");
 
@@ -26,18 +29,34 @@ public sealed class ServerState
 
     public ClearinghouseCertificate? Clearinghouse { get; private set; }
 
-    public ActivationCertificate? Activation => _activation;
+    /// <summary>The last License Server ID installed, kept after deactivation so status can name it.</summary>
+    public ActivationCertificate? Activation => _activation.Certificate;
 
-    public bool IsActivatedAt(DateTimeOffset now) => _activation is { } a && a.ExpiresAt > now;
+    /// <summary>Deactivated: licenses no new clients (as if not activated) until a new License Server ID is installed.</summary>
+    public bool IsDeactivated => _activation.Deactivated;
 
-    internal void Initialize(LicenseServerIdentity identity, ProductVersion version, ClearinghouseCertificate? clearinghouse, ActivationCertificate? activation)
+    public bool IsActivatedAt(DateTimeOffset now) => _activation is { Certificate: { } a, Deactivated: false } && a.ExpiresAt > now;
+
+    /// <summary>"activated" | "expired" | "deactivated" | "not-activated", as status and the API report it.</summary>
+    public string ActivationStatusAt(DateTimeOffset now) => _activation switch
+    {
+        { Deactivated: true } => "deactivated",
+        { Certificate: null } => "not-activated",
+        { Certificate: var a } when a.ExpiresAt <= now => "expired",
+        _ => "activated",
+    };
+
+    internal void Initialize(LicenseServerIdentity identity, ProductVersion version, ClearinghouseCertificate? clearinghouse, ActivationCertificate? activation,
+        bool deactivated = false)
     {
         _identity = identity;
         _tokens = new CalTokenService(identity);
         Version = version;
         Clearinghouse = clearinghouse;
-        _activation = activation;
+        _activation = new ActivationState(activation, deactivated);
     }
 
-    internal void SetActivation(ActivationCertificate? activation) => _activation = activation;
+    internal void SetActivation(ActivationCertificate? activation) => _activation = new ActivationState(activation, false);
+
+    internal void SetDeactivated() => _activation = _activation with { Deactivated = true };
 }

@@ -14,8 +14,10 @@ public sealed class SqliteDialect : IStoreDialect
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public SqliteDialect(string databasePath)
+    /// <param name="migrationSet">The folder under sqlite/ whose scripts make this database: "migrations" for the license store, "clearinghouse" for the clearinghouse store.</param>
+    public SqliteDialect(string databasePath, string migrationSet = LicenseServerMigrations)
     {
+        MigrationResourcePrefix = $"RdLicensing.Storage.sqlite.{migrationSet}.";
         DatabasePath = Path.GetFullPath(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -30,7 +32,11 @@ public sealed class SqliteDialect : IStoreDialect
 
     public string Name => "sqlite";
 
-    public string MigrationResourcePrefix => "RdLicensing.Storage.sqlite.migrations.";
+    public const string LicenseServerMigrations = "migrations";
+
+    public const string ClearinghouseMigrations = "clearinghouse";
+
+    public string MigrationResourcePrefix { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Clearinghouse.Granting;
+using RdLicensing.Core.Protocol;
+
+namespace RdLicensing.Clearinghouse.Apis;
+
+/// <summary>Install Licenses, reissue after a rebuild, and migration between license servers. Public; the License Server ID is the proof.</summary>
+public static class LicensesApi
+{
+    public static IEndpointRouteBuilder MapLicensesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Licenses").AllowAnonymous();
+        api.MapPost("/licenses", Install).WithSummary("Install Licenses: grants a key pack for a retail code, an Open License or an agreement.");
+        api.MapPost("/reissue", Reissue).WithSummary("Signs again every key pack recorded for the license server (after a database rebuild).");
+        api.MapPost("/migrations", Migrate).WithSummary("Moves the key packs recorded for a source license server to this one.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<GrantedKeyPack>, ProblemHttpResult>> Install(
+        LicenseInstallRequestBody body, LicenseInstallService installs, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await installs.InstallAsync(body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<ReissueResponse>, ProblemHttpResult>> Reissue(
+        ReissueRequestBody body, ReissueService reissue, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await reissue.ReissueAsync(body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<MigrationResponse>, ProblemHttpResult>> Migrate(
+        MigrationRequestBody body, MigrationService migrations, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await migrations.MigrateAsync(body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+}

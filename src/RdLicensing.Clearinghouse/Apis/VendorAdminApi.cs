@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Clearinghouse.Auth;
+using RdLicensing.Clearinghouse.Granting;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Storage;
+
+namespace RdLicensing.Clearinghouse.Apis;
+
+/// <summary>The vendor's administration: what it sells (codes, Open Licenses, agreements) and what was activated and installed.</summary>
+public static class VendorAdminApi
+{
+    public static RouteGroupBuilder MapVendorAdminApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/admin").WithTags("Vendor administration").RequireAuthorization(AdminTokenAuthenticationHandler.AdminRole);
+        api.MapPost("/codes", IssueCodes).WithSummary("Create retail license codes, each for one version, CAL type and quantity, usable once.");
+        api.MapGet("/codes", ListCodes).WithSummary("Every retail license code and who used it.");
+        api.MapPost("/open-licenses", AddOpenLicense).WithSummary("Create an Open License (numbers generated when left out).");
+        api.MapGet("/open-licenses", ListOpenLicenses);
+        api.MapPost("/agreements", AddAgreement).WithSummary("Create a volume agreement (7-digit number generated when left out) with its entitlements.");
+        api.MapGet("/agreements", ListAgreements).WithSummary("Agreements with each entitlement's quantity, drawn and remaining.");
+        api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
+        api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
+        return api;
+    }
+
+    public static async Task<Results<Created<List<RetailCodeView>>, ProblemHttpResult>> IssueCodes(
+        RetailCodesRequest body, VendorCatalog catalog, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Created("/api/admin/codes", (await catalog.IssueRetailCodesAsync(body, cancellationToken)).Select(c => c.ToView()).ToList()); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Ok<List<RetailCodeView>>> ListCodes(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.RetailCodesAsync(cancellationToken)).Select(c => c.ToView()).ToList());
+
+    public static async Task<Results<Created<OpenLicenseView>, ProblemHttpResult>> AddOpenLicense(
+        OpenLicenseRequest body, VendorCatalog catalog, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Created("/api/admin/open-licenses", (await catalog.AddOpenLicenseAsync(body, cancellationToken)).ToView()); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Ok<List<OpenLicenseView>>> ListOpenLicenses(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.OpenLicensesAsync(cancellationToken)).Select(o => o.ToView()).ToList());
+
+    public static async Task<Results<Created<AgreementView>, ProblemHttpResult>> AddAgreement(
+        AgreementRequest body, VendorCatalog catalog, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var agreement = await catalog.AddAgreementAsync(body, cancellationToken);
+            return TypedResults.Created($"/api/admin/agreements/{agreement.Number}", agreement.ToView());
+        }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Ok<List<AgreementView>>> ListAgreements(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.AgreementsAsync(cancellationToken)).Select(a => a.ToView()).ToList());
+
+    public static async Task<Ok<List<ActivationRecordView>>> ListActivations(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ActivationsAsync(cancellationToken: cancellationToken)).Select(a => a.ToView()).ToList());
+
+    public static async Task<Ok<List<InstallRecordView>>> ListInstalls(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.InstallsAsync(cancellationToken: cancellationToken)).Select(i => i.ToView()).ToList());
+}

@@ -1,0 +1,33 @@
+using RdLicensing.Clearinghouse.Apis;
+using RdLicensing.Clearinghouse.Web;
+
+namespace RdLicensing.Clearinghouse.Hosting;
+
+/// <summary>Builds the clearinghouse web application; `rdlic clearinghouse run`, `rdlic up` and the tests all start it here.</summary>
+public static class ClearinghouseHost
+{
+    /// <param name="clock">Shared with a license server in the same process (`rdlic up --clock simulated`); the system clock otherwise.</param>
+    public static WebApplication Build(ClearinghouseOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddClearinghouseServices(options, clock ?? TimeProvider.System);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+        app.MapActivationApi();
+        app.MapLicensesApi();
+        app.MapTelephoneApi();
+        app.MapVendorAdminApi();
+        app.MapPublicPages();
+        app.MapOperatorPages();
+        return app;
+    }
+}

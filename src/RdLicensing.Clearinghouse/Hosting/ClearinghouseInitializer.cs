@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using RdLicensing.Core.Signing;
+using RdLicensing.Storage;
+
+namespace RdLicensing.Clearinghouse.Hosting;
+
+/// <summary>
+/// Runs before the clearinghouse accepts requests: migrates its database, creates or loads the signing key
+/// and root certificate (kept in the database, so a backup carries them), exports the certificate license
+/// servers trust, and creates the vendor administrator token when there is none.
+/// </summary>
+public sealed class ClearinghouseInitializer(
+    ClearinghouseStore store,
+    ClearinghouseKeys keys,
+    TimeProvider clock,
+    IOptions<ClearinghouseOptions> options,
+    ILogger<ClearinghouseInitializer> log) : IHostedService
+{
+    public const string AuthorityName = "RdLicensing Clearinghouse";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        CreateOwnerOnly(settings);
+        var applied = await store.MigrateAsync(cancellationToken);
+        if (applied > 0) log.LogInformation("Applied {Count} migration(s) to {Database}", applied, settings.DatabasePath);
+
+        var authority = await LoadOrCreateAuthorityAsync(cancellationToken);
+        keys.Initialize(authority);
+        // Rewritten at every start so the file always matches the key in the database.
+        await File.WriteAllTextAsync(settings.CertificatePath, authority.Certificate.ToPem(), cancellationToken);
+
+        await EnsureAdminTokenAsync(settings, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The database holds the signing key: on first start the data directory and an empty database file are
+    /// created owner-only, so SQLite (which gives its -wal and -shm files the database's mode) never exposes it.
+    /// </summary>
+    private static void CreateOwnerOnly(ClearinghouseOptions settings)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(settings.DataDirectory);
+            return;
+        }
+        if (!Directory.Exists(settings.DataDirectory))
+            Directory.CreateDirectory(settings.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!File.Exists(settings.DatabasePath))
+            new FileStream(settings.DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }).Dispose();
+    }
+
+    private Task<KeyAuthority> LoadOrCreateAuthorityAsync(CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            if (await s.SettingAsync(ClearinghouseStore.SigningKeySetting) is { } key &&
+                await s.SettingAsync(ClearinghouseStore.CertificateSetting) is { } certificate)
+                return KeyAuthority.FromPem(certificate, key);
+            var authority = KeyAuthority.Create(AuthorityName, clock.GetUtcNow());
+            await s.SetSettingAsync(ClearinghouseStore.SigningKeySetting, authority.PrivateKeyPem());
+            await s.SetSettingAsync(ClearinghouseStore.CertificateSetting, authority.Certificate.ToPem());
+            log.LogInformation("Created the clearinghouse signing key; certificate {Thumbprint}", authority.Certificate.Thumbprint);
+            return authority;
+        }, cancellationToken);
+
+    private async Task EnsureAdminTokenAsync(ClearinghouseOptions settings, CancellationToken cancellationToken)
+    {
+        if (await store.SettingAsync(ClearinghouseStore.AdminTokenHashSetting, cancellationToken) is not null) return;
+        var token = LicenseStore.NewToken("rdca");
+        // Created owner-only from the first byte: the token is the vendor administrator's and the operators' password.
+        // No byte order mark, so `$(cat admin.token)` works in a shell.
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var file = new StreamWriter(settings.AdminTokenPath, new System.Text.UTF8Encoding(false), fileOptions))
+            await file.WriteLineAsync(token.AsMemory(), cancellationToken);
+        await store.WriteAsync(s => s.SetSettingAsync(ClearinghouseStore.AdminTokenHashSetting, LicenseStore.HashToken(token)), cancellationToken);
+        log.LogInformation("Created the clearinghouse administrator token in {Path}", Path.GetFullPath(settings.AdminTokenPath));
+    }
+}

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using RdLicensing.Cli.Output;
+using RdLicensing.Core.Codes;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Cli.Commands;
+
+/// <summary>`rdlic licenses install|migrate`: the Install Licenses wizard and Manage Licenses → migrate.</summary>
+internal static class LicenseCommands
+{
+    public static readonly string[] Programs = Enum.GetValues<LicenseProgram>().Select(p => p.ToShortName()).ToArray();
+
+    // A license key pack ID carries 19 bytes of grant and a 64-byte signature (KeyPackIdCode's format 1);
+    // Core has no typing check for it yet, so the group checks run here with that length.
+
+    public static Command Create(CliContext cli) => new("licenses", "Install CAL licenses through the clearinghouse, or migrate them from another license server")
+    {
+        Install(cli), Migrate(cli),
+    };
+
+    private static Command Install(CliContext cli)
+    {
+        var program = Options.OneOf("--program", "The license program the CALs were bought under", Programs);
+        var code = Options.Text("--code", "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "Retail: the 25-character license code");
+        var licenseNumber = Options.Text("--license-number", "NUMBER", "Open License: the 8-digit license number");
+        var authorization = Options.Text("--authorization", "NUMBER", "Open License: the 15-character authorization number");
+        var agreement = Options.Text("--agreement", "NUMBER", "Agreements (select, enterprise, campus, school, spla, other): the 7-digit agreement or enrollment number");
+        var version = Options.Version("Agreements: the CAL version");
+        var type = Options.CalType();
+        type.Description = "Agreements: the CAL type";
+        var count = Options.Int("--count", "N", "Agreements: how many CALs", 1, KeyPackGrant.MaxQuantity);
+        var keyPackId = Options.Text("--key-pack-id", "CODE", "Install by the license key pack ID of a web or telephone install (no other option)");
+        var command = new Command("install", "Install Licenses: retail code, Open License, agreement, or a license key pack ID")
+        {
+            program, code, licenseNumber, authorization, agreement, version, type, count, keyPackId,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var given = new (Option Option, bool Given)[]
+            {
+                (code, result.GetValue(code) is not null), (licenseNumber, result.GetValue(licenseNumber) is not null),
+                (authorization, result.GetValue(authorization) is not null), (agreement, result.GetValue(agreement) is not null),
+                (version, result.GetValue(version) is not null), (type, result.GetValue(type) is not null), (count, result.GetValue(count) is not null),
+            };
+            LicenseInstallResponse installed;
+            if (result.GetValue(keyPackId) is { } typed)
+            {
+                if (result.GetValue(program) is not null || given.Any(g => g.Given))
+                    throw new UsageException("--key-pack-id installs on its own: the license key pack ID already says the program, version, type and count");
+                CheckKeyPackIdTyping(typed);
+                using var client = cli.Client(result);
+                installed = (await client.InstallKeyPackIdAsync(typed, ct)).Value;
+            }
+            else
+            {
+                var body = Body(result.GetValue(program), result, code, licenseNumber, authorization, agreement, version, type, count, given);
+                using var client = cli.Client(result);
+                installed = (await client.InstallLicensesAsync(body, ct)).Value;
+            }
+            var p = installed.KeyPack;
+            cli.Out.Line(installed.Message);
+            cli.Out.Line($"{p.VersionName} - {Names.CalKind(p.Type)}: {p.Total} license(s), {p.ProgramName}, expires {(p.ExpiresAt is null ? "never" : Render.Date(p.ExpiresAt))}, key pack {p.Id:D}.");
+            if (installed.KeyPackIdCode is { } kpid) cli.Out.Line($"License key pack ID (keep it for support): {kpid}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Each program's identifiers, checked here (check characters, digit counts) before the license server is called.</summary>
+    private static LicenseInstallBody Body(string? program, ParseResult result, Option<string?> code, Option<string?> licenseNumber, Option<string?> authorization,
+        Option<string?> agreement, Option<string?> version, Option<string?> type, Option<int?> count, (Option Option, bool Given)[] given)
+    {
+        if (program is null)
+            throw new UsageException($"licenses install needs --program ({string.Join(", ", Programs)}) with its identifiers, or --key-pack-id CODE");
+        Option[] wanted = program switch
+        {
+            "retail" => [code],
+            "open" => [licenseNumber, authorization],
+            _ => [agreement, version, type, count],
+        };
+        if (given.FirstOrDefault(g => g.Given && !wanted.Contains(g.Option)) is { Option: { } extra })
+            throw new UsageException($"{extra.Name} does not go with --program {program}; it needs {string.Join(", ", wanted.Select(o => o.Name))}");
+        if (given.Where(g => wanted.Contains(g.Option) && !g.Given).Select(g => g.Option.Name).ToList() is { Count: > 0 } missing)
+            throw new UsageException($"--program {program} needs {string.Join(", ", missing)}");
+
+        switch (program)
+        {
+            case "retail":
+                if (!LicenseIdentifiers.TryParseRetailCode(result.GetValue(code), out var canonical, out var error)) throw new UsageException($"--code: {error}");
+                return new LicenseInstallBody(program, LicenseCode: canonical);
+            case "open":
+                var number = result.GetValue(licenseNumber)!.Trim();
+                var auth = result.GetValue(authorization)!.Trim();
+                if (!LicenseIdentifiers.IsOpenLicenseNumber(number)) throw new UsageException("--license-number: an Open License number has 8 digits");
+                if (!LicenseIdentifiers.IsAuthorizationNumber(auth)) throw new UsageException("--authorization: an Open License authorization number has 15 letters or digits");
+                return new LicenseInstallBody(program, LicenseNumber: number, AuthorizationNumber: auth);
+            default:
+                var agreementNumber = result.GetValue(agreement)!.Trim();
+                if (!LicenseIdentifiers.IsAgreementNumber(agreementNumber)) throw new UsageException("--agreement: an agreement or enrollment number has 7 digits");
+                return new LicenseInstallBody(program, AgreementNumber: agreementNumber, Version: result.GetValue(version), CalType: result.GetValue(type), Quantity: result.GetValue(count));
+        }
+    }
+
+    private static Command Migrate(CliContext cli)
+    {
+        var from = Options.Text("--from", "URL", "The source license server, still running (its packs are removed there first)");
+        var fromToken = Options.Text("--from-token", "TOKEN", "An administrator token of the source license server");
+        var keyPacks = new Option<Guid[]>("--key-pack")
+        {
+            Description = "Only this key pack (repeat for several; default: all of the source's)",
+            HelpName = "ID",
+            CustomParser = r =>
+            {
+                var ids = new List<Guid>();
+                foreach (var token in r.Tokens)
+                {
+                    if (Guid.TryParse(token.Value, out var id)) ids.Add(id);
+                    else r.AddError($"--key-pack must be a key pack id (a GUID from 'rdlic keypacks list'), not '{token.Value}'");
+                }
+                return ids.ToArray();
+            },
+        };
+        var sourceId = Options.Text("--source-license-server-id", "CODE", "The License Server ID of a source that no longer functions");
+        var sourceVersionOption = Options.Checked("--source-version", "VERSION", $"The Windows Server version of the source that no longer functions; one of {Options.VersionList}",
+            v => ProductVersions.TryParse(v, out var pv) ? pv.ToShortName() : null, $"--source-version must be one of {Options.VersionList}");
+        var confirm = Options.Flag("--confirm-removed", "Confirm the source no longer functions and its CALs were removed from it");
+        var sourceProductId = Options.Text("--source-product-id", "PRODUCT-ID", "Finish a migration whose packs the source already removed");
+        var command = new Command("migrate", "Migrate CALs from another license server to this one")
+        {
+            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var ids = result.GetValue(keyPacks) is { Length: > 0 } chosen ? chosen : null;
+            var sources = new[] { result.GetValue(from) is not null, result.GetValue(sourceId) is not null, result.GetValue(sourceProductId) is not null };
+            if (sources.Count(s => s) != 1)
+                throw new UsageException("licenses migrate needs one source: --from URL --from-token TOKEN (running), or --source-license-server-id CODE --source-version VERSION --confirm-removed (no longer functioning)");
+            MigrationBody body;
+            if (result.GetValue(from) is { } url)
+            {
+                if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    throw new UsageException($"--from: '{url}' is not an http:// or https:// URL");
+                var token = result.GetValue(fromToken) ?? throw new UsageException("--from needs --from-token TOKEN: an administrator token of the source license server");
+                body = new MigrationBody(SourceUrl: url.Trim(), SourceToken: token.Trim(), KeyPackIds: ids);
+            }
+            else if (result.GetValue(sourceId) is { } code)
+            {
+                ActivationCommands.CheckTyping(code, "--source-license-server-id");
+                var version = result.GetValue(sourceVersionOption) ?? throw new UsageException("--source-license-server-id needs --source-version: the Windows Server version of the source");
+                if (!result.GetValue(confirm))
+                    throw new UsageException("--confirm-removed is required: confirm that the source license server no longer functions and its CALs were removed from it");
+                body = new MigrationBody(SourceLicenseServerId: code, SourceVersion: version, ConfirmRemoved: true, KeyPackIds: ids);
+            }
+            else
+            {
+                body = new MigrationBody(SourceProductId: result.GetValue(sourceProductId)!.Trim(), KeyPackIds: ids);
+            }
+            using var client = cli.Client(result);
+            var migrated = (await client.MigrateAsync(body, ct)).Value;
+            cli.Out.Line(migrated.Message);
+            foreach (var p in migrated.Installed)
+                cli.Out.Line($"  installed {p.Id:D}: {p.VersionName} - {Names.CalKind(p.Type)}, {p.Total} license(s), {p.ProgramName}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void CheckKeyPackIdTyping(string code)
+    {
+        try
+        {
+            KeyPackIdCode.CheckTyping(code);
+        }
+        catch (CodeFormatException e)
+        {
+            throw new UsageException($"--key-pack-id: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,330 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using RdLicensing.Cli.Client;
+using RdLicensing.Cli.Hosting;
+using RdLicensing.Cli.Output;
+using RdLicensing.Core.Protocol;
+using RdLicensing.SessionHost;
+using RdLicensing.SessionHost.Configuration;
+using RdLicensing.SessionHost.Hosting;
+using Spectre.Console;
+
+namespace RdLicensing.Cli.Commands;
+
+/// <summary>
+/// `rdlic sessionhost run|status|config get|config set|enroll|events|sessions|clock advance`: the session host
+/// that decides client connections, its licensing configuration and its state.
+/// </summary>
+internal static class SessionHostCommands
+{
+    public static Command Create(CliContext cli) => new("sessionhost", "Run a session host, configure its licensing (mode, license servers, version), see its state")
+    {
+        Run(cli), Status(cli),
+        new Command("config", "The licensing mode, license servers and version, and where each comes from (policy, local, default)") { ConfigGet(cli), ConfigSet(cli) },
+        Enroll(cli), Events(cli), Sessions(cli),
+        new Command("clock", "The session host's own simulated clock") { ClockAdvance(cli) },
+    };
+
+    private static Command Run(CliContext cli)
+    {
+        var dataDir = Options.Text("--data-dir", "DIR", "Store and policy.json directory (default <data>/sessionhost, i.e. ./data/sessionhost)");
+        var urls = Options.Text("--urls", "URL", $"Where to listen (default {SessionHostOptions.DefaultUrls})");
+        var clock = Options.OneOf("--clock", "real (default) or simulated: a clock tests and demos can move forward ('rdlic sessionhost clock advance')", "real", "simulated");
+        var name = Options.Text("--name", "NAME", $"The host's computer name, as license servers know it (default {SessionHostOptions.DefaultName})");
+        name.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.Tokens[^1].Value is var n && (n.Length is 0 or > 253 || !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
+                r.AddError("--name must be a computer name: 1 to 253 letters, digits, '-', '.', '_'");
+        });
+        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name };
+        command.SetAction(async (result, ct) =>
+        {
+            var options = new SessionHostOptions
+            {
+                DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "sessionhost")),
+                Urls = result.GetValue(urls) ?? SessionHostOptions.DefaultUrls,
+                SimulatedClock = result.GetValue(clock) == "simulated",
+                Name = result.GetValue(name) ?? SessionHostOptions.DefaultName,
+            };
+            await RunUntilStoppedAsync(cli, options, ct);
+            cli.Out.Line("The session host stopped.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task RunUntilStoppedAsync(CliContext cli, SessionHostOptions options, CancellationToken ct)
+    {
+        var app = SessionHostServer.Build(options, logging: logging =>
+        {
+            logging.ClearProviders();
+            logging.AddConsole(o => o.FormatterName = OneLineLogFormatter.FormatterName).AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
+            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        });
+        try
+        {
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (IsAddressInUse(e))
+            {
+                throw new CliException($"{options.Urls} is already in use (is another session host running?); choose another with --urls (e.g. --urls http://127.0.0.1:5083).");
+            }
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            if (address.Host is "0.0.0.0" or "[::]" or "::" or "*" or "+") address = new UriBuilder(address) { Host = "127.0.0.1" }.Uri;
+            var url = address.GetLeftPart(UriPartial.Authority);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+            await BannerAsync(cli.Out, options, url, stop.Token);
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Ctrl+C, SIGTERM or the caller's token: a normal stop.
+        }
+        finally
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await app.StopAsync(grace.Token); }
+            catch (OperationCanceledException) { }
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private static async Task BannerAsync(Render output, SessionHostOptions options, string url, CancellationToken ct)
+    {
+        SessionHostStatusView? status = null;
+        try
+        {
+            using var client = new SessionHostClient(url);
+            status = (await client.StatusAsync(ct)).Value;
+        }
+        catch (CliException)
+        {
+            // The banner still says where the host listens.
+        }
+        output.Line($"The RdLicensing session host {options.Name} is running (data in {options.DataDirectory}).");
+        var fields = new List<(string, Text)>
+        {
+            ("Session host", Render.Cell(url)),
+            ("Connect", Render.Cell($"rdlic connect --device NAME --host {url}")),
+            ("Policy file", Render.Cell(Path.GetFullPath(options.PolicyFilePath))),
+        };
+        if (status is not null) fields.AddRange(StatusFields(status));
+        output.Fields(fields);
+        if (status is not null) foreach (var warning in status.Warnings) output.Warning("Warning: " + warning);
+        output.Line("Press Ctrl+C to stop.");
+    }
+
+    private static Command Status(CliContext cli)
+    {
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        var command = new Command("status", "Mode and license servers (with their source), version, grace period, sessions, store creation") { host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.StatusAsync(ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var s = reply.Value;
+            cli.Out.Fields([("Session host", Render.Cell($"{s.Name} ({client.Host})")), .. StatusFields(s)]);
+            foreach (var warning in s.Warnings) cli.Out.Warning("Warning: " + warning);
+            return 0;
+        });
+        return command;
+    }
+
+    private static List<(string, Text)> StatusFields(SessionHostStatusView s)
+    {
+        var graceStyle = s.Grace.State == "expired" ? new Style(Color.Red) : s.Grace.State == "active" && s.Grace.DaysLeft <= 14 ? new Style(Color.Yellow) : null;
+        return
+        [
+            ("Licensing mode", Render.Cell(Configured(ModeName(s.Mode.Value), s.Mode.Source))),
+            ("License servers", Render.Cell(Configured(s.LicenseServers.Value.Count == 0 ? "none" : string.Join(", ", s.LicenseServers.Value), s.LicenseServers.Source))),
+            ("Version", Render.Cell(Configured(Names.Version(s.Version.Value), s.Version.Source))),
+            ("Grace period", Render.Cell(GraceText(s.Grace), graceStyle)),
+            ("Admin sessions", Render.Cell($"{s.AdministrativeSessionsOpen} of {s.AdministrativeSessionLimit} open")),
+            ("Client sessions", Render.Cell($"{s.ClientSessionsOpen} open")),
+            ("Enrolled with", Render.Cell(s.EnrolledWith.Count == 0 ? "no license server" : string.Join(", ", s.EnrolledWith))),
+            ("Store created", Render.Cell($"{Render.Time(s.StoreCreatedAt)} (the grace period never restarts: only a new store has a new one)")),
+            ("Clock", s.Clock.Mode == "simulated"
+                ? Render.Cell($"SIMULATED, now {Render.Time(s.Clock.Now)} (offset {s.Clock.Offset})", new Style(Color.Red, decoration: Decoration.Bold))
+                : Render.Cell($"real, now {Render.Time(s.Clock.Now)}")),
+            ("Database", Render.Cell(s.Database)),
+        ];
+    }
+
+    internal static string GraceText(GraceView g) => g.State switch
+    {
+        "not-started" => $"not started: {g.DaysLeft} days from the first client connection",
+        "expired" => $"EXPIRED on {Render.Date(g.EndsAt)} (0 days left): clients need a CAL",
+        _ => $"{g.DaysLeft} day{(g.DaysLeft == 1 ? "" : "s")} left, until {Render.Time(g.EndsAt)} (started {Render.Time(g.StartedAt)})",
+    };
+
+    internal static string Configured(string value, string source) => $"{value} ({source})";
+
+    internal static string ModeName(string mode) => mode switch
+    {
+        "per-device" => "Per Device",
+        "per-user" => "Per User",
+        _ => "Not configured",
+    };
+
+    private static Command ConfigGet(CliContext cli)
+    {
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        var command = new Command("get", "The configuration in effect, each value with its source") { host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.ConfigAsync(ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            PrintConfig(cli.Out, reply.Value);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void PrintConfig(Render output, SessionHostConfigView c)
+    {
+        output.Fields(
+        [
+            ("Licensing mode", Render.Cell(Configured(ModeName(c.Mode.Value), c.Mode.Source))),
+            ("License servers", Render.Cell(Configured(c.LicenseServers.Value.Count == 0 ? "none" : string.Join(", ", c.LicenseServers.Value), c.LicenseServers.Source))),
+            ("Version", Render.Cell(Configured(Names.Version(c.Version.Value), c.Version.Source))),
+            ("Policy file", Render.Cell(c.PolicyFileExists ? c.PolicyFile : $"{c.PolicyFile} (none: every value is local or default)")),
+        ]);
+        foreach (var problem in c.PolicyProblems) output.Warning("Warning: " + problem);
+    }
+
+    private static Command ConfigSet(CliContext cli)
+    {
+        var mode = Options.OneOf("--mode", "The licensing mode: match the CAL type installed on the license servers", "per-device", "per-user", "not-configured");
+        var servers = Options.Text("--license-server", "URL[,URL]", "The license servers, in the order they are asked ('none' clears the list)");
+        var version = Options.Version("The Windows Server version this session host acts as (default 2022)");
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            IReadOnlyList<string>? list = null;
+            if (result.GetValue(servers) is { } text)
+            {
+                var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                list = parts is ["none"] || parts.Length == 0 ? [] : LicenseServerUrls.TryNormalizeAll(parts, out var error) ?? throw new UsageException($"--license-server: {error}.");
+            }
+            if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null)
+                throw new UsageException("give at least one of --mode, --license-server, --version.");
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version)), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            cli.Out.Line("Local settings saved. In effect now:");
+            PrintConfig(cli.Out, reply.Value.Config);
+            foreach (var warning in reply.Value.Warnings) cli.Out.Warning("Warning: " + warning);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Enroll(CliContext cli)
+    {
+        var server = Options.Text("--license-server", "URL", "The license server that enrolled this host", required: true);
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        // --token is rdlic's global option; here it carries the session host token 'rdlic hosts enroll NAME' printed.
+        var command = new Command("enroll", "Store the token a license server issued for this host ('rdlic hosts enroll NAME' there) with --token rdlh_…") { server, host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var token = result.GetValue(cli.Token);
+            if (string.IsNullOrWhiteSpace(token) || !token.Trim().StartsWith("rdlh_", StringComparison.Ordinal))
+                throw new UsageException("--token must be the session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server.");
+            if (!LicenseServerUrls.TryNormalize(result.GetValue(server), out var url, out var error)) throw new UsageException($"--license-server: {error}.");
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.EnrollAsync(new HostEnrollmentBody(url, token.Trim()), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            cli.Out.Line(reply.Value.Message);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Events(CliContext cli)
+    {
+        var id = Options.Int("--id", "N", "Only events with this event ID (e.g. 1004, 1069, 1130)", 1, int.MaxValue);
+        var level = Options.OneOf("--level", "Only events of this level or worse", "information", "warning", "error");
+        var limit = Options.Int("--limit", "N", "At most this many events (default 100)", 1, 10_000);
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        var command = new Command("events", "The session host's event log, newest first") { id, level, limit, host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.EventsAsync(result.GetValue(id), result.GetValue(level), result.GetValue(limit), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            if (reply.Value.Count == 0) { cli.Out.Line("No events match."); return 0; }
+            var table = Render.Table("Date and Time", "Level", "Event ID", "Event", "Message");
+            foreach (var e in reply.Value)
+                table.AddRow(Render.Cell(Render.Time(e.At)), Render.Cell(e.Level, e.Level switch { "error" => new Style(Color.Red), "warning" => new Style(Color.Yellow), _ => null }),
+                    Render.Number(e.EventId), Render.Cell(e.Name), Render.Cell(e.Message));
+            cli.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Sessions(CliContext cli)
+    {
+        var host = ConnectCommand.HostOption();
+        var json = Options.Json();
+        var command = new Command("sessions", "Open sessions (administrative ones end after 10 minutes without activity)") { host, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var reply = await client.SessionsAsync(ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            if (reply.Value.Count == 0) { cli.Out.Line("No sessions are open."); return 0; }
+            var table = Render.Table("Session", "Kind", "Client", "User", "Outcome", "Signed in", "Started", "Last activity");
+            foreach (var s in reply.Value)
+                table.AddRow(Render.Cell(s.Id), Render.Cell(s.Administrative ? "administrative" : "client"), Render.Cell(s.ClientName), Render.Cell(s.UserName ?? "-"),
+                    Render.Cell(s.Outcome), Render.Cell(Names.YesNo(s.SignedIn)), Render.Cell(Render.Time(s.StartedAt)), Render.Cell(Render.Time(s.LastActivityAt)));
+            cli.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ClockAdvance(CliContext cli)
+    {
+        var by = Options.Duration();
+        var host = ConnectCommand.HostOption();
+        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            var clock = (await client.AdvanceClockAsync(result.GetValue(by)!, ct)).Value;
+            cli.Out.Line($"The session host's simulated clock moved forward by {result.GetValue(by)}: it is now {Render.Time(clock.Now)} (offset {clock.Offset}).");
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is AddressInUseException || x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+                return true;
+        return false;
+    }
+}

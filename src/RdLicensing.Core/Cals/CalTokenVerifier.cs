@@ -1,0 +1,91 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using RdLicensing.Core.Identity;
+using RdLicensing.Core.Signing;
+
+namespace RdLicensing.Core.Cals;
+
+/// <summary>
+/// Checks CAL tokens with only a license server's public key, as a session host does: the signature over
+/// the certificate, then the licensed-product payload. Needs no private key, so a host can verify the CAL a
+/// client presents without asking the license server.
+/// </summary>
+public sealed class CalTokenVerifier : IDisposable
+{
+    private readonly ECDsa _publicKey;
+
+    private CalTokenVerifier(ECDsa publicKey, byte[] subjectPublicKeyInfo)
+    {
+        _publicKey = publicKey;
+        ProductId = LicenseServerIdentity.DeriveProductId(subjectPublicKeyInfo);
+    }
+
+    /// <summary>The Product ID of the license server whose key this is (derived from the key, so it cannot be claimed).</summary>
+    public string ProductId { get; }
+
+    /// <summary>The license server's P-256 public key as DER SubjectPublicKeyInfo.</summary>
+    /// <exception cref="CalTokenException">The bytes are not an ECDSA P-256 public key.</exception>
+    public static CalTokenVerifier FromSubjectPublicKeyInfo(byte[] subjectPublicKeyInfo)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
+            if (read != subjectPublicKeyInfo.Length || key.KeySize != 256)
+                throw new CalTokenException("the license server public key is not a P-256 SubjectPublicKeyInfo");
+            return new CalTokenVerifier(key, subjectPublicKeyInfo);
+        }
+        catch (CryptographicException e)
+        {
+            key.Dispose();
+            throw new CalTokenException($"the license server public key is unreadable ({e.Message})");
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Verifies the token was signed with this key and returns what it binds.</summary>
+    public CalTokenContent Verify(ReadOnlySpan<byte> token) => Verify(_publicKey, token);
+
+    internal static CalTokenContent Verify(ECDsa key, ReadOnlySpan<byte> token)
+    {
+        if (token.IsEmpty || token.Length > CalTokenService.MaxTokenBytes)
+            throw new CalTokenException($"the license is empty or larger than {CalTokenService.MaxTokenBytes} bytes");
+        byte[] tbs, signature;
+        try
+        {
+            var outer = new AsnReader(token.ToArray(), AsnEncodingRules.DER);
+            var certificate = outer.ReadSequence();
+            outer.ThrowIfNotEmpty();
+            tbs = certificate.ReadEncodedValue().ToArray();
+            certificate.ReadSequence();
+            signature = certificate.ReadBitString(out _);
+            certificate.ThrowIfNotEmpty();
+        }
+        catch (AsnContentException)
+        {
+            throw new CalTokenException("the license is not an X.509 certificate");
+        }
+        if (!key.VerifyData(tbs, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+            throw new CalTokenException("the license was not issued by this license server or was altered");
+
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(token);
+            var extension = certificate.Extensions[CalTokenService.LicensedProductInfoOid]
+                ?? throw new CalTokenException("the license carries no licensed-product information");
+            var text = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
+            return CalTokenService.FromFields(CanonicalPayloadReader.Read(CalTokenService.Schema, text));
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException or SignedDocumentException or FormatException)
+        {
+            throw new CalTokenException($"the license content is unreadable ({e.Message})");
+        }
+    }
+
+    public void Dispose() => _publicKey.Dispose();
+}

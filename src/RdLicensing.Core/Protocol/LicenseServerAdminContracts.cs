@@ -1,0 +1,93 @@
+namespace RdLicensing.Core.Protocol;
+
+// The license server's administration calls for activation, Install Licenses and recovery, shared by the
+// server and `rdlic`. Connection methods travel as "automatic" | "web" | "telephone".
+
+/// <summary>GET/PUT /api/admin/properties — the Properties dialog: connection method, telephone country, company information.</summary>
+public sealed record PropertiesView(
+    string ConnectionMethod,
+    string? CountryRegion,
+    string? TelephoneNumber,
+    CompanyInformation Company,
+    string? ClearinghouseUrl);
+
+/// <summary>CountryRegion is where the telephone method calls (defaults to the company's country).</summary>
+public sealed record PropertiesBody(string? ConnectionMethod, string? CountryRegion, CompanyInformation? Company);
+
+/// <summary>POST /api/admin/activation/automatic — the company information is saved as the properties, then sent.</summary>
+public sealed record AutomaticActivationBody(CompanyInformation? Company);
+
+/// <summary>
+/// GET /api/admin/activation/instructions — what the administrator needs for the web or telephone method:
+/// the Product ID to give, the clearinghouse page or telephone number, and the command that finishes.
+/// </summary>
+public sealed record ActivationInstructionsView(
+    string ProductId,
+    string Method,
+    string? PageUrl,
+    string? CountryRegion,
+    string? TelephoneNumber,
+    string NextStep);
+
+/// <summary>
+/// POST /api/admin/activation/reactivate — Reason: "redeployed" | "certificate-corrupt" | "key-compromised" |
+/// "expired" | "upgraded". Only the first and last name are needed; Method defaults to the properties'.
+/// </summary>
+public sealed record ReactivationBody(string? Reason, string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
+
+/// <summary>POST /api/admin/activation/deactivate — the server licenses no new clients until it is reactivated.</summary>
+public sealed record DeactivationBody(string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
+
+/// <summary>
+/// The result of activate/reactivate/deactivate: the activation now, and — for the web and telephone
+/// methods — what the administrator does next.
+/// </summary>
+public sealed record ActivationChangeResponse(ActivationView Activation, ActivationInstructionsView? Instructions, string Message);
+
+/// <summary>
+/// POST /api/admin/licenses — Install Licenses through the clearinghouse. Identifiers by program as in
+/// <see cref="LicenseInstallRequestBody"/>; the server adds its Product ID, License Server ID and version.
+/// </summary>
+public sealed record LicenseInstallBody(
+    string? Program,
+    string? LicenseCode = null,
+    string? LicenseNumber = null,
+    string? AuthorizationNumber = null,
+    string? AgreementNumber = null,
+    string? Version = null,
+    string? CalType = null,
+    int? Quantity = null);
+
+/// <summary>The installed pack and its license key pack ID (keep it for support).</summary>
+public sealed record LicenseInstallResponse(KeyPackView KeyPack, string? KeyPackIdCode, string Message);
+
+/// <summary>POST /api/admin/keypacks/code — the license key pack ID of a web or telephone install.</summary>
+public sealed record KeyPackIdCodeBody(string? KeyPackId);
+
+/// <summary>POST /api/admin/keypacks/{id}/remove — on a source server: remove the pack and its CALs so another server can take it over.</summary>
+public sealed record KeyPackRemovalBody(string? TargetProductId);
+
+public sealed record KeyPackRemovalResponse(KeyPackView KeyPack, int RemovedCals, string Message);
+
+/// <summary>
+/// POST /api/admin/licenses/migrate — move CALs from another license server to this one. The source is one of:
+/// a running server (SourceUrl + SourceToken: this server removes the packs there first); a server that no
+/// longer works (SourceLicenseServerId + SourceVersion + ConfirmRemoved); or a source that already removed
+/// the packs (SourceProductId, to finish an interrupted migration). KeyPackIds limits the move.
+/// </summary>
+public sealed record MigrationBody(
+    string? SourceUrl = null,
+    string? SourceToken = null,
+    string? SourceLicenseServerId = null,
+    string? SourceVersion = null,
+    bool? ConfirmRemoved = null,
+    string? SourceProductId = null,
+    IReadOnlyList<Guid>? KeyPackIds = null);
+
+public sealed record MigrationResult(string? SourceProductId, IReadOnlyList<Guid> RemovedFromSource, IReadOnlyList<KeyPackView> Installed, string Message);
+
+/// <summary>POST /api/admin/database/rebuild — Confirm must be exactly <c>delete every installed CAL</c>.</summary>
+public sealed record RebuildBody(string? Confirm);
+
+/// <summary>What was deleted, and what the clearinghouse reissued and was installed again (ReissueProblem when it could not).</summary>
+public sealed record RebuildResponse(int DeletedKeyPacks, int DeletedCals, IReadOnlyList<KeyPackView> Reinstalled, string? ReissueProblem, string Message);

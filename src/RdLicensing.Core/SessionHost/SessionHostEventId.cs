@@ -1,0 +1,51 @@
+namespace RdLicensing.Core.SessionHost;
+
+/// <summary>
+/// Session host events. Numbers below 5000 are the original's (TermService licensing events); 5000 and up are ours.
+/// </summary>
+public enum SessionHostEventId
+{
+    /// <summary>The client presented a license the host cannot accept (altered, another device's, unknown issuer).</summary>
+    InvalidClientLicense = 1003,
+    /// <summary>The host could not obtain a CAL for a client.</summary>
+    CannotIssueLicense = 1004,
+    /// <summary>A permanent CAL within 7 days of expiry could not be renewed (or a presented CAL could not be upgraded).</summary>
+    CannotRenewLicense = 1028,
+    LicensingModeNotConfigured = 1068,
+    GracePeriodExpiredModeNotConfigured = 1069,
+    NoLicenseServerSpecified = 1130,
+
+    Started = 5000,
+    Stopped = 5001,
+    GracePeriodStarted = 5010,
+    ConnectionAllowedByGracePeriod = 5011,
+    ConnectionRefused = 5012,
+    ClientLicenseIssued = 5013,
+    SignInReported = 5014,
+    SignInNotReported = 5015,
+    LicenseServerUnavailable = 5020,
+    NotInLicenseServerSecurityGroup = 5021,
+    LicenseServerAccessDenied = 5022,
+    LicenseServerKeyLearned = 5023,
+    AdministrativeConnectionRefused = 5030,
+    AdministrativeSessionIdle = 5031,
+    ConfigurationChanged = 5040,
+    EnrolledWithLicenseServer = 5041,
+    PolicyFileProblem = 5042,
+    ClockAdvanced = 5050,
+}
+
+public static class SessionHostEvents
+{
+    public static Events.EventLevel LevelOf(SessionHostEventId id) => id switch
+    {
+        SessionHostEventId.CannotIssueLicense or SessionHostEventId.GracePeriodExpiredModeNotConfigured or SessionHostEventId.ConnectionRefused
+            => Events.EventLevel.Error,
+        SessionHostEventId.InvalidClientLicense or SessionHostEventId.CannotRenewLicense or SessionHostEventId.LicensingModeNotConfigured
+            or SessionHostEventId.NoLicenseServerSpecified or SessionHostEventId.LicenseServerUnavailable
+            or SessionHostEventId.NotInLicenseServerSecurityGroup or SessionHostEventId.LicenseServerAccessDenied
+            or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported
+            or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod => Events.EventLevel.Warning,
+        _ => Events.EventLevel.Information,
+    };
+}

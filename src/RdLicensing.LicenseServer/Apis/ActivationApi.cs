@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Protocol;
+using RdLicensing.LicenseServer.Activation;
+using RdLicensing.LicenseServer.Auth;
+
+namespace RdLicensing.LicenseServer.Apis;
+
+/// <summary>Activate (automatic, or instructions for web and telephone), reactivate and deactivate the license server.</summary>
+public static class ActivationApi
+{
+    private const string Instead = "Use the web or telephone method instead: rdlic server activate --method web (or --method telephone --country …).";
+
+    public static RouteGroupBuilder MapActivationApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/admin/activation").WithTags("Activation").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
+        api.MapGet("/instructions", Instructions).WithSummary("The Product ID and where to take it: the clearinghouse page (web) or telephone number (telephone).");
+        api.MapPost("/automatic", Automatic).WithSummary("Activate through the clearinghouse (automatic connection method); the company information is saved as the properties.");
+        api.MapPost("/reactivate", Reactivate).WithSummary("Reactivate (new License Server ID) for a reason; issued CALs stay valid.");
+        api.MapPost("/deactivate", Deactivate).WithSummary("Deactivate: the server licenses no new clients until it is reactivated.");
+        return api;
+    }
+
+    public static Task<Results<Ok<ActivationInstructionsView>, ProblemHttpResult>> Instructions(string? method, string? country, ActivationService activation,
+        CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await activation.InstructionsAsync(method, country, cancellationToken)));
+
+    public static Task<Results<Ok<ActivationChangeResponse>, ProblemHttpResult>> Automatic(AutomaticActivationBody body, ActivationService activation,
+        CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await activation.ActivateAutomaticAsync(body.Company, cancellationToken)), Instead);
+
+    public static Task<Results<Ok<ActivationChangeResponse>, ProblemHttpResult>> Reactivate(ReactivationBody body, ActivationService activation,
+        CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await activation.ReactivateAsync(body, cancellationToken)),
+            "Use the web or telephone method instead: rdlic server reactivate --reason … --method web (or telephone).");
+
+    public static Task<Results<Ok<ActivationChangeResponse>, ProblemHttpResult>> Deactivate(DeactivationBody body, ActivationService activation,
+        CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await activation.DeactivateAsync(body, cancellationToken)),
+            "Use the web or telephone method instead: rdlic server deactivate --method web (or telephone); nothing was changed.");
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Protocol;
+using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Recovery;
+
+namespace RdLicensing.LicenseServer.Apis;
+
+/// <summary>Rebuild the database (delete every CAL, reissue through the clearinghouse) and take a backup.</summary>
+public static class RecoveryApi
+{
+    public static RouteGroupBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/admin").WithTags("Recovery").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
+        api.MapPost("/database/rebuild", Rebuild)
+            .WithSummary($"Delete every key pack and issued CAL (confirm: \"{DatabaseRebuilder.Confirmation}\"), then reinstall what the clearinghouse reissues.");
+        api.MapPost("/backup", Backup).WithSummary("A consistent copy of the database, identity included (application/octet-stream).");
+        return api;
+    }
+
+    public static async Task<Results<Ok<RebuildResponse>, ProblemHttpResult>> Rebuild(RebuildBody body, DatabaseRebuilder rebuilder, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(body.Confirm?.Trim(), DatabaseRebuilder.Confirmation, StringComparison.OrdinalIgnoreCase))
+            return Problems.Invalid("confirm",
+                $"Rebuilding deletes every installed key pack and every issued CAL. To confirm, send confirm: \"{DatabaseRebuilder.Confirmation}\" (rdlic: server rebuild-database --yes).");
+        return TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
+    }
+
+    public static async Task<FileContentHttpResult> Backup(DatabaseBackup backup, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.File(await backup.CreateAsync(cancellationToken), "application/octet-stream",
+            $"rdlicensing-backup-{clock.GetUtcNow():yyyyMMdd-HHmmss}.db");
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RdLicensing.Core.Protocol;
+
+namespace RdLicensing.LicenseServer.Remote;
+
+/// <summary>
+/// The automatic connection method: this server's calls to the clearinghouse at
+/// <see cref="LicenseServerOptions.ClearinghouseUrl"/> (activation, Install Licenses, reissue, migration).
+/// </summary>
+public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options)
+{
+    private Uri? Base => Uri.TryCreate(options.Value.ClearinghouseUrl?.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri)
+                         && uri.Scheme is "http" or "https" ? uri : null;
+
+    public bool IsConfigured => Base is not null;
+
+    /// <summary>The clearinghouse's web page (e.g. "activate", "install") for the web method, when its address is known.</summary>
+    public string? PageUrl(string page) => Base is { } b ? new Uri(b, page).ToString() : null;
+
+    public Task<ActivationResponse> ActivateAsync(ActivationRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<ActivationResponse>("api/activations", body, cancellationToken);
+
+    public Task<JsonElement> DeactivateAsync(DeactivationRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<JsonElement>("api/activations/deactivate", body, cancellationToken);
+
+    public Task<GrantedKeyPack> InstallLicensesAsync(LicenseInstallRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<GrantedKeyPack>("api/licenses", body, cancellationToken);
+
+    public Task<ReissueResponse> ReissueAsync(ReissueRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<ReissueResponse>("api/reissue", body, cancellationToken);
+
+    public Task<MigrationResponse> MigrateAsync(MigrationRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<MigrationResponse>("api/migrations", body, cancellationToken);
+
+    private Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
+            "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
+        return RemoteJson.SendAsync<T>(http, HttpMethod.Post, new Uri(b, path), body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken);
+    }
+}

@@ -1,0 +1,28 @@
+namespace RdLicensing.LicenseServer.Remote;
+
+public enum RemoteFailure
+{
+    /// <summary>No address is configured for the other party.</summary>
+    NotConfigured,
+    /// <summary>No answer: refused connection, DNS, timeout, or an answer that is not the expected service.</summary>
+    Unreachable,
+    /// <summary>The other party answered with a ProblemDetails refusal; its detail is passed on.</summary>
+    Refused,
+}
+
+/// <summary>A call to the clearinghouse or to another license server failed; the message says what happened.</summary>
+public sealed class RemoteCallException(RemoteFailure failure, string message, int? status = null, string? problemType = null, string? field = null, int? group = null)
+    : Exception(message)
+{
+    public RemoteFailure Failure { get; } = failure;
+
+    /// <summary>The HTTP status of a refusal.</summary>
+    public int? Status { get; } = status;
+
+    /// <summary>The refusal's ProblemDetails type, passed on so scripts can tell refusals apart.</summary>
+    public string? ProblemType { get; } = problemType;
+
+    public string? Field { get; } = field;
+
+    public int? Group { get; } = group;
+}

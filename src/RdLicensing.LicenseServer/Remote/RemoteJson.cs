@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace RdLicensing.LicenseServer.Remote;
+
+/// <summary>JSON calls to another RdLicensing service; every failure becomes a <see cref="RemoteCallException"/> naming <c>who</c>.</summary>
+internal static class RemoteJson
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, Uri uri, object? body, string? bearer, string who, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RemoteCallException(RemoteFailure.Unreachable, $"{who} cannot be reached ({(e.InnerException?.Message ?? e.Message).TrimEnd('.')}).");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RemoteCallException(RemoteFailure.Unreachable, $"{who} did not answer within {http.Timeout.TotalSeconds:0} seconds.");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode) throw Refusal((int)response.StatusCode, text, who);
+            try
+            {
+                return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer");
+            }
+            catch (JsonException)
+            {
+                throw new RemoteCallException(RemoteFailure.Unreachable, $"{who} did not answer like an RdLicensing service (unexpected content from {uri.AbsolutePath}).");
+            }
+        }
+    }
+
+    private static RemoteCallException Refusal(int status, string body, string who)
+    {
+        string? type = null, detail = null, field = null;
+        int? group = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var root = document.RootElement;
+                string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                type = Text("type");
+                detail = Text("detail") ?? Text("title");
+                field = Text("field");
+                if (root.TryGetProperty("group", out var g) && g.ValueKind == JsonValueKind.Number) group = g.GetInt32();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        if (status == 401 || status == 403)
+            return new RemoteCallException(RemoteFailure.Refused, $"{who} refused the credential: {detail ?? "unauthorized"}", status, type, field, group);
+        return detail is null
+            ? new RemoteCallException(RemoteFailure.Unreachable, $"{who} answered {status} without an explanation; is the address right?", status)
+            : new RemoteCallException(RemoteFailure.Refused, detail, status, type, field, group);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Protocol;
+using RdLicensing.SessionHost.Connections;
+
+namespace RdLicensing.SessionHost.Apis;
+
+/// <summary>The HTTP front end of the connection decision: a client connects here as it would over RDP.</summary>
+public static class ConnectionsApi
+{
+    public const int MaxIdLength = 128;
+    public const int MaxNameLength = 256;
+
+    public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/connections").WithTags("Connections");
+        api.MapPost("/", Connect).WithSummary("A client connects: licensed (with the CAL to store), allowed by the grace period, administrative, or refused with the licensing error.");
+        return api;
+    }
+
+    public static async Task<Results<Ok<ConnectionView>, ProblemHttpResult>> Connect(ConnectBody body, ConnectionDecider decider, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var administrative = body.Administrative ?? false;
+        var clientName = Clean(body.ClientName);
+        var hardwareId = Clean(body.HardwareId);
+        var userName = Clean(body.UserName);
+        if (clientName is null || clientName.Length > MaxNameLength)
+            return Problems.Invalid("clientName", $"clientName (1 to {MaxNameLength} characters) is the client computer's name.");
+        if (userName?.Length > MaxNameLength)
+            return Problems.Invalid("userName", $"userName is limited to {MaxNameLength} characters.");
+        if (!administrative && hardwareId is null)
+            return Problems.Invalid("hardwareId", "A client connection needs the client's hardwareId (an administrative one may leave it out).");
+        if (hardwareId is not null && (hardwareId.Length > MaxIdLength || hardwareId.Any(char.IsControl)))
+            return Problems.Invalid("hardwareId", $"hardwareId is limited to {MaxIdLength} printable characters.");
+        byte[]? presented = null;
+        if (!string.IsNullOrEmpty(body.PresentedLicense))
+        {
+            if (body.PresentedLicense.Length > CalTokenService.MaxTokenBytes * 2)
+                return Problems.Invalid("presentedLicense", "presentedLicense is larger than any CAL a license server issues.");
+            try { presented = Convert.FromBase64String(body.PresentedLicense); }
+            catch (FormatException) { return Problems.Invalid("presentedLicense", "presentedLicense must be the base64 CAL the device stored."); }
+        }
+        var decision = await decider.DecideAsync(new ConnectionRequest(clientName, hardwareId, userName, presented, administrative), cancellationToken);
+        return TypedResults.Ok(decision.ToView(clock.GetUtcNow()));
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Core.Protocol;
+using RdLicensing.SessionHost.Connections;
+
+namespace RdLicensing.SessionHost.Apis;
+
+/// <summary>Open sessions: the sign-in that validates a temporary CAL, activity, and the end of a session.</summary>
+public static class SessionsApi
+{
+    public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/sessions").WithTags("Sessions");
+        api.MapGet("/", List).WithSummary("Open sessions (administrative sessions idle for 10 minutes are ended first).");
+        api.MapPost("/{id}/sign-in", SignIn).WithSummary("The user signed in: a temporary Per Device CAL is reported to its license server and becomes validated.");
+        api.MapPost("/{id}/activity", Activity).WithSummary("Activity on the session; an administrative session ends after 10 minutes without any.");
+        api.MapDelete("/{id}", End).WithSummary("End the session (the client disconnected).");
+        return api;
+    }
+
+    public static async Task<Ok<IEnumerable<SessionView>>> List(HostSessions sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await sessions.OpenAsync(cancellationToken)).Select(s => s.ToView()));
+
+    public static Task<Results<Ok<SessionSignInView>, ProblemHttpResult>> SignIn(string id, SignInReporter reporter, CancellationToken cancellationToken) =>
+        Guard(id, async () =>
+        {
+            var result = await reporter.ReportAsync(id, cancellationToken);
+            return new SessionSignInView(result.Session.ToView(), result.Reported, result.Validated, result.Message);
+        });
+
+    public static Task<Results<Ok<SessionView>, ProblemHttpResult>> Activity(string id, HostSessions sessions, CancellationToken cancellationToken) =>
+        Guard(id, async () => (await sessions.TouchAsync(id, cancellationToken)).ToView());
+
+    public static Task<Results<Ok<SessionView>, ProblemHttpResult>> End(string id, HostSessions sessions, CancellationToken cancellationToken) =>
+        Guard(id, async () => (await sessions.EndAsync(id, cancellationToken)).ToView());
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> Guard<T>(string id, Func<Task<T>> work)
+    {
+        if (!SessionIds.LooksValid(id)) return Problems.NotFound("session-not-found", $"'{id}' is not a session id (they look like s-0123456789abcdef).");
+        try
+        {
+            return TypedResults.Ok(await work());
+        }
+        catch (SessionNotFoundException e)
+        {
+            return Problems.NotFound("session-not-found", e.Message);
+        }
+        catch (SessionEndedException e)
+        {
+            return Problems.Conflict("session-ended", "The session has ended", e.Message);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace RdLicensing.SessionHost.Configuration;
+
+/// <summary>Names of the rows in the session host store's settings table.</summary>
+public static class SettingNames
+{
+    public const string LicensingMode = "licensing_mode";
+    public const string LicenseServers = "license_servers";
+    public const string ProductVersion = "product_version";
+    /// <summary>Unix milliseconds of the first client connection; written once, never changed.</summary>
+    public const string GraceStartedAt = "grace_started_at";
+    /// <summary>Unix milliseconds of the store's first start: a new grace period needs a new store, and status says when this one began.</summary>
+    public const string StoreCreatedAt = "store_created_at";
+    public const string SimulatedClockOffset = "simulated_clock_offset_ticks";
+}

@@ -1,0 +1,61 @@
+using RdLicensing.Core.SessionHost;
+using RdLicensing.SessionHost.LicenseServers;
+using RdLicensing.Storage;
+
+namespace RdLicensing.SessionHost.Connections;
+
+public sealed record SignInResult(HostSessionRecord Session, bool Reported, bool Validated, string Message);
+
+/// <summary>
+/// After the user of a licensed session signs in, the host tells the license server that issued the device's
+/// temporary CAL, which marks it validated: the next connection can then upgrade it to a permanent CAL.
+/// A client that never completes the sign-in keeps an unvalidated temporary CAL.
+/// </summary>
+public sealed class SignInReporter(SessionHostStore store, LicenseServerCalls calls, TimeProvider clock)
+{
+    public async Task<SignInResult> ReportAsync(string id, CancellationToken cancellationToken)
+    {
+        var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
+        if (!session.IsOpen) throw new SessionEndedException(session);
+        if (session.SignedIn) return new SignInResult(session, false, session.CalValidated, "The sign-in of this session was already completed.");
+
+        var reported = false;
+        var validated = session.CalValidated;
+        string message;
+        PendingSessionHostEvent? pending = null;
+        if (!session.Administrative && session.CalTemporary && !session.CalValidated && session.LicenseServer is { } url && session.HardwareId is { } hardwareId)
+        {
+            var reply = await calls.ReportSignInAsync(url, hardwareId, cancellationToken);
+            if (reply.Answered)
+            {
+                reported = true;
+                validated = reply.Value!.Validated;
+                message = reply.Value.Message;
+                pending = new PendingSessionHostEvent(SessionHostEventId.SignInReported,
+                    $"Reported the sign-in of {session.UserName ?? session.ClientName} on {session.ClientName} to license server {url}: {reply.Value.Message}",
+                    session.ClientName, session.UserName, url);
+            }
+            else
+            {
+                message = $"The sign-in could not be reported to license server {url} ({reply.Problem}); the temporary CAL stays unvalidated until a later sign-in is reported.";
+                pending = new PendingSessionHostEvent(SessionHostEventId.SignInNotReported, message, session.ClientName, session.UserName, url);
+            }
+        }
+        else
+        {
+            message = session.Administrative
+                ? "Signed in to an administrative session: no CAL is involved."
+                : session.CalTemporary ? "Signed in; the temporary CAL was already validated." : "Signed in; there is no temporary CAL to validate.";
+        }
+
+        var updated = await store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            if (!await s.MarkSignedInAsync(id, validated, now))
+                throw await s.SessionAsync(id) is { } ended ? new SessionEndedException(ended) : new SessionNotFoundException(id);
+            if (pending is not null) await s.AddEventAsync(now, pending);
+            return (await s.SessionAsync(id))!;
+        }, cancellationToken);
+        return new SignInResult(updated, reported, validated, message);
+    }
+}

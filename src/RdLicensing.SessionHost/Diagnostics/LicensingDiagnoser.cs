@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using RdLicensing.Core.Protocol;
+using RdLicensing.SessionHost.Apis;
+using RdLicensing.Core.Versions;
+using RdLicensing.SessionHost.Configuration;
+using RdLicensing.SessionHost.Connections;
+using RdLicensing.SessionHost.LicenseServers;
+using RdLicensing.Storage;
+
+namespace RdLicensing.SessionHost.Diagnostics;
+
+/// <summary>
+/// The Remote Desktop Licensing Diagnoser: builds the host's license server list, contacts each server
+/// (GET /api/sessionhost/diagnostics, which also answers hosts outside the security group), and compares what
+/// they report with the host's mode and version. Problems come first, each with its cause and steps to fix.
+/// </summary>
+public sealed class LicensingDiagnoser(
+    HostConfiguration configuration,
+    SessionHostStore store,
+    LicenseServerCalls calls,
+    IOptions<SessionHostOptions> options,
+    TimeProvider clock)
+{
+    public async Task<DiagnosisView> DiagnoseAsync(CancellationToken cancellationToken)
+    {
+        var config = await configuration.LoadAsync(cancellationToken);
+        var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
+        var probes = await Task.WhenAll(config.LicenseServers.Value.Select(url => ProbeAsync(url, config.Version.Value, cancellationToken)));
+        var now = clock.GetUtcNow();
+        var host = options.Value.Name;
+        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes));
+        return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),
+            problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count));
+    }
+
+    private async Task<ServerProbe> ProbeAsync(string url, ProductVersion hostVersion, CancellationToken cancellationToken)
+    {
+        var reply = await calls.DiagnosticsAsync(url, cancellationToken);
+        switch (reply.Contact)
+        {
+            case LicenseServerContact.NotConnectable:
+                return new ServerProbe(url, Connectivity.NotConnectable, reply.Problem!, null);
+            case LicenseServerContact.NotEnrolled or LicenseServerContact.AccessDenied:
+                return new ServerProbe(url, Connectivity.AccessDenied, reply.Problem!, null);
+            case LicenseServerContact.NotInSecurityGroup:
+                return new ServerProbe(url, Connectivity.NotInTscGroup, reply.Problem!, null);
+            case LicenseServerContact.Failed:
+                return new ServerProbe(url, Connectivity.Unknown, reply.Problem!, null);
+        }
+        var d = reply.Value!;
+        if (d.Policies.SecurityGroupEnabled && !d.HostInSecurityGroup)
+            return new ServerProbe(url, Connectivity.NotInTscGroup, $"The security group policy is on and {d.HostName} is not in the group.", d);
+        if (ProductVersions.TryParse(d.Version, out var serverVersion) && !Core.Versions.VersionCompatibility.LicenseServerHosts(serverVersion, hostVersion))
+            return new ServerProbe(url, Connectivity.LowerVersion, $"The license server ({serverVersion.ToDisplayName()}) is older than this {hostVersion.ToDisplayName()} host.", d);
+        return new ServerProbe(url, Connectivity.Valid, $"Product ID {d.ProductId}, {(ProductVersions.TryParse(d.Version, out var v) ? v.ToDisplayName() : d.Version)}, {d.Activation.Status}.", d);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Storage;
+
+namespace RdLicensing.SessionHost.LicenseServers;
+
+/// <summary>How a call to one license server went.</summary>
+public enum LicenseServerContact
+{
+    Answered,
+    /// <summary>The host has no token for this server.</summary>
+    NotEnrolled,
+    NotConnectable,
+    /// <summary>The server refused the host's token (401).</summary>
+    AccessDenied,
+    /// <summary>The server's security group policy is on and this host is not in the group (403 host-not-in-security-group).</summary>
+    NotInSecurityGroup,
+    /// <summary>Any other error answer, or an answer that is not an RdLicensing license server's.</summary>
+    Failed,
+}
+
+public sealed record LicenseServerReply<T>(string Url, LicenseServerContact Contact, T? Value, string? Problem) where T : class
+{
+    public bool Answered => Contact == LicenseServerContact.Answered;
+}
+
+/// <summary>
+/// The license server API calls a session host makes, each with the host's token for that server. Never
+/// throws for the server's sake: an unreachable, refusing or strange server is a <see cref="LicenseServerReply{T}"/>
+/// whose problem says what happened, so callers can fail over to the next server.
+/// </summary>
+public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHostStore store)
+{
+    public const string HttpClientName = "license-servers";
+
+    public const string SecurityGroupProblemType = "https://rdlicensing.dev/problems/host-not-in-security-group";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<LicenseServerReply<CalResponseBody>> RequestCalAsync(string url, CalRequestBody body, CancellationToken cancellationToken) =>
+        SendAsync<CalResponseBody>(url, HttpMethod.Post, "api/sessionhost/cals", body, cancellationToken);
+
+    public Task<LicenseServerReply<SignInResponse>> ReportSignInAsync(string url, string hardwareId, CancellationToken cancellationToken) =>
+        SendAsync<SignInResponse>(url, HttpMethod.Post, "api/sessionhost/cals/sign-in", new SignInBody(hardwareId), cancellationToken);
+
+    public Task<LicenseServerReply<LicenseServerInfoView>> InfoAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<LicenseServerInfoView>(url, HttpMethod.Get, "api/sessionhost/license-server", null, cancellationToken);
+
+    public Task<LicenseServerReply<LicenseServerDiagnosticsView>> DiagnosticsAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<LicenseServerDiagnosticsView>(url, HttpMethod.Get, "api/sessionhost/diagnostics", null, cancellationToken);
+
+    /// <summary>Checks a token before it is stored: the server must answer GET license-server with it.</summary>
+    public Task<LicenseServerReply<LicenseServerInfoView>> InfoWithTokenAsync(string url, string token, CancellationToken cancellationToken) =>
+        SendWithTokenAsync<LicenseServerInfoView>(url, token, HttpMethod.Get, "api/sessionhost/license-server", null, cancellationToken);
+
+    private async Task<LicenseServerReply<T>> SendAsync<T>(string url, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+        where T : class
+    {
+        var token = (await store.TokenAsync(url, cancellationToken))?.Token;
+        if (token is null)
+            return new(url, LicenseServerContact.NotEnrolled, null,
+                $"this session host has no token for {url}: enroll it on that server ('rdlic hosts enroll NAME'), then store the token with 'rdlic sessionhost enroll --license-server {url} --token rdlh_…'");
+        return await SendWithTokenAsync<T>(url, token, method, path, body, cancellationToken);
+    }
+
+    private async Task<LicenseServerReply<T>> SendWithTokenAsync<T>(string url, string token, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+        where T : class
+    {
+        var http = httpClients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(method, url + "/" + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(url, LicenseServerContact.NotConnectable, null, (e.InnerException?.Message ?? e.Message).TrimEnd('.'));
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(url, LicenseServerContact.NotConnectable, null, $"no answer within {http.Timeout.TotalSeconds:0} seconds");
+        }
+
+        using (response)
+        {
+            string text;
+            try
+            {
+                text = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            catch (HttpRequestException e)
+            {
+                return new(url, LicenseServerContact.NotConnectable, null, $"the connection broke while reading the answer ({e.Message.TrimEnd('.')})");
+            }
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    return JsonSerializer.Deserialize<T>(text, Json) is { } value
+                        ? new(url, LicenseServerContact.Answered, value, null)
+                        : new(url, LicenseServerContact.Failed, null, "the answer was empty");
+                }
+                catch (JsonException)
+                {
+                    return new(url, LicenseServerContact.Failed, null, $"{url} did not answer like an RdLicensing license server");
+                }
+            }
+            var (type, detail) = ProblemOf(text);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized => new(url, LicenseServerContact.AccessDenied, null,
+                    $"the license server refused this host's token ({(detail ?? "unauthorized").TrimEnd('.')}); enroll again and store the new token"),
+                HttpStatusCode.Forbidden when type == SecurityGroupProblemType => new(url, LicenseServerContact.NotInSecurityGroup, null,
+                    detail ?? "this session host is not in the license server's security group"),
+                _ => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
+            };
+        }
+    }
+
+    private static (string? Type, string? Detail) ProblemOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
+            string? Text(string name) => document.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return (Text("type"), Text("detail") ?? Text("title"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.SessionHost;
+
+/// <summary>How one session host runs; `rdlic sessionhost run` (and `rdlic up`) fill it from their options.</summary>
+public sealed class SessionHostOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5082";
+
+    public const string DefaultName = "rdsh-01";
+
+    /// <summary>The host's own version when neither policy nor local settings give one.</summary>
+    public const ProductVersion DefaultVersion = ProductVersion.WindowsServer2022;
+
+    /// <summary>Holds the database (sessionhost.db, owner-only: it keeps enrollment tokens) and the policy file (policy.json).</summary>
+    public string DataDirectory { get; set; } = "data/sessionhost";
+
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>The host's computer name: what license servers know it as (`rdlic hosts enroll NAME`).</summary>
+    public string Name { get; set; } = DefaultName;
+
+    /// <summary>
+    /// Real, or simulated: a clock tests and demos move forward (its offset is kept in the store). Ignored when
+    /// <see cref="Hosting.SessionHostServer.Build"/> is given a clock, e.g. the license server's in `rdlic up`.
+    /// </summary>
+    public bool SimulatedClock { get; set; }
+
+    /// <summary>How long the host waits for one license server before it tries the next.</summary>
+    public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
+
+    /// <summary>The policy file (like Group Policy): values in it override local settings and cannot be changed locally.</summary>
+    public string PolicyFilePath => Path.Combine(DataDirectory, "policy.json");
+}

@@ -1,0 +1,63 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage;
+
+// What the clearinghouse store holds, as the clearinghouse service reads it.
+
+public static class ActivationStatus
+{
+    public const string Active = "active";
+    public const string Superseded = "superseded";
+    public const string Deactivated = "deactivated";
+}
+
+public static class InstallStatus
+{
+    public const string Active = "active";
+    public const string Moved = "moved";
+    public const string Removed = "removed";
+}
+
+/// <summary>One License Server ID issued for a Product ID, with the company information given at the time.</summary>
+public sealed record ActivationRecord(
+    long Id,
+    string ProductId,
+    string LicenseServerId,
+    long Serial,
+    string Method,
+    string Status,
+    CompanyInformation Company,
+    string? Reason,
+    DateTimeOffset ActivatedAt,
+    DateTimeOffset ExpiresAt);
+
+public sealed record RetailCodeRecord(string Code, ProductVersion Version, CalType Type, int Quantity, DateTimeOffset CreatedAt,
+    string? UsedByProductId, DateTimeOffset? UsedAt);
+
+public sealed record OpenLicenseRecord(string LicenseNumber, string AuthorizationNumber, ProductVersion Version, CalType Type, int Quantity,
+    DateTimeOffset CreatedAt, string? UsedByProductId, DateTimeOffset? UsedAt);
+
+public sealed record EntitlementRecord(ProductVersion Version, CalType Type, int Quantity, int Drawn)
+{
+    public int Remaining => Quantity - Drawn;
+}
+
+public sealed record AgreementRecord(long Id, LicenseProgram Program, string Number, DateTimeOffset CreatedAt, IReadOnlyList<EntitlementRecord> Entitlements);
+
+/// <summary>A key pack granted to a license server. MovedTo names the key pack that replaced it in a migration.</summary>
+public sealed record InstallRecord(
+    Guid KeyPackId,
+    string ProductId,
+    LicenseProgram Program,
+    string Identifier,
+    ProductVersion Version,
+    CalType Type,
+    int Quantity,
+    DateTimeOffset? ExpiresAt,
+    string Description,
+    string Status,
+    DateTimeOffset InstalledAt,
+    Guid? MovedTo = null);

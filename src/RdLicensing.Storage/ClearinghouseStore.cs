@@ -1,0 +1,86 @@
+using System.Data.Common;
+using Dapper;
+
+namespace RdLicensing.Storage;
+
+/// <summary>
+/// The clearinghouse's database (its own migrations, sqlite/clearinghouse/). Reads run on their own
+/// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction, which rolls back
+/// when the work throws — so a refused request leaves nothing consumed.
+/// </summary>
+public sealed class ClearinghouseStore(IStoreDialect dialect)
+{
+    public const string SigningKeySetting = "signing_key_pem";
+    public const string CertificateSetting = "certificate_pem";
+    public const string AdminTokenHashSetting = "admin_token_hash";
+
+    public IStoreDialect Dialect { get; } = dialect;
+
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
+
+    public async Task<T> WriteAsync<T>(Func<ClearinghouseWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
+        var result = await work(new ClearinghouseWriteSession(tx));
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public Task WriteAsync(Func<ClearinghouseWriteSession, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await Dialect.OpenAsync(cancellationToken);
+        return await read(connection);
+    }
+
+    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
+        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
+
+    public async Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
+        await SettingAsync(AdminTokenHashSetting, cancellationToken) is { } hash &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(hash), System.Text.Encoding.ASCII.GetBytes(LicenseStore.HashToken(token)));
+
+    public Task<IReadOnlyList<ActivationRecord>> ActivationsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<ActivationRecord>>(async c =>
+            (await c.QueryAsync<ActivationRow>($"SELECT {ActivationRow.Columns} FROM activations ORDER BY id DESC LIMIT @limit", new { limit }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<InstallRecord>> InstallsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<InstallRecord>>(async c =>
+            (await c.QueryAsync<InstallRow>($"SELECT {InstallRow.Columns} FROM installs ORDER BY installed_at DESC, key_pack_id LIMIT @limit", new { limit }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<RetailCodeRecord>> RetailCodesAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<RetailCodeRecord>>(async c =>
+            (await c.QueryAsync<RetailCodeRow>($"SELECT {RetailCodeRow.Columns} FROM retail_codes ORDER BY created_at, code"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<RetailCodeRecord?> RetailCodeAsync(string code, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<RetailCodeRow>(
+            $"SELECT {RetailCodeRow.Columns} FROM retail_codes WHERE code = @code", new { code }))?.ToDomain(), cancellationToken);
+
+    public Task<IReadOnlyList<OpenLicenseRecord>> OpenLicensesAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<OpenLicenseRecord>>(async c =>
+            (await c.QueryAsync<OpenLicenseRow>($"SELECT {OpenLicenseRow.Columns} FROM open_licenses ORDER BY created_at, license_number"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<AgreementRecord>> AgreementsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<AgreementRecord>>(async c =>
+        {
+            var agreements = await c.QueryAsync<AgreementRow>("SELECT id, program, number, created_at FROM agreements ORDER BY created_at, number");
+            var entitlements = (await c.QueryAsync<EntitlementRow>($"SELECT {EntitlementRow.Columns} FROM entitlements")).ToList();
+            return agreements.Select(a => EntitlementRow.Combine(a, entitlements)).ToList();
+        }, cancellationToken);
+
+    public Task<AgreementRecord?> AgreementAsync(string number, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c =>
+        {
+            var agreement = await c.QuerySingleOrDefaultAsync<AgreementRow>("SELECT id, program, number, created_at FROM agreements WHERE number = @number", new { number });
+            if (agreement is null) return null;
+            var entitlements = await c.QueryAsync<EntitlementRow>($"SELECT {EntitlementRow.Columns} FROM entitlements WHERE agreement_id = @id", new { id = agreement.id });
+            return EntitlementRow.Combine(agreement, entitlements);
+        }, cancellationToken);
+}

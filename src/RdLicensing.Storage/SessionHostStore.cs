@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Dapper;
+using RdLicensing.Storage.Sqlite;
+
+namespace RdLicensing.Storage;
+
+/// <summary>
+/// The session host's database (its own migrations, sqlite/sessionhost/): local settings, the grace period
+/// start, enrollment tokens, learned license server keys, sessions and events. Reads run on their own
+/// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction.
+/// </summary>
+public sealed class SessionHostStore(IStoreDialect dialect)
+{
+    /// <summary>The folder under sqlite/ whose scripts make this database (pass it to <see cref="SqliteDialect"/>).</summary>
+    public const string SqliteMigrations = "sessionhost";
+
+    public IStoreDialect Dialect { get; } = dialect;
+
+    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
+
+    public async Task<T> WriteAsync<T>(Func<SessionHostWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
+        var result = await work(new SessionHostWriteSession(tx));
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public Task WriteAsync(Func<SessionHostWriteSession, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await Dialect.OpenAsync(cancellationToken);
+        return await read(connection);
+    }
+
+    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
+        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, string>> SettingsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyDictionary<string, string>>(async c =>
+            (await c.QueryAsync<(string name, string value)>("SELECT name, value FROM settings")).ToDictionary(r => r.name, r => r.value, StringComparer.Ordinal),
+            cancellationToken);
+
+    public Task<IReadOnlyList<LicenseServerTokenRecord>> TokensAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<LicenseServerTokenRecord>>(async c =>
+            (await c.QueryAsync<LicenseServerTokenRow>("SELECT url, token, enrolled_at FROM license_server_tokens ORDER BY url"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<LicenseServerTokenRecord?> TokenAsync(string url, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<LicenseServerTokenRow>(
+            "SELECT url, token, enrolled_at FROM license_server_tokens WHERE url = @url", new { url }))?.ToDomain(), cancellationToken);
+
+    public Task<IReadOnlyList<LicenseServerKeyRecord>> KeysAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<LicenseServerKeyRecord>>(async c =>
+            (await c.QueryAsync<LicenseServerKeyRow>($"SELECT {LicenseServerKeyRow.Columns} FROM license_server_keys ORDER BY learned_at"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<HostSessionRecord?> SessionAsync(string id, CancellationToken cancellationToken = default) =>
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<HostSessionRow>(
+            $"SELECT {HostSessionRow.Columns} FROM sessions WHERE id = @id", new { id }))?.ToDomain(), cancellationToken);
+
+    /// <summary>Open sessions, oldest first.</summary>
+    public Task<IReadOnlyList<HostSessionRecord>> OpenSessionsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<HostSessionRecord>>(async c =>
+            (await c.QueryAsync<HostSessionRow>($"SELECT {HostSessionRow.Columns} FROM sessions WHERE ended_at IS NULL ORDER BY started_at, id"))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
+    public Task<IReadOnlyList<SessionHostEvent>> EventsAsync(SessionHostEventQuery query, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<SessionHostEvent>>(async c =>
+        {
+            var where = new List<string>();
+            if (query.EventId is not null) where.Add("event_id = @eventId");
+            if (query.MinimumLevel is not null) where.Add("level >= @level");
+            if (query.AfterSequence is not null) where.Add("seq > @after");
+            var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+            var rows = await c.QueryAsync<SessionHostEventRow>(
+                $"SELECT {SessionHostEventRow.Columns} FROM events {filter} ORDER BY seq DESC LIMIT @limit",
+                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, limit = query.Limit });
+            return rows.Select(r => r.ToDomain()).ToList();
+        }, cancellationToken);
+}

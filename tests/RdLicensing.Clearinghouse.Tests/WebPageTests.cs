@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Codes;
+using RdLicensing.Core.Versions;
+using RdLicensing.Testing;
+using static RdLicensing.Clearinghouse.Tests.Support;
+
+namespace RdLicensing.Clearinghouse.Tests;
+
+/// <summary>The web site driven as a browser without JavaScript does: GET the form, POST it form-encoded, read the HTML.</summary>
+public sealed partial class WebPageTests
+{
+    [GeneratedRegex("""<p class="code" id="(?<id>[a-z-]+)">(?<code>[0-9A-Z ]+)</p>""")]
+    internal static partial Regex CodePattern();
+
+    internal static string? CodeIn(string html, string id) =>
+        CodePattern().Matches(html).FirstOrDefault(m => m.Groups["id"].Value == id)?.Groups["code"].Value.Replace(' ', '-');
+
+    internal static Dictionary<string, string> ActivationFields(string productId) => new()
+    {
+        ["productId"] = productId,
+        ["company.firstName"] = "Grace",
+        ["company.lastName"] = "Hopper",
+        ["company.company"] = "Compilers & <Co>",
+        ["company.countryRegion"] = "United States",
+        ["reason"] = "",
+    };
+
+    [Fact]
+    public async Task The_index_and_the_forms_are_served_as_html()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        foreach (var path in new[] { "/", "/activate", "/install", "/telephone" })
+        {
+            var response = await ch.Public.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Contains("""name="company.countryRegion" """.Trim(), await ch.Public.GetStringAsync("/activate"));
+        Assert.Contains("+44 800 000 0555", WebUtility.HtmlDecode(await ch.Public.GetStringAsync("/telephone")));
+        Assert.Contains("""value="12345-67890-12345-67890" """.Trim(), await ch.Public.GetStringAsync("/activate?productId=12345-67890-12345-67890"));
+        Assert.Contains("/api/licenses", await ch.Public.GetStringAsync("/openapi/v1.json"));
+    }
+
+    [Fact]
+    public async Task Activating_in_the_browser_shows_a_license_server_id_that_verifies_and_the_next_step()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var productId = NewProductId();
+
+        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(ActivationFields(productId)));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var code = CodeIn(html, "license-server-id");
+        Assert.NotNull(code);
+        LicenseServerIdCode.Verify(code, ch.Certificate(), productId);
+        Assert.Contains("rdlic server activate --license-server-id " + code, html);
+    }
+
+    [Fact]
+    public async Task A_missing_company_is_shown_next_to_its_field_and_what_was_typed_is_kept_encoded()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var fields = ActivationFields(NewProductId());
+        fields["company.company"] = "";
+        fields["company.city"] = "<script>alert(1)</script>";
+
+        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(fields));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Matches("""<input id="company.company"[^>]*>\s*<p class="error" id="error-company.company">Company is required to activate</p>""", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.Null(CodeIn(html, "license-server-id"));
+    }
+
+    [Fact]
+    public async Task Installing_in_the_browser_shows_a_license_key_pack_id()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+        var licenseCode = await ch.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 20);
+
+        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["licenseServerId"] = licenseServerId, ["productId"] = productId, ["serverVersion"] = "2025", ["program"] = "retail",
+            ["licenseCode"] = licenseCode, ["licenseNumber"] = "", ["version"] = "", ["calType"] = "", ["quantity"] = "",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var code = CodeIn(html, "key-pack-id");
+        Assert.NotNull(code);
+        var grant = KeyPackIdCode.Verify(code, ch.Certificate(), productId);
+        Assert.Equal((ProductVersion.WindowsServer2022, CalType.PerUser, 20), (grant.Version, grant.Type, grant.Quantity));
+        Assert.Contains("rdlic licenses install --key-pack-id " + code, html);
+    }
+
+    [Fact]
+    public async Task A_mistyped_license_server_id_group_is_named_on_the_install_page()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+
+        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["licenseServerId"] = MistypeLicenseServerId(licenseServerId, 2), ["productId"] = productId, ["serverVersion"] = "2025", ["program"] = "retail",
+            ["licenseCode"] = LicenseIdentifiers.NewRetailCode(),
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Matches("""id="error-licenseServerId">[^<]*group 2""", html);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using RdLicensing.Core.Codes;
+using RdLicensing.Testing;
+
+namespace RdLicensing.Cli.Tests;
+
+public sealed class ClearinghouseCommandTests
+{
+    private static Task<CliResult> RunAsync(TestClearinghouse ch, params string[] args) =>
+        Rdlic.RunAsync([.. args, "--clearinghouse", ch.BaseAddress.ToString(), "--clearinghouse-token", ch.AdminToken]);
+
+    private static async Task<string> OkAsync(TestClearinghouse ch, params string[] args)
+    {
+        var result = await RunAsync(ch, args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+        return result.Stdout;
+    }
+
+    [Fact]
+    public async Task Codes_issue_json_prints_the_created_codes()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+
+        var stdout = await OkAsync(ch, "clearinghouse", "codes", "issue", "--program", "retail", "--version", "2022", "--type", "per-device",
+            "--count", "50", "--codes", "3", "--json");
+
+        var codes = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, codes.Count);
+        Assert.All(codes, c =>
+        {
+            Assert.True(LicenseIdentifiers.TryParseRetailCode(c.GetProperty("code").GetString(), out _, out var error), error);
+            Assert.Equal(50, c.GetProperty("quantity").GetInt32());
+            Assert.Equal("per-device", c.GetProperty("calType").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task Codes_issue_prints_one_grouped_code_per_line_and_list_shows_them()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+
+        var stdout = await OkAsync(ch, "clearinghouse", "codes", "issue", "--version", "2019", "--type", "per-user", "--count", "5");
+
+        Assert.StartsWith("Created 1 retail license code(s), each for 5 Windows Server 2019 RDS Per User CAL(s)", stdout);
+        var code = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.Matches("^([0-9A-Z]{5}-){4}[0-9A-Z]{5}$", code);
+        Assert.Contains(code, await OkAsync(ch, "clearinghouse", "codes", "list"));
+    }
+
+    [Fact]
+    public async Task Agreements_add_prints_the_agreement_and_list_shows_what_remains()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+
+        var stdout = await OkAsync(ch, "clearinghouse", "agreements", "add", "--program", "enterprise", "--number", "7654321",
+            "--entitlement", "2022:per-user:100", "--entitlement", "2019:per-device:5");
+
+        Assert.Contains("Created Enterprise Agreement 7654321, entitling:", stdout);
+        Assert.Contains("100 Windows Server 2022 RDS Per User CAL(s)", stdout);
+        var json = JsonDocument.Parse(await OkAsync(ch, "clearinghouse", "agreements", "list", "--json")).RootElement;
+        var agreement = Assert.Single(json.EnumerateArray().ToList());
+        Assert.Equal("7654321", agreement.GetProperty("number").GetString());
+        Assert.Equal(2, agreement.GetProperty("entitlements").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Open_licenses_add_prints_both_numbers()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var stdout = await OkAsync(ch, "clearinghouse", "open-licenses", "add", "--version", "2022", "--type", "per-device", "--count", "10");
+        Assert.Matches(@"License number\s+\d{8}", stdout);
+        Assert.Matches(@"Authorization number\s+[0-9A-Z]{15}", stdout);
+    }
+
+    [Fact]
+    public async Task A_bad_entitlement_is_a_usage_error_and_a_refusal_is_one_line()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+
+        var usage = Rdlic.OneErrorLine(await RunAsync(ch, "clearinghouse", "agreements", "add", "--program", "select", "--entitlement", "2022:per-seat:5"), 2);
+        Assert.Contains("--entitlement must be VERSION:TYPE:COUNT", usage);
+
+        var refused = Rdlic.OneErrorLine(await RunAsync(ch, "clearinghouse", "agreements", "add", "--program", "select", "--number", "123",
+            "--entitlement", "2022:per-user:5"), 1);
+        Assert.Contains("7 digits", refused);
+    }
+
+    [Fact]
+    public async Task The_clearinghouse_and_its_token_are_found_through_the_data_directory()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var data = Path.Combine(Path.GetTempPath(), "rdl-chcli-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(data, "clearinghouse"));
+            await File.WriteAllTextAsync(Path.Combine(data, "rdlic.json"), $$"""{"server": "http://127.0.0.1:1", "clearinghouse": "{{ch.BaseAddress}}"}""");
+            var withoutToken = await Rdlic.RunAsync("clearinghouse", "activations", "list", "--data", data);
+            Assert.Contains("no clearinghouse administrator token", Rdlic.OneErrorLine(withoutToken, 1));
+
+            await File.WriteAllTextAsync(Path.Combine(data, "clearinghouse", "admin.token"), ch.AdminToken + "\n");
+            var listed = await Rdlic.RunAsync("clearinghouse", "activations", "list", "--data", data);
+            Assert.True(listed.ExitCode == 0, listed.ToString());
+            Assert.Contains("No license server has been activated yet.", listed.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}

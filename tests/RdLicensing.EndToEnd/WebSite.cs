@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Testing;
+
+namespace RdLicensing.EndToEnd;
+
+/// <summary>
+/// The clearinghouse web site as a browser uses it: plain HTML forms posted over HTTP, the resulting code
+/// read out of the page. The operator console signs in with the clearinghouse admin token (cookie session).
+/// </summary>
+internal sealed partial class WebSite : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private WebSite(HttpClient http) => _http = http;
+
+    public static WebSite Public(TestClearinghouse clearinghouse) =>
+        new(new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = clearinghouse.BaseAddress });
+
+    /// <summary>A telephone operator signed in at /operator/login.</summary>
+    public static async Task<WebSite> OperatorAsync(TestClearinghouse clearinghouse)
+    {
+        var site = Public(clearinghouse);
+        var signIn = await site._http.PostAsync("/operator/login", Form(("token", clearinghouse.AdminToken)));
+        Assert.True(signIn.IsSuccessStatusCode, await signIn.Content.ReadAsStringAsync());
+        Assert.Contains("Telephone operator console", await signIn.Content.ReadAsStringAsync());
+        return site;
+    }
+
+    /// <summary>POST /activate (or the operator's /operator/activate): the License Server ID shown on the result page.</summary>
+    public async Task<string> ActivateAsync(string path, string productId, CompanyInformation company, string? reason = null)
+    {
+        var html = await PostAsync(path, ("productId", productId), ("company.firstName", company.FirstName), ("company.lastName", company.LastName),
+            ("company.company", company.Company), ("company.countryRegion", company.CountryRegion), ("reason", reason));
+        return CodeIn(html, "license-server-id");
+    }
+
+    /// <summary>POST /install (or /operator/install): the license key pack ID shown on the result page.</summary>
+    public async Task<string> InstallAsync(string path, string licenseServerId, string productId, string serverVersion, params (string Name, string? Value)[] licenses)
+    {
+        var html = await PostAsync(path, [("licenseServerId", licenseServerId), ("productId", productId), ("serverVersion", serverVersion), .. licenses]);
+        return CodeIn(html, "key-pack-id");
+    }
+
+    private async Task<string> PostAsync(string path, params (string Name, string? Value)[] fields)
+    {
+        var all = fields.ToList();
+        if (path.StartsWith("/operator", StringComparison.Ordinal))
+        {
+            // Every operator form carries the session's form token, taken from the console page like a browser would.
+            var console = await _http.GetStringAsync("/operator");
+            all.Add(("formToken", FormToken().Match(console).Groups[1].Value));
+        }
+        var response = await _http.PostAsync(path, Form([.. all]));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {html}");
+        return html;
+    }
+
+    private static string CodeIn(string html, string id)
+    {
+        var match = Regex.Match(html, $"""id="{id}">([^<]+)</p>""");
+        Assert.True(match.Success, $"no {id} on the page: {html}");
+        return match.Groups[1].Value.Trim().Replace(' ', '-');
+    }
+
+    private static FormUrlEncodedContent Form(params (string Name, string? Value)[] fields) =>
+        new(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Name, f.Value!)));
+
+    [GeneratedRegex("""name="formToken" value="([^"]+)">""")]
+    private static partial Regex FormToken();
+
+    public void Dispose() => _http.Dispose();
+}

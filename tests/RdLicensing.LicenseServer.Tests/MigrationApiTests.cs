@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+using RdLicensing.Testing;
+
+namespace RdLicensing.LicenseServer.Tests;
+
+/// <summary>Migration checks that need no clearinghouse, and the source side: removing a pack for migration.</summary>
+public sealed class MigrationApiTests
+{
+    private const string Nowhere = "http://127.0.0.1:1";
+
+    [Fact]
+    public async Task Removing_a_pack_for_migration_removes_its_cals_and_logs_event_89_naming_the_target()
+    {
+        await using var source = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2022);
+        await source.ActivateAsync();
+        var moving = await source.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 5);
+        var staying = await source.InstallAsync(ProductVersion.WindowsServer2019, CalType.PerUser, 5);
+        var host = new HostClient(await source.EnrollHostAsync());
+        await host.ConnectUserAsync("alice", "2022");
+        await host.ConnectUserAsync("bob", "2022");
+
+        var removed = await ProblemAssert.OkAsync<KeyPackRemovalResponse>(await source.Admin.PostAsJsonAsync($"/api/admin/keypacks/{moving.Id}/remove",
+            new KeyPackRemovalBody("11111-22222-33333-44444")));
+
+        Assert.Equal(2, removed.RemovedCals);
+        Assert.Equal(moving.Id, removed.KeyPack.Id);
+        var packs = await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks");
+        Assert.Equal(staying.Id, Assert.Single(packs!).Id);
+        Assert.Equal(0, (await source.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Total);
+        var event89 = Assert.Single((await source.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=89"))!);
+        Assert.Contains("license server 11111-22222-33333-44444", event89.Message);
+        Assert.Contains("2 issued CAL(s)", event89.Message);
+        await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync($"/api/admin/keypacks/{moving.Id}/remove", new KeyPackRemovalBody(null)),
+            HttpStatusCode.NotFound, "key-pack-not-found");
+    }
+
+    [Fact]
+    public async Task The_target_must_be_activated()
+    {
+        await using var target = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
+
+        await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate", new MigrationBody(SourceUrl: Nowhere, SourceToken: "rdla_x")),
+            HttpStatusCode.Conflict, "not-activated");
+    }
+
+    public static TheoryData<MigrationBody, string, string> BadDeadSources => new()
+    {
+        { new MigrationBody(SourceLicenseServerId: "ABCDE-12345", SourceVersion: "2019", ConfirmRemoved: true), "code-mistyped", "sourceLicenseServerId" },
+        { new MigrationBody(SourceLicenseServerId: "@", SourceVersion: "2019", ConfirmRemoved: true), "code-mistyped", "sourceLicenseServerId" },
+        { new MigrationBody(), "invalid-request", "sourceUrl" },
+        { new MigrationBody(SourceUrl: "ftp://x", SourceToken: "t"), "invalid-request", "sourceUrl" },
+        { new MigrationBody(SourceUrl: Nowhere), "invalid-request", "sourceToken" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadDeadSources))]
+    public async Task A_wrong_source_is_named(MigrationBody body, string type, string field)
+    {
+        await using var target = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
+        await target.ActivateAsync();
+
+        var problem = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate", body), HttpStatusCode.BadRequest, type);
+
+        Assert.Equal(field, problem.Field());
+    }
+
+    [Fact]
+    public async Task A_dead_source_needs_a_hostable_version_and_the_confirmation()
+    {
+        await using var target = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2019, clearinghouseUrl: Nowhere);
+        await target.ActivateAsync();
+        var sourceId = target.Authority.IssueLicenseServerId("00000-00000-00000-00009", DateTimeOffset.UtcNow.AddYears(1));
+
+        var newer = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceLicenseServerId: sourceId, SourceVersion: "2022", ConfirmRemoved: true)), HttpStatusCode.UnprocessableEntity, "version-not-hostable");
+        var unconfirmed = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceLicenseServerId: sourceId, SourceVersion: "2016")), HttpStatusCode.BadRequest, "invalid-request");
+
+        Assert.Contains("Windows Server 2022", newer.Detail());
+        Assert.Equal("confirmRemoved", unconfirmed.Field());
+    }
+
+    [Fact]
+    public async Task An_unreachable_source_moves_nothing()
+    {
+        await using var target = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
+        await target.ActivateAsync();
+
+        var problem = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceUrl: Nowhere, SourceToken: "rdla_x")), HttpStatusCode.BadGateway, "source-license-server-unreachable");
+
+        Assert.StartsWith("Nothing was moved", problem.Detail());
+    }
+
+    [Fact]
+    public async Task Packs_the_target_cannot_host_stop_the_migration_before_the_source_changes()
+    {
+        await using var source = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2025);
+        await source.ActivateAsync();
+        await source.InstallAsync(ProductVersion.WindowsServer2019, CalType.PerDevice, 5);
+        var tooNew = await source.InstallAsync(ProductVersion.WindowsServer2025, CalType.PerDevice, 5);
+        await using var target = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2022, clearinghouseUrl: Nowhere, authority: source.Authority);
+        await target.ActivateAsync();
+
+        var problem = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceUrl: source.BaseAddress.ToString(), SourceToken: source.AdminToken)), HttpStatusCode.UnprocessableEntity, "version-not-hostable");
+
+        Assert.Contains(tooNew.Id.ToString(), problem.Detail());
+        Assert.Equal(2, (await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!.Length);
+    }
+
+    [Fact]
+    public async Task A_wrong_source_token_is_passed_on_and_nothing_moves()
+    {
+        await using var source = await TestLicenseServer.StartAsync();
+        await using var target = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
+        await target.ActivateAsync();
+
+        var problem = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceUrl: source.BaseAddress.ToString(), SourceToken: "rdla_wrong")), HttpStatusCode.UnprocessableEntity, "source-license-server-refused");
+
+        Assert.Contains("refused the credential", problem.Detail());
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RdLicensing.Clearinghouse;
+using RdLicensing.Clearinghouse.Hosting;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Testing;
+
+/// <summary>
+/// A real clearinghouse on 127.0.0.1 with a free port and its own temporary data directory. Point a license
+/// server at <see cref="CertificatePath"/> and <see cref="BaseAddress"/>; create what a customer bought with
+/// the helpers. Dispose stops it and deletes the directory.
+/// </summary>
+public sealed class TestClearinghouse : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestClearinghouse(WebApplication app, string dataDirectory, Uri baseAddress, string adminToken)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        BaseAddress = baseAddress;
+        AdminToken = adminToken;
+        Admin = NewClient(adminToken);
+        Public = NewClient(null);
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The exported root certificate (PEM) a license server trusts.</summary>
+    public string CertificatePath => Path.Combine(DataDirectory, "clearinghouse.pem");
+
+    public string AdminToken { get; }
+
+    /// <summary>Sends the clearinghouse administrator token (vendor admin API under /api/admin).</summary>
+    public HttpClient Admin { get; }
+
+    /// <summary>No credential: the public API a license server uses (activation, Install Licenses, reissue, migration).</summary>
+    public HttpClient Public { get; }
+
+    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };
+        var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
+        return new TestClearinghouse(app, dataDirectory, new Uri(address), token);
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A retail license code (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX) for <paramref name="quantity"/> CALs, usable once.</summary>
+    public async Task<string> IssueRetailCodeAsync(ProductVersion version, CalType type, int quantity)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/codes", new RetailCodesRequest(version.ToShortName(), type.ToShortName(), quantity, 1));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<List<RetailCodeView>>())![0].Code;
+    }
+
+    /// <summary>A new 7-digit agreement of an agreement program (Select, Enterprise, Campus, School, SPLA, Other) with one entitlement.</summary>
+    public async Task<string> AddAgreementAsync(LicenseProgram program, ProductVersion version, CalType type, int quantity)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/agreements",
+            new AgreementRequest(program.ToShortName(), null, [new EntitlementBody(version.ToShortName(), type.ToShortName(), quantity)]));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<AgreementView>())!.Number;
+    }
+
+    /// <summary>A new Open License (license number and authorization number generated) for <paramref name="quantity"/> CALs, usable once.</summary>
+    public async Task<(string LicenseNumber, string AuthorizationNumber)> AddOpenLicenseAsync(ProductVersion version, CalType type, int quantity)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/admin/open-licenses", new OpenLicenseRequest(null, null, version.ToShortName(), type.ToShortName(), quantity));
+        response.EnsureSuccessStatusCode();
+        var open = (await response.Content.ReadFromJsonAsync<OpenLicenseView>())!;
+        return (open.LicenseNumber, open.AuthorizationNumber);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        Public.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
