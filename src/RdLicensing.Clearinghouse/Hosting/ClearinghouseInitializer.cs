@@ -21,7 +21,6 @@ public sealed class ClearinghouseInitializer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        CreateOwnerOnly(settings);
         var applied = await store.MigrateAsync(cancellationToken);
         if (applied > 0) log.LogInformation("Applied {Count} migration(s) to {Database}", applied, settings.DatabasePath);
 
@@ -34,26 +33,6 @@ public sealed class ClearinghouseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>
-    /// The database holds the signing key: on first start the data directory and an empty database file are
-    /// created owner-only, so SQLite (which gives its -wal and -shm files the database's mode) never exposes it.
-    /// </summary>
-    private static void CreateOwnerOnly(ClearinghouseOptions settings)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(settings.DataDirectory);
-            return;
-        }
-        if (!Directory.Exists(settings.DataDirectory))
-            Directory.CreateDirectory(settings.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (!File.Exists(settings.DatabasePath))
-            new FileStream(settings.DatabasePath, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }).Dispose();
-    }
 
     private Task<KeyAuthority> LoadOrCreateAuthorityAsync(CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>

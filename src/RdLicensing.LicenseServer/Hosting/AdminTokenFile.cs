@@ -7,7 +7,7 @@ public static class AdminTokenFile
     {
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using var file = new StreamWriter(path, System.Text.Encoding.UTF8, fileOptions);
+        await using var file = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), fileOptions);
         await file.WriteLineAsync(token.AsMemory(), cancellationToken);
     }
 

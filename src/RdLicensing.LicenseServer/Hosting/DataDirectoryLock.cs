@@ -16,7 +16,9 @@ public sealed class DataDirectoryLock : IDisposable
     /// <summary>Null when another license server (or a restore) holds the directory.</summary>
     public static DataDirectoryLock? TryAcquire(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        // Owner-only: the directory holds the database with the server's private key and the admin token.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDirectory);
+        else Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var path = Path.Combine(dataDirectory, FileName);
         try
         {

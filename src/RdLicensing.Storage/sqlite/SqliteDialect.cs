@@ -40,12 +40,49 @@ public sealed class SqliteDialect : IStoreDialect
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_fileChecked) CreateOwnerOnlyIfMissing();
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();
         pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    private volatile bool _fileChecked;
+
+    /// <summary>
+    /// The databases hold private keys (the license server's identity, the clearinghouse's signing key): a new
+    /// directory is created 0700 and a new database file 0600 before SQLite opens it, and SQLite gives its
+    /// -wal and -shm files the database's mode.
+    /// </summary>
+    private void CreateOwnerOnlyIfMissing()
+    {
+        var directory = Path.GetDirectoryName(DatabasePath)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            if (!Directory.Exists(directory))
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!File.Exists(DatabasePath))
+            {
+                try
+                {
+                    new FileStream(DatabasePath, new FileStreamOptions
+                    {
+                        Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    }).Dispose();
+                }
+                catch (IOException) when (File.Exists(DatabasePath))
+                {
+                    // Another connection created it first: it was created the same way.
+                }
+            }
+        }
+        _fileChecked = true;
     }
 
     public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
