@@ -32,7 +32,7 @@ public sealed class ConnectionTests(ServerFixture fixture) : IClassFixture<Serve
         var result = await Rdlic.RunAsync("keypacks", "list", "--server", fixture.Server.BaseAddress.ToString(), "--data", empty);
 
         var line = Rdlic.OneErrorLine(result, 1);
-        Assert.StartsWith("rdlic: no administrator token:", line);
+        Assert.StartsWith("rdlic: no license server administrator token:", line);
         Assert.Contains(Path.Combine(empty, "license-server", "admin.token"), line);
     }
 

@@ -1,33 +1,13 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Cli.Client;
 
-/// <summary>The server's answer: the typed record, and its JSON text for --json.</summary>
-internal sealed record Reply<T>(T Value, string Json);
-
-/// <summary>
-/// Typed calls to the license server's administration API. Every failure becomes a <see cref="CliException"/>
-/// carrying one line for the user: the ProblemDetails detail, a token hint on 401, or why the server cannot be reached.
-/// </summary>
-internal sealed class LicenseServerClient : IDisposable
+/// <summary>Typed calls to the license server's administration API.</summary>
+internal sealed class LicenseServerClient(Connection connection) : JsonApiClient(new ApiService("license server", connection.Server,
+    connection.Token, connection.TokenSource, $"--token, else RDLIC_TOKEN, else {connection.TokenFile}",
+    "written by the license server on its first start; point --data at that server's data directory",
+    "Start it with './rdlic up' or pass --server."))
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly HttpClient _http;
-    private readonly Connection _connection;
-
-    public LicenseServerClient(Connection connection)
-    {
-        _connection = connection;
-        _http = new HttpClient { BaseAddress = new Uri(connection.Server + "/"), Timeout = TimeSpan.FromSeconds(60) };
-        if (connection.Token is not null)
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token);
-    }
-
     public Task<Reply<StatusView>> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
 
     public Task<Reply<ActivationView>> ActivateAsync(string licenseServerId, CancellationToken ct) =>
@@ -117,85 +97,6 @@ internal sealed class LicenseServerClient : IDisposable
     {
         using var response = await SendCoreAsync(HttpMethod.Post, "api/admin/backup", null, ct);
         return await response.Content.ReadAsByteArrayAsync(ct);
-    }
-
-    public void Dispose() => _http.Dispose();
-
-    private Task<Reply<T>> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);
-
-    private async Task<Reply<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
-    {
-        using var response = await SendCoreAsync(method, path, body, ct);
-        var json = await response.Content.ReadAsStringAsync(ct);
-        try
-        {
-            return new Reply<T>(JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException("empty answer"), json);
-        }
-        catch (JsonException)
-        {
-            throw new CliException($"{_connection.Server} did not answer like an RdLicensing license server (unexpected content for {path}).");
-        }
-    }
-
-    private async Task SendNoContentAsync(HttpMethod method, string path, object? body, CancellationToken ct)
-    {
-        using var response = await SendCoreAsync(method, path, body, ct);
-    }
-
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            var reason = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
-            throw new CliException($"cannot reach the license server at {_connection.Server} ({reason}). Start it with './rdlic up' or pass --server.");
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new CliException($"the license server at {_connection.Server} did not answer within {_http.Timeout.TotalSeconds:0} seconds.");
-        }
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            throw Failure(response.StatusCode, text);
-        }
-    }
-
-    private CliException Failure(HttpStatusCode status, string body)
-    {
-        var (type, detail) = ProblemDetailsOf(body);
-        if (status == HttpStatusCode.Unauthorized)
-        {
-            var lookup = $"it is taken from --token, else RDLIC_TOKEN, else {_connection.TokenFile}";
-            return _connection.Token is null
-                ? new CliException($"no administrator token: {lookup} (written by the license server on its first start; point --data at that server's data directory).")
-                : new CliException($"the license server refused the administrator token from {_connection.TokenSource} ({(detail ?? "unauthorized").TrimEnd('.')}); {lookup}.");
-        }
-        return detail is not null
-            ? new ProblemException((int)status, type, detail)
-            : new CliException($"the license server at {_connection.Server} answered {(int)status} {status}.");
-    }
-
-    private static (string? Type, string? Detail) ProblemDetailsOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
-            string? Text(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return (Text("type"), Text("detail") ?? Text("title"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
     }
 
     private static string QueryString(IEnumerable<KeyValuePair<string, string?>> query)

@@ -65,7 +65,7 @@ internal static class ConnectCommand
                 {
                     ["connection"] = JsonNode.Parse(reply.Json),
                     ["calFile"] = stored ?? (presented is null ? null : store.PathOf(name)),
-                    ["signIn"] = signIn is null ? null : JsonSerializer.SerializeToNode(signIn, LicenseServerClient.Json),
+                    ["signIn"] = signIn is null ? null : JsonSerializer.SerializeToNode(signIn, JsonApiClient.Json),
                     ["sessionEnded"] = ended is not null,
                 }.ToJsonString());
                 return connection.Allowed ? 0 : 1;
