@@ -200,9 +200,8 @@ public sealed class PerDeviceTests
 
         await s.StopAsync(s.Server);
         await s.AdvanceAsync("125d");
-        var refusedLater = device.License;
-        // 125 days on the permanent CAL has long expired: the grace period is over and no server answers.
-        var refused = await s.Host.ConnectAsync("pc-04", presented: refusedLater);
+        // 125 days on, the permanent CAL has long expired, the grace period is over and no server answers.
+        var refused = await s.Host.ConnectAsync("pc-04", presented: device.License);
         Assert.Equal("0x101", refused.Refusal!.Code);
         Assert.Contains("No Remote Desktop license servers available to provide a license", refused.Message);
     }

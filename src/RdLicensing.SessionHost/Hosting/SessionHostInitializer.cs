@@ -23,9 +23,8 @@ public sealed class SessionHostInitializer(
     {
         var settings = options.Value;
         _lock = StoreLock.Acquire(settings.DataDirectory);
-        OwnerOnlyFiles.EnsureDatabase(settings.DatabasePath);
         var applied = await store.MigrateAsync(cancellationToken);
-        OwnerOnlyFiles.EnsureDatabase(settings.DatabasePath);
+        OwnerOnlyFiles.TightenDatabase(settings.DatabasePath);
         if (applied > 0) log.LogInformation("Applied {Count} migration(s) to {Database}", applied, settings.DatabasePath);
 
         if (hostClock.AdvanceableSimulation is { } simulated &&

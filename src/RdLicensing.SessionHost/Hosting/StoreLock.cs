@@ -14,7 +14,7 @@ public sealed class StoreLock : IDisposable
 
     public static StoreLock Acquire(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        OwnerOnlyFiles.CreateDirectory(dataDirectory);
         var path = Path.Combine(Path.GetFullPath(dataDirectory), FileName);
         try
         {

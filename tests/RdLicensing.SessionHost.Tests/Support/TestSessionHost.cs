@@ -36,13 +36,15 @@ public sealed class TestSessionHost : IAsyncDisposable
     /// <summary>Keep the data directory after disposal, e.g. to start another host on the same store.</summary>
     public bool KeepDataDirectory { get; set; }
 
-    public static async Task<TestSessionHost> StartAsync(TimeProvider clock, string name = "rdsh-01", string? dataDirectory = null)
+    /// <param name="clock">A clock to share; null: the host's own simulated clock (as `rdlic sessionhost run --clock simulated`).</param>
+    public static async Task<TestSessionHost> StartAsync(TimeProvider? clock, string name = "rdsh-01", string? dataDirectory = null)
     {
         var options = new SessionHostOptions
         {
             DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "rdl-sh-" + Guid.NewGuid().ToString("N")[..12]),
             Urls = "http://127.0.0.1:0",
             Name = name,
+            SimulatedClock = clock is null,
             LicenseServerTimeout = TimeSpan.FromSeconds(10),
         };
         var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
