@@ -28,7 +28,9 @@ public sealed class UpCommandTests
             var clearinghouse = written.RootElement.GetProperty("clearinghouse").GetString()!;
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", server);
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", clearinghouse);
-            Assert.NotEqual(server, clearinghouse);
+            var sessionHost = written.RootElement.GetProperty("sessionhost").GetString()!;
+            Assert.Equal(3, new[] { server, clearinghouse, sessionHost }.Distinct().Count());
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", sessionHost);
 
             var status = await Rdlic.RunAsync("server", "status", "--data", data);
 
@@ -60,9 +62,10 @@ public sealed class UpCommandTests
             Assert.Contains($"Operator console  {clearinghouse}/operator", banner);
             Assert.Contains(Path.Combine(data, "clearinghouse", "admin.token"), banner);
             Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "clearinghouse", "admin.token"))).Trim(), banner);
+            Assert.Contains($"Session host  {sessionHost} (name rdsh-01, enrolled with the license server)", banner);
             Assert.Contains("WARNING: the clock is SIMULATED", banner);
             Assert.Contains("Press Ctrl+C to stop.", banner);
-            Assert.EndsWith("The license server and the clearinghouse stopped.\n", banner);
+            Assert.EndsWith("The license server, the clearinghouse and the session host stopped.\n", banner);
             Assert.Equal("", stderr.ToString());
         }
         finally
@@ -81,7 +84,7 @@ public sealed class UpCommandTests
         var data = Path.Combine(Path.GetTempPath(), "rdl-busy-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var result = await Rdlic.RunAsync("up", "--port", port.ToString(), "--clearinghouse-port", "0", "--data", data);
+            var result = await Rdlic.RunAsync("up", "--port", port.ToString(), "--clearinghouse-port", "0", "--sessionhost-port", "0", "--data", data);
 
             var line = Rdlic.OneErrorLine(result, 1);
             Assert.Contains($"http://127.0.0.1:{port} is already in use", line);

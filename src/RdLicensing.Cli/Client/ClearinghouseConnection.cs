@@ -24,17 +24,6 @@ internal sealed record ClearinghouseConnection(string Url, string? Token, string
         return new ClearinghouseConnection(Validate(resolvedUrl), resolvedToken, source, tokenFile);
     }
 
-    /// <summary>Adds the clearinghouse address to the rdlic.json that <see cref="Connection.WriteSettings"/> wrote, keeping what is there.</summary>
-    public static void AddToSettings(string dataDirectory, string url)
-    {
-        var path = Path.Combine(dataDirectory, Connection.SettingsFileName);
-        var settings = (File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null) ?? new JsonObject();
-        settings[SettingsKey] = url;
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(temporary, path, overwrite: true);
-    }
-
     private static string? ReadSetting(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, Connection.SettingsFileName);

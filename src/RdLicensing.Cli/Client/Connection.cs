@@ -26,13 +26,13 @@ internal sealed record Connection(string Server, string? Token, string? TokenSou
         return new Connection(ValidateServer(resolvedServer), resolvedToken, source, tokenFile);
     }
 
-    /// <summary>Records the running server's address so later commands find it with only --data.</summary>
-    public static string WriteSettings(string dataDirectory, string server)
+    /// <summary>Records where the running services listen, so later commands find them with only --data.</summary>
+    public static string WriteSettings(string dataDirectory, string server, string? clearinghouse = null, string? sessionHost = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, SettingsFileName);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Settings(server), Json) + "\n");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Settings(server, clearinghouse, sessionHost), Json) + "\n");
         File.Move(temporary, path, overwrite: true);
         return path;
     }
@@ -61,5 +61,8 @@ internal sealed record Connection(string Server, string? Token, string? TokenSou
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private sealed record Settings(string? Server);
+    private sealed record Settings(
+        string? Server,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Clearinghouse = null,
+        [property: System.Text.Json.Serialization.JsonPropertyName("sessionhost"), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionHost = null);
 }

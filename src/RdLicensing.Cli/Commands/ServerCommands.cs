@@ -34,7 +34,7 @@ internal static class ServerCommands
                 result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
             options.ClearinghouseUrl = result.GetValue(clearinghouseUrl);
             return ServerRunner.RunAsync(cli.Out, options, LogLevel.Information, "--urls (e.g. --urls http://127.0.0.1:5081)",
-                (url, token) => StartupBanner.PrintAsync(cli.Out, options, url, token), ct);
+                (running, token) => StartupBanner.PrintAsync(cli.Out, options, running, token), ct);
         });
         return command;
     }

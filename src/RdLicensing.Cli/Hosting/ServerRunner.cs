@@ -11,48 +11,65 @@ using RdLicensing.Clearinghouse;
 using RdLicensing.Clearinghouse.Hosting;
 using RdLicensing.LicenseServer;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.SessionHost;
+using RdLicensing.SessionHost.Hosting;
 
 namespace RdLicensing.Cli.Hosting;
 
+/// <summary>What `rdlic up` runs beside the license server; `rdlic server run` runs none of it.</summary>
+internal sealed record BesideServices(ClearinghouseOptions Clearinghouse, SessionHostOptions SessionHost);
+
+/// <summary>Where each service of `rdlic up` really listens once started (port 0 resolved).</summary>
+internal sealed record RunningServices(string LicenseServer, string? Clearinghouse, string? SessionHost);
+
 /// <summary>
 /// Starts the license server in this process (the same host the tests use) — with `rdlic up`, the clearinghouse
-/// beside it — reports its real address, and keeps it running until the token is cancelled (Ctrl+C, SIGTERM)
-/// or the host is asked to stop.
+/// and a session host beside it — reports the real addresses, and keeps everything running until the token is
+/// cancelled (Ctrl+C, SIGTERM) or the license server is asked to stop.
 /// </summary>
 internal static class ServerRunner
 {
-    /// <param name="clearinghouse">
-    /// Run this clearinghouse too: started first, so its certificate exists when the license server loads it,
-    /// on the license server's own clock (one simulated clock for both). Its real URL becomes the license
-    /// server's <see cref="LicenseServerOptions.ClearinghouseUrl"/>.
+    /// <param name="beside">
+    /// Run these too, all on the license server's own clock (one simulated clock for all): the clearinghouse
+    /// first, so its certificate exists when the license server loads it (its URL becomes the license server's
+    /// <see cref="LicenseServerOptions.ClearinghouseUrl"/>); the session host last, enrolled with the license server.
     /// </param>
     public static async Task<int> RunAsync(Render output, LicenseServerOptions options, LogLevel logLevel, string portHint,
-        Func<string, CancellationToken, Task> started, CancellationToken ct, ClearinghouseOptions? clearinghouse = null)
+        Func<RunningServices, CancellationToken, Task> started, CancellationToken ct, BesideServices? beside = null)
     {
-        await RunUntilStoppedAsync(options, logLevel, portHint, started, clearinghouse, ct);
-        output.Line(clearinghouse is null ? "The license server stopped." : "The license server and the clearinghouse stopped.");
+        await RunUntilStoppedAsync(options, logLevel, portHint, started, beside, ct);
+        output.Line(beside is null ? "The license server stopped." : "The license server, the clearinghouse and the session host stopped.");
         return 0;
     }
 
     private static async Task RunUntilStoppedAsync(LicenseServerOptions options, LogLevel logLevel, string portHint,
-        Func<string, CancellationToken, Task> started, ClearinghouseOptions? clearinghouse, CancellationToken ct)
+        Func<RunningServices, CancellationToken, Task> started, BesideServices? beside, CancellationToken ct)
     {
         var app = LicenseServerHost.Build(options, logging => ConfigureLogging(logging, logLevel),
             services => services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true));
-        WebApplication? beside = null;
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        WebApplication? clearinghouse = null, sessionHost = null;
         try
         {
-            if (clearinghouse is not null)
+            if (beside is not null)
             {
-                // Built after the license server so it can share the license server's TimeProvider.
-                beside = ClearinghouseHost.Build(clearinghouse, app.Services.GetRequiredService<TimeProvider>(), logging => ConfigureLogging(logging, logLevel));
-                await StartAsync(beside, clearinghouse.Urls, "clearinghouse", "--clearinghouse-port (or --port 0 for free ports)", ct);
-                options.ClearinghouseUrl = AddressOf(beside);
+                clearinghouse = ClearinghouseHost.Build(beside.Clearinghouse, clock, logging => ConfigureLogging(logging, logLevel));
+                await StartAsync(clearinghouse, beside.Clearinghouse.Urls, "clearinghouse", "--clearinghouse-port (or --port 0 for free ports)", ct);
+                options.ClearinghouseUrl = AddressOf(clearinghouse);
             }
             await StartAsync(app, options.Urls, "license server", portHint, ct);
+            var licenseServer = AddressOf(app);
+            if (beside is not null)
+            {
+                // Started after the license server, whose start restores a simulated clock's offset.
+                sessionHost = SessionHostServer.Build(beside.SessionHost, clock, logging => ConfigureLogging(logging, logLevel));
+                await StartAsync(sessionHost, beside.SessionHost.Urls, "session host", "--sessionhost-port (or --port 0 for free ports)", ct);
+                await sessionHost.JoinLicenseServerAsync(licenseServer, AdminTokenFile.Read(options.AdminTokenPath)!, ct);
+            }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
-            await started(AddressOf(app), stop.Token);
+            await started(new RunningServices(licenseServer, clearinghouse is null ? null : AddressOf(clearinghouse),
+                sessionHost is null ? null : AddressOf(sessionHost)), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)
@@ -61,8 +78,9 @@ internal static class ServerRunner
         }
         finally
         {
+            if (sessionHost is not null) await StopAsync(sessionHost);
             await StopAsync(app);
-            if (beside is not null) await StopAsync(beside);
+            if (clearinghouse is not null) await StopAsync(clearinghouse);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }
@@ -84,7 +102,7 @@ internal static class ServerRunner
     {
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try { await app.StopAsync(grace.Token); }
-        catch (OperationCanceledException) { }
+        catch (OperationCanceledException) { /* requests still running after 10 s are abandoned: we are shutting down */ }
         await app.DisposeAsync();
     }
 

@@ -10,9 +10,10 @@ namespace RdLicensing.Cli.Hosting;
 /// <summary>What `rdlic up` and `rdlic server run` print once the server listens. Never the token itself.</summary>
 internal static class StartupBanner
 {
-    /// <param name="clearinghouse">The clearinghouse `rdlic up` runs beside the server (at <see cref="LicenseServerOptions.ClearinghouseUrl"/>).</param>
-    public static async Task PrintAsync(Render output, LicenseServerOptions options, string url, CancellationToken ct, ClearinghouseOptions? clearinghouse = null)
+    /// <param name="beside">What `rdlic up` runs beside the server, listening where <paramref name="running"/> says.</param>
+    public static async Task PrintAsync(Render output, LicenseServerOptions options, RunningServices running, CancellationToken ct, BesideServices? beside = null)
     {
+        var url = running.LicenseServer;
         StatusView? status = null;
         string? problem = null;
         var tokenFile = Path.GetFullPath(options.AdminTokenPath);
@@ -43,10 +44,21 @@ internal static class StartupBanner
                 : Render.Cell("real")),
         };
         output.Fields(fields);
-        if (clearinghouse is not null && options.ClearinghouseUrl is { } clearinghouseUrl)
+        if (beside is not null && running.Clearinghouse is { } clearinghouseUrl)
         {
             output.Line();
-            ClearinghouseBanner.Print(output, clearinghouse, clearinghouseUrl);
+            ClearinghouseBanner.Print(output, beside.Clearinghouse, clearinghouseUrl);
+        }
+        if (beside is not null && running.SessionHost is { } sessionHostUrl)
+        {
+            output.Line();
+            output.Line($"The RdLicensing session host is running (data in {Path.GetFullPath(beside.SessionHost.DataDirectory)}).");
+            output.Fields(new List<(string, Text)>
+            {
+                ("Session host", Render.Cell($"{sessionHostUrl} (name {beside.SessionHost.Name}, enrolled with the license server)")),
+                ("Policy file", Render.Cell(Path.GetFullPath(beside.SessionHost.PolicyFilePath) + " (values there override 'rdlic sessionhost config set')")),
+                ("Next", Render.Cell("./rdlic sessionhost config set --mode per-device, then ./rdlic connect --device kiosk-07")),
+            });
         }
         if (options.Clock == ClockMode.Simulated)
             output.Loud("WARNING: the clock is SIMULATED, dates are not real. Move it forward with './rdlic clock advance 91d'.");
