@@ -10,7 +10,7 @@ namespace RdLicensing.Clearinghouse.Apis;
 /// </summary>
 public static class Problems
 {
-    public const string TypePrefix = "https://rdlicensing.dev/problems/";
+    public const string TypePrefix = RdLicensing.ServiceDefaults.ProblemTypes.Prefix;
 
     public static ProblemHttpResult From(ClearinghouseRefusal refusal)
     {

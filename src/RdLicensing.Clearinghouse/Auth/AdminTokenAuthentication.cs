@@ -49,12 +49,5 @@ public sealed class AdminTokenAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Write(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", "Only the clearinghouse administrator token can make this call.");
 
-    private Task Write(int status, string slug, string title, string detail)
-    {
-        Response.StatusCode = status;
-        return Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = status, Type = Problems.TypePrefix + slug, Title = title, Detail = detail,
-        }, options: null, contentType: "application/problem+json");
-    }
+    private Task Write(int status, string slug, string title, string detail) => ServiceDefaults.ProblemTypes.WriteAsync(Response, status, slug, title, detail);
 }

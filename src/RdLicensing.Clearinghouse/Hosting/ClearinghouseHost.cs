@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Clearinghouse.Apis;
 using RdLicensing.Clearinghouse.Web;
 
@@ -16,8 +17,7 @@ public static class ClearinghouseHost
         builder.Services.AddClearinghouseServices(options, clock ?? TimeProvider.System);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemDetailsDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

@@ -8,7 +8,7 @@ namespace RdLicensing.LicenseServer.Apis;
 /// </summary>
 public static class Problems
 {
-    public const string TypePrefix = "https://rdlicensing.dev/problems/";
+    public const string TypePrefix = RdLicensing.ServiceDefaults.ProblemTypes.Prefix;
 
     public static ProblemHttpResult Create(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + slug, extensions: extensions);

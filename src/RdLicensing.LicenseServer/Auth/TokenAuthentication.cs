@@ -58,12 +58,5 @@ public sealed class TokenAuthenticationHandler(
                 ? "Session host credentials can only request CALs and report sign-ins; use the administrator token."
                 : "Administrator credentials cannot act as a session host; enroll the host and use its token.");
 
-    private Task Write(int status, string slug, string title, string detail)
-    {
-        Response.StatusCode = status;
-        return Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = status, Type = Apis.Problems.TypePrefix + slug, Title = title, Detail = detail,
-        }, options: null, contentType: "application/problem+json");
-    }
+    private Task Write(int status, string slug, string title, string detail) => ServiceDefaults.ProblemTypes.WriteAsync(Response, status, slug, title, detail);
 }

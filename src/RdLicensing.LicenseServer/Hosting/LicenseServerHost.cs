@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using RdLicensing.LicenseServer.Apis;
 
 namespace RdLicensing.LicenseServer.Hosting;
@@ -16,8 +17,7 @@ public static class LicenseServerHost
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemDetailsDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

@@ -1,5 +1,5 @@
+using RdLicensing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Diagnostics;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Time;
 using RdLicensing.LicenseServer.Auth;
@@ -47,51 +47,8 @@ public static class LicenseServerServices
             .AddPolicy(TokenAuthenticationHandler.AdminRole, p => p.RequireRole(TokenAuthenticationHandler.AdminRole))
             .AddPolicy(TokenAuthenticationHandler.SessionHostRole, p => p.RequireRole(TokenAuthenticationHandler.SessionHostRole));
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            // Framework-generated problems (unknown route, wrong method, server fault) get stable types of ours too.
-            if (context.ProblemDetails.Type?.StartsWith(Apis.Problems.TypePrefix, StringComparison.Ordinal) == true) return;
-            context.ProblemDetails.Type = Apis.Problems.TypePrefix + (context.ProblemDetails.Status switch
-            {
-                404 => "not-found",
-                405 => "method-not-allowed",
-                415 => "unsupported-media-type",
-                400 => "malformed-request",
-                502 => "bad-gateway",
-                _ => "internal-error",
-            });
-        });
-        services.AddExceptionHandler<BadRequestHandler>();
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 16);
+        services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;
-    }
-}
-
-/// <summary>
-/// Turns a body that is not JSON, or JSON of the wrong shape, into a 400 ProblemDetails that says so.
-/// Only BadHttpRequestException is handled here; anything else stays a 500.
-/// </summary>
-internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not BadHttpRequestException bad) return false;
-        context.Response.StatusCode = bad.StatusCode;
-        var detail = bad.InnerException is System.Text.Json.JsonException json
-            ? $"The request body is not valid JSON for this call: {json.Message}"
-            : bad.Message;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Type = Apis.Problems.TypePrefix + "malformed-request",
-                Title = "The request could not be read",
-                Detail = detail,
-            },
-        });
     }
 }
