@@ -12,7 +12,7 @@ public sealed class SessionHostOptions
     /// <summary>The host's own version when neither policy nor local settings give one.</summary>
     public const ProductVersion DefaultVersion = ProductVersion.WindowsServer2022;
 
-    /// <summary>Holds the database (sessionhost.db, owner-only: it keeps enrollment tokens) and the policy file (policy.json).</summary>
+    /// <summary>Holds the database (sessionhost.db, owner-only: it keeps enrollment tokens), admin.token and the policy file (policy.json).</summary>
     public string DataDirectory { get; set; } = "data/sessionhost";
 
     public string Urls { get; set; } = DefaultUrls;
@@ -30,6 +30,9 @@ public sealed class SessionHostOptions
     public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
+
+    /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>
+    public string AdminTokenPath => Path.Combine(DataDirectory, ServiceDefaults.AdminTokenFile.FileName);
 
     /// <summary>The policy file (like Group Policy): values in it override local settings and cannot be changed locally.</summary>
     public string PolicyFilePath => Path.Combine(DataDirectory, "policy.json");

@@ -24,7 +24,7 @@ public sealed class ApiTests
         var malformed = await s.Host.Http.PostAsync("/api/connections", new StringContent("{nope", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("malformed-request", await malformed.Content.ReadAsStringAsync());
-        var shared = await s.Host.Http.PostAsJsonAsync("/api/clock/advance", new ClockAdvanceBody("1d"));
+        var shared = await s.Host.Admin.PostAsJsonAsync("/api/clock/advance", new ClockAdvanceBody("1d"));
         Assert.Equal(HttpStatusCode.Conflict, shared.StatusCode); // the clock was handed in: its owner advances it
     }
 
@@ -53,7 +53,7 @@ public sealed class ApiTests
     {
         var host = await TestSessionHost.StartAsync(clock: null);
         host.KeepDataDirectory = true;
-        var advanced = await host.Http.PostAsJsonAsync("/api/clock/advance", new ClockAdvanceBody("30d"));
+        var advanced = await host.Admin.PostAsJsonAsync("/api/clock/advance", new ClockAdvanceBody("30d"));
         advanced.EnsureSuccessStatusCode();
         Assert.Equal("30d", (await advanced.Content.ReadFromJsonAsync<ClockView>())!.Offset);
         await host.DisposeAsync();

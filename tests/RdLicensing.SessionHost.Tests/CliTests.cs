@@ -21,6 +21,10 @@ public sealed class CliTests : IAsyncLifetime
     private Task<CliResult> Connect(Scenario s, string device, params string[] more) =>
         Rdlic.RunAsync(["connect", "--device", device, "--host", s.Host.HostUrl, "--client-data", _clientData, "--user", "alice", .. more]);
 
+    /// <summary>An administrative command against the scenario's host, with its administrator token.</summary>
+    private static Task<string> Admin(Scenario s, params string[] args) =>
+        Rdlic.OkAsync([.. args, "--host", s.Host.HostUrl, "--sessionhost-token", s.Host.AdminToken]);
+
     [Fact]
     public async Task Connect_stores_the_CAL_owner_only_and_presents_it_next_time()
     {
@@ -110,20 +114,20 @@ public sealed class CliTests : IAsyncLifetime
         await using var s = await Scenario.StartAsync();
         await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
         await s.Host.UseAsync("per-device", s.Server);
-        var healthy = await Rdlic.OkAsync("diagnose", "--host", s.Host.HostUrl);
+        var healthy = await Admin(s, "diagnose");
         Assert.Contains("did not identify any licensing problems", healthy);
         Assert.Contains("VALID", healthy);
 
         var url = TestSessionHost.Url(s.Server);
         await s.StopAsync(s.Server);
-        var broken = await Rdlic.OkAsync("diagnose", "--host", s.Host.HostUrl);
+        var broken = await Admin(s, "diagnose");
 
         var problem = broken.IndexOf($"1. [error] License server {url} is not available.", StringComparison.Ordinal);
         Assert.True(problem > 0, broken);
         Assert.True(problem < broken.IndexOf("Licensing mode", StringComparison.Ordinal));
         Assert.Contains("   To fix:", broken);
         Assert.Contains("NOT_CONNECTABLE", broken);
-        var json = JsonDocument.Parse(await Rdlic.OkAsync("diagnose", "--host", s.Host.HostUrl, "--json"));
+        var json = JsonDocument.Parse(await Admin(s, "diagnose", "--json"));
         Assert.Equal("license-server-not-available", json.RootElement.GetProperty("problems")[0].GetProperty("id").GetString());
     }
 
@@ -136,27 +140,27 @@ public sealed class CliTests : IAsyncLifetime
 
         var enrolledOnServer = await Rdlic.OkAsync("hosts", "enroll", "rdsh-01", "--server", ls, "--token", s.Server.AdminToken);
         var token = enrolledOnServer.Split('\n').Single(l => l.StartsWith("Token: ", StringComparison.Ordinal))["Token: ".Length..].Trim();
-        var stored = await Rdlic.OkAsync("sessionhost", "enroll", "--license-server", ls, "--token", token, "--host", s.Host.HostUrl);
+        var stored = await Admin(s, "sessionhost", "enroll", "--license-server", ls, "--host-token", token);
         Assert.Contains(s.Server.ProductId, stored);
 
-        var set = await Rdlic.OkAsync("sessionhost", "config", "set", "--mode", "per-device", "--license-server", ls, "--host", s.Host.HostUrl);
+        var set = await Admin(s, "sessionhost", "config", "set", "--mode", "per-device", "--license-server", ls);
         Assert.Contains("Per Device (local)", set);
         Assert.Contains("Warning: The licensing mode is now Per Device, but license server", set);
 
         await s.Host.WritePolicyAsync("""{"licensingMode": "per-user"}""");
-        var config = await Rdlic.OkAsync("sessionhost", "config", "get", "--host", s.Host.HostUrl);
+        var config = await Admin(s, "sessionhost", "config", "get");
         Assert.Contains("Per User (policy)", config);
         Assert.Contains($"{ls} (local)", config);
         Assert.Contains("Windows Server 2022 (default)", config);
-        var refused = await Rdlic.RunAsync("sessionhost", "config", "set", "--mode", "per-device", "--host", s.Host.HostUrl);
+        var refused = await Rdlic.RunAsync("sessionhost", "config", "set", "--mode", "per-device", "--host", s.Host.HostUrl, "--sessionhost-token", s.Host.AdminToken);
         Assert.Contains(s.Host.Options.PolicyFilePath, Rdlic.OneErrorLine(refused, 1));
 
         await Connect(s, "pc-73");
-        var status = await Rdlic.OkAsync("sessionhost", "status", "--host", s.Host.HostUrl);
+        var status = await Admin(s, "sessionhost", "status");
         Assert.Contains("120 days left", status);
         Assert.Contains("0 of 2 open", status);
         Assert.Contains("Store created", status);
-        var events = await Rdlic.OkAsync("sessionhost", "events", "--host", s.Host.HostUrl);
+        var events = await Admin(s, "sessionhost", "events");
         Assert.Contains("GracePeriodStarted", events);
     }
 
@@ -167,7 +171,10 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(2, (await Rdlic.RunAsync("connect")).ExitCode);
         Assert.Equal(2, (await Rdlic.RunAsync("sessionhost", "config", "set", "--mode", "sometimes")).ExitCode);
         Assert.Equal(2, (await Rdlic.RunAsync("sessionhost", "config", "set", "--license-server", "ftp://x", "--host", "http://127.0.0.1:1")).ExitCode);
-        Assert.Equal(2, (await Rdlic.RunAsync("sessionhost", "enroll", "--license-server", "http://127.0.0.1:1", "--token", "rdla_admin")).ExitCode);
+        Assert.Equal(2, (await Rdlic.RunAsync("sessionhost", "enroll", "--license-server", "http://127.0.0.1:1", "--host-token", "rdla_admin")).ExitCode);
+        // The global --token is the license server's administrator token; the host's token has its own option.
+        var global = await Rdlic.RunAsync("sessionhost", "enroll", "--license-server", "http://127.0.0.1:1", "--token", "rdlh_x");
+        Assert.Contains("--host-token", Rdlic.OneErrorLine(global, 2));
         var unreachable = await Rdlic.RunAsync("diagnose", "--host", "http://127.0.0.1:1");
         Assert.Contains("cannot reach the session host at http://127.0.0.1:1", Rdlic.OneErrorLine(unreachable, 1));
     }

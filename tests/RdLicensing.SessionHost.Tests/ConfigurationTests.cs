@@ -14,7 +14,7 @@ public sealed class ConfigurationTests
     public async Task Defaults_then_local_then_policy_each_with_its_source()
     {
         await using var s = await Scenario.StartAsync(licenseServers: 0);
-        var defaults = (await s.Host.Http.GetFromJsonAsync<SessionHostConfigView>("/api/config"))!;
+        var defaults = (await s.Host.Admin.GetFromJsonAsync<SessionHostConfigView>("/api/config"))!;
         Assert.Equal(new ConfiguredValue("not-configured", "default"), defaults.Mode);
         Assert.Equal("default", defaults.LicenseServers.Source);
         Assert.Equal(new ConfiguredValue("2022", "default"), defaults.Version);
@@ -37,7 +37,7 @@ public sealed class ConfigurationTests
         await using var s = await Scenario.StartAsync(licenseServers: 0);
         await s.Host.WritePolicyAsync("""{"licensingMode": "per-user"}""");
 
-        var refused = await s.Host.Http.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate("per-device", null, null));
+        var refused = await s.Host.Admin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate("per-device", null, null));
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var problem = (await refused.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!;
@@ -52,7 +52,7 @@ public sealed class ConfigurationTests
         await using var s = await Scenario.StartAsync(licenseServers: 0);
         await s.Host.WritePolicyAsync("""{"licensingMode": "per-banana", "version": "2019", "colour": "blue"}""");
 
-        var config = (await s.Host.Http.GetFromJsonAsync<SessionHostConfigView>("/api/config"))!;
+        var config = (await s.Host.Admin.GetFromJsonAsync<SessionHostConfigView>("/api/config"))!;
 
         Assert.Equal("default", config.Mode.Source);
         Assert.Equal(new ConfiguredValue("2019", "policy"), config.Version);
@@ -87,7 +87,7 @@ public sealed class ConfigurationTests
                      (new(null, null, null), "mode"),
                  })
         {
-            var response = await s.Host.Http.PutAsJsonAsync("/api/config", body);
+            var response = await s.Host.Admin.PutAsJsonAsync("/api/config", body);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains($"\"field\":\"{field}\"", await response.Content.ReadAsStringAsync());
         }
@@ -97,15 +97,15 @@ public sealed class ConfigurationTests
     public async Task Enrollment_tokens_are_checked_and_kept_in_an_owner_only_store()
     {
         await using var s = await Scenario.StartAsync();
-        var refused = await s.Host.Http.PostAsJsonAsync("/api/enrollments", new HostEnrollmentBody(TestSessionHost.Url(s.Server), "rdlh_not-a-real-token"));
+        var refused = await s.Host.Admin.PostAsJsonAsync("/api/enrollments", new HostEnrollmentBody(TestSessionHost.Url(s.Server), "rdlh_not-a-real-token"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("enrollment-refused", await refused.Content.ReadAsStringAsync());
 
         var enrolled = await s.Host.EnrollAsync(s.Server);
         Assert.Equal(s.Server.ProductId, enrolled.ProductId);
         Assert.Contains("not in the license server list", enrolled.Message);
-        var listed = (await s.Host.Http.GetFromJsonAsync<List<HostEnrollmentView>>("/api/enrollments"))!;
-        Assert.DoesNotContain("rdlh_", await s.Host.Http.GetStringAsync("/api/enrollments"));
+        var listed = (await s.Host.Admin.GetFromJsonAsync<List<HostEnrollmentView>>("/api/enrollments"))!;
+        Assert.DoesNotContain("rdlh_", await s.Host.Admin.GetStringAsync("/api/enrollments"));
         Assert.Equal(TestSessionHost.Url(s.Server), Assert.Single(listed).LicenseServer);
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(s.Host.Options.DatabasePath));

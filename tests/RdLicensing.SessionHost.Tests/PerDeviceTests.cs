@@ -240,7 +240,7 @@ public sealed class PerDeviceTests
         var late = await s.Host.Http.PostAsync($"/api/sessions/{connection.SessionId}/sign-in", null);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("session-ended", await late.Content.ReadAsStringAsync());
-        var unknown = await s.Host.Http.DeleteAsync("/api/sessions/s-0000000000000000");
+        var unknown = await s.Host.Http.DeleteAsync("/api/sessions/s-00000000000000000000000000000000");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
     }
 

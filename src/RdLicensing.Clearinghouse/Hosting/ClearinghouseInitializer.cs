@@ -51,12 +51,8 @@ public sealed class ClearinghouseInitializer(
     {
         if (await store.SettingAsync(ClearinghouseStore.AdminTokenHashSetting, cancellationToken) is not null) return;
         var token = LicenseStore.NewToken("rdca");
-        // Created owner-only from the first byte: the token is the vendor administrator's and the operators' password.
-        // No byte order mark, so `$(cat admin.token)` works in a shell.
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var file = new StreamWriter(settings.AdminTokenPath, new System.Text.UTF8Encoding(false), fileOptions))
-            await file.WriteLineAsync(token.AsMemory(), cancellationToken);
+        // The vendor administrator's and the operators' password.
+        await ServiceDefaults.AdminTokenFile.WriteAsync(settings.AdminTokenPath, token, cancellationToken);
         await store.WriteAsync(s => s.SetSettingAsync(ClearinghouseStore.AdminTokenHashSetting, LicenseStore.HashToken(token)), cancellationToken);
         log.LogInformation("Created the clearinghouse administrator token in {Path}", Path.GetFullPath(settings.AdminTokenPath));
     }

@@ -1,40 +1,26 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Cli.Client;
 
 /// <summary>
-/// Typed calls to a session host's API (`rdlic sessionhost …`, `rdlic connect`, `rdlic diagnose`). Every failure
-/// becomes a <see cref="CliException"/> carrying one line: the ProblemDetails detail, or why the host cannot be reached.
-/// Where the host is: --host, else the "sessionhost" entry of &lt;data&gt;/rdlic.json, else http://127.0.0.1:5082.
+/// Typed calls to a session host's API (`rdlic sessionhost …`, `rdlic connect`, `rdlic diagnose`). Administration
+/// sends the administrator token of <see cref="SessionHostConnection"/>; a client device's calls need none.
 /// </summary>
-internal sealed class SessionHostClient : IDisposable
+internal sealed class SessionHostClient(SessionHostConnection connection) : JsonApiClient(new ApiService("session host", connection.Url,
+    connection.Token, connection.TokenSource, $"{SessionHostConnection.TokenOption}, else {SessionHostConnection.TokenVariable}, else {connection.TokenFile}",
+    "written by the session host on its first start; point --data at the data directory of `rdlic up`",
+    "Start it with './rdlic up' or 'rdlic sessionhost run', or pass --host."))
 {
-    public const string DefaultHost = "http://127.0.0.1:5082";
+    public const string DefaultHost = SessionHostConnection.DefaultUrl;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public string Host => connection.Url;
 
-    private readonly HttpClient _http;
+    /// <summary>For administrative commands: --host and the administrator token (--sessionhost-token, RDLIC_SESSIONHOST_TOKEN, &lt;data&gt;/sessionhost/admin.token).</summary>
+    public static SessionHostClient Administrator(string? host, string? token, string dataDirectory) =>
+        new(SessionHostConnection.Administrator(host, token, dataDirectory));
 
-    public SessionHostClient(string host)
-    {
-        Host = host;
-        _http = new HttpClient { BaseAddress = new Uri(host + "/"), Timeout = TimeSpan.FromSeconds(90) };
-    }
-
-    public string Host { get; }
-
-    public static SessionHostClient Resolve(string? host, string dataDirectory) => new(ResolveHost(host, dataDirectory));
-
-    public static string ResolveHost(string? host, string dataDirectory)
-    {
-        var resolved = string.IsNullOrWhiteSpace(host) ? SettingsEntry(dataDirectory) ?? DefaultHost : host.Trim();
-        resolved = resolved.TrimEnd('/');
-        if (!Uri.TryCreate(resolved, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new UsageException($"the session host address '{resolved}' is not an http:// or https:// URL (from --host or rdlic.json).");
-        return resolved;
-    }
+    /// <summary>For a client device (connect, sign in, end its session): no credential.</summary>
+    public static SessionHostClient Device(string? host, string dataDirectory) => new(SessionHostConnection.Client(host, dataDirectory));
 
     public Task<Reply<ConnectionView>> ConnectAsync(ConnectBody body, CancellationToken ct) => SendAsync<ConnectionView>(HttpMethod.Post, "api/connections", body, ct);
 
@@ -44,11 +30,11 @@ internal sealed class SessionHostClient : IDisposable
     public Task<Reply<SessionView>> EndSessionAsync(string sessionId, CancellationToken ct) =>
         SendAsync<SessionView>(HttpMethod.Delete, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, ct);
 
-    public Task<Reply<List<SessionView>>> SessionsAsync(CancellationToken ct) => SendAsync<List<SessionView>>(HttpMethod.Get, "api/sessions", null, ct);
+    public Task<Reply<List<SessionView>>> SessionsAsync(CancellationToken ct) => GetAsync<List<SessionView>>("api/sessions", ct);
 
-    public Task<Reply<SessionHostStatusView>> StatusAsync(CancellationToken ct) => SendAsync<SessionHostStatusView>(HttpMethod.Get, "api/status", null, ct);
+    public Task<Reply<SessionHostStatusView>> StatusAsync(CancellationToken ct) => GetAsync<SessionHostStatusView>("api/status", ct);
 
-    public Task<Reply<SessionHostConfigView>> ConfigAsync(CancellationToken ct) => SendAsync<SessionHostConfigView>(HttpMethod.Get, "api/config", null, ct);
+    public Task<Reply<SessionHostConfigView>> ConfigAsync(CancellationToken ct) => GetAsync<SessionHostConfigView>("api/config", ct);
 
     public Task<Reply<SessionHostConfigChange>> SetConfigAsync(SessionHostConfigUpdate update, CancellationToken ct) =>
         SendAsync<SessionHostConfigChange>(HttpMethod.Put, "api/config", update, ct);
@@ -58,89 +44,13 @@ internal sealed class SessionHostClient : IDisposable
 
     public Task<Reply<List<SessionHostEventView>>> EventsAsync(int? eventId, string? level, int? limit, CancellationToken ct)
     {
-        var query = new[] { ("eventId", eventId?.ToString()), ("level", level), ("limit", limit?.ToString()) }
+        var query = new[] { ("eventId", eventId?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("level", level), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)) }
             .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}").ToList();
-        return SendAsync<List<SessionHostEventView>>(HttpMethod.Get, "api/events" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), null, ct);
+        return GetAsync<List<SessionHostEventView>>("api/events" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), ct);
     }
 
-    public Task<Reply<DiagnosisView>> DiagnoseAsync(CancellationToken ct) => SendAsync<DiagnosisView>(HttpMethod.Get, "api/diagnose", null, ct);
+    public Task<Reply<DiagnosisView>> DiagnoseAsync(CancellationToken ct) => GetAsync<DiagnosisView>("api/diagnose", ct);
 
     public Task<Reply<ClockView>> AdvanceClockAsync(string by, CancellationToken ct) =>
         SendAsync<ClockView>(HttpMethod.Post, "api/clock/advance", new ClockAdvanceBody(by), ct);
-
-    public void Dispose() => _http.Dispose();
-
-    private async Task<Reply<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            var reason = (e.InnerException?.Message ?? e.Message).TrimEnd('.');
-            throw new CliException($"cannot reach the session host at {Host} ({reason}). Start it with 'rdlic sessionhost run' or pass --host.");
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new CliException($"the session host at {Host} did not answer within {_http.Timeout.TotalSeconds:0} seconds.");
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                var (type, detail) = ProblemOf(text);
-                throw detail is not null
-                    ? new ProblemException((int)response.StatusCode, type, detail)
-                    : new CliException($"the session host at {Host} answered {(int)response.StatusCode} {response.StatusCode}.");
-            }
-            try
-            {
-                return new Reply<T>(JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer"), text);
-            }
-            catch (JsonException)
-            {
-                throw new CliException($"{Host} did not answer like an RdLicensing session host (unexpected content for {path}).");
-            }
-        }
-    }
-
-    private static (string? Type, string? Detail) ProblemOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
-            string? Text(string name) => document.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return (Text("type"), Text("detail") ?? Text("title"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-    }
-
-    /// <summary>The "sessionhost" entry of &lt;data&gt;/rdlic.json (written by `rdlic up`), if any.</summary>
-    private static string? SettingsEntry(string dataDirectory)
-    {
-        var path = Path.Combine(dataDirectory, Connection.SettingsFileName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return null;
-            foreach (var property in document.RootElement.EnumerateObject())
-                if (string.Equals(property.Name, "sessionhost", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
-                    return property.Value.GetString();
-            return null;
-        }
-        catch (JsonException)
-        {
-            throw new CliException($"{Path.GetFullPath(path)} is not valid JSON; it should look like {{\"server\": \"http://127.0.0.1:5080\", \"sessionhost\": \"{DefaultHost}\"}}.");
-        }
-    }
 }

@@ -11,7 +11,8 @@ namespace RdLicensing.Cli.Commands;
 /// <summary>
 /// `rdlic connect`: connects to a session host as a client device would — presents the CAL the device stored,
 /// stores the one it is given, completes the sign-in (so a temporary CAL becomes validated), then disconnects
-/// unless --keep. `rdlic disconnect SESSION-ID` ends a kept session.
+/// unless --keep. `rdlic disconnect SESSION-ID` ends a kept session. Neither sends a credential: a client device
+/// has none (RDP clients do not authenticate to licensing); the session's random id is what ends it.
 /// </summary>
 internal static class ConnectCommand
 {
@@ -43,7 +44,7 @@ internal static class ConnectCommand
             var store = DeviceLicenseStore.Resolve(result.GetValue(clientData));
             var isAdmin = result.GetValue(admin);
             var presented = isAdmin ? null : store.Read(name);
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Device(result.GetValue(host), cli.DataDirectory(result));
             var userName = result.GetValue(user) is { Length: > 0 } u ? u : Environment.UserName;
             var reply = await client.ConnectAsync(new ConnectBody(DeviceLicenseStore.HardwareId(name), name, userName,
                 presented is null ? null : Convert.ToBase64String(presented), isAdmin), ct);
@@ -88,7 +89,7 @@ internal static class ConnectCommand
         var command = new Command("disconnect", "End a session kept open with 'rdlic connect --keep'") { id, host };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Device(result.GetValue(host), cli.DataDirectory(result));
             var session = (await client.EndSessionAsync(result.GetValue(id)!, ct)).Value;
             cli.Out.Line(session.EndReason == "disconnected" && session.EndedAt is not null
                 ? $"Session {session.Id} of {session.ClientName} ended."

@@ -9,18 +9,20 @@ namespace RdLicensing.Cli.Commands;
 /// <summary>
 /// `rdlic diagnose`: the Remote Desktop Licensing Diagnoser of a session host. The host contacts each of its
 /// license servers; problems are printed first, each with its cause and the steps that fix it, then what was found.
-/// Exit code 0 whether or not problems were found (use --json to act on them).
+/// Exit code 0 whether or not problems were found (use --json to act on them). It is administration: it sends the
+/// session host administrator token.
 /// </summary>
 internal static class DiagnoseCommand
 {
     public static Command Create(CliContext cli)
     {
         var host = ConnectCommand.HostOption();
+        var token = SessionHostCommands.TokenOption();
         var json = Options.Json();
-        var command = new Command("diagnose", "Licensing Diagnoser: find what keeps a session host from licensing its clients, and how to fix it") { host, json };
+        var command = new Command("diagnose", "Licensing Diagnoser: find what keeps a session host from licensing its clients, and how to fix it") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.DiagnoseAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             Print(cli.Out, reply.Value);

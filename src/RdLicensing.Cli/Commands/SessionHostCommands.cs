@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -20,7 +21,8 @@ namespace RdLicensing.Cli.Commands;
 
 /// <summary>
 /// `rdlic sessionhost run|status|config get|config set|enroll|events|sessions|clock advance`: the session host
-/// that decides client connections, its licensing configuration and its state.
+/// that decides client connections, its licensing configuration and its state. Every command but `run` is
+/// administration and sends the session host administrator token (<see cref="TokenOption"/>).
 /// </summary>
 internal static class SessionHostCommands
 {
@@ -31,6 +33,10 @@ internal static class SessionHostCommands
         Enroll(cli), Events(cli), Sessions(cli),
         new Command("clock", "The session host's own simulated clock") { ClockAdvance(cli) },
     };
+
+    /// <summary>The session host administrator token; every administrative command takes it (`rdlic connect` never does).</summary>
+    public static Option<string?> TokenOption() => Options.Text(SessionHostConnection.TokenOption, "TOKEN",
+        $"Session host administrator token rdsa_… (default: {SessionHostConnection.TokenVariable}, else <data>/sessionhost/admin.token)");
 
     private static Command Run(CliContext cli)
     {
@@ -105,9 +111,10 @@ internal static class SessionHostCommands
     private static async Task BannerAsync(Render output, SessionHostOptions options, string url, CancellationToken ct)
     {
         SessionHostStatusView? status = null;
+        var tokenFile = Path.GetFullPath(options.AdminTokenPath);
         try
         {
-            using var client = new SessionHostClient(url);
+            using var client = new SessionHostClient(new SessionHostConnection(url, AdminTokenFile.Read(tokenFile), tokenFile, tokenFile));
             status = (await client.StatusAsync(ct)).Value;
         }
         catch (CliException)
@@ -120,6 +127,7 @@ internal static class SessionHostCommands
             ("Session host", Render.Cell(url)),
             ("Connect", Render.Cell($"rdlic connect --device NAME --host {url}")),
             ("Policy file", Render.Cell(Path.GetFullPath(options.PolicyFilePath))),
+            ("Admin token file", Render.Cell(tokenFile + $" (keep it secret; rdlic reads <data>/sessionhost/admin.token, else pass {SessionHostConnection.TokenOption})")),
         };
         if (status is not null) fields.AddRange(StatusFields(status));
         output.Fields(fields);
@@ -130,11 +138,12 @@ internal static class SessionHostCommands
     private static Command Status(CliContext cli)
     {
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("status", "Mode and license servers (with their source), version, grace period, sessions, store creation") { host, json };
+        var command = new Command("status", "Mode and license servers (with their source), version, grace period, sessions, store creation") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.StatusAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             var s = reply.Value;
@@ -184,11 +193,12 @@ internal static class SessionHostCommands
     private static Command ConfigGet(CliContext cli)
     {
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("get", "The configuration in effect, each value with its source") { host, json };
+        var command = new Command("get", "The configuration in effect, each value with its source") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.ConfigAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             PrintConfig(cli.Out, reply.Value);
@@ -215,8 +225,9 @@ internal static class SessionHostCommands
         var servers = Options.Text("--license-server", "URL[,URL]", "The license servers, in the order they are asked ('none' clears the list)");
         var version = Options.Version("The Windows Server version this session host acts as (default 2022)");
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, host, json };
+        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, host, token, json };
         command.SetAction(async (result, ct) =>
         {
             IReadOnlyList<string>? list = null;
@@ -227,7 +238,7 @@ internal static class SessionHostCommands
             }
             if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null)
                 throw new UsageException("give at least one of --mode, --license-server, --version.");
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version)), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             cli.Out.Line("Local settings saved. In effect now:");
@@ -241,18 +252,24 @@ internal static class SessionHostCommands
     private static Command Enroll(CliContext cli)
     {
         var server = Options.Text("--license-server", "URL", "The license server that enrolled this host", required: true);
+        // Its own option: rdlic's global --token is the license server's administrator token, a different credential.
+        var hostToken = Options.Text("--host-token", "TOKEN",
+            "The session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server (not an administrator token)");
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        // --token is rdlic's global option; here it carries the session host token 'rdlic hosts enroll NAME' printed.
-        var command = new Command("enroll", "Store the token a license server issued for this host ('rdlic hosts enroll NAME' there) with --token rdlh_…") { server, host, json };
+        var command = new Command("enroll", "Store the token a license server issued for this host ('rdlic hosts enroll NAME' there) with --host-token rdlh_…")
+        {
+            server, hostToken, host, token, json,
+        };
         command.SetAction(async (result, ct) =>
         {
-            var token = result.GetValue(cli.Token);
-            if (string.IsNullOrWhiteSpace(token) || !token.Trim().StartsWith("rdlh_", StringComparison.Ordinal))
-                throw new UsageException("--token must be the session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server.");
+            var issued = result.GetValue(hostToken)?.Trim();
+            if (string.IsNullOrEmpty(issued) || !issued.StartsWith("rdlh_", StringComparison.Ordinal))
+                throw new UsageException("--host-token must be the session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server.");
             if (!LicenseServerUrls.TryNormalize(result.GetValue(server), out var url, out var error)) throw new UsageException($"--license-server: {error}.");
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
-            var reply = await client.EnrollAsync(new HostEnrollmentBody(url, token.Trim()), ct);
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
+            var reply = await client.EnrollAsync(new HostEnrollmentBody(url, issued), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             cli.Out.Line(reply.Value.Message);
             return 0;
@@ -266,11 +283,12 @@ internal static class SessionHostCommands
         var level = Options.OneOf("--level", "Only events of this level or worse", "information", "warning", "error");
         var limit = Options.Int("--limit", "N", "At most this many events (default 100)", 1, 10_000);
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("events", "The session host's event log, newest first") { id, level, limit, host, json };
+        var command = new Command("events", "The session host's event log, newest first") { id, level, limit, host, token, json };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.EventsAsync(result.GetValue(id), result.GetValue(level), result.GetValue(limit), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             if (reply.Value.Count == 0) { cli.Out.Line("No events match."); return 0; }
@@ -287,11 +305,12 @@ internal static class SessionHostCommands
     private static Command Sessions(CliContext cli)
     {
         var host = ConnectCommand.HostOption();
+        var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("sessions", "Open sessions (administrative ones end after 10 minutes without activity)") { host, json };
+        var command = new Command("sessions", "Open sessions (administrative ones end after 10 minutes without activity)") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.SessionsAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             if (reply.Value.Count == 0) { cli.Out.Line("No sessions are open."); return 0; }
@@ -309,10 +328,11 @@ internal static class SessionHostCommands
     {
         var by = Options.Duration();
         var host = ConnectCommand.HostOption();
-        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host };
+        var token = TokenOption();
+        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host, token };
         command.SetAction(async (result, ct) =>
         {
-            using var client = SessionHostClient.Resolve(result.GetValue(host), cli.DataDirectory(result));
+            using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var clock = (await client.AdvanceClockAsync(result.GetValue(by)!, ct)).Value;
             cli.Out.Line($"The session host's simulated clock moved forward by {result.GetValue(by)}: it is now {Render.Time(clock.Now)} (offset {clock.Offset}).");
             return 0;

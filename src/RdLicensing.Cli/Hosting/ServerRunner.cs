@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -64,7 +65,7 @@ internal static class ServerRunner
                 // Started after the license server, whose start restores a simulated clock's offset.
                 sessionHost = SessionHostServer.Build(beside.SessionHost, clock, logging => ConfigureLogging(logging, logLevel));
                 await StartAsync(sessionHost, beside.SessionHost.Urls, "session host", "--sessionhost-port (or --port 0 for free ports)", ct);
-                await sessionHost.JoinLicenseServerAsync(licenseServer, LicenseServer.Hosting.AdminTokenFile.Read(options.AdminTokenPath)!, ct);
+                await sessionHost.JoinLicenseServerAsync(licenseServer, AdminTokenFile.Read(options.AdminTokenPath)!, ct);
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);

@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Core.Versions;
 using System.Globalization;
 using Microsoft.Extensions.Options;

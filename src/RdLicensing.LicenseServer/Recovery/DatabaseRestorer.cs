@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using Microsoft.Data.Sqlite;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.Identity;

@@ -14,7 +14,7 @@ public static class ClockApi
 {
     public static RouteGroupBuilder MapClockApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/clock").WithTags("Clock");
+        var api = app.MapGroup("/api/clock").WithTags("Clock").RequireAdministrator();
         api.MapGet("/", Get);
         api.MapPost("/advance", Advance).WithSummary("Move the host's own simulated clock forward (run with --clock simulated).");
         return api;

@@ -4,6 +4,7 @@ using RdLicensing.Core.Protocol;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 using RdLicensing.SessionHost.Configuration;
+using RdLicensing.SessionHost.Hosting;
 using RdLicensing.SessionHost.LicenseServers;
 
 namespace RdLicensing.SessionHost.Apis;
@@ -13,7 +14,7 @@ public static class ConfigApi
 {
     public static RouteGroupBuilder MapConfigApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/config").WithTags("Configuration");
+        var api = app.MapGroup("/api/config").WithTags("Configuration").RequireAdministrator();
         api.MapGet("/", Get).WithSummary("Licensing mode, license servers and version in effect, each with its source.");
         api.MapPut("/", Set).WithSummary("Change local settings; refused for a value the policy file sets. Warns when the mode disagrees with the CALs installed.");
         return api;

@@ -13,7 +13,8 @@ public static class ConnectionsApi
 
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/connections").WithTags("Connections");
+        // Anonymous on purpose: RDP clients do not authenticate to licensing.
+        var api = app.MapGroup("/api/connections").WithTags("Connections").AllowAnonymous();
         api.MapPost("/", Connect).WithSummary("A client connects: licensed (with the CAL to store), allowed by the grace period, administrative, or refused with the licensing error.");
         return api;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Protocol;
 using RdLicensing.SessionHost.Configuration;
+using RdLicensing.SessionHost.Hosting;
 using RdLicensing.SessionHost.LicenseServers;
 using RdLicensing.Storage;
 
@@ -11,7 +12,7 @@ public static class EnrollmentsApi
 {
     public static RouteGroupBuilder MapEnrollmentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/enrollments").WithTags("Enrollment");
+        var api = app.MapGroup("/api/enrollments").WithTags("Enrollment").RequireAdministrator();
         api.MapGet("/", List).WithSummary("The license servers this host holds a token for (never the tokens).");
         api.MapPost("/", Enroll).WithSummary("Store the token a license server issued for this host ('rdlic hosts enroll NAME' there).");
         return api;

@@ -5,7 +5,7 @@ namespace RdLicensing.SessionHost.Apis;
 /// <summary>Every error of the session host API, as ProblemDetails with a stable <c>type</c> (the same prefix as the license server's).</summary>
 public static class Problems
 {
-    public const string TypePrefix = "https://rdlicensing.dev/problems/";
+    public const string TypePrefix = ServiceDefaults.ProblemTypes.Prefix;
 
     public static ProblemHttpResult Create(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + slug, extensions: extensions);

@@ -1,19 +1,24 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Protocol;
 using RdLicensing.SessionHost.Connections;
+using RdLicensing.SessionHost.Hosting;
 
 namespace RdLicensing.SessionHost.Apis;
 
-/// <summary>Open sessions: the sign-in that validates a temporary CAL, activity, and the end of a session.</summary>
+/// <summary>
+/// Open sessions: the sign-in that validates a temporary CAL, activity, and the end of a session. The list is for
+/// administrators; the calls on one session are the client's own and stay anonymous, like RDP: the session's
+/// random 128-bit id (<see cref="SessionIds"/>) is what only that client knows.
+/// </summary>
 public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/sessions").WithTags("Sessions");
-        api.MapGet("/", List).WithSummary("Open sessions (administrative sessions idle for 10 minutes are ended first).");
-        api.MapPost("/{id}/sign-in", SignIn).WithSummary("The user signed in: a temporary Per Device CAL is reported to its license server and becomes validated.");
-        api.MapPost("/{id}/activity", Activity).WithSummary("Activity on the session; an administrative session ends after 10 minutes without any.");
-        api.MapDelete("/{id}", End).WithSummary("End the session (the client disconnected).");
+        api.MapGet("/", List).WithSummary("Open sessions (administrative sessions idle for 10 minutes are ended first).").RequireAdministrator();
+        api.MapPost("/{id}/sign-in", SignIn).WithSummary("The user signed in: a temporary Per Device CAL is reported to its license server and becomes validated.").AllowAnonymous();
+        api.MapPost("/{id}/activity", Activity).WithSummary("Activity on the session; an administrative session ends after 10 minutes without any.").AllowAnonymous();
+        api.MapDelete("/{id}", End).WithSummary("End the session (the client disconnected).").AllowAnonymous();
         return api;
     }
 
@@ -35,7 +40,7 @@ public static class SessionsApi
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> Guard<T>(string id, Func<Task<T>> work)
     {
-        if (!SessionIds.LooksValid(id)) return Problems.NotFound("session-not-found", $"'{id}' is not a session id (they look like s-0123456789abcdef).");
+        if (!SessionIds.LooksValid(id)) return Problems.NotFound("session-not-found", $"'{id}' is not a session id (they look like s- and 32 hexadecimal digits).");
         try
         {
             return TypedResults.Ok(await work());

@@ -6,6 +6,7 @@ using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Time;
 using RdLicensing.SessionHost.Configuration;
 using RdLicensing.SessionHost.Connections;
+using RdLicensing.SessionHost.Hosting;
 using RdLicensing.Storage;
 
 namespace RdLicensing.SessionHost.Apis;
@@ -18,8 +19,8 @@ public static class StatusApi
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", Status).WithTags("Status").WithSummary("Mode, license servers and version with their sources, grace period, sessions, store creation, clock, warnings.");
-        app.MapGet("/api/events", Events).WithTags("Status").WithSummary("The session host's event log, newest first.");
+        app.MapGet("/api/status", Status).WithTags("Status").RequireAdministrator().WithSummary("Mode, license servers and version with their sources, grace period, sessions, store creation, clock, warnings.");
+        app.MapGet("/api/events", Events).WithTags("Status").RequireAdministrator().WithSummary("The session host's event log, newest first.");
         return app;
     }
 
@@ -45,7 +46,7 @@ public static class StatusApi
             else warnings.Add($"{char.ToUpperInvariant(what[0])}{what[1..]}: clients connect only while the grace period runs.");
         }
         foreach (var url in config.LicenseServers.Value.Where(u => !enrolled.Contains(u, StringComparer.OrdinalIgnoreCase)))
-            warnings.Add($"No token is stored for license server {url}: enroll this host there and run 'rdlic sessionhost enroll --license-server {url} --token rdlh_…'.");
+            warnings.Add($"No token is stored for license server {url}: enroll this host there and run 'rdlic sessionhost enroll --license-server {url} --host-token rdlh_…'.");
         if (clock is SimulatedTimeProvider) warnings.Add("The clock is simulated: dates are not real.");
 
         var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;

@@ -11,4 +11,6 @@ public static class SettingNames
     /// <summary>Unix milliseconds of the store's first start: a new grace period needs a new store, and status says when this one began.</summary>
     public const string StoreCreatedAt = "store_created_at";
     public const string SimulatedClockOffset = "simulated_clock_offset_ticks";
+    /// <summary>SHA-256 (hex) of the administrator token in admin.token: never the token itself.</summary>
+    public const string AdminTokenHash = "admin_token_hash";
 }

@@ -55,7 +55,7 @@ public static class DiagnosisRules
                 config.LicenseServers.Source == SettingSource.Policy
                     ? $"List a license server in licenseServers in {config.Policy.Path}."
                     : "Configure a license server: 'rdlic sessionhost config set --license-server http://HOST:5080'.",
-                $"Enroll this host there ('rdlic hosts enroll {host} --server URL') and store the token: 'rdlic sessionhost enroll --license-server URL --token rdlh_…'.",
+                $"Enroll this host there ('rdlic hosts enroll {host} --server URL') and store the token: 'rdlic sessionhost enroll --license-server URL --host-token rdlh_…'.",
             };
             problems.Add(grace.IsActiveAt(now)
                 ? new("no-license-server", "warning",
@@ -89,7 +89,7 @@ public static class DiagnosisRules
             case Connectivity.AccessDenied:
                 yield return new("license-server-access-denied", "error", $"Session host {host} cannot use license server {url}: the server does not accept this host's credential.", server.Message,
                     [$"Enroll the host on that license server: 'rdlic hosts enroll {host} --server {url}' (prints a token once).",
-                     $"Store the token on this host: 'rdlic sessionhost enroll --license-server {url} --token rdlh_…'."], url);
+                     $"Store the token on this host: 'rdlic sessionhost enroll --license-server {url} --host-token rdlh_…'."], url);
                 yield break;
             case Connectivity.Unknown:
                 yield return new("license-server-error", "error", $"License server {url} answered, but not as the diagnoser expected.", server.Message,

@@ -1,9 +1,14 @@
+using RdLicensing.ServiceDefaults;
 using RdLicensing.SessionHost.Apis;
 using RdLicensing.SessionHost.LicenseServers;
 
 namespace RdLicensing.SessionHost.Hosting;
 
-/// <summary>Builds the session host web application; `rdlic sessionhost run`, `rdlic up` and the tests all start it here.</summary>
+/// <summary>
+/// Builds the session host web application; `rdlic sessionhost run`, `rdlic up` and the tests all start it here.
+/// Administration (configuration, enrollment, status, events, diagnose, clock, the session list) needs the
+/// administrator token; what a client device does (connect, sign in, report activity, end its session) does not.
+/// </summary>
 public static class SessionHostServer
 {
     /// <param name="clock">
@@ -21,10 +26,11 @@ public static class SessionHostServer
         builder.Services.AddSessionHostServices(options, clock);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemDetailsDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "sessionhost" })).WithTags("Health");
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "sessionhost" })).WithTags("Health").AllowAnonymous();
         app.MapConnectionsApi();
         app.MapSessionsApi();
         app.MapConfigApi();
@@ -35,11 +41,16 @@ public static class SessionHostServer
         return app;
     }
 
+    /// <summary>What the administrative endpoints require: the administrator token of &lt;data-dir&gt;/admin.token.</summary>
+    internal static TBuilder RequireAdministrator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Auth.AdminTokenAuthenticationHandler.AdminRole);
+
     /// <summary>
     /// Puts a started session host beside a license server in-process (what `rdlic up` does): enrolls the host
     /// (<see cref="SessionHostOptions.Name"/>) with the license server's administrator token unless its stored token
     /// still works, stores the token, learns the server's key, and adds the server to the local license server list
-    /// unless policy sets the list. The licensing mode is left to the administrator.
+    /// unless policy sets the list. The licensing mode is left to the administrator. In-process, so it needs no
+    /// session host credential.
     /// </summary>
     public static Task<EnrollmentResult> JoinLicenseServerAsync(this WebApplication sessionHost, string licenseServerUrl, string administratorToken,
         CancellationToken cancellationToken = default) =>

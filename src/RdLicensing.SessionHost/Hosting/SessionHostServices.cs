@@ -1,5 +1,7 @@
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Authentication;
 using RdLicensing.Core.Time;
+using RdLicensing.ServiceDefaults;
+using RdLicensing.SessionHost.Auth;
 using RdLicensing.SessionHost.Configuration;
 using RdLicensing.SessionHost.Connections;
 using RdLicensing.SessionHost.Diagnostics;
@@ -33,44 +35,13 @@ public static class SessionHostServices
         services.AddSingleton<LicensingDiagnoser>();
         services.AddHostedService<SessionHostInitializer>();
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            // Framework-generated problems (unknown route, wrong method, server fault) get stable types too.
-            if (context.ProblemDetails.Type?.StartsWith(Apis.Problems.TypePrefix, StringComparison.Ordinal) == true) return;
-            context.ProblemDetails.Type = Apis.Problems.TypePrefix + (context.ProblemDetails.Status switch
-            {
-                404 => "not-found",
-                405 => "method-not-allowed",
-                415 => "unsupported-media-type",
-                400 => "malformed-request",
-                _ => "internal-error",
-            });
-        });
-        services.AddExceptionHandler<MalformedRequestHandler>();
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 16);
+        services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminTokenAuthenticationHandler.AdminRole, p => p.RequireRole(AdminTokenAuthenticationHandler.AdminRole));
+
+        services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;
-    }
-}
-
-/// <summary>A body that is not JSON, or JSON of the wrong shape, becomes a 400 ProblemDetails that says so.</summary>
-internal sealed class MalformedRequestHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not BadHttpRequestException bad) return false;
-        context.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Type = Apis.Problems.TypePrefix + "malformed-request",
-                Title = "The request could not be read",
-                Detail = bad.InnerException is System.Text.Json.JsonException json ? $"The request body is not valid JSON for this call: {json.Message}" : bad.Message,
-            },
-        });
     }
 }

@@ -62,7 +62,7 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
         var token = (await store.TokenAsync(url, cancellationToken))?.Token;
         if (token is null)
             return new(url, LicenseServerContact.NotEnrolled, null,
-                $"this session host has no token for {url}: enroll it on that server ('rdlic hosts enroll NAME'), then store the token with 'rdlic sessionhost enroll --license-server {url} --token rdlh_…'");
+                $"this session host has no token for {url}: enroll it on that server ('rdlic hosts enroll NAME'), then store the token with 'rdlic sessionhost enroll --license-server {url} --host-token rdlh_…'");
         return await SendWithTokenAsync<T>(url, token, method, path, body, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,23 +13,30 @@ using RdLicensing.Testing;
 
 namespace RdLicensing.SessionHost.Tests.Support;
 
-/// <summary>A real session host on 127.0.0.1 with a free port and its own temporary data directory, on a given clock.</summary>
+/// <summary>
+/// A real session host on 127.0.0.1 with a free port and its own temporary data directory, on a given clock.
+/// <see cref="Http"/> is a client device (no credential); <see cref="Admin"/> sends the administrator token.
+/// </summary>
 public sealed class TestSessionHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestSessionHost(WebApplication app, SessionHostOptions options, Uri baseAddress)
+    private TestSessionHost(WebApplication app, SessionHostOptions options, Uri baseAddress, string adminToken)
     {
         _app = app;
         Options = options;
         BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        AdminToken = adminToken;
+        Http = NewClient(null);
+        Admin = NewClient(adminToken);
     }
 
     public SessionHostOptions Options { get; }
     public Uri BaseAddress { get; }
     public string HostUrl => BaseAddress.GetLeftPart(UriPartial.Authority);
     public HttpClient Http { get; }
+    public HttpClient Admin { get; }
+    public string AdminToken { get; }
     public string Name => Options.Name;
     public IServiceProvider Services => _app.Services;
     public SessionHostStore Store => _app.Services.GetRequiredService<SessionHostStore>();
@@ -50,7 +58,15 @@ public sealed class TestSessionHost : IAsyncDisposable
         var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestSessionHost(app, options, new Uri(address));
+        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
+        return new TestSessionHost(app, options, new Uri(address), token);
+    }
+
+    public HttpClient NewClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public async Task<ConnectionView> ConnectAsync(string device, string? user = "alice", string? presented = null, bool admin = false)
@@ -77,7 +93,7 @@ public sealed class TestSessionHost : IAsyncDisposable
 
     public async Task<SessionHostConfigChange> ConfigureAsync(string? mode = null, IReadOnlyList<string>? servers = null, string? version = null)
     {
-        var response = await Http.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(mode, servers, version));
+        var response = await Admin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(mode, servers, version));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<SessionHostConfigChange>())!;
     }
@@ -88,7 +104,7 @@ public sealed class TestSessionHost : IAsyncDisposable
         var enrolled = await server.Admin.PostAsJsonAsync("/api/admin/sessionhosts", new EnrollBody(Name, inSecurityGroup));
         enrolled.EnsureSuccessStatusCode();
         var token = (await enrolled.Content.ReadFromJsonAsync<EnrollResponse>())!.Token;
-        var response = await Http.PostAsJsonAsync("/api/enrollments", new HostEnrollmentBody(server.BaseAddress.ToString(), token));
+        var response = await Admin.PostAsJsonAsync("/api/enrollments", new HostEnrollmentBody(server.BaseAddress.ToString(), token));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<HostEnrollmentView>())!;
     }
@@ -100,20 +116,24 @@ public sealed class TestSessionHost : IAsyncDisposable
         await ConfigureAsync(mode, servers.Select(Url).ToList());
     }
 
+    /// <summary>What `rdlic up` does in-process: enroll with the license server's administrator token and list the server.</summary>
+    public Task<LicenseServers.EnrollmentResult> JoinAsync(TestLicenseServer server) => _app.JoinLicenseServerAsync(Url(server), server.AdminToken);
+
     public static string Url(TestLicenseServer server) => server.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    public async Task<SessionHostStatusView> StatusAsync() => (await Http.GetFromJsonAsync<SessionHostStatusView>("/api/status"))!;
+    public async Task<SessionHostStatusView> StatusAsync() => (await Admin.GetFromJsonAsync<SessionHostStatusView>("/api/status"))!;
 
     public async Task<List<SessionHostEventView>> EventsAsync(int? id = null) =>
-        (await Http.GetFromJsonAsync<List<SessionHostEventView>>("/api/events?limit=1000" + (id is null ? "" : $"&eventId={id}")))!;
+        (await Admin.GetFromJsonAsync<List<SessionHostEventView>>("/api/events?limit=1000" + (id is null ? "" : $"&eventId={id}")))!;
 
-    public async Task<DiagnosisView> DiagnoseAsync() => (await Http.GetFromJsonAsync<DiagnosisView>("/api/diagnose"))!;
+    public async Task<DiagnosisView> DiagnoseAsync() => (await Admin.GetFromJsonAsync<DiagnosisView>("/api/diagnose"))!;
 
     public async Task WritePolicyAsync(string json) => await File.WriteAllTextAsync(Options.PolicyFilePath, json);
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
