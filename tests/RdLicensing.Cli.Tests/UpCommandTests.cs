@@ -62,7 +62,9 @@ public sealed class UpCommandTests
             Assert.Contains($"Operator console  {clearinghouse}/operator", banner);
             Assert.Contains(Path.Combine(data, "clearinghouse", "admin.token"), banner);
             Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "clearinghouse", "admin.token"))).Trim(), banner);
-            Assert.Contains($"Session host  {sessionHost} (name rdsh-01, enrolled with the license server)", banner);
+            Assert.Contains($"Session host      {sessionHost} (name rdsh-01, enrolled with the license server)", banner);
+            Assert.Contains(Path.Combine(data, "sessionhost", "admin.token"), banner);
+            Assert.DoesNotContain((await File.ReadAllTextAsync(Path.Combine(data, "sessionhost", "admin.token"))).Trim(), banner);
             Assert.Contains("WARNING: the clock is SIMULATED", banner);
             Assert.Contains("Press Ctrl+C to stop.", banner);
             Assert.EndsWith("The license server, the clearinghouse and the session host stopped.\n", banner);

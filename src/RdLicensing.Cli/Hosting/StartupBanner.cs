@@ -57,6 +57,7 @@ internal static class StartupBanner
             {
                 ("Session host", Render.Cell($"{sessionHostUrl} (name {beside.SessionHost.Name}, enrolled with the license server)")),
                 ("Policy file", Render.Cell(Path.GetFullPath(beside.SessionHost.PolicyFilePath) + " (values there override 'rdlic sessionhost config set')")),
+                ("Admin token file", Render.Cell(Path.GetFullPath(beside.SessionHost.AdminTokenPath) + " (keep it secret; rdlic sessionhost and rdlic diagnose read it from there)")),
                 ("Next", Render.Cell("./rdlic sessionhost config set --mode per-device, then ./rdlic connect --device kiosk-07")),
             });
         }
