@@ -1,7 +1,7 @@
 using RdLicensing.Cli;
-using RdLicensing.Testing;
+using Xunit;
 
-namespace RdLicensing.Cli.Tests;
+namespace RdLicensing.Testing;
 
 /// <summary>What a user of rdlic sees: the exit code, stdout and stderr.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -22,20 +22,20 @@ public static class Rdlic
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Runs a command against a test server, passing its address and administrator token.</summary>
+    /// <summary>Runs a command against a test license server, passing its address and administrator token.</summary>
     public static Task<CliResult> RunAsync(TestLicenseServer server, params string[] args) =>
         RunAsync([.. args, "--server", server.BaseAddress.ToString(), "--token", server.AdminToken]);
 
-    /// <summary>Asserts the command succeeded and returns its stdout.</summary>
-    public static async Task<string> OkAsync(TestLicenseServer server, params string[] args)
-    {
-        var result = await RunAsync(server, args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("", result.Stderr);
-        return result.Stdout;
-    }
+    /// <summary>Asserts the command succeeded with nothing on stderr and returns its stdout.</summary>
+    public static async Task<string> OkAsync(params string[] args) => Ok(await RunAsync(args));
 
-    /// <summary>Asserts the command failed with exactly one line on stderr and returns that line.</summary>
+    public static async Task<string> OkAsync(TestLicenseServer server, params string[] args) => Ok(await RunAsync(server, args));
+
+    /// <summary>Runs a command that must fail and returns its one error line.</summary>
+    public static async Task<string> FailsAsync(TestLicenseServer server, int exitCode, params string[] args) =>
+        OneErrorLine(await RunAsync(server, args), exitCode);
+
+    /// <summary>Asserts the command failed with exactly one line on stderr, nothing on stdout, and returns that line.</summary>
     public static string OneErrorLine(CliResult result, int exitCode)
     {
         Assert.True(result.ExitCode == exitCode, result.ToString());
@@ -44,14 +44,13 @@ public static class Rdlic
         Assert.Equal("", result.Stdout);
         return line;
     }
-}
 
-/// <summary>One license server shared by the tests of a class whose state does not interfere.</summary>
-public sealed class ServerFixture : IAsyncLifetime
-{
-    public TestLicenseServer Server { get; private set; } = null!;
+    public static string TemporaryDirectory(string prefix) => Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N")[..10]);
 
-    public async Task InitializeAsync() => Server = await TestLicenseServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    private static string Ok(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+        return result.Stdout;
+    }
 }
