@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 
 namespace RdLicensing.Storage;
@@ -8,35 +7,11 @@ namespace RdLicensing.Storage;
 /// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction, which rolls back
 /// when the work throws — so a refused request leaves nothing consumed.
 /// </summary>
-public sealed class ClearinghouseStore(IStoreDialect dialect)
+public sealed class ClearinghouseStore(IStoreDialect dialect) : SqlStore<ClearinghouseWriteSession>(dialect, tx => new ClearinghouseWriteSession(tx))
 {
     public const string SigningKeySetting = "signing_key_pem";
     public const string CertificateSetting = "certificate_pem";
     public const string AdminTokenHashSetting = "admin_token_hash";
-
-    public IStoreDialect Dialect { get; } = dialect;
-
-    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
-
-    public async Task<T> WriteAsync<T>(Func<ClearinghouseWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
-        var result = await work(new ClearinghouseWriteSession(tx));
-        await tx.CommitAsync(cancellationToken);
-        return result;
-    }
-
-    public Task WriteAsync(Func<ClearinghouseWriteSession, Task> work, CancellationToken cancellationToken = default) =>
-        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
-
-    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await Dialect.OpenAsync(cancellationToken);
-        return await read(connection);
-    }
-
-    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
 
     public async Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
         await SettingAsync(AdminTokenHashSetting, cancellationToken) is { } hash &&

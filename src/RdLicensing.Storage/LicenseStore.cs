@@ -12,32 +12,8 @@ namespace RdLicensing.Storage;
 /// The license server's database. Reads run on their own connections; every change that touches
 /// several rows goes through <see cref="WriteAsync{T}"/> as one transaction.
 /// </summary>
-public sealed class LicenseStore(IStoreDialect dialect)
+public sealed class LicenseStore(IStoreDialect dialect) : SqlStore<LicenseWriteSession>(dialect, tx => new LicenseWriteSession(tx))
 {
-    public IStoreDialect Dialect { get; } = dialect;
-
-    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
-
-    public async Task<T> WriteAsync<T>(Func<LicenseWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
-        var result = await work(new LicenseWriteSession(tx));
-        await tx.CommitAsync(cancellationToken);
-        return result;
-    }
-
-    public Task WriteAsync(Func<LicenseWriteSession, Task> work, CancellationToken cancellationToken = default) =>
-        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
-
-    private async Task<T> ReadAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await Dialect.OpenAsync(cancellationToken);
-        return await read(connection);
-    }
-
-    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
-
     public Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<KeyPack>>(async c =>
             (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs ORDER BY installed_at, id"))

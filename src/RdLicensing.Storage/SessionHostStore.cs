@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using RdLicensing.Storage.Sqlite;
 
@@ -9,34 +8,10 @@ namespace RdLicensing.Storage;
 /// start, enrollment tokens, learned license server keys, sessions and events. Reads run on their own
 /// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction.
 /// </summary>
-public sealed class SessionHostStore(IStoreDialect dialect)
+public sealed class SessionHostStore(IStoreDialect dialect) : SqlStore<SessionHostWriteSession>(dialect, tx => new SessionHostWriteSession(tx))
 {
     /// <summary>The folder under sqlite/ whose scripts make this database (pass it to <see cref="SqliteDialect"/>).</summary>
     public const string SqliteMigrations = "sessionhost";
-
-    public IStoreDialect Dialect { get; } = dialect;
-
-    public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
-
-    public async Task<T> WriteAsync<T>(Func<SessionHostWriteSession, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
-        var result = await work(new SessionHostWriteSession(tx));
-        await tx.CommitAsync(cancellationToken);
-        return result;
-    }
-
-    public Task WriteAsync(Func<SessionHostWriteSession, Task> work, CancellationToken cancellationToken = default) =>
-        WriteAsync(async session => { await work(session); return true; }, cancellationToken);
-
-    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await Dialect.OpenAsync(cancellationToken);
-        return await read(connection);
-    }
-
-    public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
 
     public Task<IReadOnlyDictionary<string, string>> SettingsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyDictionary<string, string>>(async c =>
