@@ -70,28 +70,14 @@ internal static class SessionHostCommands
     {
         var app = SessionHostServer.Build(options, logging: logging =>
         {
-            logging.ClearProviders();
-            logging.AddConsole(o => o.FormatterName = OneLineLogFormatter.FormatterName).AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
-            logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            ServerRunner.ConfigureLogging(logging, LogLevel.Information);
             logging.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-            logging.SetMinimumLevel(LogLevel.Information);
-            logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         });
         try
         {
-            try
-            {
-                await app.StartAsync(ct);
-            }
-            catch (Exception e) when (IsAddressInUse(e))
-            {
-                throw new CliException($"{options.Urls} is already in use (is another session host running?); choose another with --urls (e.g. --urls http://127.0.0.1:5083).");
-            }
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            if (address.Host is "0.0.0.0" or "[::]" or "::" or "*" or "+") address = new UriBuilder(address) { Host = "127.0.0.1" }.Uri;
-            var url = address.GetLeftPart(UriPartial.Authority);
+            await ServerRunner.StartAsync(app, options.Urls, "session host", "--urls (e.g. --urls http://127.0.0.1:5083)", ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
-            await BannerAsync(cli.Out, options, url, stop.Token);
+            await BannerAsync(cli.Out, options, ServerRunner.AddressOf(app), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)
@@ -100,10 +86,7 @@ internal static class SessionHostCommands
         }
         finally
         {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try { await app.StopAsync(grace.Token); }
-            catch (OperationCanceledException) { }
-            await app.DisposeAsync();
+            await ServerRunner.StopAsync(app);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }
@@ -338,13 +321,5 @@ internal static class SessionHostCommands
             return 0;
         });
         return command;
-    }
-
-    private static bool IsAddressInUse(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is AddressInUseException || x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
-                return true;
-        return false;
     }
 }
