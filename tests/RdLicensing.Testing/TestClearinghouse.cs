@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Clearinghouse;
@@ -53,18 +50,11 @@ public sealed class TestClearinghouse : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };
         var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
-        return new TestClearinghouse(app, dataDirectory, new Uri(address), token);
+        var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
+        return new TestClearinghouse(app, dataDirectory, address, token);
     }
 
-    public HttpClient NewClient(string? token)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);
 
     /// <summary>A retail license code (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX) for <paramref name="quantity"/> CALs, usable once.</summary>
     public async Task<string> IssueRetailCodeAsync(ProductVersion version, CalType type, int quantity)
@@ -96,9 +86,6 @@ public sealed class TestClearinghouse : IAsyncDisposable
     {
         Admin.Dispose();
         Public.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(DataDirectory, recursive: true);
+        await LoopbackService.StopAsync(_app, DataDirectory);
     }
 }

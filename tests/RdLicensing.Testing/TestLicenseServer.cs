@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Core.Cals;
@@ -71,18 +68,11 @@ public sealed class TestLicenseServer : IAsyncDisposable
                 if (validity is not null) services.AddSingleton(validity);
                 if (sharedClock is not null) services.AddSingleton(sharedClock);
             });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
-        return new TestLicenseServer(app, dataDirectory, authority, new Uri(address), token);
+        var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
+        return new TestLicenseServer(app, dataDirectory, authority, address, token);
     }
 
-    public HttpClient NewClient(string? token)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);
 
     /// <summary>Enrolls a session host and returns a client that speaks as it.</summary>
     public async Task<HttpClient> EnrollHostAsync(string name = "rdsh-01", bool inSecurityGroup = false)
@@ -117,9 +107,6 @@ public sealed class TestLicenseServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (!KeepDataDirectory) Directory.Delete(DataDirectory, recursive: true);
+        await LoopbackService.StopAsync(_app, DataDirectory, KeepDataDirectory);
     }
 }

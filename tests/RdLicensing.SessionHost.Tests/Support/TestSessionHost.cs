@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Core.Protocol;
@@ -56,18 +53,11 @@ public sealed class TestSessionHost : IAsyncDisposable
             LicenseServerTimeout = TimeSpan.FromSeconds(10),
         };
         var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var token = (await File.ReadAllTextAsync(options.AdminTokenPath)).Trim();
-        return new TestSessionHost(app, options, new Uri(address), token);
+        var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
+        return new TestSessionHost(app, options, address, token);
     }
 
-    public HttpClient NewClient(string? token)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);
 
     public async Task<ConnectionView> ConnectAsync(string device, string? user = "alice", string? presented = null, bool admin = false)
     {
@@ -134,11 +124,6 @@ public sealed class TestSessionHost : IAsyncDisposable
     {
         Http.Dispose();
         Admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (KeepDataDirectory) return;
-        try { Directory.Delete(Options.DataDirectory, recursive: true); }
-        catch (IOException) { }
+        await LoopbackService.StopAsync(_app, Options.DataDirectory, KeepDataDirectory);
     }
 }
