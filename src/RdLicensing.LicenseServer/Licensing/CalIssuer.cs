@@ -40,8 +40,9 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }
 
         var activated = server.IsActivatedAt(now);
+        var packs = await s.KeyPacksAsync(CalType.PerDevice);
         var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, await s.DeviceCalsAsync(hardwareId),
-            await s.KeyPacksAsync(CalType.PerDevice), activated, policies.PreventLicenseUpgrade, now));
+            packs, activated, policies.PreventLicenseUpgrade, now));
 
         async Task Event(LicensingEventId id, string message, long? calId) =>
             await s.AddEventAsync(now, id, message, request.HostName, hardwareId, request.UserName, calId);
@@ -92,7 +93,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
                     await Event(LicensingEventId.TemporaryUpgradedToPermanent,
                         $"The temporary CAL {replaces.Id} of {request.ClientName} was upgraded to a permanent {pack.Version.ToDisplayName()} Per Device CAL {cal.Id}, valid until {expires:yyyy-MM-dd}.", cal.Id);
                 }
-                await WarnWhenFewLeftAsync(s, CalType.PerDevice, pack.Version, now, request);
+                await WarnWhenFewLeftAsync(s, packs, pack, now, request);
                 return Outcome("permanent-issued", $"A permanent {pack.Version.ToDisplayName()} Per Device CAL valid until {expires:yyyy-MM-dd} was issued.", cal, presentedCalId, presentedProblem, forceToken: true);
             }
 
@@ -108,8 +109,9 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     private async Task<CalOutcome> PerUserAsync(LicenseWriteSession s, CalRequest request, LicensingPolicies policies, DateTimeOffset now)
     {
         var user = request.UserName!;
+        var packs = await s.KeyPacksAsync(CalType.PerUser);
         var decision = PerUserCalPolicy.Decide(new PerUserRequest(request.HostVersion, await s.UserCalsAsync(user),
-            await s.KeyPacksAsync(CalType.PerUser), policies.PreventLicenseUpgrade, now));
+            packs, policies.PreventLicenseUpgrade, now));
 
         async Task Event(LicensingEventId id, string message, long calId) =>
             await s.AddEventAsync(now, id, message, request.HostName, request.HardwareId, user, calId);
@@ -152,7 +154,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
                     return PerUserOutcome("per-user-overused", $"{user} was licensed from the OverUsed pool: {why}. This breaches the license terms until more Per User CALs are installed.", cal);
                 }
                 await Event(LicensingEventId.PerUserCalIssued, $"A {pack.Version.ToDisplayName()} Per User CAL valid until {expires:yyyy-MM-dd} was issued to {user}.", cal.Id);
-                await WarnWhenFewLeftAsync(s, CalType.PerUser, pack.Version, now, request);
+                await WarnWhenFewLeftAsync(s, packs, pack, now, request);
                 return PerUserOutcome("per-user-issued", $"A Per User CAL valid until {expires:yyyy-MM-dd} was issued to {user}.", cal);
             }
 
@@ -221,11 +223,13 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             throw new InvalidOperationException($"Key pack {pack.Id} had no license left although it was chosen in the same transaction.");
     }
 
-    private static async Task WarnWhenFewLeftAsync(LicenseWriteSession s, CalType type, ProductVersion version, DateTimeOffset now, CalRequest request)
+    /// <param name="packs">The snapshot read in this transaction before <paramref name="taken"/> gave one license.</param>
+    private static async Task WarnWhenFewLeftAsync(LicenseWriteSession s, IReadOnlyList<KeyPack> packs, KeyPack taken, DateTimeOffset now, CalRequest request)
     {
-        var packs = (await s.KeyPacksAsync(type)).Where(p => p.Version == version && !p.IsExpired(now)).ToList();
-        var total = packs.Sum(p => p.Total);
-        var available = packs.Sum(p => p.Available);
+        var (type, version) = (taken.Type, taken.Version);
+        var pool = packs.Where(p => p.Type == type && p.Version == version && !p.IsExpired(now)).ToList();
+        var total = pool.Sum(p => p.Total);
+        var available = pool.Sum(p => p.Available) - 1;
         var threshold = total * LowWaterShare;
         // Warn once, when this issue crossed the threshold, not on every later issue.
         if (available + 1 >= threshold && available < threshold)
