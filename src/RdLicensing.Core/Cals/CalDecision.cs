@@ -44,6 +44,4 @@ public enum RefusalReason
 {
     /// <summary>0x102: no Remote Desktop client access licenses available for this computer.</summary>
     NoLicense = 0x102,
-    /// <summary>0x105: the client presented a license this server did not issue or that was altered.</summary>
-    BadClientLicense = 0x105,
 }

@@ -43,7 +43,6 @@ public enum LicensingEventId
     SessionHostEnrolled = 5030,
     SessionHostRemoved = 5031,
     SessionHostSecurityGroupChanged = 5032,
-    UnknownSessionHostRefused = 5033,
     PolicyChanged = 5040,
     PropertiesChanged = 5041,
     ClockAdvanced = 5050,
@@ -72,7 +71,7 @@ public static class LicensingEvents
             or LicensingEventId.RevocationLimitReached or LicensingEventId.HostNotInSecurityGroup
             or LicensingEventId.InvalidClientLicensePresented or LicensingEventId.PerUserCalOverUsed
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
-            or LicensingEventId.UnknownSessionHostRefused or LicensingEventId.ServerDeactivated
+            or LicensingEventId.ServerDeactivated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
             or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals => EventLevel.Warning,
         _ => EventLevel.Information,

@@ -9,8 +9,6 @@ public enum SignedDocumentError
     WrongFormat,
     UntrustedSigner,
     BadSignature,
-    WrongLicenseServer,
-    Expired,
 }
 
 public sealed class SignedDocumentException(SignedDocumentError error, string message) : Exception(message)

@@ -90,7 +90,6 @@ public static class SessionHostApi
     private static string RefusalName(RefusalReason reason) => reason switch
     {
         RefusalReason.NoLicense => "NO_LICENSE",
-        RefusalReason.BadClientLicense => "BAD_CLIENT_LICENSE",
         _ => reason.ToString(),
     };
 }
