@@ -12,6 +12,9 @@ using RdLicensing.Cli.Client;
 using RdLicensing.Cli.Hosting;
 using RdLicensing.Cli.Output;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Rdp;
+using RdLicensing.Rdp.Connection;
+using RdLicensing.Rdp.Hosting;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Configuration;
 using RdLicensing.SessionHost.Hosting;
@@ -49,7 +52,10 @@ internal static class SessionHostCommands
             if (r.Tokens.Count > 0 && r.Tokens[^1].Value is var n && (n.Length is 0 or > 253 || !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
                 r.AddError("--name must be a computer name: 1 to 253 letters, digits, '-', '.', '_'");
         });
-        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name };
+        var rdpPort = Options.Int("--rdp-port", "PORT", "Also run the RDP endpoint for real RDP clients on this port (3389 is the usual one; 0 picks a free port)", 0, 65535);
+        var rdpAddress = Options.Text("--rdp-address", "IP", "Where the RDP endpoint listens (default 127.0.0.1; 0.0.0.0 for every interface)");
+        var rdpSecurity = RdpSecurityOption();
+        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name, rdpPort, rdpAddress, rdpSecurity };
         command.SetAction(async (result, ct) =>
         {
             var options = new SessionHostOptions
@@ -59,16 +65,32 @@ internal static class SessionHostCommands
                 SimulatedClock = result.GetValue(clock) == "simulated",
                 Name = result.GetValue(name) ?? SessionHostOptions.DefaultName,
             };
-            await RunUntilStoppedAsync(cli, options, ct);
+            var rdp = result.GetValue(rdpPort) is { } port
+                ? new RdpEndpointOptions { Port = port, Address = result.GetValue(rdpAddress) ?? "127.0.0.1", SecurityLayer = RdpSecurity(result.GetValue(rdpSecurity)) }
+                : null;
+            if (rdp is null && (result.GetValue(rdpAddress) is not null || result.GetValue(rdpSecurity) is not null))
+                throw new UsageException("--rdp-address and --rdp-security configure the RDP endpoint: add --rdp-port PORT to run it.");
+            await RunUntilStoppedAsync(cli, options, rdp, ct);
             cli.Out.Line("The session host stopped.");
             return 0;
         });
         return command;
     }
 
-    private static async Task RunUntilStoppedAsync(CliContext cli, SessionHostOptions options, CancellationToken ct)
+    /// <summary>The security layer of the RDP endpoint, like the session host setting "Require use of specific security layer".</summary>
+    public static Option<string?> RdpSecurityOption() => Options.OneOf("--rdp-security",
+        "RDP security layer: negotiate (default: TLS when the client offers it), rdp (standard RDP security only) or tls (TLS only)", "negotiate", "rdp", "tls");
+
+    public static RdpSecurityLayer RdpSecurity(string? value) => value switch
     {
-        var app = SessionHostServer.Build(options, logging: logging =>
+        "rdp" => RdpSecurityLayer.Rdp,
+        "tls" => RdpSecurityLayer.Tls,
+        _ => RdpSecurityLayer.Negotiate,
+    };
+
+    private static async Task RunUntilStoppedAsync(CliContext cli, SessionHostOptions options, RdpEndpointOptions? rdp, CancellationToken ct)
+    {
+        var app = RdpSessionHost.Build(options, rdp, logging: logging =>
         {
             ServerRunner.ConfigureLogging(logging, LogLevel.Information);
             logging.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
@@ -77,7 +99,7 @@ internal static class SessionHostCommands
         {
             await ServerRunner.StartAsync(app, options.Urls, "session host", "--urls (e.g. --urls http://127.0.0.1:5083)", ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
-            await BannerAsync(cli.Out, options, ServerRunner.AddressOf(app), stop.Token);
+            await BannerAsync(cli.Out, options, ServerRunner.AddressOf(app), app.RdpEndpoint(), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)
@@ -91,7 +113,7 @@ internal static class SessionHostCommands
         }
     }
 
-    private static async Task BannerAsync(Render output, SessionHostOptions options, string url, CancellationToken ct)
+    private static async Task BannerAsync(Render output, SessionHostOptions options, string url, RdpListener? rdp, CancellationToken ct)
     {
         SessionHostStatusView? status = null;
         var tokenFile = Path.GetFullPath(options.AdminTokenPath);
@@ -105,13 +127,15 @@ internal static class SessionHostCommands
             // The banner still says where the host listens.
         }
         output.Line($"The RdLicensing session host {options.Name} is running (data in {options.DataDirectory}).");
-        var fields = new List<(string, Text)>
-        {
+        List<(string, Text)> fields =
+        [
             ("Session host", Render.Cell(url)),
             ("Connect", Render.Cell($"rdlic connect --device NAME --host {url}")),
+            .. (rdp is null ? Array.Empty<(string, Text)>()
+                : [("RDP endpoint", Render.Cell($"{rdp.EndPoint} ({rdp.SecurityLayerName} security layer): xfreerdp /v:{rdp.EndPoint} /u:NAME /cert:ignore, or rdesktop {rdp.EndPoint}"))]),
             ("Policy file", Render.Cell(Path.GetFullPath(options.PolicyFilePath))),
             ("Admin token file", Render.Cell(tokenFile + $" (keep it secret; rdlic reads <data>/sessionhost/admin.token, else pass {SessionHostConnection.TokenOption})")),
-        };
+        ];
         if (status is not null) fields.AddRange(StatusFields(status));
         output.Fields(fields);
         if (status is not null) foreach (var warning in status.Warnings) output.Warning("Warning: " + warning);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Client;
 using RdLicensing.Cli.Hosting;
 using RdLicensing.Clearinghouse;
+using RdLicensing.Rdp;
 using RdLicensing.SessionHost;
 
 namespace RdLicensing.Cli.Commands;
@@ -10,7 +11,7 @@ namespace RdLicensing.Cli.Commands;
 /// <summary>
 /// `rdlic up`: everything on this machine, on SQLite under --data, until Ctrl+C — the clearinghouse
 /// (&lt;data&gt;/clearinghouse), the license server (&lt;data&gt;/license-server) trusting it, and a session host
-/// (&lt;data&gt;/sessionhost) enrolled with the license server.
+/// (&lt;data&gt;/sessionhost) enrolled with the license server, with its RDP endpoint for real RDP clients.
 /// </summary>
 internal static class UpCommand
 {
@@ -25,10 +26,12 @@ internal static class UpCommand
             $"Clearinghouse port on 127.0.0.1 (default {DefaultClearinghousePort}, or a free port with --port 0; 0 picks a free port)", 0, 65535);
         var sessionHostPort = Options.Int("--sessionhost-port", "PORT",
             $"Session host port on 127.0.0.1 (default {DefaultSessionHostPort}, or a free port with --port 0; 0 picks a free port)", 0, 65535);
+        var rdpPort = Options.Int("--rdp-port", "PORT", "The session host's RDP endpoint port on 127.0.0.1 for real RDP clients (default: a free port, printed at start)", 0, 65535);
+        var rdpSecurity = SessionHostCommands.RdpSecurityOption();
         var server = new ServerOptions();
         var command = new Command("up", "Run the clearinghouse, the license server and a session host on this machine, with their data under --data, until Ctrl+C")
         {
-            port, clearinghousePort, sessionHostPort,
+            port, clearinghousePort, sessionHostPort, rdpPort, rdpSecurity,
         };
         server.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -42,7 +45,8 @@ internal static class UpCommand
                 throw new UsageException("--port, --clearinghouse-port and --sessionhost-port must differ: each service needs its own port.");
             var beside = new BesideServices(
                 new ClearinghouseOptions { DataDirectory = Path.Combine(data, "clearinghouse"), Urls = $"http://127.0.0.1:{chPort}" },
-                new SessionHostOptions { DataDirectory = Path.Combine(data, "sessionhost"), Urls = $"http://127.0.0.1:{shPort}" });
+                new SessionHostOptions { DataDirectory = Path.Combine(data, "sessionhost"), Urls = $"http://127.0.0.1:{shPort}" },
+                new RdpEndpointOptions { Port = result.GetValue(rdpPort) ?? 0, SecurityLayer = SessionHostCommands.RdpSecurity(result.GetValue(rdpSecurity)) });
             var options = server.Build(result, Path.Combine(data, "license-server"), $"http://127.0.0.1:{serverPort}", beside.Clearinghouse.CertificatePath);
             return await ServerRunner.RunAsync(cli.Out, options, LogLevel.Warning, "--port (e.g. './rdlic up --port 5090', or --port 0 for any free port)",
                 async (running, token) =>

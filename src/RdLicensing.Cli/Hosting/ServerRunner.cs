@@ -12,16 +12,19 @@ using RdLicensing.Clearinghouse;
 using RdLicensing.Clearinghouse.Hosting;
 using RdLicensing.LicenseServer;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Rdp;
+using RdLicensing.Rdp.Hosting;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Hosting;
 
 namespace RdLicensing.Cli.Hosting;
 
 /// <summary>What `rdlic up` runs beside the license server; `rdlic server run` runs none of it.</summary>
-internal sealed record BesideServices(ClearinghouseOptions Clearinghouse, SessionHostOptions SessionHost);
+internal sealed record BesideServices(ClearinghouseOptions Clearinghouse, SessionHostOptions SessionHost, RdpEndpointOptions? Rdp = null);
 
 /// <summary>Where each service of `rdlic up` really listens once started (port 0 resolved).</summary>
-internal sealed record RunningServices(string LicenseServer, string? Clearinghouse, string? SessionHost);
+/// <param name="Rdp">The session host's RDP endpoint as host:port, when it runs one.</param>
+internal sealed record RunningServices(string LicenseServer, string? Clearinghouse, string? SessionHost, string? Rdp = null);
 
 /// <summary>
 /// Starts the license server in this process (the same host the tests use) — with `rdlic up`, the clearinghouse
@@ -63,14 +66,14 @@ internal static class ServerRunner
             if (beside is not null)
             {
                 // Started after the license server, whose start restores a simulated clock's offset.
-                sessionHost = SessionHostServer.Build(beside.SessionHost, clock, logging => ConfigureLogging(logging, logLevel));
+                sessionHost = RdpSessionHost.Build(beside.SessionHost, beside.Rdp, clock, logging => ConfigureLogging(logging, logLevel));
                 await StartAsync(sessionHost, beside.SessionHost.Urls, "session host", "--sessionhost-port (or --port 0 for free ports)", ct);
                 await sessionHost.JoinLicenseServerAsync(licenseServer, AdminTokenFile.Read(options.AdminTokenPath)!, ct);
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
             await started(new RunningServices(licenseServer, clearinghouse is null ? null : AddressOf(clearinghouse),
-                sessionHost is null ? null : AddressOf(sessionHost)), stop.Token);
+                sessionHost is null ? null : AddressOf(sessionHost), sessionHost?.RdpEndpoint() is { } rdp ? $"{rdp.EndPoint}" : null), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)

@@ -53,13 +53,19 @@ internal static class StartupBanner
         {
             output.Line();
             output.Line($"The RdLicensing session host is running (data in {Path.GetFullPath(beside.SessionHost.DataDirectory)}).");
-            output.Fields(new List<(string, Text)>
+            var hostFields = new List<(string, Text)>
             {
                 ("Session host", Render.Cell($"{sessionHostUrl} (name {beside.SessionHost.Name}, enrolled with the license server)")),
+            };
+            if (running.Rdp is { } rdp)
+                hostFields.Add(("RDP endpoint", Render.Cell($"{rdp} ({beside.Rdp!.SecurityLayer.ToString().ToLowerInvariant()} security layer) for real RDP clients: xfreerdp /v:{rdp} /u:NAME /cert:ignore, or rdesktop {rdp}")));
+            hostFields.AddRange(
+            [
                 ("Policy file", Render.Cell(Path.GetFullPath(beside.SessionHost.PolicyFilePath) + " (values there override 'rdlic sessionhost config set')")),
                 ("Admin token file", Render.Cell(Path.GetFullPath(beside.SessionHost.AdminTokenPath) + " (keep it secret; rdlic sessionhost and rdlic diagnose read it from there)")),
                 ("Next", Render.Cell("./rdlic sessionhost config set --mode per-device, then ./rdlic connect --device kiosk-07")),
-            });
+            ]);
+            output.Fields(hostFields);
         }
         if (options.Clock == ClockMode.Simulated)
             output.Loud("WARNING: the clock is SIMULATED, dates are not real. Move it forward with './rdlic clock advance 91d'.");

@@ -16,7 +16,9 @@ public static class SessionHostServer
     /// the host then never advances or persists it. Null: the host's own clock (simulated when
     /// <see cref="SessionHostOptions.SimulatedClock"/>, its offset kept in the host's store).
     /// </param>
-    public static WebApplication Build(SessionHostOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="services">More front ends to run in the same host, e.g. the RDP endpoint (RdLicensing.Rdp).</param>
+    public static WebApplication Build(SessionHostOptions options, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
@@ -24,6 +26,7 @@ public static class SessionHostServer
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.Services.AddSessionHostServices(options, clock);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseProblemDetailsDefaults();

@@ -1,0 +1,30 @@
+using System.Net;
+using RdLicensing.Core.SessionHost;
+
+namespace RdLicensing.Rdp.Connection;
+
+/// <summary>The client as the licensing protocol identifies it: the HWID (16 bytes, PlatformId left out), its names, where it connects from.</summary>
+public sealed record RdpClientIdentity(string ClientName, string? HardwareId, string? UserName, bool Administrative, IPEndPoint? Remote);
+
+/// <summary>
+/// The answer for one RDP client: allowed or refused (with the licensing error the client shows), and the CAL bytes to
+/// hand it when it must store a new one (issued, upgraded or renewed); null when what it holds (or grace) suffices.
+/// </summary>
+public sealed record RdpLicensingVerdict(bool Allowed, byte[]? License, LicensingErrorCode? Refusal, string Message, string? SessionId, bool TemporaryLicense = false)
+{
+    public static RdpLicensingVerdict Refused(LicensingErrorCode? code, string message) => new(false, null, code, message, null);
+}
+
+/// <summary>
+/// What the RDP endpoint needs from the session host: the one licensing decision for a client (the same engine as every
+/// other front end), and the two moments after it — the user reached the session (sign-in, which validates a
+/// temporary CAL), and the connection ended.
+/// </summary>
+public interface IClientLicensing
+{
+    Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presentedLicense, CancellationToken cancellationToken);
+
+    Task SignedInAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken);
+
+    Task EndedAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken);
+}

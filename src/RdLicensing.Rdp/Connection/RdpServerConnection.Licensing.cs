@@ -1,0 +1,114 @@
+using RdLicensing.Core.SessionHost;
+using RdLicensing.Rdp.Licensing;
+
+namespace RdLicensing.Rdp.Connection;
+
+public sealed partial class RdpServerConnection
+{
+    /// <summary>
+    /// The licensing phase (MS-RDPELE 1.3.3): a new client gets a challenge and then its CAL (New License); a returning
+    /// client's stored CAL goes to the session host's decision, which either accepts it (STATUS_VALID_CLIENT at once)
+    /// or gives a new one, handed over after a challenge (Upgrade License). A refusal is sent as Set Error Info with the
+    /// licensing error code, an Error Alert (ST_TOTAL_ABORT) and the disconnect. An administrative (console) connection
+    /// needs no CAL: valid at once, unless both administrative sessions are taken.
+    /// </summary>
+    private async Task<RdpConnectionResult> LicenseAsync(ClientInfo info, CancellationToken cancellationToken)
+    {
+        var userName = string.IsNullOrWhiteSpace(info.UserName) ? null : info.UserName;
+        if (_client!.ConsoleSession)
+        {
+            var admin = new RdpClientIdentity(_client.ClientName, null, userName, true, _remote);
+            return await FinishAsync(admin, await _context.Licensing.DecideAsync(admin, null, cancellationToken), null, cancellationToken);
+        }
+
+        var exchange = new LicensingExchange(_context);
+        try
+        {
+            await SendLicensingAsync(exchange.LicenseRequest(), cancellationToken);
+            var request = exchange.Receive(await ReadLicensingAsync(cancellationToken));
+            if (request.IsNew)
+            {
+                await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
+                var hardwareId = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
+                var client = new RdpClientIdentity(request.MachineName ?? _client.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, false, _remote);
+                var verdict = await _context.Licensing.DecideAsync(client, null, cancellationToken);
+                return await FinishAsync(client, verdict, verdict is { Allowed: true, License: { } cal } ? exchange.License(cal, upgrade: false) : null, cancellationToken);
+            }
+
+            var returning = new RdpClientIdentity(_client.ClientName, request.HardwareId!.ToIdentityString(), userName, false, _remote);
+            var answer = await _context.Licensing.DecideAsync(returning, request.StoredLicense, cancellationToken);
+            if (answer is not { Allowed: true, License: { } replacement }) return await FinishAsync(returning, answer, null, cancellationToken);
+            // The client proves it holds the licensing key (and gives its HWID again) before it is handed a new CAL.
+            await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
+            var again = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
+            if (again.ToIdentityString() != returning.HardwareId)
+                throw new LicensingException("the Platform Challenge Response carries another hardware id than the Client License Info.",
+                    LicenseErrorCode.InvalidClient, ErrorInfo.LicenseBadClientMessage);
+            return await FinishAsync(returning, answer, exchange.License(replacement, upgrade: true), cancellationToken);
+        }
+        catch (LicensingException e)
+        {
+            await TryDisconnectAsync(e.ErrorInfo, LicensingExchange.Abort(e.Alert), cancellationToken);
+            throw new RdpProtocolException(e.Message);
+        }
+        catch (RdpProtocolException)
+        {
+            await TryDisconnectAsync(ErrorInfo.LicenseBadClientMessage, LicensingExchange.Abort(LicenseErrorCode.InvalidClient), cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>Hands over the CAL (or says the client is valid), then activation and disconnect; or the refusal.</summary>
+    private async Task<RdpConnectionResult> FinishAsync(RdpClientIdentity client, RdpLicensingVerdict verdict, byte[]? licensePdu, CancellationToken cancellationToken)
+    {
+        if (!verdict.Allowed)
+        {
+            if (verdict.Refusal is { } code) await DisconnectAsync(ErrorInfo.For(code), LicensingExchange.Abort(AlertFor(code)), cancellationToken);
+            else await DisconnectAsync(ErrorInfo.ServerDeniedConnection, null, cancellationToken);
+            return new RdpConnectionResult(RdpLicensingOutcome.Refused, client, verdict, _tls);
+        }
+        try
+        {
+            await SendLicensingAsync(licensePdu ?? LicensingExchange.ValidClient(), cancellationToken);
+            var outcome = licensePdu is null ? RdpLicensingOutcome.ValidClient
+                : licensePdu[0] == (byte)LicensingMessageType.UpgradeLicense ? RdpLicensingOutcome.UpgradedLicense : RdpLicensingOutcome.NewLicense;
+            await ActivateAsync(cancellationToken);
+            // Reaching the session is the sign-in: it validates a temporary CAL, so the next connection can upgrade it.
+            await _context.Licensing.SignedInAsync(verdict, cancellationToken);
+            await DisconnectAsync(ErrorInfo.RpcInitiatedDisconnect, null, cancellationToken);
+            return new RdpConnectionResult(outcome, client, verdict, _tls);
+        }
+        finally
+        {
+            await _context.Licensing.EndedAsync(verdict, CancellationToken.None);
+        }
+    }
+
+    private static LicenseErrorCode AlertFor(LicensingErrorCode code) => code switch
+    {
+        LicensingErrorCode.NoLicenseServer => LicenseErrorCode.NoLicenseServer,
+        LicensingErrorCode.BadClientLicense => LicenseErrorCode.InvalidClient,
+        _ => LicenseErrorCode.NoLicense,
+    };
+
+    /// <summary>The next licensing PDU from the client (decrypted when it came under SEC_ENCRYPT, as xfreerdp sends them).</summary>
+    private async Task<byte[]> ReadLicensingAsync(CancellationToken cancellationToken)
+    {
+        var pdu = _security.Unwrap(await ReadIoDataAsync("licensing PDU", cancellationToken), hasHeader: true);
+        if ((pdu.Flags & SecurityFlags.License) == 0) throw new RdpProtocolException($"expected a licensing PDU, got security flags 0x{(ushort)pdu.Flags:X4}.");
+        return pdu.Payload;
+    }
+
+    /// <summary>Tells the client why before closing; a client that is already gone changes nothing.</summary>
+    private async Task TryDisconnectAsync(uint errorInfo, byte[] alert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DisconnectAsync(errorInfo, alert, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // The connection is closed already; the reason is logged by the caller.
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using RdLicensing.Rdp.Security;
+using RdLicensing.Rdp.Wire;
+
+namespace RdLicensing.Rdp.Connection;
+
+/// <summary>A slow-path PDU as received on the I/O channel: its security flags and its (decrypted) payload.</summary>
+public readonly record struct SecuredPdu(SecurityFlags Flags, byte[] Payload);
+
+/// <summary>
+/// The security layer of one connection on the I/O channel. Under TLS (encryption level none) only the Client Info
+/// and licensing PDUs carry a basic security header; under standard RDP security every client PDU has one and
+/// those with SEC_ENCRYPT carry an 8-byte MAC and RC4 ciphertext. Each direction is one continuous RC4 stream
+/// (<see cref="RdpEncryptionStream"/>), so every encrypted PDU must pass through here in order.
+/// </summary>
+public sealed class SecureChannel
+{
+    private RdpEncryptionStream? _fromClient;
+    private RdpEncryptionStream? _toClient;
+
+    /// <summary>Standard RDP security with session keys in place.</summary>
+    public bool Encrypted => _fromClient is not null;
+
+    public void UseSessionKeys(RdpSessionKeys keys, EncryptionMethod method)
+    {
+        _fromClient = new RdpEncryptionStream(keys.ClientEncryptKey, keys.MacKey, method);
+        _toClient = new RdpEncryptionStream(keys.ServerEncryptKey, keys.MacKey, method);
+    }
+
+    /// <param name="hasHeader">Whether this PDU carries a security header (always under standard security).</param>
+    public SecuredPdu Unwrap(ReadOnlySpan<byte> data, bool hasHeader)
+    {
+        if (!hasHeader && !Encrypted) return new SecuredPdu(SecurityFlags.None, data.ToArray());
+        var r = new ByteReader(data);
+        var flags = (SecurityFlags)r.U16Le("security header flags");
+        r.U16Le("security header flagsHi");
+        if ((flags & SecurityFlags.Encrypt) == 0) return new SecuredPdu(flags, r.Rest().ToArray());
+        if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted PDU before any session keys were agreed.");
+        var mac = r.Take(8, "security header MAC");
+        var plain = _fromClient.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
+        return new SecuredPdu(flags, plain);
+    }
+
+    /// <summary>Decrypts the body of an encrypted fast-path PDU so the client's RC4 stream stays in step.</summary>
+    public void SkipFastPath(ReadOnlySpan<byte> body, bool encrypted, bool salted)
+    {
+        if (!encrypted) return;
+        if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted fast-path PDU before any session keys were agreed.");
+        var r = new ByteReader(body);
+        var mac = r.Take(8, "fast-path MAC");
+        _fromClient.Decrypt(r.Rest(), mac, salted);
+    }
+
+    /// <summary>A PDU for the client: encrypted when asked and keys exist; header written when asked or encrypted.</summary>
+    public byte[] Wrap(ReadOnlySpan<byte> payload, SecurityFlags flags, bool encrypt, bool header)
+    {
+        if (encrypt && _toClient is not null)
+        {
+            var cipher = _toClient.Encrypt(payload, out var mac);
+            return new ByteWriter(payload.Length + 12).U16Le((ushort)(flags | SecurityFlags.Encrypt)).U16Le(0).Bytes(mac).Bytes(cipher).ToArray();
+        }
+        if (!header) return payload.ToArray();
+        return new ByteWriter(payload.Length + 4).U16Le((ushort)flags).U16Le(0).Bytes(payload).ToArray();
+    }
+}

@@ -1,0 +1,41 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Rdp.Connection;
+using RdLicensing.SessionHost.Connections;
+
+namespace RdLicensing.Rdp.Hosting;
+
+/// <summary>
+/// The RDP endpoint's licensing decisions are the session host's own: the same <see cref="ConnectionDecider"/> as the
+/// HTTP front end (and so the same events, sessions, grace period and failover), the same sign-in report.
+/// </summary>
+public sealed class SessionHostLicensing(ConnectionDecider decider, SignInReporter signIn, HostSessions sessions) : IClientLicensing
+{
+    public async Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presentedLicense, CancellationToken cancellationToken)
+    {
+        var decision = await decider.DecideAsync(
+            new ConnectionRequest(client.ClientName, client.HardwareId, client.UserName, presentedLicense, client.Administrative), cancellationToken);
+        if (!decision.Allowed)
+            return RdpLicensingVerdict.Refused(decision.Refusal?.Code, decision.Refusal?.Message ?? decision.Message);
+        // A Per User CAL belongs to the user, not the device: the client is told it is valid and stores nothing.
+        var license = decision.Cal?.Type == CalType.PerUser ? null : decision.License;
+        return new RdpLicensingVerdict(true, license, null, decision.Message, decision.SessionId, decision.Cal?.Temporary ?? false);
+    }
+
+    public async Task SignedInAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict.SessionId is { } id) await signIn.ReportAsync(id, cancellationToken);
+    }
+
+    public async Task EndedAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (verdict.SessionId is not { } id) return;
+        try
+        {
+            await sessions.EndAsync(id, cancellationToken);
+        }
+        catch (SessionEndedException)
+        {
+            // An idle administrative session may have been ended already; the connection's end changes nothing then.
+        }
+    }
+}

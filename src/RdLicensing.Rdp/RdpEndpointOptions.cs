@@ -1,0 +1,46 @@
+using RdLicensing.Rdp.Connection;
+
+namespace RdLicensing.Rdp;
+
+/// <summary>How the session host's RDP endpoint listens and licenses (`rdlic sessionhost run --rdp-port`).</summary>
+public sealed class RdpEndpointOptions
+{
+    public const int DefaultPort = 3389;
+
+    /// <summary>The TCP port; 0 picks a free one (what `rdlic up` and the tests do).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Where to listen: loopback unless the administrator opens it to the network.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    public RdpSecurityLayer SecurityLayer { get; set; } = RdpSecurityLayer.Negotiate;
+
+    /// <summary>
+    /// Holds the endpoint's RSA key (rdp-server-key.pem) and TLS certificate (rdp-tls.pfx), both owner-only. Empty: the
+    /// session host's data directory.
+    /// </summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>RSA modulus size of the server key used by standard RDP security and licensing.</summary>
+    public int KeyBits { get; set; } = 2048;
+
+    /// <summary>A connection that has not finished the licensing exchange and activation by then is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server waits for any one PDU from the client.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Connections served at once; one more is closed at once (and logged), the client may retry.</summary>
+    public int MaxConnections { get; set; } = 512;
+
+    /// <summary>ProductInfo of the Server License Request and of every license handed out (MS-RDPELE 2.2.2.1).</summary>
+    public string CompanyName { get; set; } = "RdLicensing";
+
+    public string ProductId { get; set; } = "A02";
+
+    public string Scope { get; set; } = "rdlicensing.dev";
+
+    public string KeyPath => Path.Combine(DataDirectory, "rdp-server-key.pem");
+
+    public string CertificatePath => Path.Combine(DataDirectory, "rdp-tls.pfx");
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+
+namespace RdLicensing.Rdp.Security;
+
+/// <summary>
+/// One direction of standard RDP security (MS-RDPBCGR 5.3.6.1): a continuous RC4 stream plus the MAC over each
+/// packet's plaintext. After 4,096 packets the key is updated (5.3.7.1) and the stream restarts with the new key.
+/// Packets must pass in the order they travel; the server holds one stream per direction.
+/// </summary>
+public sealed class RdpEncryptionStream
+{
+    /// <summary>Packets encrypted or decrypted with one key before it is updated (5.3.7.1).</summary>
+    public const int PacketsPerKey = 4096;
+
+    private readonly EncryptionMethod _method;
+    private readonly byte[] _initialKey;
+    private readonly byte[] _macKey;
+    private byte[] _currentKey;
+    private Rc4 _rc4;
+    private int _packetsWithCurrentKey;
+
+    /// <param name="initialKey">The initial key of this direction, already reduced (<see cref="RdpSessionKeys"/>).</param>
+    public RdpEncryptionStream(byte[] initialKey, byte[] macKey, EncryptionMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(initialKey);
+        ArgumentNullException.ThrowIfNull(macKey);
+        var keyLength = RdpSessionKeys.KeyLength(method);
+        if (initialKey.Length != keyLength) throw new ArgumentException($"A {method} key has {keyLength} bytes, not {initialKey.Length}.", nameof(initialKey));
+        if (macKey.Length != keyLength) throw new ArgumentException($"A {method} MAC key has {keyLength} bytes, not {macKey.Length}.", nameof(macKey));
+        _method = method;
+        _initialKey = (byte[])initialKey.Clone();
+        _macKey = (byte[])macKey.Clone();
+        _currentKey = (byte[])initialKey.Clone();
+        _rc4 = new Rc4(_currentKey);
+    }
+
+    /// <summary>Packets this stream has processed since it started: the count salted MACs use (5.3.6.1.1).</summary>
+    public uint PacketCount { get; private set; }
+
+    /// <summary>The MAC of the plaintext goes in the security header, the ciphertext after it.</summary>
+    public byte[] Encrypt(ReadOnlySpan<byte> plaintext, out byte[] mac, bool salted = false)
+    {
+        mac = Mac(plaintext, salted);
+        return Advance(plaintext);
+    }
+
+    /// <exception cref="RdpProtocolException">"MAC mismatch": the packet was not produced with these keys, or one was lost.</exception>
+    public byte[] Decrypt(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> mac, bool salted = false)
+    {
+        var count = PacketCount;
+        var plaintext = Advance(ciphertext);
+        var expected = salted ? RdpMac.ComputeSalted(_macKey, plaintext, count) : RdpMac.Compute(_macKey, plaintext);
+        if (!CryptographicOperations.FixedTimeEquals(expected, mac))
+            throw new RdpProtocolException($"MAC mismatch on encrypted packet {count} ({(salted ? "salted" : "plain")} MAC).");
+        return plaintext;
+    }
+
+    private byte[] Mac(ReadOnlySpan<byte> plaintext, bool salted) =>
+        salted ? RdpMac.ComputeSalted(_macKey, plaintext, PacketCount) : RdpMac.Compute(_macKey, plaintext);
+
+    private byte[] Advance(ReadOnlySpan<byte> input)
+    {
+        if (_packetsWithCurrentKey == PacketsPerKey) UpdateKey();
+        var output = _rc4.Process(input);
+        _packetsWithCurrentKey++;
+        PacketCount++;
+        return output;
+    }
+
+    /// <summary>
+    /// MS-RDPBCGR 5.3.7.1: TempKey = MD5(Initial + Pad2 + SHA1(Initial + Pad1 + Current)), cut to the key length;
+    /// the new key is TempKey encrypted with RC4 keyed by itself, salted again for 40/56-bit.
+    /// </summary>
+    private void UpdateKey()
+    {
+        var keyLength = _initialKey.Length;
+        Span<byte> pad1 = stackalloc byte[40];
+        pad1.Fill(0x36);
+        Span<byte> pad2 = stackalloc byte[48];
+        pad2.Fill(0x5C);
+
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(_initialKey);
+        sha1.AppendData(pad1);
+        sha1.AppendData(_currentKey);
+        Span<byte> shaComponent = stackalloc byte[SHA1.HashSizeInBytes];
+        sha1.GetHashAndReset(shaComponent);
+
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        md5.AppendData(_initialKey);
+        md5.AppendData(pad2);
+        md5.AppendData(shaComponent);
+        var tempKey = md5.GetHashAndReset().AsSpan(0, keyLength);
+
+        var preSaltKey = Rc4.Once(tempKey, tempKey);
+        _currentKey = RdpSessionKeys.Reduce(preSaltKey, _method);
+        _rc4 = new Rc4(_currentKey);
+        _packetsWithCurrentKey = 0;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+
+namespace RdLicensing.Rdp.Security;
+
+/// <summary>
+/// The server's RSA key for standard RDP security and licensing: its public half goes out in the proprietary
+/// certificate (<see cref="ProprietaryCertificate"/>), its private half recovers the client random (MS-RDPBCGR 5.3.4)
+/// and the licensing premaster secret (MS-RDPELE 5.1.1). Values are kept little-endian, as they travel.
+/// </summary>
+public sealed class ServerRsaKey : IDisposable
+{
+    private readonly RSA _rsa;
+    private readonly byte[] _privateExponentLe;
+    private bool _disposed;
+
+    private ServerRsaKey(RSA rsa)
+    {
+        _rsa = rsa;
+        var parameters = rsa.ExportParameters(includePrivateParameters: true);
+        if (parameters.Modulus is null || parameters.Exponent is null || parameters.D is null)
+            throw new CryptographicException("The RSA key has no private exponent.");
+        ModulusLe = LittleEndian(parameters.Modulus);
+        _privateExponentLe = LittleEndian(parameters.D);
+        PublicExponent = ToUInt32(parameters.Exponent);
+        CryptographicOperations.ZeroMemory(parameters.D);
+        ZeroIfPresent(parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+    }
+
+    /// <summary>Little-endian modulus without padding; its length is <see cref="ModulusLength"/>.</summary>
+    public byte[] ModulusLe { get; }
+
+    public uint PublicExponent { get; }
+
+    public int ModulusLength => ModulusLe.Length;
+
+    /// <param name="bits">2048 by default; rdesktop accepts moduli of 64 to 256 bytes, i.e. 512 to 2048 bits.</param>
+    public static ServerRsaKey Generate(int bits = 2048)
+    {
+        if (bits < 512 || bits % 64 != 0) throw new ArgumentOutOfRangeException(nameof(bits), bits, "An RSA key for RDP has at least 512 bits, in steps of 64.");
+        return Adopt(RSA.Create(bits), load: null);
+    }
+
+    /// <summary>Reads a "BEGIN PRIVATE KEY" (PKCS#8) PEM as written by <see cref="ExportPkcs8Pem"/>.</summary>
+    public static ServerRsaKey FromPkcs8Pem(string pem)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        if (!pem.Contains("-----BEGIN PRIVATE KEY-----", StringComparison.Ordinal))
+            throw new ArgumentException("Expected a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----).", nameof(pem));
+        return Adopt(RSA.Create(), rsa => rsa.ImportFromPem(pem));
+    }
+
+    public string ExportPkcs8Pem()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    /// <summary>
+    /// Raw RSA with the private exponent. The ciphertext is little-endian, as sent (modulus length + 8 zero bytes is
+    /// fine: only the first modulus-length bytes count); the result is little-endian, <see cref="ModulusLength"/> bytes.
+    /// </summary>
+    /// <exception cref="RdpProtocolException">The ciphertext is not below the modulus.</exception>
+    public byte[] DecryptRaw(ReadOnlySpan<byte> ciphertextLe)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return RawRsa.Apply(ciphertextLe, _privateExponentLe, ModulusLe, ModulusLength);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(_privateExponentLe);
+        _rsa.Dispose();
+    }
+
+    /// <summary>Takes ownership of <paramref name="rsa"/> once loaded; disposes it if loading or reading it fails.</summary>
+    private static ServerRsaKey Adopt(RSA rsa, Action<RSA>? load)
+    {
+        RSA? owned = rsa;
+        try
+        {
+            load?.Invoke(rsa);
+            var key = new ServerRsaKey(rsa);
+            owned = null;
+            return key;
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    private static byte[] LittleEndian(byte[] bigEndian)
+    {
+        var copy = (byte[])bigEndian.Clone();
+        Array.Reverse(copy);
+        return copy;
+    }
+
+    private static uint ToUInt32(byte[] bigEndian)
+    {
+        var significant = bigEndian.AsSpan().TrimStart((byte)0);
+        if (significant.Length > 4) throw new CryptographicException("The RSA public exponent does not fit the 32-bit pubExp field of RSA_PUBLIC_KEY.");
+        uint value = 0;
+        foreach (var b in significant) value = (value << 8) | b;
+        return value;
+    }
+
+    private static void ZeroIfPresent(params byte[]?[] secrets)
+    {
+        foreach (var secret in secrets)
+            if (secret is not null) CryptographicOperations.ZeroMemory(secret);
+    }
+}
