@@ -67,8 +67,9 @@ public sealed class LicensingExchange(RdpServerContext context)
     }
 
     /// <summary>
-    /// Checks the Platform Challenge Response and returns the client's HWID. FreeRDP returns the challenge itself,
-    /// rdesktop too (in a blob of type 1, pitfall 2); a PLATFORM_CHALLENGE_RESPONSE_DATA holding it is accepted as well.
+    /// Checks the Platform Challenge Response and returns the client's HWID. FreeRDP answers with a
+    /// PLATFORM_CHALLENGE_RESPONSE_DATA holding the challenge; rdesktop with the bare challenge (in a blob of type 1,
+    /// pitfall 2). Either is accepted when the MAC over answer ‖ HWID verifies.
     /// </summary>
     public ClientHardwareId ReceiveChallengeResponse(ReadOnlySpan<byte> pdu)
     {
