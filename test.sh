@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
-# Needs only the .NET 10 SDK today; later parts add their packages here (apt-get, guarded so a second run is quick).
+# Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
+# the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, and Xvfb for their display.
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK 10 (dotnet) is required and not on PATH" >&2; exit 1; }
+
+packages=()
+command -v xfreerdp >/dev/null 2>&1 || packages+=(freerdp2-x11)
+command -v rdesktop >/dev/null 2>&1 || packages+=(rdesktop)
+command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "test.sh: installing ${packages[*]} for the RDP interop tests"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}"; } >/dev/null ||
+    { echo "test.sh: could not install ${packages[*]} (apt-get as root); the RDP interop tests need them" >&2; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 results=TestResults
 rm -rf "$results"

@@ -35,6 +35,9 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
     /// <summary>Connections that completed the licensing exchange, by outcome (for status and the tests).</summary>
     public ConcurrentDictionary<RdpLicensingOutcome, int> Outcomes { get; } = new();
 
+    /// <summary>Raised when a connection has finished its licensing (on the connection's task): what it was given and told.</summary>
+    public event Action<RdpConnectionResult>? Completed;
+
     /// <summary>Connections that ended on a protocol error, a timeout or the client closing early.</summary>
     public int Failed => _failed;
     private int _failed;
@@ -103,6 +106,7 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
             connection = new RdpServerConnection(stream, remote, context, logger);
             var result = await connection.RunAsync(deadline.Token);
             Outcomes.AddOrUpdate(result.Outcome, 1, (_, n) => n + 1);
+            Completed?.Invoke(result);
             LogFinished(remote, result.Client.ClientName, result.Client.UserName, result.Outcome, result.TlsUsed ? "TLS" : "RDP security", result.Verdict.Message);
         }
         catch (Exception e) when (e is RdpProtocolException or RdpTimeoutException or ConnectionClosedException or IOException)
