@@ -68,6 +68,7 @@ public static class RdlicApp
             ConnectCommand.Disconnect(cli),
             DiagnoseCommand.Create(cli),
             ClearinghouseCommands.Create(cli),
+            BenchCommands.Create(cli),
         };
         root.Add(new HelpOption());
         root.Add(new VersionOption());

@@ -172,6 +172,9 @@ internal static class SessionHostCommands
             ("Grace period", Render.Cell(GraceText(s.Grace), graceStyle)),
             ("Admin sessions", Render.Cell($"{s.AdministrativeSessionsOpen} of {s.AdministrativeSessionLimit} open")),
             ("Client sessions", Render.Cell($"{s.ClientSessionsOpen} open")),
+            ("RDP endpoint", Render.Cell(s.Rdp is not { } rdp ? "not running (rdlic sessionhost run --rdp-port PORT starts one)"
+                : $"{rdp.Address}, {rdp.SecurityLayer} security layer; since start: {rdp.NewLicenses} new, {rdp.UpgradedLicenses} upgraded, " +
+                  $"{rdp.ValidClients} valid, {rdp.Refused} refused, {rdp.Failed} ended on an error; {rdp.Active} in flight")),
             ("Enrolled with", Render.Cell(s.EnrolledWith.Count == 0 ? "no license server" : string.Join(", ", s.EnrolledWith))),
             ("Store created", Render.Cell($"{Render.Time(s.StoreCreatedAt)} (the grace period never restarts: only a new store has a new one)")),
             ("Clock", s.Clock.Mode == "simulated"

@@ -133,7 +133,11 @@ public sealed record SessionHostStatusView(
     ClockView Clock,
     string Database,
     string PolicyFile,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    RdpEndpointView? Rdp = null);
+
+/// <summary>The session host's RDP endpoint, when it runs one: where it listens and what its connections came to since it started.</summary>
+public sealed record RdpEndpointView(string Address, string SecurityLayer, int Active, int NewLicenses, int UpgradedLicenses, int ValidClients, int Refused, int Failed);
 
 public sealed record SessionHostEventView(long Sequence, DateTimeOffset At, int EventId, string Name, string Level, string Message,
     string? Device, string? User, string? LicenseServer);

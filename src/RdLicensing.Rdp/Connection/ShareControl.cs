@@ -72,9 +72,12 @@ public static class ShareControl
         return Control(ShareControlType.ConfirmActive, body.Written, userChannel);
     }
 
-    public static byte[] Synchronize(ushort target) => Data(ShareDataType.Synchronize, new ByteWriter().U16Le(1).U16Le(target).Written);
+    /// <param name="source">The sender's channel: the server's (1002) by default, a client's user channel when a client sends it.</param>
+    public static byte[] Synchronize(ushort target, ushort source = ServerChannel) =>
+        Data(ShareDataType.Synchronize, new ByteWriter().U16Le(1).U16Le(target).Written, source);
 
-    public static byte[] ControlCooperate() => Data(ShareDataType.Control, new ByteWriter().U16Le(4).U16Le(0).U32Le(0).Written);
+    /// <param name="source">The sender's channel: the server's (1002) by default, a client's user channel when a client sends it.</param>
+    public static byte[] ControlCooperate(ushort source = ServerChannel) => Data(ShareDataType.Control, new ByteWriter().U16Le(4).U16Le(0).U32Le(0).Written, source);
 
     public static byte[] ControlRequest(ushort source) => Data(ShareDataType.Control, new ByteWriter().U16Le(1).U16Le(0).U32Le(0).Written, source);
 

@@ -20,6 +20,7 @@ public static class RdpEndpointServices
             return new RdpServerContext(options, key, certificate, provider.GetRequiredService<IClientLicensing>());
         });
         services.AddSingleton<RdpListener>();
+        services.AddSingleton<SessionHost.Apis.IFrontEndStatus>(provider => provider.GetRequiredService<RdpListener>());
         services.AddHostedService(provider => provider.GetRequiredService<RdpListener>());
         return services;
     }

@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RdLicensing.Core.Protocol;
 using RdLicensing.Rdp.Connection;
+using RdLicensing.SessionHost.Apis;
 using RdLicensing.Rdp.Wire;
 
 namespace RdLicensing.Rdp.Hosting;
@@ -15,7 +17,7 @@ namespace RdLicensing.Rdp.Hosting;
 /// line and never touches another. Beyond <see cref="RdpEndpointOptions.MaxConnections"/> a new connection is closed
 /// at once. The port is bound at start, so <see cref="Port"/> is known (0 picks a free one).
 /// </summary>
-public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerContext context, ILogger<RdpListener> logger) : BackgroundService
+public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerContext context, ILogger<RdpListener> logger) : BackgroundService, IFrontEndStatus
 {
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly SemaphoreSlim _slots = new(options.MaxConnections, options.MaxConnections);
@@ -41,6 +43,10 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
     /// <summary>Connections that ended on a protocol error, a timeout or the client closing early.</summary>
     public int Failed => _failed;
     private int _failed;
+
+    public RdpEndpointView Rdp() => new($"{EndPoint}", SecurityLayerName, Active,
+        Outcomes.GetValueOrDefault(RdpLicensingOutcome.NewLicense), Outcomes.GetValueOrDefault(RdpLicensingOutcome.UpgradedLicense),
+        Outcomes.GetValueOrDefault(RdpLicensingOutcome.ValidClient), Outcomes.GetValueOrDefault(RdpLicensingOutcome.Refused), Failed);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

@@ -10,20 +10,20 @@ namespace RdLicensing.Rdp.Security;
 public sealed class ServerRsaKey : IDisposable
 {
     private readonly RSA _rsa;
-    private readonly byte[] _privateExponentLe;
+    private readonly RsaPrivateCrt _private;
     private bool _disposed;
 
     private ServerRsaKey(RSA rsa)
     {
         _rsa = rsa;
         var parameters = rsa.ExportParameters(includePrivateParameters: true);
-        if (parameters.Modulus is null || parameters.Exponent is null || parameters.D is null)
-            throw new CryptographicException("The RSA key has no private exponent.");
+        if (parameters.Modulus is null || parameters.Exponent is null || parameters.P is null || parameters.Q is null
+            || parameters.DP is null || parameters.DQ is null || parameters.InverseQ is null)
+            throw new CryptographicException("The RSA key has no private CRT parameters (P, Q, DP, DQ, InverseQ).");
         ModulusLe = LittleEndian(parameters.Modulus);
-        _privateExponentLe = LittleEndian(parameters.D);
         PublicExponent = ToUInt32(parameters.Exponent);
-        CryptographicOperations.ZeroMemory(parameters.D);
-        ZeroIfPresent(parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+        _private = new RsaPrivateCrt(parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+        ZeroIfPresent(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
     }
 
     /// <summary>Little-endian modulus without padding; its length is <see cref="ModulusLength"/>.</summary>
@@ -56,21 +56,22 @@ public sealed class ServerRsaKey : IDisposable
     }
 
     /// <summary>
-    /// Raw RSA with the private exponent. The ciphertext is little-endian, as sent (modulus length + 8 zero bytes is
+    /// Raw RSA with the private key, by the Chinese remainder theorem (about four times faster than one exponentiation
+    /// modulo n, which made the key exchange the endpoint's bottleneck). The ciphertext is little-endian, as sent (modulus length + 8 zero bytes is
     /// fine: only the first modulus-length bytes count); the result is little-endian, <see cref="ModulusLength"/> bytes.
     /// </summary>
     /// <exception cref="RdpProtocolException">The ciphertext is not below the modulus.</exception>
     public byte[] DecryptRaw(ReadOnlySpan<byte> ciphertextLe)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return RawRsa.Apply(ciphertextLe, _privateExponentLe, ModulusLe, ModulusLength);
+        return _private.Apply(ciphertextLe, ModulusLe, ModulusLength);
     }
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        CryptographicOperations.ZeroMemory(_privateExponentLe);
+        _private.Dispose();
         _rsa.Dispose();
     }
 

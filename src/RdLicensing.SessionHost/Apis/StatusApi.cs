@@ -25,7 +25,8 @@ public static class StatusApi
     }
 
     public static async Task<Ok<SessionHostStatusView>> Status(
-        HostConfiguration configuration, SessionHostStore store, HostSessions sessions, IOptions<SessionHostOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        HostConfiguration configuration, SessionHostStore store, HostSessions sessions, IOptions<SessionHostOptions> options, TimeProvider clock,
+        IServiceProvider services, CancellationToken cancellationToken)
     {
         var config = await configuration.LoadAsync(cancellationToken);
         var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
@@ -52,7 +53,7 @@ public static class StatusApi
         var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
         return TypedResults.Ok(new SessionHostStatusView(options.Value.Name, config.ModeView, config.LicenseServersView, config.VersionView,
             Views.Grace(grace, now), open.Count(s => s.Administrative), AdministrativeConnections.Limit, open.Count(s => !s.Administrative),
-            enrolled, created, Views.Clock(clock), database, config.Policy.Path, warnings));
+            enrolled, created, Views.Clock(clock), database, config.Policy.Path, warnings, services.GetService<IFrontEndStatus>()?.Rdp()));
     }
 
     public static async Task<Results<Ok<IEnumerable<SessionHostEventView>>, ProblemHttpResult>> Events(

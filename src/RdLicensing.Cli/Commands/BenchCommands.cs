@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using RdLicensing.Cli.Bench;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Rdp.Client;
+
+namespace RdLicensing.Cli.Commands;
+
+/// <summary>
+/// `rdlic bench rdp`: full RDP licensing exchanges per second over loopback, measured with our own RDP licensing
+/// client — against a throwaway system started in this process, or against a running endpoint (--endpoint).
+/// A benchmark, not a test: it reports figures and fails only when exchanges fail.
+/// </summary>
+internal static class BenchCommands
+{
+    public const int DefaultDevices = 200;
+    public const int MaxDevices = 99_999;
+    public const int MaxInFlight = 1024;
+    public const int MaxInFlightValues = 8;
+    private static readonly int[] DefaultInFlight = [16];
+
+    public static Command Create(CliContext cli) => new("bench", "Measure how fast the licensing services answer") { Rdp(cli) };
+
+    private static Command Rdp(CliContext cli)
+    {
+        var devices = Options.Int("--devices", "N", $"Client devices per phase and in-flight value (default {DefaultDevices})", 1, MaxDevices);
+        var inFlight = InFlightOption();
+        var security = Options.OneOf("--security", "rdp (standard RDP security, default) or tls", "rdp", "tls");
+        var endpoint = Options.Checked("--endpoint", "HOST:PORT",
+            "Measure this running RDP endpoint (first-connection and returning phases) instead of a throwaway system started in this process",
+            Endpoint, "--endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389");
+        var json = Options.Flag("--json", "Print the results as JSON and nothing else");
+        var command = new Command("rdp", "Full RDP licensing exchanges per second: first connection (temporary CAL), returning (upgraded to permanent), returning with a valid permanent CAL")
+        {
+            devices, inFlight, security, endpoint, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var deviceCount = result.GetValue(devices) ?? DefaultDevices;
+            var inFlightValues = result.GetValue(inFlight) is { Length: > 0 } given ? given : DefaultInFlight;
+            var tls = result.GetValue(security) == "tls";
+            var template = new RdpClientOptions { UserName = "bench", Security = tls ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
+
+            BenchReport report;
+            if (result.GetValue(endpoint) is { } target)
+            {
+                var (host, port) = Split(target);
+                var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: false, TimeProvider.System);
+                var phases = await benchmark.RunAsync(inFlightValues, [RdpBenchmark.AnyFirstConnection, RdpBenchmark.AnyReturning], ct);
+                report = new BenchReport(target, tls ? "tls" : "rdp", "external", deviceCount, phases);
+            }
+            else
+            {
+                // Each in-flight value has its own devices, and each of them ends with a permanent CAL.
+                var cals = deviceCount * inFlightValues.Length;
+                if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values needs {cals} CALs, more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
+                report = await BenchSystem.RunAsync(cals, async (address, token) =>
+                {
+                    var (host, port) = Split(address);
+                    var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: true, TimeProvider.System);
+                    var phases = await benchmark.RunAsync(inFlightValues, [RdpBenchmark.FirstConnection, RdpBenchmark.Returning, RdpBenchmark.ValidPermanent], token);
+                    return new BenchReport(address, tls ? "tls" : "rdp", "in-process", deviceCount, phases);
+                }, ct);
+            }
+
+            if (result.GetValue(json)) report.PrintJson(cli.Out);
+            else report.Print(cli.Out);
+            var total = report.Phases.Sum(p => p.Exchanges);
+            if (report.Failures > 0) throw new CliException($"{report.Failures} of {total} exchanges failed (see the Failures column and the reasons above).");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>--in-flight 16, or several values to compare: --in-flight 1,16,64.</summary>
+    private static Option<int[]?> InFlightOption() => new("--in-flight")
+    {
+        Description = "Connections in flight at once; several comma-separated values run one after the other, e.g. 1,16,64 (default 16)",
+        HelpName = "K[,K...]",
+        CustomParser = result =>
+        {
+            var texts = result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)).ToList();
+            var values = new List<int>();
+            foreach (var text in texts)
+            {
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1 || value > MaxInFlight)
+                {
+                    result.AddError($"--in-flight must be whole numbers from 1 to {MaxInFlight}, comma-separated (e.g. 1,16,64), not '{text}'");
+                    return null;
+                }
+                if (!values.Contains(value)) values.Add(value);
+            }
+            if (values.Count is 0 or > MaxInFlightValues)
+            {
+                result.AddError($"--in-flight takes 1 to {MaxInFlightValues} values, e.g. 1,16,64");
+                return null;
+            }
+            return [.. values];
+        },
+    };
+
+    /// <summary>HOST:PORT (an IPv6 address in brackets: [::1]:3389), or null when it is not one.</summary>
+    private static string? Endpoint(string text)
+    {
+        text = text.Trim();
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0) return null;
+        var host = text[..colon];
+        if (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535) return null;
+        if (host.StartsWith('[') != host.EndsWith(']') || host.Trim('[', ']').Length == 0 || host.Any(char.IsWhiteSpace)) return null;
+        return text;
+    }
+
+    private static (string Host, int Port) Split(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        return (endpoint[..colon].Trim('[', ']'), int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
+    }
+}
