@@ -44,6 +44,10 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
     public int Failed => _failed;
     private int _failed;
 
+    /// <summary>Connections that ended on a fault of this server rather than of the client (logged as errors with their stack).</summary>
+    public int Faults => _faults;
+    private int _faults;
+
     public RdpEndpointView Rdp() => new($"{EndPoint}", SecurityLayerName, Active,
         Outcomes.GetValueOrDefault(RdpLicensingOutcome.NewLicense), Outcomes.GetValueOrDefault(RdpLicensingOutcome.UpgradedLicense),
         Outcomes.GetValueOrDefault(RdpLicensingOutcome.ValidClient), Outcomes.GetValueOrDefault(RdpLicensingOutcome.Refused), Failed);
@@ -134,6 +138,7 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
             // A fault of this server (a store or license server failure surfacing here): logged with its stack, this
             // connection ends, the endpoint serves the next one.
             Interlocked.Increment(ref _failed);
+            Interlocked.Increment(ref _faults);
             LogFault(e, remote);
         }
         finally
