@@ -18,7 +18,7 @@ public sealed partial class RdpServerConnection
         if (_client!.ConsoleSession)
         {
             var admin = new RdpClientIdentity(_client.ClientName, null, userName, true, _remote);
-            return await FinishAsync(admin, await _context.Licensing.DecideAsync(admin, null, cancellationToken), null, cancellationToken);
+            return await FinishAsync(admin, await DecideAsync(admin, null, cancellationToken), null, cancellationToken);
         }
 
         var exchange = new LicensingExchange(_context);
@@ -31,12 +31,12 @@ public sealed partial class RdpServerConnection
                 await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
                 var hardwareId = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
                 var client = new RdpClientIdentity(request.MachineName ?? _client.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, false, _remote);
-                var verdict = await _context.Licensing.DecideAsync(client, null, cancellationToken);
+                var verdict = await DecideAsync(client, null, cancellationToken);
                 return await FinishAsync(client, verdict, verdict is { Allowed: true, License: { } cal } ? exchange.License(cal, upgrade: false) : null, cancellationToken);
             }
 
             var returning = new RdpClientIdentity(_client.ClientName, request.HardwareId!.ToIdentityString(), userName, false, _remote);
-            var answer = await _context.Licensing.DecideAsync(returning, request.StoredLicense, cancellationToken);
+            var answer = await DecideAsync(returning, request.StoredLicense, cancellationToken);
             if (answer is not { Allowed: true, License: { } replacement }) return await FinishAsync(returning, answer, null, cancellationToken);
             // The client proves it holds the licensing key (and gives its HWID again) before it is handed a new CAL.
             await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
@@ -81,6 +81,23 @@ public sealed partial class RdpServerConnection
         finally
         {
             await _context.Licensing.EndedAsync(verdict, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The session host's decision. If it fails (its store, say), the client is still told licensing could not be
+    /// completed (ERRINFO_LICENSE_INTERNAL) before the fault is logged by the listener.
+    /// </summary>
+    private async Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presented, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _context.Licensing.DecideAsync(client, presented, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await TryDisconnectAsync(ErrorInfo.LicenseInternal, LicensingExchange.Abort(LicenseErrorCode.NoLicenseServer), cancellationToken);
+            throw;
         }
     }
 

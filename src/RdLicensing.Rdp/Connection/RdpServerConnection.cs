@@ -36,6 +36,9 @@ public sealed partial class RdpServerConnection
     private ClientDataBlocks? _client;
     private ushort _userChannel;
     private bool _tls;
+    private SecurityProtocols _requested;
+    private EncryptionMethod _encryption;
+    private byte[] _serverRandom = [];
 
     public RdpServerConnection(Stream stream, IPEndPoint? remote, RdpServerContext context, ILogger logger)
     {
@@ -74,7 +77,7 @@ public sealed partial class RdpServerConnection
         // A client that sent no RDP_NEG_REQ must get no RDP_NEG_RSP either.
         var confirm = request.Requested is null ? new X224ConnectionConfirm(Selected: null)
             : new X224ConnectionConfirm(_tls ? SecurityProtocols.Tls : SecurityProtocols.Rdp);
-        Requested = request.Requested ?? SecurityProtocols.Rdp;
+        _requested = request.Requested ?? SecurityProtocols.Rdp;
         await SendAsync(confirm.ToBytes(), cancellationToken);
         if (!_tls) return;
 
@@ -97,8 +100,6 @@ public sealed partial class RdpServerConnection
         _reader.Stream = ssl;
     }
 
-    private SecurityProtocols Requested { get; set; }
-
     private async Task ConnectMcsAsync(CancellationToken cancellationToken)
     {
         var mcs = Tpkt.DataPayload(await ReadSlowPathAsync("MCS Connect Initial", cancellationToken));
@@ -114,15 +115,12 @@ public sealed partial class RdpServerConnection
             method = (uint)ChooseEncryption(_client.EncryptionMethods | _client.ExtEncryptionMethods);
             level = 2; // ENCRYPTION_LEVEL_CLIENT_COMPATIBLE: both directions encrypted at the client's strongest method
             serverRandom = RandomNumberGenerator.GetBytes(32);
-            Encryption = (EncryptionMethod)method;
-            ServerRandom = serverRandom;
+            _encryption = (EncryptionMethod)method;
+            _serverRandom = serverRandom;
         }
-        var blocks = new ServerDataBlocks(Requested, IoChannel, channelIds, method, level, serverRandom, _tls ? null : _context.ProprietaryCertificate);
+        var blocks = new ServerDataBlocks(_requested, IoChannel, channelIds, method, level, serverRandom, _tls ? null : _context.ProprietaryCertificate);
         await SendAsync(Tpkt.Data(McsConnect.Response(Gcc.ConferenceCreateResponse(blocks.ToBytes()))), cancellationToken);
     }
-
-    private EncryptionMethod Encryption { get; set; }
-    private byte[] ServerRandom { get; set; } = [];
 
     private static EncryptionMethod ChooseEncryption(uint offered)
     {
@@ -175,7 +173,7 @@ public sealed partial class RdpServerConnection
         if (length > 1024) throw new RdpProtocolException($"Security Exchange: a {length}-byte client random is larger than any key this server has.");
         var encrypted = r.Take(length, "Security Exchange encryptedClientRandom");
         var clientRandom = _context.Key.DecryptRaw(encrypted)[..32];
-        _security.UseSessionKeys(RdpSessionKeys.Derive(clientRandom, ServerRandom, Encryption), Encryption);
+        _security.UseSessionKeys(RdpSessionKeys.Derive(clientRandom, _serverRandom, _encryption), _encryption);
         return await ReadIoDataAsync("Client Info PDU", cancellationToken);
     }
 

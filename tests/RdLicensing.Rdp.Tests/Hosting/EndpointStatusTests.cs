@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Rdp.Connection;
 using RdLicensing.Rdp.Tests.Support;
 
 namespace RdLicensing.Rdp.Tests.Hosting;
@@ -28,5 +30,28 @@ public sealed class EndpointStatusTests
         Assert.Equal("negotiate", rdp.SecurityLayer);
         Assert.Equal(1, rdp.Failed);
         Assert.Equal(0, rdp.NewLicenses);
+    }
+
+    [Fact]
+    public async Task The_endpoint_keeps_its_RSA_key_and_TLS_certificate_owner_only_and_reuses_them_after_a_restart()
+    {
+        byte[] certificate;
+        string directory;
+        await using (var system = await RdpTestSystem.StartAsync(keepData: true))
+        {
+            directory = system.DataDirectory;
+            certificate = system.HostServices.GetRequiredService<RdpServerContext>().ProprietaryCertificate;
+        }
+        var key = Path.Combine(directory, "rdp-server-key.pem");
+        var tls = Path.Combine(directory, "rdp-tls.pfx");
+        Assert.True(File.Exists(key) && File.Exists(tls));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tls));
+        }
+
+        await using var restarted = await RdpTestSystem.StartAsync(dataDirectory: directory);
+        Assert.Equal(certificate, restarted.HostServices.GetRequiredService<RdpServerContext>().ProprietaryCertificate); // clients see the same server key as before
     }
 }

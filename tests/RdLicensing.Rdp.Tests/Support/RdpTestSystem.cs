@@ -24,6 +24,7 @@ public sealed class RdpTestSystem : IAsyncDisposable
     private readonly WebApplication _host;
     private readonly SessionHostOptions _hostOptions;
     private bool _licenseServerStopped;
+    private bool _keepData;
 
     private RdpTestSystem(TestLicenseServer licenseServer, WebApplication host, SessionHostOptions hostOptions, HttpClient hostAdmin, SimulatedTimeProvider clock)
     {
@@ -46,6 +47,8 @@ public sealed class RdpTestSystem : IAsyncDisposable
 
     public IServiceProvider HostServices => _host.Services;
 
+    public string DataDirectory => _hostOptions.DataDirectory;
+
     public ConcurrentQueue<RdpConnectionResult> Results { get; } = new();
 
     /// <summary>
@@ -59,8 +62,10 @@ public sealed class RdpTestSystem : IAsyncDisposable
         return Results.ElementAt(number - 1);
     }
 
+    /// <param name="dataDirectory">The session host's data directory (default: a new temporary one).</param>
+    /// <param name="keepData">Keep the session host's data directory after disposal, e.g. to start again on it.</param>
     public static async Task<RdpTestSystem> StartAsync(RdpSecurityLayer layer = RdpSecurityLayer.Negotiate, int perDeviceCals = 0,
-        string mode = "per-device", Action<RdpEndpointOptions>? rdp = null)
+        string mode = "per-device", Action<RdpEndpointOptions>? rdp = null, string? dataDirectory = null, bool keepData = false)
     {
         var licenseServer = await TestLicenseServer.StartAsync();
         await licenseServer.ActivateAsync();
@@ -69,7 +74,7 @@ public sealed class RdpTestSystem : IAsyncDisposable
 
         var options = new SessionHostOptions
         {
-            DataDirectory = Path.Combine(Path.GetTempPath(), "rdl-rdp-" + Guid.NewGuid().ToString("N")[..12]),
+            DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "rdl-rdp-" + Guid.NewGuid().ToString("N")[..12]),
             Urls = "http://127.0.0.1:0",
             LicenseServerTimeout = TimeSpan.FromSeconds(5),
         };
@@ -81,7 +86,7 @@ public sealed class RdpTestSystem : IAsyncDisposable
         var licenseServerUrl = licenseServer.BaseAddress.GetLeftPart(UriPartial.Authority);
         await host.JoinLicenseServerAsync(licenseServerUrl, licenseServer.AdminToken);
         var admin = LoopbackService.Client(address, token);
-        var system = new RdpTestSystem(licenseServer, host, options, admin, clock);
+        var system = new RdpTestSystem(licenseServer, host, options, admin, clock) { _keepData = keepData };
         await system.ConfigureAsync(mode, [licenseServerUrl]);
         return system;
     }
@@ -118,7 +123,7 @@ public sealed class RdpTestSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         HostAdmin.Dispose();
-        await LoopbackService.StopAsync(_host, _hostOptions.DataDirectory);
+        await LoopbackService.StopAsync(_host, _hostOptions.DataDirectory, _keepData);
         if (!_licenseServerStopped) await LicenseServer.DisposeAsync();
     }
 }
