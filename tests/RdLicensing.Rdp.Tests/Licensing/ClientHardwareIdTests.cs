@@ -5,7 +5,7 @@ namespace RdLicensing.Rdp.Tests.Licensing;
 public sealed class ClientHardwareIdTests
 {
     // MS-RDPELE 4.5, the decrypted CLIENT_HARDWARE_ID of its annotation: PlatformId 2, then Data1..Data4.
-    private static readonly byte[] SpecHardwareId = Hex.Parse("02000000 f159873e c9d898af 2402f8f3 293af026");
+    private static readonly byte[] SpecHardwareId = Hex.Bytes("02000000 f159873e c9d898af 2402f8f3 293af026");
 
     [Fact]
     public void Parses_the_spec_example()

@@ -17,14 +17,14 @@ public sealed class ClientLicenseInfoTests
         Assert.Equal(0x83, info.PreambleFlags);
         Assert.Equal(KeyExchangeAlgorithm.Rsa, info.PreferredKeyExchangeAlgorithm);
         Assert.Equal(0x04010000u, info.PlatformId);
-        Assert.Equal(Hex.Parse("26c932347d2be175505e477e768d787bbb21aab7b0b8ea6cddc1b001e613bed8"), info.ClientRandom);
+        Assert.Equal(Hex.Bytes("26c932347d2be175505e477e768d787bbb21aab7b0b8ea6cddc1b001e613bed8"), info.ClientRandom);
         Assert.Equal(0x108, info.EncryptedPreMasterSecret.Length);
-        Assert.Equal(Hex.Parse("b1fa1c25d95e9d04cdd2d434c6a2e6f3"), info.EncryptedPreMasterSecret[..16]);
+        Assert.Equal(Hex.Bytes("b1fa1c25d95e9d04cdd2d434c6a2e6f3"), info.EncryptedPreMasterSecret[..16]);
         Assert.Equal(0x799, info.LicenseInfo.Length);
-        Assert.Equal(Hex.Parse("30820795"), info.LicenseInfo[..4]); // the stored CAL: a DER SEQUENCE (PKCS #7)
-        Assert.Equal(Hex.Parse("b930593b9361c9f6b60b1fdc1a856739dc296562"), info.EncryptedHwid);
+        Assert.Equal(Hex.Bytes("30820795"), info.LicenseInfo[..4]); // the stored CAL: a DER SEQUENCE (PKCS #7)
+        Assert.Equal(Hex.Bytes("b930593b9361c9f6b60b1fdc1a856739dc296562"), info.EncryptedHwid);
         Assert.Equal(BlobType.Data, info.EncryptedHwidBlobType); // the example sends BB_DATA_BLOB here
-        Assert.Equal(Hex.Parse("42a213c754aeb5d5246654f31baf8dfb"), info.MacData);
+        Assert.Equal(Hex.Bytes("42a213c754aeb5d5246654f31baf8dfb"), info.MacData);
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class ClientLicenseInfoTests
         var bytes = info.ToBytes();
         var parsed = ClientLicenseInfo.Parse(bytes);
 
-        Assert.Equal(Hex.Parse("12 83"), bytes[..2]);
-        Assert.Equal(Hex.Parse("09 00 14 00"), bytes[^40..^36]); // EncryptedHWID as BB_ENCRYPTED_DATA_BLOB
+        Assert.Equal(Hex.Bytes("12 83"), bytes[..2]);
+        Assert.Equal(Hex.Bytes("09 00 14 00"), bytes[^40..^36]); // EncryptedHWID as BB_ENCRYPTED_DATA_BLOB
         Assert.Equal(BlobType.EncryptedData, parsed.EncryptedHwidBlobType);
         Assert.Equal(info.ClientRandom, parsed.ClientRandom);
         Assert.Equal(info.EncryptedPreMasterSecret, parsed.EncryptedPreMasterSecret);

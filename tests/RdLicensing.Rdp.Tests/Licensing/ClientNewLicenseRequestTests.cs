@@ -17,9 +17,9 @@ public sealed class ClientNewLicenseRequestTests
         Assert.Equal(0x83, request.PreambleFlags);
         Assert.Equal(KeyExchangeAlgorithm.Rsa, request.PreferredKeyExchangeAlgorithm);
         Assert.Equal(0x04010000u, request.PlatformId); // CLIENT_OS_ID_WINNT_POST_52 | CLIENT_IMAGE_ID_MICROSOFT
-        Assert.Equal(Hex.Parse("dc73a0c869256b18af0b947aa9a520af8bbc0dcca395b7b9eb815dbe0a109cd8"), request.ClientRandom);
+        Assert.Equal(Hex.Bytes("dc73a0c869256b18af0b947aa9a520af8bbc0dcca395b7b9eb815dbe0a109cd8"), request.ClientRandom);
         Assert.Equal(0x108, request.EncryptedPreMasterSecret.Length); // 256-byte modulus + 8 bytes of padding
-        Assert.Equal(Hex.Parse("da9c5da6689da3906724f33aeaa1e268"), request.EncryptedPreMasterSecret[..16]);
+        Assert.Equal(Hex.Bytes("da9c5da6689da3906724f33aeaa1e268"), request.EncryptedPreMasterSecret[..16]);
         Assert.Equal(new byte[8], request.EncryptedPreMasterSecret[^8..]);
         Assert.Equal("Administrator", request.UserName);
         Assert.Equal("RODENT", request.MachineName);
@@ -46,9 +46,9 @@ public sealed class ClientNewLicenseRequestTests
         var bytes = request.ToBytes();
         var parsed = ClientNewLicenseRequest.Parse(bytes);
 
-        Assert.Equal(Hex.Parse("13 03"), bytes[..2]);
-        Assert.Equal(Hex.Parse("01 00 00 00 00 00 01 ff"), bytes[4..12]);
-        Assert.Equal(Hex.Parse("0f 00 06 00 61 6c 69 63 65 00  10 00 09 00 6b 69 6f 73 6b 2d 30 37 00"), bytes[120..]);
+        Assert.Equal(Hex.Bytes("13 03"), bytes[..2]);
+        Assert.Equal(Hex.Bytes("01 00 00 00 00 00 01 ff"), bytes[4..12]);
+        Assert.Equal(Hex.Bytes("0f 00 06 00 61 6c 69 63 65 00  10 00 09 00 6b 69 6f 73 6b 2d 30 37 00"), bytes[120..]);
         Assert.Equal(0x03, parsed.PreambleFlags);
         Assert.Equal(0xFF010000u, parsed.PlatformId);
         Assert.Equal(new byte[72], parsed.EncryptedPreMasterSecret);

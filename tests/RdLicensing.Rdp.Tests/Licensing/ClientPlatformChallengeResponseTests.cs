@@ -16,10 +16,10 @@ public sealed class ClientPlatformChallengeResponseTests
         Assert.Equal(0x83, response.PreambleFlags);
         // Both blobs carry BB_DATA_BLOB in the spec's own example, not the BB_ENCRYPTED_DATA_BLOB of 2.2.2.5.
         Assert.Equal(BlobType.Data, response.EncryptedPlatformChallengeResponseBlobType);
-        Assert.Equal(Hex.Parse("fab4e824cf56b24e8002bdb661fcdfe96c44"), response.EncryptedPlatformChallengeResponse);
+        Assert.Equal(Hex.Bytes("fab4e824cf56b24e8002bdb661fcdfe96c44"), response.EncryptedPlatformChallengeResponse);
         Assert.Equal(BlobType.Data, response.EncryptedHwidBlobType);
-        Assert.Equal(Hex.Parse("f8b5e8253d0f3f701dda601916fe731a457e0271"), response.EncryptedHwid);
-        Assert.Equal(Hex.Parse("3823625d108b93c3f1e4671f4ab6000a"), response.MacData);
+        Assert.Equal(Hex.Bytes("f8b5e8253d0f3f701dda601916fe731a457e0271"), response.EncryptedHwid);
+        Assert.Equal(Hex.Bytes("3823625d108b93c3f1e4671f4ab6000a"), response.MacData);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ClientPlatformChallengeResponseTests
         var bytes = response.ToBytes();
         var parsed = ClientPlatformChallengeResponse.Parse(bytes);
 
-        Assert.Equal(Hex.Parse("15 03 3a 00 01 00 0a 00"), bytes[..8]); // rdesktop's fixed length 58
+        Assert.Equal(Hex.Bytes("15 03 3a 00 01 00 0a 00"), bytes[..8]); // rdesktop's fixed length 58
         Assert.Equal(BlobType.Data, parsed.EncryptedPlatformChallengeResponseBlobType);
         Assert.Equal(response.EncryptedPlatformChallengeResponse, parsed.EncryptedPlatformChallengeResponse);
         Assert.Equal(response.EncryptedHwid, parsed.EncryptedHwid);
@@ -57,8 +57,8 @@ public sealed class ClientPlatformChallengeResponseTests
     {
         var bytes = new ClientPlatformChallengeResponse(new byte[18], new byte[20], new byte[16]).ToBytes();
 
-        Assert.Equal(Hex.Parse("15 83 42 00 09 00 12 00"), bytes[..8]);
-        Assert.Equal(Hex.Parse("09 00 14 00"), bytes[EncryptedHwidOffset..(EncryptedHwidOffset + 4)]);
+        Assert.Equal(Hex.Bytes("15 83 42 00 09 00 12 00"), bytes[..8]);
+        Assert.Equal(Hex.Bytes("09 00 14 00"), bytes[EncryptedHwidOffset..(EncryptedHwidOffset + 4)]);
     }
 
     [Fact]

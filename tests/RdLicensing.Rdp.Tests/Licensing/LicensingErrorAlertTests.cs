@@ -6,7 +6,7 @@ public sealed class LicensingErrorAlertTests
 {
     // MS-RDPBCGR 2.2.1.12.1 (LICENSE_VALID_CLIENT_DATA) and 2.2.1.12.1.3: ERROR_ALERT, STATUS_VALID_CLIENT,
     // ST_NO_TRANSITION and an empty BB_ERROR_BLOB, under this server's preamble flags 0x03.
-    private static readonly byte[] ValidClientBytes = Hex.Parse("ff 03 10 00  07 00 00 00  02 00 00 00  04 00 00 00");
+    private static readonly byte[] ValidClientBytes = Hex.Bytes("ff 03 10 00  07 00 00 00  02 00 00 00  04 00 00 00");
 
     [Fact]
     public void Writes_the_valid_client_message()
@@ -33,7 +33,7 @@ public sealed class LicensingErrorAlertTests
 
         var bytes = refusal.ToBytes();
 
-        Assert.Equal(Hex.Parse("ff 03 10 00  06 00 00 00  01 00 00 00  04 00 00 00"), bytes);
+        Assert.Equal(Hex.Bytes("ff 03 10 00  06 00 00 00  01 00 00 00  04 00 00 00"), bytes);
         var parsed = LicensingErrorAlert.Parse(bytes);
         Assert.Equal(LicenseErrorCode.NoLicenseServer, parsed.ErrorCode);
         Assert.Equal(LicenseStateTransition.TotalAbort, parsed.StateTransition);
@@ -42,7 +42,7 @@ public sealed class LicensingErrorAlertTests
     [Fact]
     public void Accepts_a_client_alert_with_an_empty_blob_of_type_zero_and_keeps_its_flags()
     {
-        var pdu = Hex.Parse("ff 83 10 00  02 00 00 00  01 00 00 00  00 00 00 00");
+        var pdu = Hex.Bytes("ff 83 10 00  02 00 00 00  01 00 00 00  00 00 00 00");
 
         var alert = LicensingErrorAlert.Parse(pdu);
 
@@ -65,7 +65,7 @@ public sealed class LicensingErrorAlertTests
     [Fact]
     public void Error_information_of_another_blob_type_is_rejected()
     {
-        var pdu = Hex.Parse("ff 83 11 00  03 00 00 00  01 00 00 00  01 00 01 00 aa");
+        var pdu = Hex.Bytes("ff 83 11 00  03 00 00 00  01 00 00 00  01 00 01 00 aa");
 
         var error = Assert.Throws<RdpProtocolException>(() => LicensingErrorAlert.Parse(pdu));
 
@@ -75,7 +75,7 @@ public sealed class LicensingErrorAlertTests
     [Fact]
     public void A_missing_error_blob_is_rejected()
     {
-        var error = Assert.Throws<RdpProtocolException>(() => LicensingErrorAlert.Parse(Hex.Parse("ff 03 0c 00  07 00 00 00  02 00 00 00")));
+        var error = Assert.Throws<RdpProtocolException>(() => LicensingErrorAlert.Parse(Hex.Bytes("ff 03 0c 00  07 00 00 00  02 00 00 00")));
 
         Assert.Contains("bbErrorInfo", error.Message);
     }

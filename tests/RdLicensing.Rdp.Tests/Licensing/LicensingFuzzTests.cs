@@ -41,7 +41,7 @@ public sealed class LicensingFuzzTests
         (new LicensingErrorAlert(LicenseErrorCode.InvalidMac, LicenseStateTransition.TotalAbort) { ErrorInfo = [1, 2, 3] }.ToBytes(), b => LicensingPdu.Parse(b)),
         (new NewLicenseInfo(0x00060000, "microsoft.com", "Microsoft Corporation", "A02", TestBytes.Sequence(40)).ToBytes(), b => NewLicenseInfo.Parse(b)),
         (new PlatformChallengeResponseData(0x0100, 3, TestBytes.Utf16Z("TEST")).ToBytes(), b => PlatformChallengeResponseData.Parse(b)),
-        (Hex.Parse("02000000 f159873e c9d898af 2402f8f3 293af026"), b => ClientHardwareId.Parse(b)),
+        (Hex.Bytes("02000000 f159873e c9d898af 2402f8f3 293af026"), b => ClientHardwareId.Parse(b)),
     ];
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class LicensingPduTests
     [Fact]
     public void An_unknown_message_type_is_rejected()
     {
-        var error = Assert.Throws<RdpProtocolException>(() => LicensingPdu.Parse(Hex.Parse("16 03 04 00")));
+        var error = Assert.Throws<RdpProtocolException>(() => LicensingPdu.Parse(Hex.Bytes("16 03 04 00")));
 
         Assert.Contains("unknown licensing message type 0x16", error.Message);
     }

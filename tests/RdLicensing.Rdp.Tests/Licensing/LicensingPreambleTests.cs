@@ -64,7 +64,7 @@ public sealed class LicensingPreambleTests
     [InlineData("020326")]
     public void A_preamble_cut_short_is_rejected(string hex)
     {
-        Assert.Throws<RdpProtocolException>(() => LicensingPreamble.Parse(Hex.Parse(hex)));
+        Assert.Throws<RdpProtocolException>(() => LicensingPreamble.Parse(Hex.Bytes(hex)));
     }
 
     [Theory]

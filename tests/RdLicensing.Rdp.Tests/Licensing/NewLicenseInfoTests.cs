@@ -10,7 +10,7 @@ public sealed class NewLicenseInfoTests
     /// </summary>
     private static byte[] SpecLicenseInfoPlaintext()
     {
-        var header = Hex.Parse(
+        var header = Hex.Bytes(
             "00 00 06 00" + // dwVersion 0x00060000
             "0e 00 00 00 6d 69 63 72 6f 73 6f 66 74 2e 63 6f 6d 00" + // cbScope, "microsoft.com\0"
             "2c 00 00 00 4d 00 69 00 63 00 72 00 6f 00 73 00 6f 00 66 00 74 00 20 00" + // cbCompanyName, "Microsoft

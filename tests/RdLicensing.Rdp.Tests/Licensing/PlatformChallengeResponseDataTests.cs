@@ -6,7 +6,7 @@ public sealed class PlatformChallengeResponseDataTests
 {
     // MS-RDPELE 4.5, the decrypted PLATFORM_CHALLENGE_RESPONSE_DATA of its annotation: wVersion 0x0100,
     // wClientType 0x0100 (Win32), wLicenseDetailLevel 3, cbChallenge 10, then the challenge "TEST\0" of 4.4.
-    private static readonly byte[] SpecResponseData = Hex.Parse("00 01 00 01 03 00 0a 00 54 00 45 00 53 00 54 00 00 00");
+    private static readonly byte[] SpecResponseData = Hex.Bytes("00 01 00 01 03 00 0a 00 54 00 45 00 53 00 54 00 00 00");
 
     [Fact]
     public void Parses_the_spec_example()
@@ -32,7 +32,7 @@ public sealed class PlatformChallengeResponseDataTests
 
         var bytes = data.ToBytes();
 
-        Assert.Equal(Hex.Parse("00 01 00 ff 03 00 0a 00"), bytes[..8]);
+        Assert.Equal(Hex.Bytes("00 01 00 ff 03 00 0a 00"), bytes[..8]);
         Assert.Equal(data.Challenge, PlatformChallengeResponseData.Parse(bytes).Challenge);
     }
 

@@ -16,11 +16,11 @@ public sealed class ServerLicenseRequestTests
         var request = ServerLicenseRequest.Parse(SpecExamples.ServerLicenseRequest);
 
         Assert.Equal(LicensingMessageType.LicenseRequest, request.MessageType);
-        Assert.Equal(Hex.Parse("84efae20b1d59e36491ae82e0a9989ac49a6474f339b5ab99503a6c6c23c3f61"), request.ServerRandom);
+        Assert.Equal(Hex.Bytes("84efae20b1d59e36491ae82e0a9989ac49a6474f339b5ab99503a6c6c23c3f61"), request.ServerRandom);
         Assert.Equal(new ProductInfo(0x00060000, "Microsoft Corporation", "A02"), request.ProductInfo);
         Assert.Equal([KeyExchangeAlgorithm.Rsa], request.KeyExchangeAlgorithms);
         Assert.Equal(0x812, request.ServerCertificate.Length);
-        Assert.Equal(Hex.Parse("0200008002000000f5020000308202f1"), request.ServerCertificate[..16]);
+        Assert.Equal(Hex.Bytes("0200008002000000f5020000308202f1"), request.ServerCertificate[..16]);
         Assert.Equal(["microsoft.com"], request.Scopes);
     }
 
@@ -58,7 +58,7 @@ public sealed class ServerLicenseRequestTests
     {
         var bytes = new ServerLicenseRequest(new byte[32], new ProductInfo(0x00060000, "M", "A"), [1], [0xAA], ["s"]).ToBytes();
 
-        Assert.Equal(Hex.Parse(
+        Assert.Equal(Hex.Bytes(
             "01 03 4f 00" + string.Concat(Enumerable.Repeat("00", 32)) +
             "00 00 06 00  04 00 00 00 4d 00 00 00  04 00 00 00 41 00 00 00" + // PRODUCT_INFO, UTF-16 with NUL
             "0d 00 04 00 01 00 00 00" + // BB_KEY_EXCHG_ALG_BLOB: KEY_EXCHANGE_ALG_RSA
@@ -96,7 +96,7 @@ public sealed class ServerLicenseRequestTests
     {
         var pdu = new ServerLicenseRequest(new byte[32], new ProductInfo(1, "M", "A"), [1], [], []).ToBytes();
         const int keyExchangeOffset = 4 + 32 + 20; // preamble, ServerRandom, PRODUCT_INFO with two 2-character names
-        Assert.Equal(Hex.Parse("0d 00 04 00 01 00 00 00"), pdu[keyExchangeOffset..(keyExchangeOffset + 8)]);
+        Assert.Equal(Hex.Bytes("0d 00 04 00 01 00 00 00"), pdu[keyExchangeOffset..(keyExchangeOffset + 8)]);
         // wBlobLen 3 with 3 bytes of data: not a whole 32-bit id.
         var broken = TestBytes.Without(TestBytes.With(pdu, keyExchangeOffset + 2, 3, 0), keyExchangeOffset + 4);
 

@@ -19,8 +19,8 @@ public sealed class ServerNewLicenseTests
         Assert.False(license.IsUpgrade);
         Assert.Equal(LicensingMessageType.NewLicense, license.MessageType);
         Assert.Equal(0x7EF, license.EncryptedLicenseInfo.Length);
-        Assert.Equal(Hex.Parse("dba31330 79a3cd9e"), license.EncryptedLicenseInfo[..8]);
-        Assert.Equal(Hex.Parse("ede8bfd613a0f5804ae5ff8516facb1f"), license.MacData);
+        Assert.Equal(Hex.Bytes("dba31330 79a3cd9e"), license.EncryptedLicenseInfo[..8]);
+        Assert.Equal(Hex.Bytes("ede8bfd613a0f5804ae5ff8516facb1f"), license.MacData);
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class ServerNewLicenseTests
         Assert.True(license.IsUpgrade);
         Assert.Equal(LicensingMessageType.UpgradeLicense, license.MessageType);
         Assert.Equal(0x1B7D, license.EncryptedLicenseInfo.Length);
-        Assert.Equal(Hex.Parse("4006 79f3 66e3 1cef"), license.EncryptedLicenseInfo[..8]);
-        Assert.Equal(Hex.Parse("73da361e92c8d07812c31cd368a5c600"), license.MacData); // as annotated at 0x1B85
+        Assert.Equal(Hex.Bytes("4006 79f3 66e3 1cef"), license.EncryptedLicenseInfo[..8]);
+        Assert.Equal(Hex.Bytes("73da361e92c8d07812c31cd368a5c600"), license.MacData); // as annotated at 0x1B85
         Assert.Equal(UpgradeLicenseCorrected(), license.ToBytes());
     }
 
@@ -58,7 +58,7 @@ public sealed class ServerNewLicenseTests
         var newLicense = new ServerNewLicense(TestBytes.Sequence(5), TestBytes.Sequence(16, 0x40)).ToBytes();
         var upgrade = new ServerNewLicense(TestBytes.Sequence(5), TestBytes.Sequence(16, 0x40)) { IsUpgrade = true }.ToBytes();
 
-        Assert.Equal(Hex.Parse("03 03 1d 00 09 00 05 00 00 01 02 03 04 40 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f"), newLicense);
+        Assert.Equal(Hex.Bytes("03 03 1d 00 09 00 05 00 00 01 02 03 04 40 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f"), newLicense);
         Assert.Equal([0x04, .. newLicense[1..]], upgrade);
     }
 

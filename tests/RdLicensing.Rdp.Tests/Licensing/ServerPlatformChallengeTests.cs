@@ -13,8 +13,8 @@ public sealed class ServerPlatformChallengeTests
         Assert.Equal(0xFFFFFFFFu, challenge.ConnectFlags);
         // MS-RDPELE note 12: the wBlobType is unused; the Windows server of example 4.4 sent 0xF750.
         Assert.Equal((BlobType)0xF750, challenge.EncryptedPlatformChallengeBlobType);
-        Assert.Equal(Hex.Parse("463785548ec59134975d"), challenge.EncryptedPlatformChallenge); // "TEST\0" in UTF-16LE, encrypted
-        Assert.Equal(Hex.Parse("7894ad3b81da8818560f3ad1f103ef35"), challenge.MacData);
+        Assert.Equal(Hex.Bytes("463785548ec59134975d"), challenge.EncryptedPlatformChallenge); // "TEST\0" in UTF-16LE, encrypted
+        Assert.Equal(Hex.Bytes("7894ad3b81da8818560f3ad1f103ef35"), challenge.MacData);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ServerPlatformChallengeTests
 
         var bytes = challenge.ToBytes();
 
-        Assert.Equal(Hex.Parse(
+        Assert.Equal(Hex.Bytes(
             "02 03 26 00  00 00 00 00  09 00 0a 00 00 01 02 03 04 05 06 07 08 09" +
             "a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af"), bytes);
         Assert.Equal(bytes, ServerPlatformChallenge.Parse(bytes).ToBytes());

@@ -8,7 +8,7 @@ namespace RdLicensing.Rdp.Tests.Licensing;
 internal static class SpecExamples
 {
     /// <summary>MS-RDPELE 4.1 SERVER LICENSE REQUEST (2200 bytes).</summary>
-    public static byte[] ServerLicenseRequest => Hex.Parse("""
+    public static byte[] ServerLicenseRequest => Hex.Bytes("""
         0103980884efae20b1d59e36491ae82e0a9989ac49a6474f339b5ab99503a6c6
         c23c3f61000006002c0000004d006900630072006f0073006f00660074002000
         43006f00720070006f0072006100740069006f006e0000000800000041003000
@@ -81,7 +81,7 @@ internal static class SpecExamples
         """);
 
     /// <summary>MS-RDPELE 4.2 CLIENT NEW LICENSE REQUEST (341 bytes).</summary>
-    public static byte[] ClientNewLicenseRequest => Hex.Parse("""
+    public static byte[] ClientNewLicenseRequest => Hex.Bytes("""
         138355010100000000000104dc73a0c869256b18af0b947aa9a520af8bbc0dcc
         a395b7b9eb815dbe0a109cd802000801da9c5da6689da3906724f33aeaa1e268
         ad12f5f60b7aac92b1696f42558aa0e29b2cd0c7ee336c4779c31ebf038b9570
@@ -96,7 +96,7 @@ internal static class SpecExamples
         """);
 
     /// <summary>MS-RDPELE 4.3 CLIENT LICENSE INFO (2301 bytes).</summary>
-    public static byte[] ClientLicenseInfo => Hex.Parse("""
+    public static byte[] ClientLicenseInfo => Hex.Bytes("""
         1283fd08010000000000010426c932347d2be175505e477e768d787bbb21aab7
         b0b8ea6cddc1b001e613bed802000801b1fa1c25d95e9d04cdd2d434c6a2e6f3
         a2bfbc538a0e15cf1c1a99bb49dc9e71390378ce5d7229093a86b11de8b13807
@@ -172,20 +172,20 @@ internal static class SpecExamples
         """);
 
     /// <summary>MS-RDPELE 4.4 SERVER PLATFORM CHALLENGE (38 bytes).</summary>
-    public static byte[] ServerPlatformChallenge => Hex.Parse("""
+    public static byte[] ServerPlatformChallenge => Hex.Bytes("""
         02032600ffffffff50f70a00463785548ec59134975d7894ad3b81da8818560f
         3ad1f103ef35
         """);
 
     /// <summary>MS-RDPELE 4.5 CLIENT PLATFORM CHALLENGE RESPONSE (66 bytes).</summary>
-    public static byte[] ClientPlatformChallengeResponse => Hex.Parse("""
+    public static byte[] ClientPlatformChallengeResponse => Hex.Bytes("""
         1583420001001200fab4e824cf56b24e8002bdb661fcdfe96c4401001400f8b5
         e8253d0f3f701dda601916fe731a457e02713823625d108b93c3f1e4671f4ab6
         000a
         """);
 
     /// <summary>MS-RDPELE 4.6 SERVER NEW LICENSE (2055 bytes).</summary>
-    public static byte[] ServerNewLicense => Hex.Parse("""
+    public static byte[] ServerNewLicense => Hex.Bytes("""
         030307080900ef07dba3133079a3cd9e48f48f06371b45dd60a92e2926bfc196
         5e07939df22d3ea33affd56df5853028e146fd56d120413394880c2723a06138
         60db86d6ce2ccd403955233912b9fdc28d580a3733425c61d7c8a01166e245ba
@@ -254,7 +254,7 @@ internal static class SpecExamples
         """);
 
     /// <summary>MS-RDPELE 4.7 SERVER UPGRADE LICENSE, exactly as printed (see the test for its extra byte) (7062 bytes).</summary>
-    public static byte[] ServerUpgradeLicenseAsPrinted => Hex.Parse("""
+    public static byte[] ServerUpgradeLicenseAsPrinted => Hex.Bytes("""
         0403951b09007d1b400679f366e31cefa3067dab989ac8a97b55572a43432a85
         33f3973923b7ca8388098514fec065d81b53e2506451dba3cb4e2c52ac0db540
         3d9fc30447ff94de098000c54b115c0e3a4af94515a1967c34ecaed81648c405

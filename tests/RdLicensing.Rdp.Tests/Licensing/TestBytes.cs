@@ -1,12 +1,6 @@
 namespace RdLicensing.Rdp.Tests.Licensing;
 
-/// <summary>Hex input and small byte surgeries for building malformed licensing PDUs from valid ones.</summary>
-internal static class Hex
-{
-    /// <summary>Hex digits with any whitespace between them.</summary>
-    public static byte[] Parse(string text) => Convert.FromHexString(string.Concat(text.Where(c => !char.IsWhiteSpace(c))));
-}
-
+/// <summary>Small byte surgeries for building malformed licensing PDUs from valid ones.</summary>
 internal static class TestBytes
 {
     /// <summary>A copy with wMsgSize (preamble bytes 2..3, little-endian) set to the copy's length.</summary>
