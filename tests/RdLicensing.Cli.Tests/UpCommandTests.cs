@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Rdp.Client;
+using RdLicensing.Rdp.Connection;
 
 namespace RdLicensing.Cli.Tests;
 
@@ -31,6 +33,12 @@ public sealed class UpCommandTests
             var sessionHost = written.RootElement.GetProperty("sessionhost").GetString()!;
             Assert.Equal(3, new[] { server, clearinghouse, sessionHost }.Distinct().Count());
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", sessionHost);
+
+            // The session host's RDP endpoint, on the free port the banner prints, answers a whole licensing exchange.
+            var rdpPort = int.Parse(Regex(@"RDP endpoint\s+127\.0\.0\.1:(\d+)", stdout.ToString()));
+            var exchange = await new RdpLicensingClient(new RdpClientOptions { Port = rdpPort, ClientHostname = "kiosk-up" }).ConnectAsync();
+            Assert.Equal(RdpLicensingOutcome.ValidClient, exchange.Outcome); // no licensing mode yet: the grace period lets it in
+            Assert.True(exchange.ActivationCompleted);
 
             var status = await Rdlic.RunAsync("server", "status", "--data", data);
 
