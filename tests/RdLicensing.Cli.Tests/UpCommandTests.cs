@@ -17,14 +17,17 @@ public sealed class UpCommandTests
         using var stop = new CancellationTokenSource();
         try
         {
+            var output = TextWriter.Synchronized(stdout);
+            // The synchronized writer locks itself while rdlic writes: read what it wrote under the same lock.
+            string Printed() { lock (output) return stdout.ToString(); }
             var up = RdlicApp.RunAsync(["up", "--port", "0", "--data", data, "--clock", "simulated"],
-                TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), stop.Token);
-            for (var waited = 0; !stdout.ToString().Contains("Press Ctrl+C to stop.") && !up.IsCompleted; waited += 20)
+                output, TextWriter.Synchronized(stderr), stop.Token);
+            for (var waited = 0; !Printed().Contains("Press Ctrl+C to stop.") && !up.IsCompleted; waited += 20)
             {
                 Assert.True(waited < 30_000, "rdlic up did not finish its banner");
                 await Task.Delay(20);
             }
-            Assert.False(up.IsCompleted, $"rdlic up ended early: {stdout}{stderr}");
+            Assert.False(up.IsCompleted, $"rdlic up ended early: {Printed()}{stderr}");
             using var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "rdlic.json")));
             var server = written.RootElement.GetProperty("server").GetString()!;
             var clearinghouse = written.RootElement.GetProperty("clearinghouse").GetString()!;
@@ -35,7 +38,7 @@ public sealed class UpCommandTests
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", sessionHost);
 
             // The session host's RDP endpoint, on the free port the banner prints, answers a whole licensing exchange.
-            var rdpPort = int.Parse(Regex(@"RDP endpoint\s+127\.0\.0\.1:(\d+)", stdout.ToString()));
+            var rdpPort = int.Parse(Regex(@"RDP endpoint\s+127\.0\.0\.1:(\d+)", Printed()));
             var exchange = await new RdpLicensingClient(new RdpClientOptions { Port = rdpPort, ClientHostname = "kiosk-up" }).ConnectAsync();
             Assert.Equal(RdpLicensingOutcome.ValidClient, exchange.Outcome); // no licensing mode yet: the grace period lets it in
             Assert.True(exchange.ActivationCompleted);
@@ -115,9 +118,11 @@ public sealed class UpCommandTests
         using var stop = new CancellationTokenSource();
         try
         {
+            var output = TextWriter.Synchronized(stdout);
+            string Printed() { lock (output) return stdout.ToString(); }
             var run = RdlicApp.RunAsync(["server", "run", "--data-dir", data, "--urls", "http://127.0.0.1:0", "--version", "2022"],
-                TextWriter.Synchronized(stdout), TextWriter.Null, stop.Token);
-            for (var waited = 0; !stdout.ToString().Contains("Press Ctrl+C to stop.") && !run.IsCompleted; waited += 20)
+                output, TextWriter.Null, stop.Token);
+            for (var waited = 0; !Printed().Contains("Press Ctrl+C to stop.") && !run.IsCompleted; waited += 20)
             {
                 Assert.True(waited < 30_000, "rdlic server run did not start");
                 await Task.Delay(20);
