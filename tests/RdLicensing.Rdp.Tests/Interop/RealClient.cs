@@ -37,7 +37,8 @@ public abstract class RealClient
 
     public byte[]? StoredLicense(string hostname) => File.Exists(LicensePath(hostname)) ? File.ReadAllBytes(LicensePath(hostname)) : null;
 
-    public async Task<ClientRun> ConnectAsync(int port, string hostname, bool tls, string user = "alice")
+    /// <param name="administrative">An administrative (console) connection: xfreerdp /admin, rdesktop -0.</param>
+    public async Task<ClientRun> ConnectAsync(int port, string hostname, bool tls, string user = "alice", bool administrative = false)
     {
         var program = Find(Name) ?? throw new InvalidOperationException(InstallHint(Name));
         var start = new ProcessStartInfo(program)
@@ -47,7 +48,7 @@ public abstract class RealClient
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in Arguments(port, hostname, tls, user)) start.ArgumentList.Add(argument);
+        foreach (var argument in Arguments(port, hostname, tls, user, administrative)) start.ArgumentList.Add(argument);
         start.Environment["HOME"] = Home;
         start.Environment["DISPLAY"] = Display;
         start.Environment.Remove("XDG_CONFIG_HOME");
@@ -77,7 +78,7 @@ public abstract class RealClient
         lock (output) return new ClientRun(Name, process.ExitCode, output.ToString(), StoredLicense(hostname));
     }
 
-    protected abstract IEnumerable<string> Arguments(int port, string hostname, bool tls, string user);
+    protected abstract IEnumerable<string> Arguments(int port, string hostname, bool tls, string user, bool administrative);
 
     public static string? Find(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':').Append("/usr/bin")
@@ -99,8 +100,9 @@ public sealed class Xfreerdp(XvfbDisplay display) : RealClient(display)
     public override string LicensePath(string hostname) =>
         Path.Combine(Home, ".config", "freerdp", "licenses", Sha1Hex(Encoding.ASCII.GetBytes(hostname)) + ".cal");
 
-    protected override IEnumerable<string> Arguments(int port, string hostname, bool tls, string user) =>
-        [$"/v:127.0.0.1:{port}", $"/u:{user}", "/p:secret", tls ? "/sec:tls" : "/sec:rdp", "/cert:ignore", $"/client-hostname:{hostname}", "/log-level:INFO"];
+    protected override IEnumerable<string> Arguments(int port, string hostname, bool tls, string user, bool administrative) =>
+        [$"/v:127.0.0.1:{port}", $"/u:{user}", "/p:secret", tls ? "/sec:tls" : "/sec:rdp", "/cert:ignore", $"/client-hostname:{hostname}", "/log-level:INFO",
+            .. administrative ? new[] { "/admin" } : []];
 }
 
 /// <summary>
@@ -121,6 +123,6 @@ public sealed class Rdesktop(XvfbDisplay display) : RealClient(display)
         return Path.Combine(Home, ".local", "share", "rdesktop", "licenses", Sha1Hex([.. padded, .. StoreSalt]) + ".cal");
     }
 
-    protected override IEnumerable<string> Arguments(int port, string hostname, bool tls, string user) =>
-        ["-u", user, "-p", "secret", "-n", hostname, $"127.0.0.1:{port}"];
+    protected override IEnumerable<string> Arguments(int port, string hostname, bool tls, string user, bool administrative) =>
+        ["-u", user, "-p", "secret", "-n", hostname, .. administrative ? new[] { "-0" } : [], $"127.0.0.1:{port}"];
 }

@@ -103,6 +103,24 @@ public sealed class RealClientTests(XvfbDisplay display)
         }
     }
 
+    [Theory, MemberData(nameof(ClientsAndSecurity))]
+    public async Task An_administrative_connection_needs_no_CAL_even_when_others_are_refused(string clientName, bool tls)
+    {
+        await using var system = await RdpTestSystem.StartAsync(Layer(clientName, tls));
+        var client = Client(clientName);
+        AssertNormalEnd(await client.ConnectAsync(system.Port, "kiosk-04", tls)); // starts the grace period
+        await system.StopLicenseServerAsync();
+        await system.AdvanceAsync("121d");
+
+        var admin = await client.ConnectAsync(system.Port, "admin-pc", tls, user: "administrator", administrative: true);
+
+        AssertNormalEnd(admin);
+        Assert.Null(admin.StoredLicense);
+        var result = await system.ResultAsync(2);
+        Assert.Equal(RdpLicensingOutcome.ValidClient, result.Outcome);
+        Assert.True(result.Client.Administrative);
+    }
+
     private RealClient Client(string name) => name == "xfreerdp" ? new Xfreerdp(display) : new Rdesktop(display);
 
     /// <summary>rdesktop follows the server's choice, so the endpoint's layer selects its security; xfreerdp asks with /sec.</summary>
