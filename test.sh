@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
 # Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
-# the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, and Xvfb for their display.
+# the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, and Debian's
+# Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots).
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -11,6 +12,7 @@ packages=()
 command -v xfreerdp >/dev/null 2>&1 || packages+=(freerdp2-x11)
 command -v rdesktop >/dev/null 2>&1 || packages+=(rdesktop)
 command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
+[ -x /usr/bin/chromium ] || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "test.sh: installing ${packages[*]} for the RDP interop tests"
@@ -21,6 +23,7 @@ fi
 results=TestResults
 rm -rf "$results"
 mkdir -p "$results"
+export RDLIC_SCREENSHOTS="$PWD/$results/screenshots"
 
 dotnet build RdLicensing.slnx -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -1,5 +1,6 @@
 using RdLicensing.ServiceDefaults;
 using RdLicensing.LicenseServer.Apis;
+using RdLicensing.LicenseServer.Console;
 
 namespace RdLicensing.LicenseServer.Hosting;
 
@@ -20,6 +21,7 @@ public static class LicenseServerHost
         app.UseProblemDetailsDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         app.MapSessionHostApi();
@@ -33,6 +35,7 @@ public static class LicenseServerHost
         app.MapActivationApi();
         app.MapLicensesApi();
         app.MapRecoveryApi();
+        app.MapLicensingManager();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using RdLicensing.LicenseServer.Console;
 using RdLicensing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using RdLicensing.Core.Cals;
@@ -47,6 +48,7 @@ public static class LicenseServerServices
             .AddPolicy(TokenAuthenticationHandler.AdminRole, p => p.RequireRole(TokenAuthenticationHandler.AdminRole))
             .AddPolicy(TokenAuthenticationHandler.SessionHostRole, p => p.RequireRole(TokenAuthenticationHandler.SessionHostRole));
 
+        services.AddLicensingManager(options);
         services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;

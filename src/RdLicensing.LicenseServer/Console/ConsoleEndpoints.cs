@@ -1,0 +1,41 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using RdLicensing.LicenseServer.Console.Components;
+
+namespace RdLicensing.LicenseServer.Console;
+
+public static class ConsoleEndpoints
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".css"] = "text/css; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".svg"] = "image/svg+xml",
+    };
+
+    /// <summary>The console under /console: its pages, its two assets, sign-out.</summary>
+    public static WebApplication MapLicensingManager(this WebApplication app)
+    {
+        app.MapGet("/console/assets/{name}", Asset).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/console/sign-out", (Delegate)SignOut).AllowAnonymous().ExcludeFromDescription()
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
+        app.MapGet("/", () => Results.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    private static IResult Asset(string name)
+    {
+        var extension = Path.GetExtension(name);
+        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console/" + name);
+        if (stream is null || !ContentTypes.TryGetValue(extension, out var type)) return Results.NotFound();
+        return Results.Stream(stream, type);
+    }
+
+    private static async Task<IResult> SignOut(HttpContext context)
+    {
+        await context.SignOutAsync(ConsoleClaims.Scheme);
+        return Results.Redirect("/console/sign-in");
+    }
+}

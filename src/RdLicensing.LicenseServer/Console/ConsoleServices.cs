@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace RdLicensing.LicenseServer.Console;
+
+public static class ConsoleServices
+{
+    /// <summary>
+    /// The Licensing Manager console: Razor components rendered on the server, a sign-in cookie (8 hours, sliding,
+    /// HttpOnly, SameSite=Strict) protected by Data Protection keys kept owner-only in &lt;data&gt;/console-keys so a
+    /// restart does not sign everyone out, and <see cref="ManagerApi"/> for the signed-in server and token.
+    /// </summary>
+    public static IServiceCollection AddLicensingManager(this IServiceCollection services, LicenseServerOptions options)
+    {
+        services.AddRazorComponents();
+        services.AddHttpContextAccessor();
+        services.AddHttpClient(ManagerApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddScoped(provider =>
+        {
+            var user = provider.GetRequiredService<IHttpContextAccessor>().HttpContext?.User;
+            var url = user?.FindFirstValue(ConsoleClaims.ServerUrl) ?? throw new InvalidOperationException("The console page needs a signed-in administrator.");
+            var token = user.FindFirstValue(ConsoleClaims.Token)!;
+            return new ManagerApi(provider.GetRequiredService<IHttpClientFactory>().CreateClient(ManagerApi.HttpClientName), url, token);
+        });
+
+        var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys"));
+        if (!keys.Exists)
+        {
+            if (OperatingSystem.IsWindows()) keys.Create();
+            else Directory.CreateDirectory(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        services.AddDataProtection().SetApplicationName("RdLicensing Licensing Manager").PersistKeysToFileSystem(keys);
+
+        services.AddAuthentication().AddCookie(ConsoleClaims.Scheme, o =>
+        {
+            o.LoginPath = "/console/sign-in";
+            o.LogoutPath = "/console/sign-out";
+            o.AccessDeniedPath = "/console/sign-in";
+            o.Cookie.Name = "rdlic_console";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.Path = "/console";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(ConsoleClaims.Scheme, p => p.AddAuthenticationSchemes(ConsoleClaims.Scheme).RequireClaim(ConsoleClaims.Token));
+        return services;
+    }
+}

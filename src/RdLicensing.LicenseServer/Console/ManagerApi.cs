@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RdLicensing.Core.Protocol;
+
+namespace RdLicensing.LicenseServer.Console;
+
+/// <summary>
+/// The console's client of a license server's HTTP API — the same API rdlic uses — for the server and token of the
+/// signed-in administrator. A refusal becomes a <see cref="ManagerApiException"/> with the ProblemDetails detail.
+/// </summary>
+public sealed partial class ManagerApi(HttpClient http, string serverUrl, string token)
+{
+    public const string HttpClientName = "licensing-manager";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string ServerUrl { get; } = serverUrl;
+
+    public Task<StatusView> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
+
+    public Task<List<KeyPackView>> KeyPacksAsync(CancellationToken ct) => GetAsync<List<KeyPackView>>("api/admin/keypacks", ct);
+
+    public async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, ct);
+        return await ReadAsync<T>(response, path, ct);
+    }
+
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var response = await SendAsync(method, path, body, ct);
+        return await ReadAsync<T>(response, path, ct);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(new Uri(ServerUrl.TrimEnd('/') + "/"), path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ManagerApiException($"The license server at {ServerUrl} cannot be reached ({(e.InnerException?.Message ?? e.Message).TrimEnd('.')}).");
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response) throw await FailureAsync(response, ct);
+    }
+
+    private async Task<ManagerApiException> FailureAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (status == 401)
+            return new ManagerApiException($"The license server at {ServerUrl} no longer accepts this administrator token: sign in again.", status);
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var type = problem.RootElement.TryGetProperty("type", out var ty) ? ty.GetString() : null;
+            return new ManagerApiException(detail ?? title ?? $"The license server answered {status}.", status, type);
+        }
+        catch (JsonException)
+        {
+            return new ManagerApiException($"The license server at {ServerUrl} answered {status}.", status);
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, string path, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, ct) ?? throw new JsonException("empty");
+        }
+        catch (JsonException)
+        {
+            throw new ManagerApiException($"{ServerUrl} did not answer like an RdLicensing license server ({path}).");
+        }
+    }
+}
