@@ -12,7 +12,7 @@ namespace RdLicensing.Storage;
 /// The license server's database. Reads run on their own connections; every change that touches
 /// several rows goes through <see cref="WriteAsync{T}"/> as one transaction.
 /// </summary>
-public sealed class LicenseStore(IStoreDialect dialect) : SqlStore<LicenseWriteSession>(dialect, tx => new LicenseWriteSession(tx))
+public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<LicenseWriteSession>(dialect, tx => new LicenseWriteSession(tx))
 {
     public Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<KeyPack>>(async c =>
@@ -78,10 +78,11 @@ public sealed class LicenseStore(IStoreDialect dialect) : SqlStore<LicenseWriteS
             if (query.EventId is not null) where.Add("event_id = @eventId");
             if (query.MinimumLevel is not null) where.Add("level >= @level");
             if (query.AfterSequence is not null) where.Add("seq > @after");
+            if (query.BeforeSequence is not null) where.Add("seq < @before");
             var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
             var rows = await c.QueryAsync<EventRow>(
                 $"SELECT seq, at, event_id, level, message, session_host, device, user_name, cal_id FROM events {filter} ORDER BY seq DESC LIMIT @limit",
-                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, limit = query.Limit });
+                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, before = query.BeforeSequence, limit = query.Limit });
             return rows.Select(r => r.ToDomain()).ToList();
         }, cancellationToken);
 

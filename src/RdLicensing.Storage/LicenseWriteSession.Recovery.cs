@@ -26,7 +26,7 @@ public sealed partial class LicenseWriteSession
         var packs = await AllKeyPacksAsync();
         var live = await CountLiveAsync("1 = 1", null);
         var rows = await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM issued_cals"));
-        await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs"));
+        await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs")));
         return new KeyPackRemoval(packs, live, rows);
     }
 
@@ -39,7 +39,7 @@ public sealed partial class LicenseWriteSession
             var id = pack.Id.ToString("D");
             live += await CountLiveAsync("key_pack_id = @id", new { id });
             rows += await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM issued_cals WHERE key_pack_id = @id", new { id }));
-            await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id }));
+            await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id })));
         }
         return new KeyPackRemoval(packs, live, rows);
     }

@@ -10,9 +10,14 @@ namespace RdLicensing.Storage;
 /// The operations of one write transaction. Callers read, decide with the Core policies, and write here;
 /// <see cref="LicenseStore.WriteAsync{T}"/> commits all of it or none.
 /// </summary>
-public sealed partial class LicenseWriteSession
+public sealed partial class LicenseWriteSession : IBeforeCommit
 {
     private readonly WriteTransaction _tx;
+
+    // Pool levels for the dashboard: set when this transaction changes a pack's total or issued count, and the latest
+    // time it was told (every such write also expires due CALs or writes an event, both with the time).
+    private bool _poolsChanged;
+    private DateTimeOffset? _at;
 
     internal LicenseWriteSession(WriteTransaction tx) => _tx = tx;
 
@@ -36,7 +41,7 @@ public sealed partial class LicenseWriteSession
     public async Task<bool> KeyPackExistsAsync(Guid id) =>
         await _tx.Connection.ExecuteScalarAsync<long>(Cmd("SELECT COUNT(*) FROM key_packs WHERE id = @id", new { id = id.ToString("D") })) > 0;
 
-    public Task InsertKeyPackAsync(KeyPack pack, string document) => _tx.Connection.ExecuteAsync(Cmd(
+    public Task InsertKeyPackAsync(KeyPack pack, string document) => PoolsChanged(_tx.Connection.ExecuteAsync(Cmd(
         $"INSERT INTO key_packs ({KeyPackRow.Columns}, document) VALUES (@id, @program, @product_version, @cal_type, @total, 0, @expires_at, @description, @clearinghouse, @license_server, @program_reference, @signed_at, @installed_at, @document)",
         new
         {
@@ -45,14 +50,14 @@ public sealed partial class LicenseWriteSession
             clearinghouse = pack.Origin.Clearinghouse, license_server = pack.Origin.LicenseServerProductId,
             program_reference = pack.Origin.ProgramReference, signed_at = Times.ToDb(pack.Origin.SignedAt),
             installed_at = Times.ToDb(pack.InstalledAt), document,
-        }));
+        })));
 
     /// <summary>Takes one license of the pack; false when none is left. The guard keeps issued ≤ total under any interleaving.</summary>
     public async Task<bool> TakeLicenseAsync(Guid keyPackId) =>
-        await _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") })) == 1;
+        await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") }))) == 1;
 
     public Task ReturnLicenseAsync(Guid keyPackId) =>
-        _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") }));
+        PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") })));
 
     public async Task<long> InsertCalAsync(IssuedCal cal) => await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
         """
@@ -78,6 +83,7 @@ public sealed partial class LicenseWriteSession
     /// </summary>
     public async Task<(int Expired, int LicensesReturned)> ExpireDueAsync(DateTimeOffset now)
     {
+        Saw(now);
         var nowMs = Times.ToDb(now);
         var reassignableBefore = Times.ToDb(now - CalRules.PerUserReassignmentDelay);
         var released = (await _tx.Connection.QueryAsync<(string pack, long count)>(Cmd(
@@ -87,7 +93,7 @@ public sealed partial class LicenseWriteSession
             GROUP BY key_pack_id
             """, new { nowMs, reassignableBefore }))).ToList();
         foreach (var (pack, count) in released)
-            await _tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count }));
+            await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count })));
         var freed = await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE issued_cals SET holds_slot = 0 WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)",
             new { nowMs, reassignableBefore }));
@@ -108,10 +114,15 @@ public sealed partial class LicenseWriteSession
         return ((int)installed, revoked.Select(Times.FromDb).ToList());
     }
 
-    public Task AddEventAsync(DateTimeOffset at, LicensingEventId id, string message, string? host = null, string? device = null, string? user = null, long? calId = null) =>
-        _tx.Connection.ExecuteAsync(Cmd(
-            "INSERT INTO events (at, event_id, level, message, session_host, device, user_name, cal_id) VALUES (@at, @id, @level, @message, @host, @device, @user, @calId)",
-            new { at = Times.ToDb(at), id = (int)id, level = (int)LicensingEvents.LevelOf(id), message, host, device, user, calId }));
+    /// <param name="reason">For a denial, a stable reason name the dashboard counts by ("no-license", "host-not-in-security-group").</param>
+    public Task AddEventAsync(DateTimeOffset at, LicensingEventId id, string message, string? host = null, string? device = null, string? user = null, long? calId = null,
+        string? reason = null)
+    {
+        Saw(at);
+        return _tx.Connection.ExecuteAsync(Cmd(
+            "INSERT INTO events (at, event_id, level, message, session_host, device, user_name, cal_id, reason) VALUES (@at, @id, @level, @message, @host, @device, @user, @calId, @reason)",
+            new { at = Times.ToDb(at), id = (int)id, level = (int)LicensingEvents.LevelOf(id), message, host, device, user, calId, reason }));
+    }
 
     public Task<string?> SettingAsync(string name) =>
         _tx.Connection.ExecuteScalarAsync<string?>(Cmd("SELECT value FROM settings WHERE name = @name", new { name }));
@@ -119,8 +130,27 @@ public sealed partial class LicenseWriteSession
     public Task SetSettingAsync(string name, string value) => _tx.Connection.ExecuteAsync(Cmd(
         "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", new { name, value }));
 
-    public Task TouchSessionHostAsync(string name, DateTimeOffset at) =>
-        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at WHERE name = @name", new { name, at = Times.ToDb(at) }));
+    /// <param name="graceEndsAt">When the host's licensing grace period ends, if it said (kept when it did not).</param>
+    public Task TouchSessionHostAsync(string name, DateTimeOffset at, DateTimeOffset? graceEndsAt = null) =>
+        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at, grace_ends_at = COALESCE(@grace, grace_ends_at) WHERE name = @name",
+            new { name, at = Times.ToDb(at), grace = Times.ToDb(graceEndsAt) }));
+
+    /// <summary>
+    /// Records the day's level of every pool (licenses in unexpired packs, and how many are issued) for the dashboard's
+    /// pool chart; done before commit by every transaction that changed one, so the last write of a day is that day's level.
+    /// </summary>
+    public async Task BeforeCommitAsync()
+    {
+        if (_poolsChanged && _at is { } at) await RecordPoolLevelsAsync(at);
+    }
+
+    public Task RecordPoolLevelsAsync(DateTimeOffset now) => _tx.Connection.ExecuteAsync(Cmd("""
+        INSERT INTO pool_levels (day, cal_type, product_version, total, issued)
+        SELECT @day, cal_type, product_version, SUM(total), SUM(issued) FROM key_packs
+        WHERE expires_at IS NULL OR expires_at > @now
+        GROUP BY cal_type, product_version
+        ON CONFLICT (day, cal_type, product_version) DO UPDATE SET total = excluded.total, issued = excluded.issued
+        """, new { day = DashboardDays.Of(now), now = Times.ToDb(now) }));
 
     /// <summary>Enrolls a host, or gives an enrolled one a new token (the old one stops working). True when it is new.</summary>
     public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)
@@ -150,4 +180,24 @@ public sealed partial class LicenseWriteSession
         await _tx.Connection.ExecuteAsync("DELETE FROM reports WHERE id = @id", new { id }, _tx.Transaction) == 1;
 
     internal WriteTransaction Transaction => _tx;
+
+    private async Task<T> PoolsChanged<T>(Task<T> write)
+    {
+        var result = await write;
+        _poolsChanged = true;
+        return result;
+    }
+
+    private Task PoolsChanged(Task write) => PoolsChanged(AsTask(write));
+
+    private void Saw(DateTimeOffset at)
+    {
+        if (_at is null || at > _at) _at = at;
+    }
+
+    private static async Task<bool> AsTask(Task write)
+    {
+        await write;
+        return true;
+    }
 }

@@ -17,7 +17,9 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
     public async Task<T> WriteAsync<T>(Func<TSession, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
-        var result = await work(openSession(tx));
+        var session = openSession(tx);
+        var result = await work(session);
+        if (session is IBeforeCommit hook) await hook.BeforeCommitAsync();
         await tx.CommitAsync(cancellationToken);
         return result;
     }

@@ -16,7 +16,8 @@ public sealed record CalQuery(
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 
-public sealed record EventQuery(LicensingEventId? EventId = null, EventLevel? MinimumLevel = null, long? AfterSequence = null, int Limit = 100);
+/// <summary>Events newest first: AfterSequence (seq &gt; N) follows the log, BeforeSequence (seq &lt; N) pages back through it.</summary>
+public sealed record EventQuery(LicensingEventId? EventId = null, EventLevel? MinimumLevel = null, long? AfterSequence = null, int Limit = 100, long? BeforeSequence = null);
 
 public sealed record SessionHostRecord(string Name, bool InSecurityGroup, DateTimeOffset EnrolledAt, DateTimeOffset? LastSeenAt);
 

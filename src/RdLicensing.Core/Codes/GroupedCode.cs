@@ -54,6 +54,13 @@ public static class GroupedCode
         return FromSymbols(symbols, byteCount);
     }
 
+    /// <summary>The number of groups of five a code of <paramref name="byteCount"/> bytes has.</summary>
+    public static int GroupCount(int byteCount) => (int)Math.Ceiling(Math.Ceiling(byteCount * 8 / 5.0) / DataPerGroup);
+
+    /// <summary>Whether group <paramref name="group"/> (0-based) of five characters is typed correctly.</summary>
+    internal static bool GroupIsValid(string kind, int group, string text) =>
+        text.Length == 5 && text.All(c => Alphabet.Contains(c)) && Check(kind, group, text[..DataPerGroup].ToCharArray()) == text[DataPerGroup];
+
     /// <summary>Upper-cases, drops spaces and hyphens, and reads O as 0 and I/L as 1, as people type them.</summary>
     public static string Normalize(string? text) => new((text ?? "")
         .Where(c => !char.IsWhiteSpace(c) && c != '-')

@@ -42,6 +42,9 @@ public static class KeyPackIdCode
     /// <summary>Only the per-group checks, for typing feedback before anything is sent.</summary>
     public static void CheckTyping(string? code) => GroupedCode.Decode(Kind, code, ContentBytes + SignedCode.SignatureBytes, "license key pack ID");
 
+    /// <summary>The groups typed so far, each checked as soon as it is complete: feedback while the code is typed.</summary>
+    public static TypingProgress CheckTypingSoFar(string? code) => CodeTyping.SoFar(Kind, code, ContentBytes + SignedCode.SignatureBytes, "license key pack ID");
+
     public static KeyPackGrant Verify(string? code, ClearinghouseCertificate clearinghouse, string productId)
     {
         var c = SignedCode.Open(Kind, code, ContentBytes, "license key pack ID", clearinghouse, productId);

@@ -40,4 +40,7 @@ public static class LicenseServerIdCode
 
     /// <summary>Only the per-group checks, for typing feedback before anything is sent.</summary>
     public static void CheckTyping(string? code) => GroupedCode.Decode(Kind, code, ContentBytes + SignedCode.SignatureBytes, "License Server ID");
+
+    /// <summary>The groups typed so far, each checked as soon as it is complete: feedback while the code is typed.</summary>
+    public static TypingProgress CheckTypingSoFar(string? code) => CodeTyping.SoFar(Kind, code, ContentBytes + SignedCode.SignatureBytes, "License Server ID");
 }

@@ -3,14 +3,18 @@ namespace RdLicensing.Core.Protocol;
 // The license server's JSON wire format, shared by the server, `rdlic` and session hosts.
 // Types, versions and statuses travel as their short names ("per-device", "2022", "temporary").
 
-/// <summary>POST /api/sessionhost/cals — a session host asks a CAL for one client connection.</summary>
+/// <summary>
+/// POST /api/sessionhost/cals — a session host asks a CAL for one client connection. <see cref="HostGraceEndsAt"/>:
+/// when the host's licensing grace period ends, shown on the Licensing Manager dashboard.
+/// </summary>
 public sealed record CalRequestBody(
     string? CalType,
     string? HostVersion,
     string? HardwareId,
     string? ClientName,
     string? UserName,
-    string? PresentedLicense);
+    string? PresentedLicense,
+    DateTimeOffset? HostGraceEndsAt = null);
 
 /// <summary>
 /// The answer to a CAL request. <see cref="License"/> is the CAL token (base64 X.509) the device must store,

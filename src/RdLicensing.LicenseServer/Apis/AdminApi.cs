@@ -18,7 +18,7 @@ public static class AdminApi
     {
         var api = app.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
         api.MapGet("/status", Status).WithSummary("Identity, activation, pools, OverUsed CALs, policies, clock and warnings.");
-        api.MapGet("/events", Events).WithSummary("The license server's event log, newest first.");
+        api.MapGet("/events", Events).WithSummary("The license server's event log, newest first; before=N pages back from sequence N, after=N follows it.");
         api.MapGet("/policies", GetPolicies);
         api.MapPut("/policies", SetPolicies).WithSummary("Turn the security group and prevent-upgrade policies on or off.");
         api.MapGet("/clock", GetClock);
@@ -72,7 +72,7 @@ public static class AdminApi
     }
 
     public static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> Events(
-        int? eventId, string? level, long? after, int? limit, LicenseStore store, CancellationToken cancellationToken)
+        int? eventId, string? level, long? after, long? before, int? limit, LicenseStore store, CancellationToken cancellationToken)
     {
         EventLevel? minimum = null;
         if (level is not null)
@@ -82,7 +82,7 @@ public static class AdminApi
             minimum = l;
         }
         if (limit is < 1 or > 10_000) return Problems.Invalid("limit", "limit must be from 1 to 10000.");
-        var events = await store.EventsAsync(new EventQuery((LicensingEventId?)eventId, minimum, after, limit ?? 100), cancellationToken);
+        var events = await store.EventsAsync(new EventQuery((LicensingEventId?)eventId, minimum, after, limit ?? 100, before), cancellationToken);
         return TypedResults.Ok(events.Select(e => e.ToView()));
     }
 

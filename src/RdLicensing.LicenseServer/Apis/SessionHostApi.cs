@@ -51,7 +51,7 @@ public static class SessionHostApi
             catch (FormatException) { return Problems.Invalid("presentedLicense", "presentedLicense must be the base64 CAL the device stored."); }
         }
 
-        var request = new CalRequest(host, type, hostVersion, hardwareId, Clean(body.ClientName) ?? hardwareId ?? userName!, userName, presented);
+        var request = new CalRequest(host, type, hostVersion, hardwareId, Clean(body.ClientName) ?? hardwareId ?? userName!, userName, presented, body.HostGraceEndsAt);
         var outcome = await issuer.RequestAsync(request, cancellationToken);
         return TypedResults.Ok(new CalResponseBody(outcome.Licensed, outcome.Outcome, outcome.Message, outcome.Cal?.ToView(),
             outcome.License is null ? null : Convert.ToBase64String(outcome.License),
@@ -80,7 +80,7 @@ public static class SessionHostApi
         var host = user.Identity!.Name!;
         var message = $"The session host {host} is not a member of this license server's security group (Terminal Server Computers), and the license server security group policy is on. " +
                       $"Add it with 'rdlic hosts group add {host}' or turn the policy off.";
-        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.HostNotInSecurityGroup, message, host), cancellationToken);
+        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.HostNotInSecurityGroup, message, host, reason: "host-not-in-security-group"), cancellationToken);
         return Problems.Create(StatusCodes.Status403Forbidden, "host-not-in-security-group", "Session host not in the security group", message,
             new Dictionary<string, object?> { ["sessionHost"] = host });
     }

@@ -21,6 +21,8 @@ public static class ConsoleEndpoints
         app.MapPost("/console/sign-out", (Delegate)SignOut).AllowAnonymous().ExcludeFromDescription()
             .WithMetadata(new RequireAntiforgeryTokenAttribute());
         app.MapGet("/", () => Results.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
+        app.MapReportDownloads();
+        app.MapConsoleCodeChecks();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -35,6 +35,8 @@ public static class LicenseServerHost
         app.MapActivationApi();
         app.MapLicensesApi();
         app.MapRecoveryApi();
+        app.MapReviewApi();
+        app.MapDashboardApi();
         app.MapLicensingManager();
         return app;
     }

@@ -22,7 +22,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         {
             var now = clock.GetUtcNow();
             await s.ExpireDueAsync(now);
-            await s.TouchSessionHostAsync(request.HostName, now);
+            await s.TouchSessionHostAsync(request.HostName, now, request.HostGraceEndsAt);
             var policies = await LicensingPolicies.ReadAsync(s);
             return request.Type == CalType.PerDevice
                 ? await PerDeviceAsync(s, request, policies, now)
@@ -98,7 +98,8 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             }
 
             case CalDecision.Refused(var reason, var message):
-                await Event(LicensingEventId.DeviceRefused, $"{request.ClientName} was refused: {message}", null);
+                await s.AddEventAsync(now, LicensingEventId.DeviceRefused, $"{request.ClientName} was refused: {message}", request.HostName, hardwareId, request.UserName,
+                    reason: reason == RefusalReason.NoLicense ? "no-license" : reason.ToString());
                 return new CalOutcome("refused", message, null, null, reason, presentedProblem);
 
             default:

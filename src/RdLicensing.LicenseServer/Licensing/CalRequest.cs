@@ -11,7 +11,8 @@ public sealed record CalRequest(
     string? HardwareId,
     string ClientName,
     string? UserName,
-    byte[]? PresentedLicense);
+    byte[]? PresentedLicense,
+    DateTimeOffset? HostGraceEndsAt = null);
 
 /// <summary>What happened, for the API to report: the decision's outcome, the CAL, a new token if any.</summary>
 public sealed record CalOutcome(

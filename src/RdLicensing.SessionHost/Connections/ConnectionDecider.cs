@@ -94,7 +94,7 @@ public sealed class ConnectionDecider(
         }
 
         var attempt = await licenseServers.RequestCalAsync(d.Servers, new CalRequestBody(CalType.PerDevice.ToShortName(), d.Version.ToShortName(),
-            request.HardwareId, request.ClientName, request.UserName, request.PresentedLicense is { } bytes ? Convert.ToBase64String(bytes) : null), cancellationToken);
+            request.HardwareId, request.ClientName, request.UserName, request.PresentedLicense is { } bytes ? Convert.ToBase64String(bytes) : null, d.Grace.EndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
@@ -171,7 +171,7 @@ public sealed class ConnectionDecider(
         var request = d.Request;
         var user = string.IsNullOrWhiteSpace(request.UserName) ? request.ClientName : request.UserName;
         var attempt = await licenseServers.RequestCalAsync(d.Servers,
-            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null), cancellationToken);
+            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null, d.Grace.EndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
