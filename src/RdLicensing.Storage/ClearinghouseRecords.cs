@@ -19,6 +19,8 @@ public static class InstallStatus
     public const string Active = "active";
     public const string Moved = "moved";
     public const string Removed = "removed";
+    /// <summary>Every license of the pack was converted to the other CAL type; MovedTo names the new pack.</summary>
+    public const string Converted = "converted";
 }
 
 /// <summary>One License Server ID issued for a Product ID, with the company information given at the time.</summary>
@@ -61,3 +63,15 @@ public sealed record InstallRecord(
     string Status,
     DateTimeOffset InstalledAt,
     Guid? MovedTo = null);
+
+/// <summary>One Convert Licenses: <see cref="Quantity"/> licenses of the source pack became the converted pack of the other CAL type.</summary>
+public sealed record ConversionRecord(
+    Guid SourceKeyPackId,
+    Guid ConvertedKeyPackId,
+    string ProductId,
+    ProductVersion Version,
+    CalType FromType,
+    CalType ToType,
+    int Quantity,
+    int SourceQuantityBefore,
+    DateTimeOffset ConvertedAt);

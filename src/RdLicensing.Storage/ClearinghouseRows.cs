@@ -129,3 +129,28 @@ internal sealed class InstallRow
         description = r.Description, status = r.Status, installed_at = Times.ToDb(r.InstalledAt), moved_to = r.MovedTo?.ToString("D"),
     };
 }
+
+internal sealed class ConversionRow
+{
+    public const string Columns = "source_key_pack_id, converted_key_pack_id, product_id, product_version, from_cal_type, to_cal_type, quantity, source_quantity_before, converted_at";
+
+    public string source_key_pack_id { get; set; } = "";
+    public string converted_key_pack_id { get; set; } = "";
+    public string product_id { get; set; } = "";
+    public long product_version { get; set; }
+    public long from_cal_type { get; set; }
+    public long to_cal_type { get; set; }
+    public long quantity { get; set; }
+    public long source_quantity_before { get; set; }
+    public long converted_at { get; set; }
+
+    public ConversionRecord ToDomain() => new(Guid.Parse(source_key_pack_id), Guid.Parse(converted_key_pack_id), product_id, (ProductVersion)product_version,
+        (CalType)from_cal_type, (CalType)to_cal_type, (int)quantity, (int)source_quantity_before, Times.FromDb(converted_at));
+
+    public static object Parameters(ConversionRecord r) => new
+    {
+        source_key_pack_id = r.SourceKeyPackId.ToString("D"), converted_key_pack_id = r.ConvertedKeyPackId.ToString("D"), product_id = r.ProductId,
+        product_version = (int)r.Version, from_cal_type = (int)r.FromType, to_cal_type = (int)r.ToType, quantity = r.Quantity,
+        source_quantity_before = r.SourceQuantityBefore, converted_at = Times.ToDb(r.ConvertedAt),
+    };
+}

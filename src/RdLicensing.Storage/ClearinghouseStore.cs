@@ -28,6 +28,11 @@ public sealed class ClearinghouseStore(IStoreDialect dialect) : SqlStore<Clearin
             (await c.QueryAsync<InstallRow>($"SELECT {InstallRow.Columns} FROM installs ORDER BY installed_at DESC, key_pack_id LIMIT @limit", new { limit }))
             .Select(r => r.ToDomain()).ToList(), cancellationToken);
 
+    public Task<IReadOnlyList<ConversionRecord>> ConversionsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<ConversionRecord>>(async c =>
+            (await c.QueryAsync<ConversionRow>($"SELECT {ConversionRow.Columns} FROM conversions ORDER BY id DESC LIMIT @limit", new { limit }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
     public Task<IReadOnlyList<RetailCodeRecord>> RetailCodesAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<RetailCodeRecord>>(async c =>
             (await c.QueryAsync<RetailCodeRow>($"SELECT {RetailCodeRow.Columns} FROM retail_codes ORDER BY created_at, code"))

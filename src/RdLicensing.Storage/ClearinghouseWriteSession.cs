@@ -158,4 +158,25 @@ public sealed class ClearinghouseWriteSession
         await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE installs SET status = 'moved', moved_to = @movedTo WHERE key_pack_id = @id AND status = 'active'",
             new { id = keyPackId.ToString("D"), movedTo = movedTo.ToString("D") })) == 1;
+
+    // Convert Licenses.
+
+    public async Task<InstallRecord?> InstallAsync(Guid keyPackId) =>
+        (await _tx.Connection.QuerySingleOrDefaultAsync<InstallRow>(Cmd(
+            $"SELECT {InstallRow.Columns} FROM installs WHERE key_pack_id = @id", new { id = keyPackId.ToString("D") })))?.ToDomain();
+
+    /// <summary>
+    /// Takes <paramref name="quantity"/> licenses out of an active install that still holds <paramref name="before"/>: its quantity
+    /// is reduced, or — when all of them go — it becomes 'converted' pointing at <paramref name="convertedTo"/>. False when the
+    /// install changed since it was read (another conversion or a migration won), so nothing is taken twice.
+    /// </summary>
+    public async Task<bool> TakeFromInstallAsync(Guid keyPackId, int before, int quantity, Guid convertedTo) =>
+        await _tx.Connection.ExecuteAsync(Cmd(quantity == before
+                ? "UPDATE installs SET status = 'converted', moved_to = @convertedTo WHERE key_pack_id = @id AND status = 'active' AND quantity = @before"
+                : "UPDATE installs SET quantity = quantity - @quantity WHERE key_pack_id = @id AND status = 'active' AND quantity = @before AND quantity > @quantity",
+            new { id = keyPackId.ToString("D"), before, quantity, convertedTo = convertedTo.ToString("D") })) == 1;
+
+    public Task InsertConversionAsync(ConversionRecord conversion) => _tx.Connection.ExecuteAsync(Cmd(
+        $"INSERT INTO conversions ({ConversionRow.Columns}) VALUES (@source_key_pack_id, @converted_key_pack_id, @product_id, @product_version, " +
+        "@from_cal_type, @to_cal_type, @quantity, @source_quantity_before, @converted_at)", ConversionRow.Parameters(conversion)));
 }

@@ -4,7 +4,7 @@ using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Clearinghouse.Apis;
 
-/// <summary>Install Licenses, reissue after a rebuild, and migration between license servers. Public; the License Server ID is the proof.</summary>
+/// <summary>Install Licenses, reissue after a rebuild, migration between license servers and Convert Licenses. Public; the License Server ID is the proof.</summary>
 public static class LicensesApi
 {
     public static IEndpointRouteBuilder MapLicensesApi(this IEndpointRouteBuilder app)
@@ -13,6 +13,8 @@ public static class LicensesApi
         api.MapPost("/licenses", Install).WithSummary("Install Licenses: grants a key pack for a retail code, an Open License or an agreement.");
         api.MapPost("/reissue", Reissue).WithSummary("Signs again every key pack recorded for the license server (after a database rebuild).");
         api.MapPost("/migrations", Migrate).WithSummary("Moves the key packs recorded for a source license server to this one.");
+        api.MapPost("/conversions", Convert)
+            .WithSummary("Convert Licenses: part of a key pack granted to the license server becomes licenses of the other CAL type (Windows Server 2012 and later).");
         return app;
     }
 
@@ -34,6 +36,13 @@ public static class LicensesApi
         MigrationRequestBody body, MigrationService migrations, CancellationToken cancellationToken)
     {
         try { return TypedResults.Ok(await migrations.MigrateAsync(body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> Convert(
+        ConversionRequestBody body, ConversionService conversions, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await conversions.ConvertAsync(body, cancellationToken)); }
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
 }

@@ -20,6 +20,7 @@ public static class VendorAdminApi
         api.MapGet("/agreements", ListAgreements).WithSummary("Agreements with each entitlement's quantity, drawn and remaining.");
         api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
+        api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         return api;
     }
 
@@ -62,4 +63,7 @@ public static class VendorAdminApi
 
     public static async Task<Ok<List<InstallRecordView>>> ListInstalls(ClearinghouseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.InstallsAsync(cancellationToken: cancellationToken)).Select(i => i.ToView()).ToList());
+
+    public static async Task<Ok<List<ConversionRecordView>>> ListConversions(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ConversionsAsync(cancellationToken: cancellationToken)).Select(c => c.ToView()).ToList());
 }

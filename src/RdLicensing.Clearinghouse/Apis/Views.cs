@@ -24,4 +24,8 @@ public static class Views
 
     public static InstallRecordView ToView(this InstallRecord r) =>
         new(r.KeyPackId, r.ProductId, r.Program.ToShortName(), r.Identifier, r.Version.ToShortName(), r.Type.ToShortName(), r.Quantity, r.Status, r.InstalledAt);
+
+    public static ConversionRecordView ToView(this ConversionRecord r) =>
+        new(r.SourceKeyPackId, r.ConvertedKeyPackId, r.ProductId, r.Version.ToShortName(), r.FromType.ToShortName(), r.ToType.ToShortName(), r.Quantity,
+            r.SourceQuantityBefore, r.ConvertedAt);
 }

@@ -23,6 +23,7 @@ public static class ClearinghouseServices
         services.AddSingleton<LicenseInstallService>();
         services.AddSingleton<ReissueService>();
         services.AddSingleton<MigrationService>();
+        services.AddSingleton<ConversionService>();
         services.AddSingleton<VendorCatalog>();
         services.AddSingleton<OperatorSessions>();
         services.AddHostedService<ClearinghouseInitializer>();

@@ -10,6 +10,8 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
 {
     public Task<Reply<StatusView>> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
 
+    public Task<Reply<ConfigurationReviewView>> ReviewAsync(CancellationToken ct) => GetAsync<ConfigurationReviewView>("api/admin/review", ct);
+
     public Task<Reply<ActivationView>> ActivateAsync(string licenseServerId, CancellationToken ct) =>
         SendAsync<ActivationView>(HttpMethod.Post, "api/admin/activation", new ActivationCodeBody(licenseServerId), ct);
 
@@ -17,6 +19,9 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
 
     public Task<Reply<KeyPackView>> InstallKeyPackAsync(string content, CancellationToken ct) =>
         SendAsync<KeyPackView>(HttpMethod.Post, "api/admin/keypacks", new SignedFileBody(content), ct);
+
+    public Task<Reply<KeyPackConversionResponse>> ConvertKeyPackAsync(Guid id, int quantity, CancellationToken ct) =>
+        SendAsync<KeyPackConversionResponse>(HttpMethod.Post, $"api/admin/keypacks/{id:D}/convert", new KeyPackConversionBody(quantity), ct);
 
     public Task<Reply<CalPage>> CalsAsync(IEnumerable<KeyValuePair<string, string?>> query, CancellationToken ct) =>
         GetAsync<CalPage>("api/admin/cals" + QueryString(query), ct);

@@ -1,16 +1,17 @@
 using System.CommandLine;
 using RdLicensing.Cli.Output;
 using Spectre.Console;
+using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Cli.Commands;
 
-/// <summary>`rdlic keypacks list|install`.</summary>
+/// <summary>`rdlic keypacks list|install|convert`.</summary>
 internal static class KeyPackCommands
 {
     public static Command Create(CliContext cli) => new("keypacks", "Installed CAL key packs")
     {
-        List(cli), Install(cli),
+        List(cli), Install(cli), Convert(cli),
     };
 
     private static Command List(CliContext cli)
@@ -47,6 +48,40 @@ internal static class KeyPackCommands
             var pack = (await client.InstallKeyPackAsync(await File.ReadAllTextAsync(result.GetValue(file)!, ct), ct)).Value;
             cli.Out.Line("The licenses have been successfully installed.");
             cli.Out.Line($"{VersionAndType(pack)}: {pack.Total} license(s), {pack.ProgramName}, expires {(pack.ExpiresAt is null ? "never" : Render.Date(pack.ExpiresAt))}, key pack {pack.Id:D}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Convert(CliContext cli)
+    {
+        var id = new Argument<Guid>("ID")
+        {
+            Description = "The key pack whose licenses are converted (its id, from 'rdlic keypacks list')",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+                if (Guid.TryParse(text, out var value)) return value;
+                r.AddError($"ID must be a key pack id (a GUID from 'rdlic keypacks list'), not '{text}'");
+                return Guid.Empty;
+            },
+        };
+        var quantity = Options.Int("--quantity", "N", "How many unissued licenses to convert", 1, KeyPackGrant.MaxQuantity);
+        quantity.Required = true;
+        var json = Options.Json();
+        var command = new Command("convert",
+            "Convert Licenses: unissued licenses of a key pack become the other CAL type (Per Device <-> Per User), same version, through the clearinghouse " +
+            "(Windows Server 2012 and later)") { id, quantity, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = cli.Client(result);
+            var reply = await client.ConvertKeyPackAsync(result.GetValue(id), result.GetValue(quantity)!.Value, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var converted = reply.Value;
+            cli.Out.Line(converted.Message);
+            if (converted.Source is { } source)
+                cli.Out.Line($"{VersionAndType(source)}: {source.Total} license(s), {source.Available} available, key pack {source.Id:D}.");
+            cli.Out.Line($"{VersionAndType(converted.Converted)}: {converted.Converted.Total} license(s), {converted.Converted.Available} available, key pack {converted.Converted.Id:D}.");
             return 0;
         });
         return command;

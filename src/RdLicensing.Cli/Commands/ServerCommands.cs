@@ -12,7 +12,7 @@ internal static class ServerCommands
 {
     public static Command Create(CliContext cli) => new("server", "Run the license server, show its status, activate it, recover its database")
     {
-        Run(cli), Status(cli), PropertiesCommands.Create(cli),
+        Run(cli), Status(cli), ReviewCommand.Create(cli), PropertiesCommands.Create(cli),
         ActivationCommands.Activate(cli), ActivationCommands.Reactivate(cli), ActivationCommands.Deactivate(cli),
         DatabaseCommands.Rebuild(cli), DatabaseCommands.Backup(cli), DatabaseCommands.Restore(cli),
     };

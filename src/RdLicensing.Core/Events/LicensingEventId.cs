@@ -40,6 +40,8 @@ public enum LicensingEventId
     ActivationRequested = 5024,
     ClearinghouseUnavailable = 5025,
     KeyPacksMigrated = 5026,
+    /// <summary>Convert Licenses: part (or all) of a key pack was converted to the other CAL type through the clearinghouse.</summary>
+    KeyPackConverted = 5027,
     SessionHostEnrolled = 5030,
     SessionHostRemoved = 5031,
     SessionHostSecurityGroupChanged = 5032,

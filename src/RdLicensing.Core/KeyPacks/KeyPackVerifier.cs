@@ -11,6 +11,8 @@ public enum KeyPackRejection
     WrongLicenseServer,
     Expired,
     VersionNotHostable,
+    /// <summary>A Convert Licenses answer whose packs, each signed, are not together the conversion asked for.</summary>
+    ConversionMismatch,
 }
 
 public sealed class KeyPackRejectedException(KeyPackRejection reason, string message) : Exception(message)

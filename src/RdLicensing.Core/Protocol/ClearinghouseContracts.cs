@@ -106,3 +106,23 @@ public sealed record ActivationRecordView(string ProductId, string LicenseServer
 
 public sealed record InstallRecordView(Guid KeyPackId, string ProductId, string Program, string Identifier, string Version, string CalType,
     int Quantity, string Status, DateTimeOffset InstalledAt);
+
+/// <summary>
+/// POST /api/conversions — Convert Licenses (Windows Server 2012 and later): <see cref="Quantity"/> unissued licenses of a
+/// key pack the clearinghouse granted to this license server become licenses of the other CAL type, same version. The
+/// license server proves who it is with its License Server ID, like every grant; it has already checked that the
+/// licenses are not issued.
+/// </summary>
+public sealed record ConversionRequestBody(string? ProductId, string? LicenseServerId, Guid? KeyPackId, int? Quantity);
+
+/// <summary>
+/// What the clearinghouse recorded and signed: <see cref="Remaining"/> is the source pack signed again (same id) with its
+/// total reduced by <see cref="Quantity"/> — null when the whole pack was converted — and <see cref="Converted"/> a new
+/// pack of <see cref="ToCalType"/> for <see cref="Quantity"/> licenses. A later reissue returns exactly these.
+/// </summary>
+public sealed record ConversionResponse(Guid SourceKeyPackId, string FromCalType, string ToCalType, int Quantity,
+    GrantedKeyPack? Remaining, GrantedKeyPack Converted, string Message);
+
+/// <summary>GET /api/admin/conversions — one Convert Licenses the clearinghouse recorded (vendor administration).</summary>
+public sealed record ConversionRecordView(Guid SourceKeyPackId, Guid ConvertedKeyPackId, string ProductId, string Version, string FromCalType,
+    string ToCalType, int Quantity, int SourceQuantityBefore, DateTimeOffset ConvertedAt);

@@ -91,3 +91,16 @@ public sealed record RebuildBody(string? Confirm);
 
 /// <summary>What was deleted, and what the clearinghouse reissued and was installed again (ReissueProblem when it could not).</summary>
 public sealed record RebuildResponse(int DeletedKeyPacks, int DeletedCals, IReadOnlyList<KeyPackView> Reinstalled, string? ReissueProblem, string Message);
+
+/// <summary>
+/// POST /api/admin/keypacks/{id}/convert — Convert Licenses: <see cref="Quantity"/> unissued licenses of the pack become
+/// licenses of the other CAL type (Per Device ↔ Per User), same version, through the clearinghouse. Windows Server 2012
+/// and later packs only; issued licenses cannot be converted.
+/// </summary>
+public sealed record KeyPackConversionBody(int? Quantity);
+
+/// <summary>
+/// The two packs after the conversion: <see cref="Source"/> with its total reduced (null when the whole pack was
+/// converted, so it no longer exists) and the new <see cref="Converted"/> pack of the other type.
+/// </summary>
+public sealed record KeyPackConversionResponse(KeyPackView? Source, KeyPackView Converted, int Quantity, string Message);

@@ -34,6 +34,7 @@ public static class LicenseServerHost
         app.MapPropertiesApi();
         app.MapActivationApi();
         app.MapLicensesApi();
+        app.MapKeyPackConversionApi();
         app.MapRecoveryApi();
         app.MapReviewApi();
         app.MapDashboardApi();

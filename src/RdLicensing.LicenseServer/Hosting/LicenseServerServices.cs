@@ -37,6 +37,7 @@ public static class LicenseServerServices
         services.AddHttpClient<SourceServerClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddTransient<ActivationService>();
         services.AddTransient<LicenseInstallService>();
+        services.AddTransient<KeyPackConversionService>();
         services.AddTransient<MigrationService>();
         services.AddTransient<DatabaseRebuilder>();
         services.AddHostedService<ServerInitializer>();

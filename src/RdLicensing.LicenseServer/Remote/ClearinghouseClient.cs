@@ -6,7 +6,7 @@ namespace RdLicensing.LicenseServer.Remote;
 
 /// <summary>
 /// The automatic connection method: this server's calls to the clearinghouse at
-/// <see cref="LicenseServerOptions.ClearinghouseUrl"/> (activation, Install Licenses, reissue, migration).
+/// <see cref="LicenseServerOptions.ClearinghouseUrl"/> (activation, Install Licenses, reissue, migration, Convert Licenses).
 /// </summary>
 public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options)
 {
@@ -32,6 +32,9 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
 
     public Task<MigrationResponse> MigrateAsync(MigrationRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<MigrationResponse>("api/migrations", body, cancellationToken);
+
+    public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<ConversionResponse>("api/conversions", body, cancellationToken);
 
     private Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
     {

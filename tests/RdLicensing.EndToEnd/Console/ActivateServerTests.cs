@@ -153,6 +153,48 @@ public sealed class ActivateServerTests(Browser browser)
         Assert.Equal("telephone", Assert.Single(await deployment.ActivationRecordsAsync()).Method);
         Assert.Equal(code, (await Deployment.StatusAsync(server)).Activation.LicenseServerId);
     }
+
+    [Fact]
+    public async Task The_typing_check_answers_only_a_signed_in_administrator_posting_the_console_form()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await deployment.AddServerAsync();
+        const string path = "/console/check/license-server-id?field=Form.LicenseServerId";
+        var typed = new Dictionary<string, string> { ["Form.LicenseServerId"] = "ABCDE" };
+
+        // Not signed in (even with the API's bearer token): no answer.
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        anonymous.DefaultRequestHeaders.Authorization = new("Bearer", server.AdminToken);
+        var refused = await anonymous.PostAsync(path, new FormUrlEncodedContent(typed));
+        Assert.True(refused.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Redirect, refused.StatusCode.ToString());
+        Assert.DoesNotContain("Group", await refused.Content.ReadAsStringAsync());
+
+        // Signed in, but not from the console's form (no antiforgery token): refused.
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        var forged = await page.APIRequest.PostAsync(Wizard.Url(server, path), new() { Form = FormOf(page, typed) });
+        Assert.Equal(400, forged.Status);
+
+        // From the wizard's form: the fragment, checked group by group.
+        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await page.GetByLabel("Web Browser").CheckAsync();
+        await Wizard.NextAsync(page);
+        foreach (var (id, value) in new[] { ("FirstName", "Ada"), ("LastName", "Lovelace"), ("Company", "Contoso"), ("CountryRegion", "Ireland") })
+            await page.FillAsync($"#company-{id}", value);
+        await page.PressAsync("#company-CountryRegion", "Enter"); // Enter goes forward, not back
+        await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Optional information");
+        await Wizard.NextAsync(page);
+        await page.GetByLabel("License Server ID").PressSequentiallyAsync("0123u-45");
+        await Expect(page.Locator("#license-server-id-box-check [role=alert]")).ToHaveTextAsync(
+            "Group 1 (0123U) is wrong: 'U' is not a character of a License Server ID. Check it and type it again.");
+    }
+
+    private static IFormData FormOf(IPage page, Dictionary<string, string> values)
+    {
+        var form = page.APIRequest.CreateFormData();
+        foreach (var (name, value) in values) form.Set(name, value);
+        return form;
+    }
 }
 
 /// <summary>Moving through the console's wizards as a person does.</summary>

@@ -25,7 +25,7 @@ public sealed class ReportsTests(Browser browser)
         Assert.Equal("No reports are saved. Create one above.", await page.InnerTextAsync("#reports-summary"));
 
         // Create Report → CAL Usage.
-        Assert.Equal("cal-usage", await page.GetByLabel("Create Report").InputValueAsync());
+        Assert.Equal("cal-usage", await page.GetByLabel("Report type").InputValueAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Create Report" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("/console/reports?created=", StringComparison.Ordinal)); // Post/Redirect/Get
         var id = new Uri(page.Url).Query["?created=".Length..];

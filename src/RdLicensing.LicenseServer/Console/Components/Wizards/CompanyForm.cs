@@ -83,6 +83,17 @@ public sealed class CompanyForm
         return errors;
     }
 
+    /// <summary>Reactivation and deactivation need only the first and last name: errors keyed "FirstName" and "LastName".</summary>
+    public static Dictionary<string, string> CheckNames(string? firstName, string? lastName, string action)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (CompanyValidation.Clean(firstName) is null) errors["FirstName"] = $"First name is required to {action}.";
+        if (CompanyValidation.Clean(lastName) is null) errors["LastName"] = $"Last name is required to {action}.";
+        if (errors.Count == 0 && CompanyValidation.CheckNames(firstName, lastName) is { } error)
+            errors[error.Field == "firstName" ? "FirstName" : "LastName"] = error.Message;
+        return errors;
+    }
+
     /// <summary>The server's own check of the whole company, its field mapped to a key here ("company.email" → "Email").</summary>
     public KeyValuePair<string, string>? CheckAsServer()
     {
