@@ -38,7 +38,6 @@ public sealed class ConvertLicensesTests(Browser browser)
         // Step 1 validates what is typed: not a number, then more than can be converted.
         await quantity.FillAsync("ten");
         await quantity.PressAsync("Enter");
-        await page.WaitForLoadStateAsync(); await Task.Delay(2000); File.WriteAllText("/tmp/convert-debug.html", page.Url + "\n" + await page.ContentAsync()); // DEBUG
         Assert.Contains("“ten” is not a number of licenses: enter a whole number from 1 to 25.", await page.InnerTextAsync("#quantity-error[role=alert]"));
         await page.GetByLabel("Number of licenses to convert").FillAsync("26");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next >", Exact = true }).ClickAsync();

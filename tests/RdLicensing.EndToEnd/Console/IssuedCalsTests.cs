@@ -33,7 +33,9 @@ public sealed class IssuedCalsTests(Browser browser)
         Assert.Contains("Per User", ann);
         Assert.Contains("Windows Server 2022", ann);
         Assert.Contains("rdsh-01", ann);
-        Assert.Contains("temporary, awaiting sign-in", await table.Locator("tbody tr", new() { HasText = "PC-kiosk-3" }).InnerTextAsync());
+        var kiosk = await table.Locator("tbody tr", new() { HasText = "PC-kiosk-3" }).Locator("td").AllInnerTextsAsync();
+        Assert.Equal(new[] { "Per Device", "Temporary", "Windows Server 2022", "PC-kiosk-3", "kiosk-3", "—", "rdsh-01" }, kiosk.Skip(1).Take(7));
+        Assert.Equal("awaiting sign-in", kiosk[10]);
         await Browser.ScreenshotAsync(page, "issued-cals");
 
         // Type: the filter form is a GET, so the filtered view has an address of its own.
@@ -61,8 +63,12 @@ public sealed class IssuedCalsTests(Browser browser)
         await page.GetByLabel("Computer").FillAsync("kiosk-7");
         await page.GetByLabel("Computer").PressAsync("Enter");
         await page.WaitForURLAsync(u => u.Contains("computer=kiosk-7", StringComparison.Ordinal));
-        var kiosk = await table.Locator("tbody tr").AllInnerTextsAsync();
-        Assert.Contains("PC-kiosk-7", Assert.Single(kiosk));
+        Assert.Contains("PC-kiosk-7", Assert.Single(await table.Locator("tbody tr").AllInnerTextsAsync()));
+        await page.GotoAsync(url + "/console/cals");
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync("ann");
+        await page.GetByLabel("User", new() { Exact = true }).PressAsync("Enter");
+        await page.WaitForURLAsync(u => u.Contains("user=ann", StringComparison.Ordinal));
+        Assert.Contains(@"CONTOSO\ann", Assert.Single(await table.Locator("tbody tr").AllInnerTextsAsync()));
         await page.GotoAsync(url + "/console/cals?computer=nobody-here");
         Assert.Equal("No issued CAL matches this filter.", await page.InnerTextAsync("#cals-summary"));
 

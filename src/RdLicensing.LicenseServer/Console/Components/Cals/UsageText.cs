@@ -36,7 +36,7 @@ public static class UsageText
     {
         var notes = new List<string>();
         if (cal.OverUsed) notes.Add("OverUsed: install more Per User CALs");
-        if (cal.Temporary) notes.Add(cal.Validated ? "temporary, validated" : "temporary, awaiting sign-in");
+        if (cal.Temporary) notes.Add(cal.Validated ? "validated" : "awaiting sign-in"); // the status says temporary (or upgraded)
         if (cal.RevokedAt is { } revoked) notes.Add("revoked " + Date(revoked));
         return string.Join("; ", notes);
     }
