@@ -64,6 +64,7 @@ public sealed class UpCommandTests
             var banner = stdout.ToString();
             var productId = Regex(@"Product ID\s+(\d{5}(-\d{5}){3})", banner);
             Assert.Contains(productId, status.Stdout);
+            Assert.Contains($"Console           {server}/console (the Licensing Manager", banner);
             Assert.Contains($"OpenAPI           {server}/openapi/v1.json", banner);
             Assert.Contains($"Health            {server}/health", banner);
             Assert.Contains(Path.Combine(data, "license-server", "admin.token"), banner);

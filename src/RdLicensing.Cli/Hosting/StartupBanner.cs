@@ -32,6 +32,7 @@ internal static class StartupBanner
         var fields = new List<(string, Text)>
         {
             ("Server", Render.Cell(url)),
+            ("Console", Render.Cell(url + "/console (the Licensing Manager: sign in with the admin token below)")),
             ("API base", Render.Cell(url + "/api/")),
             ("OpenAPI", Render.Cell(url + "/openapi/v1.json")),
             ("Health", Render.Cell(url + "/health")),
