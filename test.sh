@@ -15,9 +15,16 @@ command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  echo "test.sh: installing ${packages[*]} for the RDP interop tests"
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}"; } >/dev/null ||
-    { echo "test.sh: could not install ${packages[*]} (apt-get as root); the RDP interop tests need them" >&2; echo "0 passed, 1 failed"; exit 1; }
+  apt_log=$(mktemp)
+  apt() { DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=180 -y -qq "$@" >>"$apt_log" 2>&1; }
+  echo "test.sh: installing ${packages[*]} for the RDP interop and browser tests"
+  apt update || echo "test.sh: apt-get update failed; installing from what the package lists already name" >&2
+  # dpkg can stop half-way (seen with chromium): repair, then try once more.
+  if ! apt install "${packages[@]}" && ! { apt install -f && apt install "${packages[@]}"; }; then
+    tail -n 20 "$apt_log" >&2
+    echo "test.sh: could not install ${packages[*]} (apt-get as root); the RDP interop and browser tests need them" >&2
+    echo "0 passed, 1 failed"; exit 1
+  fi
 fi
 
 results=TestResults
