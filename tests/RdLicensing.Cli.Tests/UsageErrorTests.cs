@@ -24,6 +24,8 @@ public sealed class UsageErrorTests
     [InlineData("rdlic: --clock must be real or simulated", "up", "--clock", "fast")]
     [InlineData("rdlic: --port must be a whole number from 0 to 65535", "up", "--port", "70000")]
     [InlineData("rdlic: --type must be cal-usage", "report", "create", "--type", "monthly")]
+    [InlineData("rdlic: --rdp-security must be one of negotiate, rdp, tls", "sessionhost", "run", "--rdp-port", "0", "--rdp-security", "nla")]
+    [InlineData("rdlic: --rdp-address and --rdp-security configure the RDP endpoint: add --rdp-port PORT to run it.", "sessionhost", "run", "--rdp-security", "tls")]
     public async Task Wrong_arguments_print_one_line_and_exit_2(string expected, params string[] args)
     {
         var result = await Rdlic.RunAsync(["--server", "http://127.0.0.1:1", .. args]);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Client;
 using RdLicensing.Cli.Hosting;
@@ -24,8 +25,8 @@ internal static class BenchSystem
 {
     private static readonly CompanyInformation BenchCompany = new("Bench", "Runner", "RdLicensing benchmark", "Canada");
 
-    /// <summary>Starts the system, runs <paramref name="work"/> against its RDP endpoint ("127.0.0.1:PORT"), stops and deletes it.</summary>
-    public static async Task<T> RunAsync<T>(int perDeviceCals, Func<string, CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <summary>Starts the system, runs <paramref name="work"/> against its RDP endpoint (127.0.0.1, a free port), stops and deletes it.</summary>
+    public static async Task<T> RunAsync<T>(int perDeviceCals, Func<IPEndPoint, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var data = Path.Combine(Path.GetTempPath(), "rdlic-bench-" + Guid.NewGuid().ToString("N")[..10]);
         var beside = new BesideServices(
@@ -48,7 +49,7 @@ internal static class BenchSystem
                 async (running, token) =>
                 {
                     await PrepareAsync(running, options, beside, perDeviceCals, token);
-                    outcome = await work(running.Rdp!, token);
+                    outcome = await work(running.Rdp!.EndPoint, token);
                     done = true;
                     await finished.CancelAsync();
                 }, finished.Token, beside);

@@ -14,8 +14,9 @@ internal sealed record BenchPhase(string Name, string Description, RdpLicensingO
 /// Full licensing exchanges per second with <see cref="RdpLicensingClient"/>: N devices, K connections in flight, phase
 /// after phase, each device presenting what it stored in the phase before. Each in-flight value gets its own devices,
 /// so its first phase really is their first connection. Only successful exchanges count for the rate and latencies.
+/// A latency is the client's own <see cref="RdpClientResult.Elapsed"/>; phases are timed on the same clock (<see cref="RdpClientOptions.Clock"/>).
 /// </summary>
-internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool strictOutcomes, TimeProvider clock)
+internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool strictOutcomes)
 {
     public static readonly BenchPhase FirstConnection = new("first-connection", "first connection (temporary CAL issued)", RdpLicensingOutcome.NewLicense);
     public static readonly BenchPhase Returning = new("returning", "returning client (upgraded to permanent)", RdpLicensingOutcome.UpgradedLicense);
@@ -49,11 +50,11 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
         var latencies = new ConcurrentBag<double>();
         var outcomes = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentDictionary<string, int>();
+        var clock = template.Clock;
         var started = clock.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Length), new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct },
             async (i, token) =>
             {
-                var begun = clock.GetTimestamp();
                 string? failure;
                 try
                 {
@@ -61,6 +62,7 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
                     outcomes.AddOrUpdate(result.Outcome.ToString(), 1, (_, n) => n + 1);
                     if (result.License is not null) stored[i] = result.License;
                     failure = Problem(result, phase);
+                    if (failure is null) latencies.Add(result.Elapsed.TotalMilliseconds);
                 }
                 catch (SocketException e)
                 {
@@ -72,8 +74,7 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
                     outcomes.AddOrUpdate("Error", 1, (_, n) => n + 1);
                     failure = e.Message;
                 }
-                if (failure is null) latencies.Add(clock.GetElapsedTime(begun).TotalMilliseconds);
-                else failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
+                if (failure is not null) failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
             });
         var seconds = clock.GetElapsedTime(started).TotalSeconds;
         var sorted = latencies.Order().ToArray();

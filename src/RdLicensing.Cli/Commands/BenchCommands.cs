@@ -38,29 +38,29 @@ internal static class BenchCommands
         {
             var deviceCount = result.GetValue(devices) ?? DefaultDevices;
             var inFlightValues = result.GetValue(inFlight) is { Length: > 0 } given ? given : DefaultInFlight;
-            var tls = result.GetValue(security) == "tls";
-            var template = new RdpClientOptions { UserName = "bench", Security = tls ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
+            var layer = result.GetValue(security) ?? "rdp";
+            var template = new RdpClientOptions { UserName = "bench", Security = layer == "tls" ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
+
+            // Only the in-process system's answers are known in advance: there each phase must get its own outcome.
+            async Task<BenchReport> MeasureAsync(string host, int port, string shown, bool inProcess, BenchPhase[] phases, CancellationToken token)
+            {
+                var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: inProcess);
+                return new BenchReport(shown, layer, inProcess ? "in-process" : "external", deviceCount, await benchmark.RunAsync(inFlightValues, phases, token));
+            }
 
             BenchReport report;
             if (result.GetValue(endpoint) is { } target)
             {
                 var (host, port) = Split(target);
-                var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: false, TimeProvider.System);
-                var phases = await benchmark.RunAsync(inFlightValues, [RdpBenchmark.AnyFirstConnection, RdpBenchmark.AnyReturning], ct);
-                report = new BenchReport(target, tls ? "tls" : "rdp", "external", deviceCount, phases);
+                report = await MeasureAsync(host, port, target, inProcess: false, [RdpBenchmark.AnyFirstConnection, RdpBenchmark.AnyReturning], ct);
             }
             else
             {
                 // Each in-flight value has its own devices, and each of them ends with a permanent CAL.
                 var cals = deviceCount * inFlightValues.Length;
                 if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values needs {cals} CALs, more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
-                report = await BenchSystem.RunAsync(cals, async (address, token) =>
-                {
-                    var (host, port) = Split(address);
-                    var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: true, TimeProvider.System);
-                    var phases = await benchmark.RunAsync(inFlightValues, [RdpBenchmark.FirstConnection, RdpBenchmark.Returning, RdpBenchmark.ValidPermanent], token);
-                    return new BenchReport(address, tls ? "tls" : "rdp", "in-process", deviceCount, phases);
-                }, ct);
+                report = await BenchSystem.RunAsync(cals, (rdp, token) => MeasureAsync($"{rdp.Address}", rdp.Port, $"{rdp}", inProcess: true,
+                    [RdpBenchmark.FirstConnection, RdpBenchmark.Returning, RdpBenchmark.ValidPermanent], token), ct);
             }
 
             if (result.GetValue(json)) report.PrintJson(cli.Out);

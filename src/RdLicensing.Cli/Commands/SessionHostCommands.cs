@@ -131,8 +131,7 @@ internal static class SessionHostCommands
         [
             ("Session host", Render.Cell(url)),
             ("Connect", Render.Cell($"rdlic connect --device NAME --host {url}")),
-            .. (rdp is null ? Array.Empty<(string, Text)>()
-                : [("RDP endpoint", Render.Cell($"{rdp.EndPoint} ({rdp.SecurityLayerName} security layer): xfreerdp /v:{rdp.EndPoint} /u:NAME /cert:ignore, or rdesktop {rdp.EndPoint}"))]),
+            .. (rdp is null ? Array.Empty<(string, Text)>() : [StartupBanner.RdpEndpointField(rdp)]),
             ("Policy file", Render.Cell(Path.GetFullPath(options.PolicyFilePath))),
             ("Admin token file", Render.Cell(tokenFile + $" (keep it secret; rdlic reads <data>/sessionhost/admin.token, else pass {SessionHostConnection.TokenOption})")),
         ];

@@ -23,8 +23,8 @@ namespace RdLicensing.Cli.Hosting;
 internal sealed record BesideServices(ClearinghouseOptions Clearinghouse, SessionHostOptions SessionHost, RdpEndpointOptions? Rdp = null);
 
 /// <summary>Where each service of `rdlic up` really listens once started (port 0 resolved).</summary>
-/// <param name="Rdp">The session host's RDP endpoint as host:port, when it runs one.</param>
-internal sealed record RunningServices(string LicenseServer, string? Clearinghouse, string? SessionHost, string? Rdp = null);
+/// <param name="Rdp">The session host's RDP endpoint, when it runs one.</param>
+internal sealed record RunningServices(string LicenseServer, string? Clearinghouse, string? SessionHost, RdpListener? Rdp = null);
 
 /// <summary>
 /// Starts the license server in this process (the same host the tests use) — with `rdlic up`, the clearinghouse
@@ -73,7 +73,7 @@ internal static class ServerRunner
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
             await started(new RunningServices(licenseServer, clearinghouse is null ? null : AddressOf(clearinghouse),
-                sessionHost is null ? null : AddressOf(sessionHost), sessionHost?.RdpEndpoint() is { } rdp ? $"{rdp.EndPoint}" : null), stop.Token);
+                sessionHost is null ? null : AddressOf(sessionHost), sessionHost?.RdpEndpoint()), stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || app.Lifetime.ApplicationStopping.IsCancellationRequested)

@@ -3,6 +3,7 @@ using RdLicensing.Cli.Output;
 using RdLicensing.Clearinghouse;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer;
+using RdLicensing.Rdp.Hosting;
 using Spectre.Console;
 
 namespace RdLicensing.Cli.Hosting;
@@ -58,8 +59,7 @@ internal static class StartupBanner
             {
                 ("Session host", Render.Cell($"{sessionHostUrl} (name {beside.SessionHost.Name}, enrolled with the license server)")),
             };
-            if (running.Rdp is { } rdp)
-                hostFields.Add(("RDP endpoint", Render.Cell($"{rdp} ({beside.Rdp!.SecurityLayer.ToString().ToLowerInvariant()} security layer) for real RDP clients: xfreerdp /v:{rdp} /u:NAME /cert:ignore, or rdesktop {rdp}")));
+            if (running.Rdp is { } rdp) hostFields.Add(RdpEndpointField(rdp));
             hostFields.AddRange(
             [
                 ("Policy file", Render.Cell(Path.GetFullPath(beside.SessionHost.PolicyFilePath) + " (values there override 'rdlic sessionhost config set')")),
@@ -72,4 +72,8 @@ internal static class StartupBanner
             output.Loud("WARNING: the clock is SIMULATED, dates are not real. Move it forward with './rdlic clock advance 91d'.");
         output.Line("Press Ctrl+C to stop.");
     }
+
+    /// <summary>Where the RDP endpoint listens and how to point a real client at it (`rdlic up` and `rdlic sessionhost run`).</summary>
+    public static (string, Text) RdpEndpointField(RdpListener rdp) => ("RDP endpoint", Render.Cell(
+        $"{rdp.EndPoint} ({rdp.SecurityLayerName} security layer) for real RDP clients: xfreerdp /v:{rdp.EndPoint} /u:NAME /cert:ignore, or rdesktop {rdp.EndPoint}"));
 }

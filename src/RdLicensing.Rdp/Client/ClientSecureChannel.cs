@@ -17,9 +17,6 @@ internal sealed class ClientSecureChannel
     private RdpEncryptionStream? _toServer;
     private RdpEncryptionStream? _fromServer;
 
-    /// <summary>Standard RDP security with session keys in place.</summary>
-    public bool Encrypted => _toServer is not null;
-
     public void UseSessionKeys(RdpSessionKeys keys)
     {
         // The client encrypts with the key the server decrypts with, and the other way round.
@@ -49,7 +46,7 @@ internal sealed class ClientSecureChannel
     public SecuredPdu Unwrap(ReadOnlySpan<byte> data)
     {
         var r = new ByteReader(data);
-        if (!Encrypted)
+        if (_fromServer is null)
         {
             if (data.Length < HeaderLength) return new SecuredPdu(SecurityFlags.None, data.ToArray());
             var candidate = (SecurityFlags)r.U16Le("security header flags");
@@ -63,7 +60,7 @@ internal sealed class ClientSecureChannel
         r.U16Le("security header flagsHi");
         if ((flags & SecurityFlags.Encrypt) == 0) return new SecuredPdu(flags, r.Rest().ToArray());
         var mac = r.Take(RdpMac.Length, "security header MAC");
-        var plain = _fromServer!.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
+        var plain = _fromServer.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
         return new SecuredPdu(flags, plain);
     }
 }

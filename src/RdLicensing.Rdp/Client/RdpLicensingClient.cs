@@ -19,14 +19,14 @@ namespace RdLicensing.Rdp.Client;
 /// </remarks>
 public sealed class RdpLicensingClient
 {
+    private readonly RdpClientOptions _options;
+
     public RdpLicensingClient(RdpClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Options = options;
+        _options = options;
     }
-
-    public RdpClientOptions Options { get; }
 
     /// <summary>The HWID the client sends for <paramref name="hostname"/> (PlatformId 0x04010000 + MD5 of the hostname, as xfreerdp).</summary>
     public static ClientHardwareId HardwareIdOf(string hostname) => ClientLicensing.HardwareIdOf(hostname);
@@ -34,18 +34,18 @@ public sealed class RdpLicensingClient
     /// <summary>One connection, from the TCP connect to the server's disconnect, within <see cref="RdpClientOptions.Timeout"/>.</summary>
     public async Task<RdpClientResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
-        var started = Options.Clock.GetTimestamp();
+        var started = _options.Clock.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Options.Timeout);
+        deadline.CancelAfter(_options.Timeout);
         try
         {
-            await using var transport = await ClientTransport.ConnectAsync(Options, deadline.Token);
-            var result = await new ClientConnection(Options, transport).RunAsync(deadline.Token);
-            return result with { Elapsed = Options.Clock.GetElapsedTime(started) };
+            await using var transport = await ClientTransport.ConnectAsync(_options, deadline.Token);
+            var result = await new ClientConnection(_options, transport).RunAsync(deadline.Token);
+            return result with { Elapsed = _options.Clock.GetElapsedTime(started) };
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RdpTimeoutException($"the exchange with {Options.Host}:{Options.Port} did not finish within {Options.Timeout.TotalSeconds:0.#} s.");
+            throw new RdpTimeoutException($"the exchange with {_options.Host}:{_options.Port} did not finish within {_options.Timeout.TotalSeconds:0.#} s.");
         }
     }
 }
