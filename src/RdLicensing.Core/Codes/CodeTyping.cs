@@ -37,10 +37,11 @@ public static class CodeTyping
     /// fifth group is complete, without a group to name.
     /// </summary>
     public static TypingProgress RetailCode(string? text) =>
-        Check(text, 5, "license code", (_, group) => group.All(c => GroupedCode.Alphabet.Contains(c)), complete: () =>
+        Check(text, 5, "license code", groupIsValid: null, complete: () =>
             LicenseIdentifiers.TryParseRetailCode(text, out _, out var error) ? null : error);
 
-    private static TypingProgress Check(string? text, int expected, string codeName, Func<int, string, bool> groupIsValid, Func<string?>? complete)
+    /// <param name="groupIsValid">The per-group check of a complete group, after its characters passed the alphabet; null when a group has none of its own.</param>
+    private static TypingProgress Check(string? text, int expected, string codeName, Func<int, string, bool>? groupIsValid, Func<string?>? complete)
     {
         var (groups, wrongLength) = Split(text);
         if (groups.Count == 0 && wrongLength is null)
@@ -56,7 +57,7 @@ public static class CodeTyping
             if (group.FirstOrDefault(c => !GroupedCode.Alphabet.Contains(c)) is var bad and not '\0')
                 return new(TypingState.Wrong, expected, correct, i + 1,
                     $"Group {i + 1} ({group}) is wrong: '{bad}' is not a character of a {codeName}. Check it and type it again.");
-            if ((group.Length < GroupLength && i < groups.Count - 1) || (group.Length == GroupLength && !groupIsValid(i, group)))
+            if ((group.Length < GroupLength && i < groups.Count - 1) || (group.Length == GroupLength && groupIsValid?.Invoke(i, group) == false))
                 return new(TypingState.Wrong, expected, correct, i + 1, group.Length == GroupLength
                     ? $"Group {i + 1} ({group}) is wrong. Check it and type it again."
                     : $"Group {i + 1} ({group}) is wrong: it has {group.Length} characters; each group has five.");

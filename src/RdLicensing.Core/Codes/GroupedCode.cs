@@ -37,7 +37,7 @@ public static class GroupedCode
     public static byte[] Decode(string kind, string? text, int byteCount, string codeName)
     {
         var normalized = Normalize(text);
-        var expectedGroups = (int)Math.Ceiling(Math.Ceiling(byteCount * 8 / 5.0) / DataPerGroup);
+        var expectedGroups = GroupCount(byteCount);
         if (normalized.Length == 0)
             throw new CodeFormatException($"The {codeName} is empty: type all {expectedGroups} groups of five characters.");
         if (normalized.Length % 5 != 0 || normalized.Length / 5 != expectedGroups)
@@ -46,10 +46,9 @@ public static class GroupedCode
         for (var g = 0; g < expectedGroups; g++)
         {
             var group = normalized.Substring(g * 5, 5);
-            var data = group[..DataPerGroup].ToCharArray();
-            if (group.Any(c => Alphabet.IndexOf(c) < 0) || Check(kind, g, data) != group[DataPerGroup])
+            if (!GroupIsValid(kind, g, group))
                 throw new CodeFormatException($"The {codeName} is mistyped: group {g + 1} ({group}) is wrong. Check it and type it again.", g + 1);
-            symbols.AddRange(data.Select(c => Alphabet.IndexOf(c)));
+            symbols.AddRange(group[..DataPerGroup].Select(c => Alphabet.IndexOf(c)));
         }
         return FromSymbols(symbols, byteCount);
     }
@@ -57,7 +56,7 @@ public static class GroupedCode
     /// <summary>The number of groups of five a code of <paramref name="byteCount"/> bytes has.</summary>
     public static int GroupCount(int byteCount) => (int)Math.Ceiling(Math.Ceiling(byteCount * 8 / 5.0) / DataPerGroup);
 
-    /// <summary>Whether group <paramref name="group"/> (0-based) of five characters is typed correctly.</summary>
+    /// <summary>Whether group <paramref name="group"/> (0-based) of five characters is typed correctly: the one check <see cref="Decode"/> and typing feedback share.</summary>
     internal static bool GroupIsValid(string kind, int group, string text) =>
         text.Length == 5 && text.All(c => Alphabet.Contains(c)) && Check(kind, group, text[..DataPerGroup].ToCharArray()) == text[DataPerGroup];
 
