@@ -25,7 +25,7 @@ public sealed partial class ManagerApi
     public Task<RevokeResponse> RevokeAsync(long id, CancellationToken ct) =>
         SendAsync<RevokeResponse>(HttpMethod.Post, $"api/admin/cals/{id.ToString(CultureInfo.InvariantCulture)}/revoke", null, ct);
 
-    /// <summary>The path with the parameters that have a value, escaped.</summary>
+    /// <summary>The path with the parameters that have a value, escaped (also the console's own links).</summary>
     internal static string WithQuery(string path, IEnumerable<KeyValuePair<string, string?>> parameters)
     {
         var query = string.Join('&', parameters.Where(p => !string.IsNullOrEmpty(p.Value))

@@ -33,11 +33,11 @@ public sealed partial class ManagerApi
         }
         catch (ManagerApiException e) when (e.Status is 401 or 403)
         {
-            throw new ManagerApiException($"The session host at {ServerUrl} does not accept this administrator token: its token (rdsa_…) is in admin.token in the host's data directory (<data>/sessionhost/admin.token for 'rdlic up').", e.Status, e.ProblemType);
+            throw new ManagerApiException($"The session host at {ServerUrl} does not accept this administrator token: its token (rdsa_…) is in admin.token in the host's data directory (<data>/sessionhost/admin.token for 'rdlic up').", e.Status);
         }
         catch (ManagerApiException e)
         {
-            throw new ManagerApiException(e.Message.Replace("The license server at", "The session host at", StringComparison.Ordinal), e.Status, e.ProblemType);
+            throw new ManagerApiException(e.Message.Replace("The license server at", "The session host at", StringComparison.Ordinal), e.Status);
         }
         using (response)
         {

@@ -61,8 +61,7 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
             using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
             var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
-            var type = problem.RootElement.TryGetProperty("type", out var ty) ? ty.GetString() : null;
-            return new ManagerApiException(detail ?? title ?? $"The license server answered {status}.", status, type);
+            return new ManagerApiException(detail ?? title ?? $"The license server answered {status}.", status);
         }
         catch (JsonException)
         {

@@ -15,8 +15,7 @@ public sealed class ActivateServerTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await deployment.AddServerAsync();
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/activate");
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Connection method");
 
         // Connection method: the telephone needs a country.
@@ -73,8 +72,7 @@ public sealed class ActivateServerTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await deployment.AddServerAsync();
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/activate");
 
         await page.GetByLabel("Web Browser").CheckAsync();
         await Wizard.NextAsync(page);
@@ -128,8 +126,7 @@ public sealed class ActivateServerTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await deployment.AddServerAsync();
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/activate");
 
         await page.GetByLabel("Telephone", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Country or region (telephone)").SelectOptionAsync("Australia");
@@ -172,11 +169,11 @@ public sealed class ActivateServerTests(Browser browser)
         // Signed in, but not from the console's form (no antiforgery token): refused.
         var page = await browser.NewPageAsync();
         await SignIn.AsAdministratorAsync(page, server);
-        var forged = await page.APIRequest.PostAsync(Wizard.Url(server, path), new() { Form = FormOf(page, typed) });
+        var forged = await page.APIRequest.PostAsync(SignIn.Url(server, path), new() { Form = FormOf(page, typed) });
         Assert.Equal(400, forged.Status);
 
         // From the wizard's form: the fragment, checked group by group.
-        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await page.GotoAsync(SignIn.Url(server, "/console/activate"));
         await page.GetByLabel("Web Browser").CheckAsync();
         await Wizard.NextAsync(page);
         foreach (var (id, value) in new[] { ("FirstName", "Ada"), ("LastName", "Lovelace"), ("Company", "Contoso"), ("CountryRegion", "Ireland") })
@@ -200,8 +197,6 @@ public sealed class ActivateServerTests(Browser browser)
 /// <summary>Moving through the console's wizards as a person does.</summary>
 internal static class Wizard
 {
-    public static string Url(TestLicenseServer server, string path) => server.BaseAddress.GetLeftPart(UriPartial.Authority) + path;
-
     /// <summary>Selects the visible Next button and waits until the wizard's next page has loaded.</summary>
     public static Task NextAsync(IPage page) => SubmitAsync(page, "button[value=next]:not(.default-action)");
 

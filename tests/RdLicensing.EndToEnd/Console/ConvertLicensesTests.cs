@@ -17,9 +17,7 @@ public sealed class ConvertLicensesTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var installed = (await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2022, CalType.PerDevice, 25)).KeyPack;
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        var url = server.BaseAddress.GetLeftPart(UriPartial.Authority);
-        await page.GotoAsync(url + "/console/keypacks");
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/keypacks");
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Key packs" });
         var perDevice = table.Locator("tbody tr", new() { HasText = "RDS Per Device CAL" });
 
@@ -101,8 +99,7 @@ public sealed class ConvertLicensesTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var old = (await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2008R2, CalType.PerUser, 5)).KeyPack;
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        var url = server.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var url = await SignIn.AsAdministratorAsync(page, server);
 
         await page.GotoAsync(url + $"/console/keypacks?convert={old.Id}");
 

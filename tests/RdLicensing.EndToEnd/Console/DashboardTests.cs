@@ -40,8 +40,7 @@ public sealed class DashboardTests(Browser browser)
         await server.AdvanceAsync("80d"); // the first week's temporary CALs now expire within 14 days
 
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(server.BaseAddress.GetLeftPart(UriPartial.Authority) + "/console?days=90");
+        await SignIn.AsAdministratorAsync(page, server, "/console?days=90");
 
         Assert.Equal("22", await page.InnerTextAsync("#card-issued")); // 14 temporary + 8 permanent (the pool holds 8)
         Assert.Equal("14", await page.InnerTextAsync("#card-denials"));

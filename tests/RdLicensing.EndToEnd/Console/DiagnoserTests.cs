@@ -20,7 +20,7 @@ public sealed class DiagnoserTests(Browser browser)
         await server.EnrollHostAsync("rdsh-02"); // enrolled, never added to the console
         var page = await browser.NewPageAsync();
         await SignIn.AsAdministratorAsync(page, server);
-        var url = Wizard.Url(server, "/console/diagnoser");
+        var url = SignIn.Url(server, "/console/diagnoser");
         await page.GotoAsync(url);
 
         // Before any host is added: what the license server knows of each enrolled host, with a hint to add it.

@@ -28,7 +28,7 @@ public sealed class EventsTests(Browser browser)
         Assert.Equal(HttpStatusCode.OK, (await server.Admin.PostAsync($"/api/admin/cals/{ids[0]}/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await server.Admin.PostAsync($"/api/admin/cals/{ids[1]}/revoke", null)).StatusCode);
         var page = await browser.NewPageAsync();
-        var url = await IssuedCalsTests.SignInAsync(page, server, "/console/events");
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/events");
 
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Events" });
         Assert.Equal(new[] { "Date and Time", "Level", "Event ID", "Event", "Message", "Details" }, await table.Locator("thead th").AllInnerTextsAsync());

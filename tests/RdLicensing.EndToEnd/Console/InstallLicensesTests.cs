@@ -17,8 +17,7 @@ public sealed class InstallLicensesTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var code = await deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerDevice, 25);
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/install"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/install");
 
         // License program: one must be chosen.
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("License program");
@@ -79,8 +78,7 @@ public sealed class InstallLicensesTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var agreement = await deployment.Clearinghouse.AddAgreementAsync(LicenseProgram.EnterpriseAgreement, ProductVersion.WindowsServer2022, CalType.PerUser, 50);
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/install"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/install");
 
         await page.GetByLabel("Enterprise Agreement").CheckAsync();
         await Wizard.NextAsync(page);
@@ -137,8 +135,7 @@ public sealed class InstallLicensesTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var (number, authorization) = await deployment.Clearinghouse.AddOpenLicenseAsync(ProductVersion.WindowsServer2025, CalType.PerDevice, 10);
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/install"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/install");
 
         await page.GetByLabel("Open License").CheckAsync();
         await Wizard.NextAsync(page);

@@ -23,7 +23,7 @@ public sealed class IssuedCalsTests(Browser browser)
         Assert.Equal("per-user-issued", (await host.ConnectUserAsync(@"CONTOSO\ann")).Outcome);
         Assert.Equal("per-user-issued", (await host.ConnectUserAsync(@"CONTOSO\ben")).Outcome); // 15 CALs in all
         var page = await browser.NewPageAsync();
-        var url = await SignInAsync(page, server, "/console/cals");
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/cals");
 
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" });
         Assert.Equal("Page 1 of 1: CALs 1–15 of 15.", await page.InnerTextAsync("#cals-summary"));
@@ -105,7 +105,7 @@ public sealed class IssuedCalsTests(Browser browser)
         var first = await PermanentAsync(host, "hw-1");
         var second = await PermanentAsync(host, "hw-2");
         var page = await browser.NewPageAsync();
-        var url = await SignInAsync(page, server, "/console/cals?status=active");
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/cals?status=active");
 
         var allowances = await page.GetByRole(AriaRole.Table, new() { Name = "Revocable Per Device CALs" }).Locator("tbody tr td").AllInnerTextsAsync();
         Assert.Equal(new[] { "Windows Server 2022", "5", "1", "0", "1", "Now" }, allowances);
@@ -163,16 +163,5 @@ public sealed class IssuedCalsTests(Browser browser)
         var permanent = await host.ConnectAsync(hardwareId);
         Assert.Equal("permanent-issued", permanent.Outcome);
         return permanent.Cal!;
-    }
-
-    /// <summary>Signs in with the administrator token and lands on <paramref name="path"/>; returns the server's address.</summary>
-    internal static async Task<string> SignInAsync(IPage page, TestLicenseServer server, string path)
-    {
-        var url = server.BaseAddress.GetLeftPart(UriPartial.Authority);
-        await page.GotoAsync(url + path);
-        await page.FillAsync("#token", server.AdminToken);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => u == url + path);
-        return url;
     }
 }

@@ -14,8 +14,7 @@ public sealed class ManageLicensesTests(Browser browser)
     private static async Task<IPage> OpenAsync(Browser browser, TestLicenseServer server)
     {
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/manage"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/manage");
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Action");
         return page;
     }
@@ -45,7 +44,7 @@ public sealed class ManageLicensesTests(Browser browser)
 
         // Source license server: its address and token, checked against it.
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Source license server");
-        await page.GetByLabel("Source license server address").FillAsync(source.BaseAddress.GetLeftPart(UriPartial.Authority));
+        await page.GetByLabel("Source license server address").FillAsync(SignIn.Url(source));
         await page.GetByLabel("Administrator token of the source license server").FillAsync("rdla_not-the-token");
         await Wizard.NextAsync(page);
         await Expect(Error(page)).ToContainTextAsync("does not accept this administrator token");

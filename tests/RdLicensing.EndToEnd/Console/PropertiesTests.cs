@@ -14,8 +14,7 @@ public sealed class PropertiesTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/properties"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/properties");
 
         // What the automatic activation saved, in three sections.
         foreach (var section in new[] { "Connection Method", "Required Information", "Optional Information" })
@@ -55,7 +54,7 @@ public sealed class PropertiesTests(Browser browser)
         Assert.Equal(("telephone", "Australia", "Contoso Pty", "Sydney"), (saved!.ConnectionMethod, saved.CountryRegion, saved.Company.Company, saved.Company.City));
 
         // The Activate Server wizard starts from the saved properties.
-        await page.GotoAsync(Wizard.Url(server, "/console/activate"));
+        await page.GotoAsync(SignIn.Url(server, "/console/activate"));
         await Expect(page.GetByLabel("Telephone", new() { Exact = true })).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Country or region (telephone)")).ToHaveValueAsync("Australia");
     }

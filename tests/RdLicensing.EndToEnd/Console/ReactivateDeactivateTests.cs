@@ -16,8 +16,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerDevice, 5);
         var before = (await Deployment.StatusAsync(server)).Activation.LicenseServerId!;
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/reactivate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/reactivate");
 
         // Reason: one of the five.
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Reason");
@@ -70,8 +69,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var before = (await Deployment.StatusAsync(server)).Activation.LicenseServerId!;
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/reactivate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/reactivate");
 
         await page.GetByLabel("The license server has been redeployed").CheckAsync();
         await Wizard.NextAsync(page);
@@ -102,8 +100,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/deactivate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/deactivate");
 
         // Connection method and name: the name is required.
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Connection method and name");
@@ -134,7 +131,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         Assert.Equal("deactivated", Assert.Single(await deployment.ActivationRecordsAsync()).Status);
 
         // Nothing left to deactivate: the wizard says so and offers reactivation.
-        await page.GotoAsync(Wizard.Url(server, "/console/deactivate"));
+        await page.GotoAsync(SignIn.Url(server, "/console/deactivate"));
         await Expect(page.Locator("main")).ToContainTextAsync("This license server is already deactivated");
         await Expect(page.Locator("main form.wizard")).ToHaveCountAsync(0);
     }
@@ -145,8 +142,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-        await page.GotoAsync(Wizard.Url(server, "/console/deactivate"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/deactivate");
 
         await page.GetByLabel("Telephone", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Country or region (telephone)").SelectOptionAsync("Canada");

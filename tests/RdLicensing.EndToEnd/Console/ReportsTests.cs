@@ -21,7 +21,7 @@ public sealed class ReportsTests(Browser browser)
         await host.SignInAsync("hw-1");
         Assert.Equal("permanent-issued", (await host.ConnectAsync("hw-1")).Outcome);
         var page = await browser.NewPageAsync();
-        var url = await IssuedCalsTests.SignInAsync(page, server, "/console/reports");
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/reports");
         Assert.Equal("No reports are saved. Create one above.", await page.InnerTextAsync("#reports-summary"));
 
         // Create Report → CAL Usage.

@@ -21,9 +21,7 @@ public sealed class ReviewConfigurationTests(Browser browser)
         await server.EnrollHostAsync("rdsh-02");
         (await server.Admin.PutAsJsonAsync("/api/admin/policies", new PoliciesUpdate(true, null))).EnsureSuccessStatusCode();
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-
-        await page.GotoAsync(Wizard.Url(server, "/console/review"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/review");
 
         await Expect(page.Locator("#problems-heading")).ToHaveTextAsync("1 problem(s) found");
         var problem = page.Locator("ul[aria-label=Problems] li");
@@ -61,9 +59,7 @@ public sealed class ReviewConfigurationTests(Browser browser)
         await using var deployment = await Deployment.StartAsync();
         var server = await deployment.AddServerAsync();
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, server);
-
-        await page.GotoAsync(Wizard.Url(server, "/console/review"));
+        await SignIn.AsAdministratorAsync(page, server, "/console/review");
 
         var problems = page.Locator("ul[aria-label=Problems] li");
         await Expect(problems.First).ToContainTextAsync("The license server is not activated");

@@ -7,10 +7,8 @@ namespace RdLicensing.EndToEnd.Console;
 [Collection(BrowserCollection.Name)]
 public sealed class ServersTests(Browser browser)
 {
-    private static string Url(TestLicenseServer server) => server.BaseAddress.GetLeftPart(UriPartial.Authority);
-
     private static ILocator Row(IPage page, TestLicenseServer server) =>
-        page.Locator("table[aria-label='License servers'] tbody tr").Filter(new() { HasText = Url(server) });
+        page.Locator("table[aria-label='License servers'] tbody tr").Filter(new() { HasText = SignIn.Url(server) });
 
     [Fact]
     public async Task An_administrator_connects_to_a_second_server_and_switches_back_without_retyping_its_token()
@@ -19,8 +17,7 @@ public sealed class ServersTests(Browser browser)
         var first = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var second = await deployment.AddServerAsync(); // not activated: an error mark
         var page = await browser.NewPageAsync();
-        await SignIn.AsAdministratorAsync(page, first);
-        await page.GotoAsync(Url(first) + "/console/servers");
+        await SignIn.AsAdministratorAsync(page, first, "/console/servers");
 
         var rows = page.Locator("table[aria-label='License servers'] tbody tr");
         await Expect(rows).ToHaveCountAsync(1);
@@ -35,7 +32,7 @@ public sealed class ServersTests(Browser browser)
         await page.GetByLabel("Administrator token").FillAsync(second.AdminToken);
         await Wizard.SubmitAsync(page, "button:has-text('Connect')");
         await Expect(page.Locator("#connect-error")).ToContainTextAsync("must be an address like http://127.0.0.1:5080");
-        await page.GetByLabel("License server", new() { Exact = true }).FillAsync(Url(second));
+        await page.GetByLabel("License server", new() { Exact = true }).FillAsync(SignIn.Url(second));
         await page.GetByLabel("Administrator token").FillAsync("rdla_not-the-token");
         await Wizard.SubmitAsync(page, "button:has-text('Connect')");
         await Expect(page.Locator("#connect-error")).ToContainTextAsync("does not accept this administrator token");
@@ -45,7 +42,7 @@ public sealed class ServersTests(Browser browser)
         // Now signed in to the second server; the first stays known.
         await Expect(page.Locator("header.server")).ToContainTextAsync(second.ProductId);
         await Expect(rows).ToHaveCountAsync(2);
-        await Expect(rows.First).ToContainTextAsync(Url(second));
+        await Expect(rows.First).ToContainTextAsync(SignIn.Url(second));
         await Expect(Row(page, second)).ToContainTextAsync("Current");
         await Expect(Row(page, second)).ToContainTextAsync("Not activated");
         await Expect(Row(page, second).Locator(".mark.bad")).ToHaveCountAsync(1);
@@ -60,15 +57,15 @@ public sealed class ServersTests(Browser browser)
         await Expect(rows).ToHaveCountAsync(2);
 
         // Switch back: no token to type.
-        await Wizard.SubmitAsync(page, $"button[aria-label='Switch to {Url(first)}']");
+        await Wizard.SubmitAsync(page, $"button[aria-label='Switch to {SignIn.Url(first)}']");
         await Expect(page.Locator("header.server")).ToContainTextAsync(first.ProductId);
         await Expect(Row(page, first)).ToContainTextAsync("Current");
-        await page.GotoAsync(Url(first) + "/console/keypacks"); // the other pages follow the switch
+        await page.GotoAsync(SignIn.Url(first) + "/console/keypacks"); // the other pages follow the switch
         await Expect(page.Locator("header.server")).ToContainTextAsync(first.ProductId);
 
         // Forget the second one.
-        await page.GotoAsync(Url(first) + "/console/servers");
-        await Wizard.SubmitAsync(page, $"button[aria-label='Forget {Url(second)}']");
+        await page.GotoAsync(SignIn.Url(first) + "/console/servers");
+        await Wizard.SubmitAsync(page, $"button[aria-label='Forget {SignIn.Url(second)}']");
         await Expect(rows).ToHaveCountAsync(1);
     }
 }

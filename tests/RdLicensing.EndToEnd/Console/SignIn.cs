@@ -5,12 +5,20 @@ namespace RdLicensing.EndToEnd.Console;
 /// <summary>Signs a page in to a test license server's console with its administrator token, as a person would.</summary>
 internal static class SignIn
 {
-    public static async Task AsAdministratorAsync(IPage page, TestLicenseServer server)
+    /// <summary>The server's address as the browser uses it (http://127.0.0.1:PORT), followed by <paramref name="path"/>.</summary>
+    public static string Url(TestLicenseServer server, string path = "") => server.BaseAddress.GetLeftPart(UriPartial.Authority) + path;
+
+    /// <summary>
+    /// Opens <paramref name="path"/>, is sent to the sign-in page, signs in there and waits to be back on
+    /// <paramref name="path"/>; returns the server's address.
+    /// </summary>
+    public static async Task<string> AsAdministratorAsync(IPage page, TestLicenseServer server, string path = "/console")
     {
-        var url = server.BaseAddress.GetLeftPart(UriPartial.Authority);
-        await page.GotoAsync(url + "/console/sign-in");
+        var url = Url(server);
+        await page.GotoAsync(url + path);
         await page.FillAsync("#token", server.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url + "/console");
+        await page.WaitForURLAsync(u => u == url + path);
+        return url;
     }
 }

@@ -14,7 +14,7 @@ public sealed class SignInTests(Browser browser)
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2022, CalType.PerDevice, 25);
         var page = await browser.NewPageAsync();
-        var url = server.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var url = SignIn.Url(server);
 
         await page.GotoAsync(url + "/console/keypacks");
         Assert.EndsWith("/console/sign-in?ReturnUrl=%2Fconsole%2Fkeypacks", page.Url); // nothing without signing in

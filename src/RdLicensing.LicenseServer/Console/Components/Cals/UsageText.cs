@@ -6,7 +6,7 @@ using RdLicensing.Core.Versions;
 
 namespace RdLicensing.LicenseServer.Console.Components.Cals;
 
-/// <summary>The API's short names and dates as RD Licensing Manager shows them (Issued CALs, Events, Reports pages).</summary>
+/// <summary>The API's short names and dates as RD Licensing Manager shows them, for every console page.</summary>
 public static class UsageText
 {
     public static readonly string[] Statuses = ["temporary", "active", "upgraded", "revoked", "expired"];
@@ -20,9 +20,21 @@ public static class UsageText
     public static string Type(string shortName) =>
         CalTypes.TryParse(shortName, out var t) ? (t == CalType.PerDevice ? "Per Device" : "Per User") : shortName;
 
+    /// <summary>"per-device" → "RDS Per Device CAL", as key packs name their licenses.</summary>
+    public static string CalName(string shortName) => CalTypes.TryParse(shortName, out var t) ? t.ToDisplayName() : shortName;
+
+    /// <summary>licmgr's "License Version and Type" column: "Windows Server 2022 — RDS Per Device CAL".</summary>
+    public static string PackName(KeyPackView pack) => $"{pack.VersionName} — {CalName(pack.Type)}";
+
+    /// <summary>licmgr's "Expiry Date" column.</summary>
+    public static string Expiry(KeyPackView pack) => pack.ExpiresAt is { } at ? Date(at) : "No expiration";
+
     public static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A date the API may not have (e.g. an activation's expiry): "—" when it has none.</summary>
+    public static string Date(DateTimeOffset? at) => at is { } date ? Date(date) : "—";
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
