@@ -21,9 +21,9 @@ public sealed partial class RdpServerConnection
             else if (pdu.IsControlRequest && confirmed && !granted)
             {
                 // rdesktop waits for these three before it sends its Font List.
-                await SendShareAsync(ShareControl.Synchronize(_userChannel), cancellationToken);
+                await SendShareAsync(ShareControl.Synchronize(UserChannel), cancellationToken);
                 await SendShareAsync(ShareControl.ControlCooperate(), cancellationToken);
-                await SendShareAsync(ShareControl.ControlGranted(_userChannel), cancellationToken);
+                await SendShareAsync(ShareControl.ControlGranted(UserChannel), cancellationToken);
                 granted = true;
             }
             else if (pdu is { Type: ShareControlType.Data, DataType: ShareDataType.FontList })

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using RdLicensing.Rdp.Licensing;
 using RdLicensing.Rdp.Security;
 using RdLicensing.Rdp.Wire;
@@ -28,29 +27,31 @@ public sealed partial class RdpServerConnection
     private const int MaxActivationPdus = 64;
 
     private readonly RdpServerContext _context;
-    private readonly ILogger _logger;
     private readonly IPEndPoint? _remote;
     private readonly FrameReader _reader;
     private readonly SecureChannel _security = new();
     private Stream _stream;
     private ClientDataBlocks? _client;
-    private ushort _userChannel;
     private bool _tls;
     private SecurityProtocols _requested;
     private EncryptionMethod _encryption;
     private byte[] _serverRandom = [];
 
-    public RdpServerConnection(Stream stream, IPEndPoint? remote, RdpServerContext context, ILogger logger)
+    public RdpServerConnection(Stream stream, IPEndPoint? remote, RdpServerContext context)
     {
         _stream = stream;
         _reader = new FrameReader(stream);
         _remote = remote;
         _context = context;
-        _logger = logger;
     }
 
-    /// <summary>What this connection came to, for the log line and the tests.</summary>
-    public RdpConnectionResult? Result { get; private set; }
+    /// <summary>
+    /// The static channels the client asked for, numbered from 1004 in its order (rdesktop assumes so), then the user
+    /// channel after them.
+    /// </summary>
+    private ushort StaticChannel(int index) => (ushort)(IoChannel + 1 + index);
+
+    private ushort UserChannel => StaticChannel(_client!.Channels.Count);
 
     public async Task<RdpConnectionResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -58,9 +59,7 @@ public sealed partial class RdpServerConnection
         await ConnectMcsAsync(cancellationToken);
         var first = await JoinDomainAsync(cancellationToken);
         if (!_tls) first = await ExchangeSecurityAsync(first, cancellationToken);
-        var info = ReadClientInfo(first);
-        Result = await LicenseAsync(info, cancellationToken);
-        return Result;
+        return await LicenseAsync(ReadClientInfo(first), cancellationToken);
     }
 
     private async Task NegotiateAsync(CancellationToken cancellationToken)
@@ -104,18 +103,16 @@ public sealed partial class RdpServerConnection
     {
         var mcs = Tpkt.DataPayload(await ReadSlowPathAsync("MCS Connect Initial", cancellationToken));
         _client = ClientDataBlocks.Parse(Gcc.ClientBlocks(McsConnect.InitialUserData(mcs)));
-        // rdesktop assumes static channels are numbered from 1004 in the order it asked for them; the user channel comes after.
-        var channelIds = Enumerable.Range(0, _client.Channels.Count).Select(i => (ushort)(IoChannel + 1 + i)).ToList();
-        _userChannel = (ushort)(IoChannel + 1 + channelIds.Count);
+        var channelIds = Enumerable.Range(0, _client.Channels.Count).Select(StaticChannel).ToList();
 
         byte[]? serverRandom = null;
         uint method = 0, level = 0;
         if (!_tls)
         {
-            method = (uint)ChooseEncryption(_client.EncryptionMethods | _client.ExtEncryptionMethods);
+            _encryption = ChooseEncryption(_client.EncryptionMethods | _client.ExtEncryptionMethods);
+            method = (uint)_encryption;
             level = 2; // ENCRYPTION_LEVEL_CLIENT_COMPATIBLE: both directions encrypted at the client's strongest method
             serverRandom = RandomNumberGenerator.GetBytes(32);
-            _encryption = (EncryptionMethod)method;
             _serverRandom = serverRandom;
         }
         var blocks = new ServerDataBlocks(_requested, IoChannel, channelIds, method, level, serverRandom, _tls ? null : _context.ProprietaryCertificate);
@@ -134,8 +131,6 @@ public sealed partial class RdpServerConnection
     private async Task<byte[]> JoinDomainAsync(CancellationToken cancellationToken)
     {
         var attached = false;
-        var allowed = new HashSet<ushort> { IoChannel, _userChannel };
-        for (var i = 0; i < _client!.Channels.Count; i++) allowed.Add((ushort)(IoChannel + 1 + i));
         for (var count = 0; count < MaxDomainPdus; count++)
         {
             var pdu = McsDomain.Parse(Tpkt.DataPayload(await ReadSlowPathAsync("MCS domain PDU", cancellationToken)));
@@ -145,11 +140,12 @@ public sealed partial class RdpServerConnection
                     break;
                 case McsPduType.AttachUserRequest:
                     attached = true;
-                    await SendAsync(McsDomain.AttachUserConfirm(_userChannel), cancellationToken);
+                    await SendAsync(McsDomain.AttachUserConfirm(UserChannel), cancellationToken);
                     break;
                 case McsPduType.ChannelJoinRequest when attached:
-                    if (!allowed.Contains(pdu.Channel)) throw new RdpProtocolException($"MCS Channel Join Request for channel {pdu.Channel}, which this connection does not have.");
-                    await SendAsync(McsDomain.ChannelJoinConfirm(_userChannel, pdu.Channel), cancellationToken);
+                    // The I/O channel, the static channels and the user channel are numbered consecutively from 1003.
+                    if (pdu.Channel is < IoChannel || pdu.Channel > UserChannel) throw new RdpProtocolException($"MCS Channel Join Request for channel {pdu.Channel}, which this connection does not have.");
+                    await SendAsync(McsDomain.ChannelJoinConfirm(UserChannel, pdu.Channel), cancellationToken);
                     break;
                 case McsPduType.SendDataRequest when attached:
                     if (pdu.Channel != IoChannel) throw new RdpProtocolException($"the first data PDU came on channel {pdu.Channel}, not the I/O channel {IoChannel}.");
@@ -173,7 +169,7 @@ public sealed partial class RdpServerConnection
         if (length > 1024) throw new RdpProtocolException($"Security Exchange: a {length}-byte client random is larger than any key this server has.");
         var encrypted = r.Take(length, "Security Exchange encryptedClientRandom");
         var clientRandom = _context.Key.DecryptRaw(encrypted)[..32];
-        _security.UseSessionKeys(RdpSessionKeys.Derive(clientRandom, _serverRandom, _encryption), _encryption);
+        _security.UseSessionKeys(RdpSessionKeys.Derive(clientRandom, _serverRandom, _encryption));
         return await ReadIoDataAsync("Client Info PDU", cancellationToken);
     }
 

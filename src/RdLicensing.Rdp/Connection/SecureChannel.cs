@@ -20,10 +20,10 @@ public sealed class SecureChannel
     /// <summary>Standard RDP security with session keys in place.</summary>
     public bool Encrypted => _fromClient is not null;
 
-    public void UseSessionKeys(RdpSessionKeys keys, EncryptionMethod method)
+    public void UseSessionKeys(RdpSessionKeys keys)
     {
-        _fromClient = new RdpEncryptionStream(keys.ClientEncryptKey, keys.MacKey, method);
-        _toClient = new RdpEncryptionStream(keys.ServerEncryptKey, keys.MacKey, method);
+        _fromClient = new RdpEncryptionStream(keys.ClientEncryptKey, keys.MacKey, keys.Method);
+        _toClient = new RdpEncryptionStream(keys.ServerEncryptKey, keys.MacKey, keys.Method);
     }
 
     /// <param name="hasHeader">Whether this PDU carries a security header (always under standard security).</param>
@@ -35,7 +35,7 @@ public sealed class SecureChannel
         r.U16Le("security header flagsHi");
         if ((flags & SecurityFlags.Encrypt) == 0) return new SecuredPdu(flags, r.Rest().ToArray());
         if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted PDU before any session keys were agreed.");
-        var mac = r.Take(8, "security header MAC");
+        var mac = r.Take(RdpMac.Length, "security header MAC");
         var plain = _fromClient.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
         return new SecuredPdu(flags, plain);
     }
@@ -46,7 +46,7 @@ public sealed class SecureChannel
         if (!encrypted) return;
         if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted fast-path PDU before any session keys were agreed.");
         var r = new ByteReader(body);
-        var mac = r.Take(8, "fast-path MAC");
+        var mac = r.Take(RdpMac.Length, "fast-path MAC");
         _fromClient.Decrypt(r.Rest(), mac, salted);
     }
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.SessionHost.Apis;
-using RdLicensing.Rdp.Wire;
 
 namespace RdLicensing.Rdp.Hosting;
 
@@ -108,18 +107,16 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
         var remote = client.Client.RemoteEndPoint as IPEndPoint;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(options.HandshakeTimeout);
-        RdpServerConnection? connection = null;
         try
         {
             client.NoDelay = true;
             await using var stream = client.GetStream();
-            connection = new RdpServerConnection(stream, remote, context, logger);
-            var result = await connection.RunAsync(deadline.Token);
+            var result = await new RdpServerConnection(stream, remote, context).RunAsync(deadline.Token);
             Outcomes.AddOrUpdate(result.Outcome, 1, (_, n) => n + 1);
             Completed?.Invoke(result);
             LogFinished(remote, result.Client.ClientName, result.Client.UserName, result.Outcome, result.TlsUsed ? "TLS" : "RDP security", result.Verdict.Message);
         }
-        catch (Exception e) when (e is RdpProtocolException or RdpTimeoutException or ConnectionClosedException or IOException)
+        catch (Exception e) when (e is RdpProtocolException or RdpTimeoutException or IOException) // ConnectionClosedException is an IOException
         {
             Interlocked.Increment(ref _failed);
             LogEnded(remote, e.Message);

@@ -53,8 +53,7 @@ public sealed class LicensingExchange(RdpServerContext context)
                         LicenseErrorCode.InvalidMac, ErrorInfo.LicenseBadClientEncryption);
                 return new LicensingRequest(false, null, null, info.LicenseInfo, ClientHardwareId.Parse(hwid));
             case LicensingErrorAlert alert:
-                throw new LicensingException($"the client ended the licensing exchange with error {alert.ErrorCode} ({alert.StateTransition}).",
-                    LicenseErrorCode.InvalidClient, ErrorInfo.ClientEndedProtocol);
+                throw ClientEnded(alert);
             case var other:
                 throw OutOfOrder(other.MessageType, "a New License Request or Client License Info");
         }
@@ -75,9 +74,7 @@ public sealed class LicensingExchange(RdpServerContext context)
     {
         var keys = Keys();
         var parsed = LicensingPdu.Parse(pdu);
-        if (parsed is LicensingErrorAlert alert)
-            throw new LicensingException($"the client ended the licensing exchange with error {alert.ErrorCode} ({alert.StateTransition}).",
-                LicenseErrorCode.InvalidClient, ErrorInfo.ClientEndedProtocol);
+        if (parsed is LicensingErrorAlert alert) throw ClientEnded(alert);
         if (parsed is not ClientPlatformChallengeResponse response) throw OutOfOrder(parsed.MessageType, "a Platform Challenge Response");
         var answer = keys.Decrypt(response.EncryptedPlatformChallengeResponse);
         var hwid = keys.Decrypt(response.EncryptedHwid);
@@ -126,6 +123,10 @@ public sealed class LicensingExchange(RdpServerContext context)
     private LicensingKeys Keys() => _keys ?? throw new InvalidOperationException("No licensing keys yet: the client's request comes first.");
 
     private static string? Clean(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static LicensingException ClientEnded(LicensingErrorAlert alert) =>
+        new($"the client ended the licensing exchange with error {alert.ErrorCode} ({alert.StateTransition}).",
+            LicenseErrorCode.InvalidClient, ErrorInfo.ClientEndedProtocol);
 
     private static LicensingException OutOfOrder(LicensingMessageType got, string expected) =>
         new($"licensing: {got} where {expected} was expected.", LicenseErrorCode.InvalidClient, ErrorInfo.LicenseBadClientMessage);

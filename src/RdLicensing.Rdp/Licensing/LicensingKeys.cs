@@ -30,8 +30,8 @@ public sealed class LicensingKeys
         if (serverRandom32.Length != 32) throw new ArgumentException($"The server random has 32 bytes, not {serverRandom32.Length}.", nameof(serverRandom32));
 
         // MasterSecret salts with ClientRandom + ServerRandom, SessionKeyBlob with the randoms swapped (5.1.2 steps 1-2).
-        var masterSecret = SaltedHash48(preMasterSecret48, clientRandom32, serverRandom32);
-        var sessionKeyBlob = SaltedHash48(masterSecret, serverRandom32, clientRandom32);
+        var masterSecret = KeyHashing.SaltedHash48(preMasterSecret48, clientRandom32, serverRandom32, "A", "BB", "CCC");
+        var sessionKeyBlob = KeyHashing.SaltedHash48(masterSecret, serverRandom32, clientRandom32, "A", "BB", "CCC");
         var macSaltKey = sessionKeyBlob[..16];
         var encryptionKey = KeyHashing.FinalHash(sessionKeyBlob.AsSpan(16, 16), clientRandom32, serverRandom32);
         return new LicensingKeys(macSaltKey, encryptionKey);
@@ -56,12 +56,4 @@ public sealed class LicensingKeys
 
     /// <summary>RC4 with a fresh cipher keyed by <see cref="EncryptionKey"/> (5.1.4).</summary>
     public byte[] Decrypt(ReadOnlySpan<byte> data) => Rc4.Once(EncryptionKey, data);
-
-    /// <summary>SaltedHash(S, I) = MD5(S + SHA1(I + S + first + second)), MS-RDPELE 5.1.2.</summary>
-    internal static byte[] SaltedHash(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
-        KeyHashing.SaltedHash(secret, label, first, second);
-
-    /// <summary>SaltedHash('A') + SaltedHash('BB') + SaltedHash('CCC'): 48 bytes.</summary>
-    internal static byte[] SaltedHash48(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
-        KeyHashing.SaltedHash48(secret, first, second, "A", "BB", "CCC");
 }

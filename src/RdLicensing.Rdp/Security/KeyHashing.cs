@@ -4,7 +4,7 @@ namespace RdLicensing.Rdp.Security;
 
 /// <summary>
 /// The MD5-over-SHA-1 constructions shared by session key generation (MS-RDPBCGR 5.3.5.1), licensing key
-/// generation (MS-RDPELE 5.1.2) and key updates (MS-RDPBCGR 5.3.7.1).
+/// generation (MS-RDPELE 5.1.2), the MACs (MS-RDPBCGR 5.3.6.1, MS-RDPELE 5.1.5) and key updates (MS-RDPBCGR 5.3.7.1).
 /// </summary>
 internal static class KeyHashing
 {
@@ -42,6 +42,33 @@ internal static class KeyHashing
         md5.AppendData(key);
         md5.AppendData(first);
         md5.AppendData(second);
+        return md5.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// MD5(key + Pad2 + SHA1(key + Pad1 + first + second + third)), Pad1 = 0x36 × 40, Pad2 = 0x5C × 48: 16 bytes.
+    /// The MAC (5.3.6.1) hashes length ‖ data ‖ optional salt; the key update (5.3.7.1) hashes the current key.
+    /// </summary>
+    public static byte[] PaddedHash(ReadOnlySpan<byte> key, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second = default, ReadOnlySpan<byte> third = default)
+    {
+        Span<byte> pad1 = stackalloc byte[40];
+        pad1.Fill(0x36);
+        Span<byte> pad2 = stackalloc byte[48];
+        pad2.Fill(0x5C);
+
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(key);
+        sha1.AppendData(pad1);
+        sha1.AppendData(first);
+        sha1.AppendData(second);
+        sha1.AppendData(third);
+        Span<byte> shaComponent = stackalloc byte[SHA1.HashSizeInBytes];
+        sha1.GetHashAndReset(shaComponent);
+
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        md5.AppendData(key);
+        md5.AppendData(pad2);
+        md5.AppendData(shaComponent);
         return md5.GetHashAndReset();
     }
 

@@ -40,7 +40,7 @@ public sealed class RdpEncryptionStream
     /// <summary>The MAC of the plaintext goes in the security header, the ciphertext after it.</summary>
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext, out byte[] mac, bool salted = false)
     {
-        mac = Mac(plaintext, salted);
+        mac = Mac(plaintext, salted, PacketCount);
         return Advance(plaintext);
     }
 
@@ -49,14 +49,15 @@ public sealed class RdpEncryptionStream
     {
         var count = PacketCount;
         var plaintext = Advance(ciphertext);
-        var expected = salted ? RdpMac.ComputeSalted(_macKey, plaintext, count) : RdpMac.Compute(_macKey, plaintext);
+        var expected = Mac(plaintext, salted, count);
         if (!CryptographicOperations.FixedTimeEquals(expected, mac))
             throw new RdpProtocolException($"MAC mismatch on encrypted packet {count} ({(salted ? "salted" : "plain")} MAC).");
         return plaintext;
     }
 
-    private byte[] Mac(ReadOnlySpan<byte> plaintext, bool salted) =>
-        salted ? RdpMac.ComputeSalted(_macKey, plaintext, PacketCount) : RdpMac.Compute(_macKey, plaintext);
+    /// <param name="count">Packets this stream had processed before this one: the salt of a salted MAC.</param>
+    private byte[] Mac(ReadOnlySpan<byte> plaintext, bool salted, uint count) =>
+        salted ? RdpMac.ComputeSalted(_macKey, plaintext, count) : RdpMac.Compute(_macKey, plaintext);
 
     private byte[] Advance(ReadOnlySpan<byte> input)
     {
@@ -73,25 +74,7 @@ public sealed class RdpEncryptionStream
     /// </summary>
     private void UpdateKey()
     {
-        var keyLength = _initialKey.Length;
-        Span<byte> pad1 = stackalloc byte[40];
-        pad1.Fill(0x36);
-        Span<byte> pad2 = stackalloc byte[48];
-        pad2.Fill(0x5C);
-
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(_initialKey);
-        sha1.AppendData(pad1);
-        sha1.AppendData(_currentKey);
-        Span<byte> shaComponent = stackalloc byte[SHA1.HashSizeInBytes];
-        sha1.GetHashAndReset(shaComponent);
-
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        md5.AppendData(_initialKey);
-        md5.AppendData(pad2);
-        md5.AppendData(shaComponent);
-        var tempKey = md5.GetHashAndReset().AsSpan(0, keyLength);
-
+        var tempKey = KeyHashing.PaddedHash(_initialKey, _currentKey).AsSpan(0, _initialKey.Length);
         var preSaltKey = Rc4.Once(tempKey, tempKey);
         _currentKey = RdpSessionKeys.Reduce(preSaltKey, _method);
         _rc4 = new Rc4(_currentKey);

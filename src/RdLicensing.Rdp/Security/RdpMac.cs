@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace RdLicensing.Rdp.Security;
 
@@ -24,30 +23,10 @@ public static class RdpMac
     /// <summary>The full 16-byte MD5 of the construction.</summary>
     internal static byte[] Digest(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> data, uint? salt)
     {
-        Span<byte> pad1 = stackalloc byte[40];
-        pad1.Fill(0x36);
-        Span<byte> pad2 = stackalloc byte[48];
-        pad2.Fill(0x5C);
-        Span<byte> littleEndian = stackalloc byte[4];
-
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(macKey);
-        sha1.AppendData(pad1);
-        BinaryPrimitives.WriteUInt32LittleEndian(littleEndian, (uint)data.Length);
-        sha1.AppendData(littleEndian);
-        sha1.AppendData(data);
-        if (salt is { } count)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(littleEndian, count);
-            sha1.AppendData(littleEndian);
-        }
-        Span<byte> shaComponent = stackalloc byte[SHA1.HashSizeInBytes];
-        sha1.GetHashAndReset(shaComponent);
-
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        md5.AppendData(macKey);
-        md5.AppendData(pad2);
-        md5.AppendData(shaComponent);
-        return md5.GetHashAndReset();
+        Span<byte> dataLength = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(dataLength, (uint)data.Length);
+        Span<byte> saltBytes = stackalloc byte[4];
+        if (salt is { } count) BinaryPrimitives.WriteUInt32LittleEndian(saltBytes, count);
+        return KeyHashing.PaddedHash(macKey, dataLength, data, salt is null ? default : saltBytes);
     }
 }

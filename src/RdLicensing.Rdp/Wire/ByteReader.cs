@@ -34,12 +34,6 @@ public ref struct ByteReader
     public uint U32Le(string what) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, what));
     public uint U32Be(string what) => BinaryPrimitives.ReadUInt32BigEndian(Take(4, what));
 
-    public byte PeekU8(string what)
-    {
-        Need(1, what);
-        return _data[_position];
-    }
-
     public ReadOnlySpan<byte> Take(int count, string what)
     {
         if (count < 0) throw new RdpProtocolException($"{what}: negative length {count}.");

@@ -39,15 +39,10 @@ public sealed class ByteWriter
     /// <summary>UTF-16LE with a terminating NUL.</summary>
     public ByteWriter Utf16Z(string text) => Bytes(Utf16ZBytes(text));
 
-    /// <summary>8-bit text with a terminating NUL.</summary>
-    public ByteWriter AnsiZ(string text) => Bytes(AnsiZBytes(text));
-
     public static byte[] Utf16ZBytes(string text) => Encoding.Unicode.GetBytes(text + "\0");
     public static byte[] AnsiZBytes(string text) => Encoding.Latin1.GetBytes(text + "\0");
 
-    public void PatchU16Be(int offset, int value) => BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(offset, 2), (ushort)value);
     public void PatchU16Le(int offset, int value) => BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(offset, 2), (ushort)value);
-    public void PatchU32Le(int offset, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(offset, 4), value);
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 

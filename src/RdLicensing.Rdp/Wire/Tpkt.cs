@@ -3,9 +3,6 @@ namespace RdLicensing.Rdp.Wire;
 /// <summary>TPKT (T.123) framing and the X.224 Data TPDU header every later slow-path PDU travels in.</summary>
 public static class Tpkt
 {
-    /// <summary>TPKT header + X.224 Data header (LI 2, DT 0xF0, EOT 0x80).</summary>
-    public const int DataHeaderLength = 7;
-
     public static byte[] Wrap(ReadOnlySpan<byte> x224)
     {
         var total = x224.Length + 4;

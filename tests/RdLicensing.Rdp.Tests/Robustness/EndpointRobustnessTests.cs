@@ -43,6 +43,7 @@ public sealed class EndpointRobustnessTests
     public async Task A_client_that_stops_sending_mid_header_or_says_nothing_is_timed_out()
     {
         await using var system = await StartAsync();
+        var started = DateTime.UtcNow;
         using var silent = await ConnectAsync(system.Port);
         using var halfHeader = await ConnectAsync(system.Port);
         await halfHeader.SendAsync(new byte[] { 3, 0 });
@@ -50,6 +51,8 @@ public sealed class EndpointRobustnessTests
         await longPromise.SendAsync(new byte[] { 3, 0, 0xFF, 0xFF, 2, 0xF0, 0x80 }); // announces 65535 bytes, sends 7
 
         await Task.WhenAll(AssertClosedByServerAsync(silent), AssertClosedByServerAsync(halfHeader), AssertClosedByServerAsync(longPromise));
+        // The read timeout (1 s) closed them, not the handshake deadline (4 s).
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3.5), $"closed after {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         await AssertServesAsync(system.Port);
     }
 
@@ -58,12 +61,12 @@ public sealed class EndpointRobustnessTests
     {
         await using var system = await StartAsync();
         using var socket = await ConnectAsync(system.Port);
-        await socket.SendAsync(ConnectionRequest());
         var started = DateTime.UtcNow;
+        await socket.SendAsync(ConnectionRequest());
+        await ReadPacketAsync(socket); // the connection confirm
+        await socket.SendAsync(Tpkt.Data(McsConnect.Initial(Gcc.ConferenceCreateRequest(ClientBlocks()))));
+        await ReadPacketAsync(socket); // the MCS Connect Response: the server now waits in the domain set-up
         // Keep sending erect-domain requests just inside the read timeout: only the overall deadline can stop it.
-        var buffer = new byte[4096];
-        var read = await socket.ReceiveAsync(buffer); // the connection confirm
-        Assert.True(read > 0);
         while (DateTime.UtcNow - started < Patience)
         {
             try { await socket.SendAsync(McsDomain.ErectDomainRequest()); }
@@ -71,7 +74,11 @@ public sealed class EndpointRobustnessTests
             await Task.Delay(300);
             if (socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0) break;
         }
-        Assert.True(DateTime.UtcNow - started < Patience, "the server kept a connection that never finished the sequence");
+        // The deadline (4 s) closed it: not a protocol error at once, nor the limit on domain PDUs (39 of them take
+        // over 11 s at this pace).
+        var closedAfter = DateTime.UtcNow - started;
+        Assert.True(closedAfter > TimeSpan.FromSeconds(3), $"closed after {closedAfter.TotalSeconds:0.0} s, before the deadline");
+        Assert.True(closedAfter < TimeSpan.FromSeconds(9), $"the server kept a connection that never finished the sequence for {closedAfter.TotalSeconds:0.0} s");
     }
 
     [Fact]
@@ -83,7 +90,9 @@ public sealed class EndpointRobustnessTests
         await Task.Delay(200); // let the listener take the four slots
 
         using var extra = await ConnectAsync(system.Port);
-        await AssertClosedByServerAsync(extra);
+        try { await extra.SendAsync(ConnectionRequest()); }
+        catch (SocketException) { /* already closed */ }
+        Assert.Equal(0, await AssertClosedByServerAsync(extra)); // closed unanswered, not served and timed out
 
         await held[0].SendAsync(ConnectionRequest());
         var buffer = new byte[64];
@@ -114,6 +123,20 @@ public sealed class EndpointRobustnessTests
 
     private static byte[] ConnectionRequest() => new X224ConnectionRequest("Cookie: mstshash=probe", SecurityProtocols.Rdp).ToBytes();
 
+    private static byte[] ClientBlocks() =>
+        new ClientDataBlocks(0x00080004, "probe", 2600, 0x1b, 0, [], false, SecurityProtocols.Rdp).ToBytes();
+
+    /// <summary>One whole TPKT packet from the server.</summary>
+    private static async Task ReadPacketAsync(Socket socket)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var header = new byte[4];
+        await stream.ReadExactlyAsync(header, timeout.Token);
+        Assert.Equal(3, header[0]);
+        await stream.ReadExactlyAsync(new byte[((header[2] << 8) | header[3]) - 4], timeout.Token);
+    }
+
     /// <summary>The server answers a Connection Request with a Connection Confirm: it is alive and serving.</summary>
     private static async Task AssertServesAsync(int port)
     {
@@ -127,17 +150,16 @@ public sealed class EndpointRobustnessTests
         Assert.Equal(SecurityProtocols.Rdp, confirm.Selected);
     }
 
-    /// <summary>Reads until the server closes the connection; a hang fails the test.</summary>
-    private static async Task AssertClosedByServerAsync(Socket socket)
+    /// <summary>Reads until the server closes the connection, returning how many bytes it sent first; a hang fails the test.</summary>
+    private static async Task<int> AssertClosedByServerAsync(Socket socket)
     {
         var buffer = new byte[8192];
+        var total = 0;
         using var timeout = new CancellationTokenSource(Patience);
         try
         {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
-            {
-                // Whatever the server said before closing (a connection confirm, an ultimatum) is not the point here.
-            }
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0) total += read;
         }
         catch (SocketException)
         {
@@ -147,5 +169,6 @@ public sealed class EndpointRobustnessTests
         {
             Assert.Fail($"the server kept the connection open for {Patience.TotalSeconds:0} s");
         }
+        return total;
     }
 }

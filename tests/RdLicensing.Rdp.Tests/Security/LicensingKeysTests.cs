@@ -1,4 +1,5 @@
 using RdLicensing.Rdp.Licensing;
+using RdLicensing.Rdp.Security;
 
 namespace RdLicensing.Rdp.Tests.Security;
 
@@ -20,8 +21,8 @@ public sealed class LicensingKeysTests
     [Fact]
     public void Derives_the_published_master_secret()
     {
-        Assert.Equal(MasterSecret, LicensingKeys.SaltedHash48(PreMasterSecret, ClientRandom, ServerRandom));
-        Assert.Equal(MasterSecret[..16], LicensingKeys.SaltedHash(PreMasterSecret, "A"u8, ClientRandom, ServerRandom));
+        Assert.Equal(MasterSecret, KeyHashing.SaltedHash48(PreMasterSecret, ClientRandom, ServerRandom, "A", "BB", "CCC"));
+        Assert.Equal(MasterSecret[..16], KeyHashing.SaltedHash(PreMasterSecret, "A"u8, ClientRandom, ServerRandom));
     }
 
     // The session key blob salts with the randoms swapped (ServerRandom + ClientRandom).
@@ -30,7 +31,7 @@ public sealed class LicensingKeysTests
     {
         var keys = LicensingKeys.Derive(PreMasterSecret, ClientRandom, ServerRandom);
 
-        Assert.Equal(SessionKeyBlob, LicensingKeys.SaltedHash48(MasterSecret, ServerRandom, ClientRandom));
+        Assert.Equal(SessionKeyBlob, KeyHashing.SaltedHash48(MasterSecret, ServerRandom, ClientRandom, "A", "BB", "CCC"));
         Assert.Equal(SessionKeyBlob[..16], keys.MacSaltKey);
         Assert.Equal(LicenseKey, keys.EncryptionKey);
     }

@@ -8,10 +8,6 @@ namespace RdLicensing.Rdp.Licensing;
 /// </summary>
 public sealed record LicenseBlob(BlobType Type, byte[] Data)
 {
-    public const int HeaderSize = 4;
-
-    public int WireLength => HeaderSize + Data.Length;
-
     /// <summary>
     /// Reads a blob whose type must be one of <paramref name="acceptedTypes"/>. An empty blob may carry any type: a
     /// sender may leave a blob empty (wBlobLen 0, e.g. the ServerCertificate of MS-RDPELE 2.2.2.1) and then does not
