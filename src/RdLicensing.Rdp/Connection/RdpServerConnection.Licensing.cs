@@ -21,7 +21,16 @@ public sealed partial class RdpServerConnection
             return await FinishAsync(admin, await DecideAsync(admin, null, cancellationToken), null, cancellationToken);
         }
 
-        var exchange = new LicensingExchange(_context);
+        // Only the licensing exchange answers a bad client PDU with a licensing abort; the activation that follows
+        // (after the client may already hold its CAL) ends the connection like any other protocol error.
+        var (identity, verdict, licensePdu) = await ExchangeAsync(new LicensingExchange(_context), userName, cancellationToken);
+        return await FinishAsync(identity, verdict, licensePdu, cancellationToken);
+    }
+
+    /// <summary>The MS-RDPELE messages up to the decision: who the client is, the verdict, and the New/Upgrade License PDU to send, if any.</summary>
+    private async Task<(RdpClientIdentity Client, RdpLicensingVerdict Verdict, byte[]? LicensePdu)> ExchangeAsync(
+        LicensingExchange exchange, string? userName, CancellationToken cancellationToken)
+    {
         try
         {
             await SendLicensingAsync(exchange.LicenseRequest(), cancellationToken);
@@ -30,21 +39,21 @@ public sealed partial class RdpServerConnection
             {
                 await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
                 var hardwareId = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
-                var client = new RdpClientIdentity(request.MachineName ?? _client.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, false, _remote);
+                var client = new RdpClientIdentity(request.MachineName ?? _client!.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, false, _remote);
                 var verdict = await DecideAsync(client, null, cancellationToken);
-                return await FinishAsync(client, verdict, verdict is { Allowed: true, License: { } cal } ? exchange.License(cal, upgrade: false) : null, cancellationToken);
+                return (client, verdict, verdict is { Allowed: true, License: { } cal } ? exchange.License(cal, upgrade: false) : null);
             }
 
-            var returning = new RdpClientIdentity(_client.ClientName, request.HardwareId!.ToIdentityString(), userName, false, _remote);
+            var returning = new RdpClientIdentity(_client!.ClientName, request.HardwareId!.ToIdentityString(), userName, false, _remote);
             var answer = await DecideAsync(returning, request.StoredLicense, cancellationToken);
-            if (answer is not { Allowed: true, License: { } replacement }) return await FinishAsync(returning, answer, null, cancellationToken);
+            if (answer is not { Allowed: true, License: { } replacement }) return (returning, answer, null);
             // The client proves it holds the licensing key (and gives its HWID again) before it is handed a new CAL.
             await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
             var again = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
             if (again.ToIdentityString() != returning.HardwareId)
                 throw new LicensingException("the Platform Challenge Response carries another hardware id than the Client License Info.",
                     LicenseErrorCode.InvalidClient, ErrorInfo.LicenseBadClientMessage);
-            return await FinishAsync(returning, answer, exchange.License(replacement, upgrade: true), cancellationToken);
+            return (returning, answer, exchange.License(replacement, upgrade: true));
         }
         catch (LicensingException e)
         {
