@@ -22,7 +22,7 @@ public abstract class RealClient
     protected RealClient(XvfbDisplay display)
     {
         Display = display.Display;
-        Home = Directory.CreateTempSubdirectory("rdlic-client-").FullName;
+        Home = Directory.CreateDirectory(Path.Combine(display.HomesRoot, Guid.NewGuid().ToString("N"))).FullName;
     }
 
     public string Display { get; }

@@ -12,6 +12,9 @@ public sealed class XvfbDisplay : IAsyncLifetime
 
     public string Display { get; private set; } = "";
 
+    /// <summary>The clients' home directories live here and go with the display.</summary>
+    public string HomesRoot { get; } = Directory.CreateTempSubdirectory("rdlic-clients-").FullName;
+
     public async Task InitializeAsync()
     {
         var path = RealClient.Find("Xvfb") ?? throw new InvalidOperationException(RealClient.InstallHint("Xvfb"));
@@ -35,6 +38,7 @@ public sealed class XvfbDisplay : IAsyncLifetime
     {
         if (_xvfb is { HasExited: false }) _xvfb.Kill(entireProcessTree: true);
         _xvfb?.Dispose();
+        Directory.Delete(HomesRoot, recursive: true);
         return Task.CompletedTask;
     }
 }
