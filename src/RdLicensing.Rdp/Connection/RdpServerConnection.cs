@@ -29,7 +29,7 @@ public sealed partial class RdpServerConnection
     private readonly RdpServerContext _context;
     private readonly IPEndPoint? _remote;
     private readonly FrameReader _reader;
-    private readonly SecureChannel _security = new();
+    private readonly SecureChannel _security = SecureChannel.ForServer();
     private Stream _stream;
     private ClientDataBlocks? _client;
     private bool _tls;

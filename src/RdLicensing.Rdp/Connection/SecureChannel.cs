@@ -7,23 +7,37 @@ namespace RdLicensing.Rdp.Connection;
 public readonly record struct SecuredPdu(SecurityFlags Flags, byte[] Payload);
 
 /// <summary>
-/// The security layer of one connection on the I/O channel. Under TLS (encryption level none) only the Client Info
-/// and licensing PDUs carry a basic security header; under standard RDP security every client PDU has one and
-/// those with SEC_ENCRYPT carry an 8-byte MAC and RC4 ciphertext. Each direction is one continuous RC4 stream
+/// The security layer of one connection on the I/O channel, at either end. Under TLS (encryption level none) only the
+/// Client Info and licensing PDUs carry a basic security header; under standard RDP security every client PDU has one
+/// and those with SEC_ENCRYPT carry an 8-byte MAC and RC4 ciphertext. Each direction is one continuous RC4 stream
 /// (<see cref="RdpEncryptionStream"/>), so every encrypted PDU must pass through here in order.
 /// </summary>
 public sealed class SecureChannel
 {
-    private RdpEncryptionStream? _fromClient;
-    private RdpEncryptionStream? _toClient;
+    private readonly bool _server;
+    private readonly string _peer;
+    private RdpEncryptionStream? _incoming;
+    private RdpEncryptionStream? _outgoing;
+
+    private SecureChannel(bool server)
+    {
+        _server = server;
+        _peer = server ? "client" : "server";
+    }
+
+    /// <summary>The server's end: it decrypts with the client's encryption key and encrypts with its own.</summary>
+    public static SecureChannel ForServer() => new(server: true);
+
+    public static SecureChannel ForClient() => new(server: false);
 
     /// <summary>Standard RDP security with session keys in place.</summary>
-    public bool Encrypted => _fromClient is not null;
+    public bool Encrypted => _incoming is not null;
 
     public void UseSessionKeys(RdpSessionKeys keys)
     {
-        _fromClient = new RdpEncryptionStream(keys.ClientEncryptKey, keys.MacKey, keys.Method);
-        _toClient = new RdpEncryptionStream(keys.ServerEncryptKey, keys.MacKey, keys.Method);
+        var clientToServer = new RdpEncryptionStream(keys.ClientEncryptKey, keys.MacKey, keys.Method);
+        var serverToClient = new RdpEncryptionStream(keys.ServerEncryptKey, keys.MacKey, keys.Method);
+        (_incoming, _outgoing) = _server ? (clientToServer, serverToClient) : (serverToClient, clientToServer);
     }
 
     /// <param name="hasHeader">Whether this PDU carries a security header (always under standard security).</param>
@@ -34,29 +48,33 @@ public sealed class SecureChannel
         var flags = (SecurityFlags)r.U16Le("security header flags");
         r.U16Le("security header flagsHi");
         if ((flags & SecurityFlags.Encrypt) == 0) return new SecuredPdu(flags, r.Rest().ToArray());
-        if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted PDU before any session keys were agreed.");
+        if (_incoming is null) throw new RdpProtocolException($"the {_peer} sent an encrypted PDU before any session keys were agreed.");
         var mac = r.Take(RdpMac.Length, "security header MAC");
-        var plain = _fromClient.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
+        var plain = _incoming.Decrypt(r.Rest(), mac, salted: (flags & SecurityFlags.SecureChecksum) != 0);
         return new SecuredPdu(flags, plain);
     }
 
-    /// <summary>Decrypts the body of an encrypted fast-path PDU so the client's RC4 stream stays in step.</summary>
+    /// <summary>Decrypts the body of an encrypted fast-path PDU so the peer's RC4 stream stays in step.</summary>
     public void SkipFastPath(ReadOnlySpan<byte> body, bool encrypted, bool salted)
     {
         if (!encrypted) return;
-        if (_fromClient is null) throw new RdpProtocolException("the client sent an encrypted fast-path PDU before any session keys were agreed.");
+        if (_incoming is null) throw new RdpProtocolException($"the {_peer} sent an encrypted fast-path PDU before any session keys were agreed.");
         var r = new ByteReader(body);
         var mac = r.Take(RdpMac.Length, "fast-path MAC");
-        _fromClient.Decrypt(r.Rest(), mac, salted);
+        _incoming.Decrypt(r.Rest(), mac, salted);
     }
 
-    /// <summary>A PDU for the client: encrypted when asked and keys exist; header written when asked or encrypted.</summary>
-    public byte[] Wrap(ReadOnlySpan<byte> payload, SecurityFlags flags, bool encrypt, bool header)
+    /// <summary>
+    /// A PDU for the peer: encrypted when asked and keys exist (with the salted MAC, SEC_SECURE_CHECKSUM, when
+    /// <paramref name="salted"/>); otherwise with a header when asked.
+    /// </summary>
+    public byte[] Wrap(ReadOnlySpan<byte> payload, SecurityFlags flags, bool encrypt, bool header, bool salted = false)
     {
-        if (encrypt && _toClient is not null)
+        if (encrypt && _outgoing is not null)
         {
-            var cipher = _toClient.Encrypt(payload, out var mac);
-            return new ByteWriter(payload.Length + 12).U16Le((ushort)(flags | SecurityFlags.Encrypt)).U16Le(0).Bytes(mac).Bytes(cipher).ToArray();
+            var cipher = _outgoing.Encrypt(payload, out var mac, salted);
+            var secured = flags | SecurityFlags.Encrypt | (salted ? SecurityFlags.SecureChecksum : SecurityFlags.None);
+            return new ByteWriter(payload.Length + 4 + mac.Length).U16Le((ushort)secured).U16Le(0).Bytes(mac).Bytes(cipher).ToArray();
         }
         if (!header) return payload.ToArray();
         return new ByteWriter(payload.Length + 4).U16Le((ushort)flags).U16Le(0).Bytes(payload).ToArray();
