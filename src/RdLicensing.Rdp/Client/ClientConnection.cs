@@ -98,18 +98,18 @@ internal sealed partial class ClientConnection(RdpClientOptions options, ClientT
         await transport.SendAsync(RdpClientStage.ErectDomain, McsDomain.ErectDomainRequest(), cancellationToken);
         await transport.SendAsync(RdpClientStage.AttachUser, McsDomain.AttachUserRequest(), cancellationToken);
         var attach = await ReadDomainPduAsync("MCS Attach User Confirm", cancellationToken);
-        if (attach.Pdu.Type != McsPduType.AttachUserConfirm) throw OutOfOrder(attach.Pdu, "MCS Attach User Confirm");
+        if (attach.Type != McsPduType.AttachUserConfirm) throw OutOfOrder(attach, "MCS Attach User Confirm");
         // The result (T.125 rt-successful = 0) follows the PDU type; the codec reads past it.
-        if (attach.Raw[1] != 0) throw new RdpProtocolException($"MCS Attach User Confirm: result {attach.Raw[1]}, the server did not attach the client.");
-        _userId = attach.Pdu.Initiator;
+        if (attach.Result != 0) throw new RdpProtocolException($"MCS Attach User Confirm: result {attach.Result}, the server did not attach the client.");
+        _userId = attach.Initiator;
 
         foreach (var channel in new[] { _userId, _ioChannel })
         {
             await transport.SendAsync(RdpClientStage.ChannelJoin, McsDomain.ChannelJoinRequest(_userId, channel), cancellationToken);
             var join = await ReadDomainPduAsync($"MCS Channel Join Confirm for channel {channel}", cancellationToken);
-            if (join.Pdu.Type != McsPduType.ChannelJoinConfirm) throw OutOfOrder(join.Pdu, $"MCS Channel Join Confirm for channel {channel}");
-            if (join.Pdu.Channel != channel)
-                throw new RdpProtocolException($"MCS Channel Join Confirm: the server did not join channel {channel} (it answered for channel {join.Pdu.Channel}, 0 when refused).");
+            if (join.Type != McsPduType.ChannelJoinConfirm) throw OutOfOrder(join, $"MCS Channel Join Confirm for channel {channel}");
+            if (join.Channel != channel)
+                throw new RdpProtocolException($"MCS Channel Join Confirm: the server did not join channel {channel} (it answered for channel {join.Channel}, result {join.Result}).");
         }
     }
 
@@ -134,7 +134,7 @@ internal sealed partial class ClientConnection(RdpClientOptions options, ClientT
     {
         for (var count = 0; count < MaxErrorInfoInARow; count++)
         {
-            var (pdu, _) = await ReadDomainPduAsync(what, cancellationToken);
+            var pdu = await ReadDomainPduAsync(what, cancellationToken);
             if (pdu.Type == McsPduType.DisconnectProviderUltimatum) return null;
             if (pdu.Type != McsPduType.SendDataIndication) throw OutOfOrder(pdu, what);
             if (pdu.Channel != _ioChannel) throw new RdpProtocolException($"data on channel {pdu.Channel} where the {what} was expected on the I/O channel {_ioChannel}.");
@@ -149,12 +149,8 @@ internal sealed partial class ClientConnection(RdpClientOptions options, ClientT
         throw new RdpProtocolException($"more than {MaxErrorInfoInARow} Set Error Info PDUs in a row where the {what} was expected.");
     }
 
-    /// <summary>The next MCS domain PDU, with its raw bytes for the fields the codec reads past.</summary>
-    private async Task<(McsDomainPdu Pdu, byte[] Raw)> ReadDomainPduAsync(string what, CancellationToken cancellationToken)
-    {
-        var raw = Tpkt.DataPayload(await transport.ReadSlowPathAsync(what, cancellationToken)).ToArray();
-        return (McsDomain.Parse(raw), raw);
-    }
+    private async Task<McsDomainPdu> ReadDomainPduAsync(string what, CancellationToken cancellationToken) =>
+        McsDomain.Parse(Tpkt.DataPayload(await transport.ReadSlowPathAsync(what, cancellationToken)));
 
     private static RdpProtocolException OutOfOrder(McsDomainPdu pdu, string expected) =>
         pdu.Type == McsPduType.DisconnectProviderUltimatum
@@ -178,10 +174,10 @@ internal sealed partial class ClientConnection(RdpClientOptions options, ClientT
     {
         X224ConnectionConfirm.SslRequiredByServer => "SSL_REQUIRED_BY_SERVER (the endpoint accepts TLS only)",
         X224ConnectionConfirm.SslNotAllowedByServer => "SSL_NOT_ALLOWED_BY_SERVER (the endpoint accepts standard RDP security only)",
-        3 => "SSL_CERT_NOT_ON_SERVER",
-        4 => "INCONSISTENT_FLAGS",
-        5 => "HYBRID_REQUIRED_BY_SERVER",
-        6 => "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER",
+        X224ConnectionConfirm.SslCertNotOnServer => "SSL_CERT_NOT_ON_SERVER",
+        X224ConnectionConfirm.InconsistentFlags => "INCONSISTENT_FLAGS",
+        X224ConnectionConfirm.HybridRequiredByServer => "HYBRID_REQUIRED_BY_SERVER",
+        X224ConnectionConfirm.SslWithUserAuthRequiredByServer => "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER",
         _ => $"failure code 0x{code:X}",
     };
 }

@@ -13,8 +13,11 @@ public enum McsPduType : byte
     SendDataIndication = 26,
 }
 
-/// <summary>One received MCS domain PDU: its type and, for joins and data, the initiator, channel and user data.</summary>
-public readonly record struct McsDomainPdu(McsPduType Type, ushort Initiator, ushort Channel, byte[] Data);
+/// <summary>
+/// One received MCS domain PDU: its type and, for joins and data, the initiator, channel and user data; for the two
+/// confirms, the result (0 = rt-successful).
+/// </summary>
+public readonly record struct McsDomainPdu(McsPduType Type, ushort Initiator, ushort Channel, byte[] Data, byte Result = 0);
 
 /// <summary>
 /// MCS domain PDUs after the connect phase (T.125 PER, MS-RDPBCGR 2.2.1.5 to 2.2.1.9). User ids travel as an offset
@@ -36,8 +39,8 @@ public static class McsDomain
             case McsPduType.DisconnectProviderUltimatum:
                 return new McsDomainPdu(type, 0, 0, []);
             case McsPduType.AttachUserConfirm:
-                r.U8("MCS Attach User Confirm result");
-                return new McsDomainPdu(type, (ushort)(r.U16Be("MCS initiator") + UserIdBase), 0, []);
+                var attached = r.U8("MCS Attach User Confirm result");
+                return new McsDomainPdu(type, (ushort)(r.U16Be("MCS initiator") + UserIdBase), 0, [], attached);
             case McsPduType.ChannelJoinRequest:
                 return new McsDomainPdu(type, (ushort)(r.U16Be("MCS initiator") + UserIdBase), r.U16Be("MCS channelId"), []);
             case McsPduType.ChannelJoinConfirm:
@@ -45,7 +48,7 @@ public static class McsDomain
                 var initiator = (ushort)(r.U16Be("MCS initiator") + UserIdBase);
                 r.U16Be("MCS requested channel");
                 var channel = r.IsEmpty ? (ushort)0 : r.U16Be("MCS channelId");
-                return new McsDomainPdu(type, initiator, result == 0 ? channel : (ushort)0, []);
+                return new McsDomainPdu(type, initiator, result == 0 ? channel : (ushort)0, [], result);
             case McsPduType.SendDataRequest:
             case McsPduType.SendDataIndication:
                 var from = (ushort)(r.U16Be("MCS initiator") + UserIdBase);

@@ -67,8 +67,13 @@ public sealed record X224ConnectionRequest(string? Cookie, SecurityProtocols? Re
 /// <summary>X.224 Connection Confirm: with RDP_NEG_RSP (selected protocol), RDP_NEG_FAILURE, or neither.</summary>
 public sealed record X224ConnectionConfirm(SecurityProtocols? Selected, uint? FailureCode = null)
 {
+    // RDP_NEG_FAILURE failureCode values (MS-RDPBCGR 2.2.1.2.2).
     public const uint SslRequiredByServer = 0x1;
     public const uint SslNotAllowedByServer = 0x2;
+    public const uint SslCertNotOnServer = 0x3;
+    public const uint InconsistentFlags = 0x4;
+    public const uint HybridRequiredByServer = 0x5;
+    public const uint SslWithUserAuthRequiredByServer = 0x6;
 
     public byte[] ToBytes()
     {
