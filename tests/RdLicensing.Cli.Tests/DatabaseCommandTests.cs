@@ -9,11 +9,9 @@ namespace RdLicensing.Cli.Tests;
 /// <summary>rebuild-database, backup and restore (on the same server and on another identity).</summary>
 public sealed class DatabaseCommandTests : IDisposable
 {
-    private readonly string _files = Path.Combine(Path.GetTempPath(), "rdl-db-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _files = new();
 
-    public DatabaseCommandTests() => Directory.CreateDirectory(_files);
-
-    public void Dispose() => Directory.Delete(_files, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     private static async Task<TestLicenseServer> ServerWithPacksAsync(TestKeyAuthority authority, string? dataDirectory = null)
     {
@@ -54,7 +52,7 @@ public sealed class DatabaseCommandTests : IDisposable
     public async Task Restore_on_the_same_server_brings_the_unissued_licenses_back()
     {
         using var authority = new TestKeyAuthority();
-        var backup = Path.Combine(_files, "backup.db");
+        var backup = _files.File("backup.db");
         string data, productId;
         await using (var server = await ServerWithPacksAsync(authority))
         {
@@ -89,7 +87,7 @@ public sealed class DatabaseCommandTests : IDisposable
     public async Task Restore_keeping_another_servers_identity_removes_the_packs_bound_to_the_backed_up_server()
     {
         using var authority = new TestKeyAuthority();
-        var backup = Path.Combine(_files, "backup.db");
+        var backup = _files.File("backup.db");
         string backedUp;
         await using (var old = await ServerWithPacksAsync(authority))
         {
@@ -126,7 +124,7 @@ public sealed class DatabaseCommandTests : IDisposable
     public async Task Restore_without_keeping_the_identity_makes_the_directory_the_backed_up_server_and_keeps_its_admin_token_working()
     {
         using var authority = new TestKeyAuthority();
-        var backup = Path.Combine(_files, "backup.db");
+        var backup = _files.File("backup.db");
         string backedUp;
         await using (var old = await ServerWithPacksAsync(authority))
         {
@@ -154,8 +152,8 @@ public sealed class DatabaseCommandTests : IDisposable
     [Fact]
     public async Task Restoring_a_file_that_is_not_a_backup_changes_nothing()
     {
-        var data = Path.Combine(_files, "data");
-        var notBackup = Path.Combine(_files, "notes.txt");
+        var data = _files.File("data");
+        var notBackup = _files.File("notes.txt");
         await File.WriteAllTextAsync(notBackup, "these are not the droids");
 
         var line = Rdlic.OneErrorLine(await Rdlic.RunAsync("server", "restore", "--file", notBackup, "--data-dir", data), 1);

@@ -8,18 +8,14 @@ namespace RdLicensing.Cli.Tests;
 public sealed class KeyPackTests : IAsyncLifetime
 {
     private TestLicenseServer _server = null!;
-    private readonly string _files = Path.Combine(Path.GetTempPath(), "rdl-files-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _files = new();
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestLicenseServer.StartAsync();
-        Directory.CreateDirectory(_files);
-    }
+    public async Task InitializeAsync() => _server = await TestLicenseServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_files, recursive: true);
+        _files.Dispose();
     }
 
     [Fact]
@@ -91,7 +87,7 @@ public sealed class KeyPackTests : IAsyncLifetime
 
     private async Task<string> WriteAsync(string name, string content)
     {
-        var path = Path.Combine(_files, name);
+        var path = _files.File(name);
         await File.WriteAllTextAsync(path, content);
         return path;
     }

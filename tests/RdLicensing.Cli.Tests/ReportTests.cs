@@ -9,25 +9,21 @@ namespace RdLicensing.Cli.Tests;
 public sealed class ReportTests : IAsyncLifetime
 {
     private TestLicenseServer _server = null!;
-    private readonly string _files = Path.Combine(Path.GetTempPath(), "rdl-reports-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _files = new();
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestLicenseServer.StartAsync();
-        Directory.CreateDirectory(_files);
-    }
+    public async Task InitializeAsync() => _server = await TestLicenseServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_files, recursive: true);
+        _files.Dispose();
     }
 
     [Fact]
     public async Task Create_with_out_writes_the_servers_csv()
     {
         await _server.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 3);
-        var csv = Path.Combine(_files, "usage.csv");
+        var csv = _files.File("usage.csv");
 
         var output = await Rdlic.OkAsync(_server, "report", "create", "--out", csv);
 
@@ -48,7 +44,7 @@ public sealed class ReportTests : IAsyncLifetime
     {
         await Rdlic.OkAsync(_server, "report", "create");
         var report = (await _server.Admin.GetFromJsonAsync<List<ReportView>>("/api/admin/reports"))!.Single();
-        var csv = Path.Combine(_files, "again.csv");
+        var csv = _files.File("again.csv");
 
         var list = await Rdlic.OkAsync(_server, "report", "list");
         var downloaded = await Rdlic.OkAsync(_server, "report", "download", report.Id, "--out", csv);

@@ -10,11 +10,9 @@ namespace RdLicensing.EndToEnd;
 /// <summary>Rebuild with reissue, and backup/restore on the same server and onto another identity.</summary>
 public sealed class RecoveryEndToEndTests : IDisposable
 {
-    private readonly string _files = Path.Combine(Path.GetTempPath(), "rdl-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _files = new();
 
-    public RecoveryEndToEndTests() => Directory.CreateDirectory(_files);
-
-    public void Dispose() => Directory.Delete(_files, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public async Task Rebuild_deletes_everything_then_the_clearinghouse_reissues_the_same_packs_with_full_counts()
@@ -45,8 +43,8 @@ public sealed class RecoveryEndToEndTests : IDisposable
     public async Task A_backup_restored_on_the_same_server_brings_back_its_identity_activation_and_unissued_licenses()
     {
         await using var deployment = await Deployment.StartAsync();
-        var data = Path.Combine(_files, "server");
-        var backup = Path.Combine(_files, "backup.db");
+        var data = _files.File("server");
+        var backup = _files.File("backup.db");
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync(dataDirectory: data));
         var installed = await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerUser, 8);
         var host = await ActivationEndToEndTests.HostAsync(server);
@@ -74,14 +72,14 @@ public sealed class RecoveryEndToEndTests : IDisposable
     public async Task A_backup_restored_onto_another_identity_drops_the_old_servers_packs_and_migration_brings_them_over()
     {
         await using var deployment = await Deployment.StartAsync();
-        var backup = Path.Combine(_files, "backup.db");
+        var backup = _files.File("backup.db");
         var old = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022));
         await deployment.InstallRetailAsync(old, ProductVersion.WindowsServer2022, CalType.PerDevice, 6);
         await Rdlic.OkAsync(old, "server", "backup", "--out", backup);
         var oldId = (await Deployment.StatusAsync(old)).Activation.LicenseServerId!;
         await deployment.StopAsync(old);
 
-        var data = Path.Combine(_files, "replacement");
+        var data = _files.File("replacement");
         var replacement = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022, dataDirectory: data));
         var productId = replacement.ProductId;
         replacement.KeepDataDirectory = true;

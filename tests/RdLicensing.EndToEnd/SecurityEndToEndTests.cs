@@ -13,14 +13,13 @@ namespace RdLicensing.EndToEnd;
 /// </summary>
 public sealed class SecurityEndToEndTests : IAsyncLifetime
 {
-    private readonly string _files = Path.Combine(Path.GetTempPath(), "rdl-sec-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _files = new();
     private Deployment _deployment = null!;
     private TestLicenseServer _server = null!;
     private TestLicenseServer _other = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_files);
         _deployment = await Deployment.StartAsync();
         _server = await Deployment.ActivateAsync(await _deployment.AddServerAsync());
         _other = await Deployment.ActivateAsync(await _deployment.AddServerAsync());
@@ -29,7 +28,7 @@ public sealed class SecurityEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _deployment.DisposeAsync();
-        Directory.Delete(_files, recursive: true);
+        _files.Dispose();
     }
 
     /// <summary>A key pack the clearinghouse grants to <paramref name="server"/>, asked for directly (not installed).</summary>
@@ -45,7 +44,7 @@ public sealed class SecurityEndToEndTests : IAsyncLifetime
 
     private async Task<string> FileAsync(string content)
     {
-        var path = Path.Combine(_files, Guid.NewGuid().ToString("N") + ".json");
+        var path = _files.File(Guid.NewGuid().ToString("N") + ".json");
         await File.WriteAllTextAsync(path, content);
         return path;
     }
