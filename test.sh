@@ -56,6 +56,20 @@ for trx in "$results"/*.trx; do
   for kind in failed error timeout aborted; do failed=$((failed + $(counter "$kind" "$trx"))); done
 done
 [ "$files" -gt 0 ] || failed=$((failed + 1))
+if [ "${failed:-0}" != 0 ] && command -v python3 >/dev/null; then
+  # Name each failed test with the first lines of its message, so a CI log says what broke.
+  python3 - "$results"/*.trx <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sys.argv[1:]:
+    for r in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+            message = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+            trace = r.findtext(".//t:StackTrace", default="", namespaces=ns).strip().splitlines()
+            print("FAILED", r.get("testName"))
+            for line in (message[:15] + trace[:8]): print("   ", line)
+PY
+fi
 [ "${failed:-1}" = 0 ] || status=1
 [ "${passed:-0}" -gt 0 ] || status=1
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"

@@ -30,6 +30,12 @@ public sealed class LicenseServerOptions
     /// <summary>How often expired CALs are swept and their licenses returned to the pool.</summary>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// A PostgreSQL database (postgres://user:password@host:port/database or Host=…;Database=…) that several license
+    /// server nodes share; null for the embedded SQLite database in the data directory.
+    /// </summary>
+    public string? Database { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "licensing.db");
 
     public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");

@@ -4,7 +4,9 @@ namespace RdLicensing.Storage;
 
 /// <summary>
 /// What differs between databases: how a connection is opened and configured, how a write transaction
-/// takes its lock, and where the dialect's migrations live. The SQL of the store itself is portable.
+/// takes its lock, and where the dialect's migrations live. The SQL of the store itself is portable: flags are 0/1
+/// integers, and names compared without regard to case are written <c>CAST(@name AS CITEXT)</c>, which PostgreSQL reads
+/// as its citext type and SQLite as text under the column's NOCASE collation.
 /// </summary>
 public interface IStoreDialect
 {
@@ -17,6 +19,9 @@ public interface IStoreDialect
 
     /// <summary>Begins a transaction that serialises with every other writer before it reads anything.</summary>
     Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs once the schema is current (whether or not this process changed it), e.g. to learn types a migration created.</summary>
+    Task SchemaReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Copies the database, consistent while the server runs, to a new file.</summary>
     Task BackupToAsync(string path, CancellationToken cancellationToken);

@@ -30,7 +30,7 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
         if (query.Type is { } type) { where.Add("cal_type = @type"); args.Add("type", (int)type); }
         if (query.Status is { } status) { where.Add("status = @status"); args.Add("status", (int)status); }
         if (query.Version is { } version) { where.Add("product_version = @version"); args.Add("version", (int)version); }
-        if (query.OverUsed is { } overUsed) { where.Add("over_used = @overUsed"); args.Add("overUsed", overUsed); }
+        if (query.OverUsed is { } overUsed) { where.Add("over_used = @overUsed"); args.Add("overUsed", Flags.ToDb(overUsed)); }
         if (!string.IsNullOrEmpty(query.User)) { where.Add("user_name LIKE @user ESCAPE '\\'"); args.Add("user", Like(query.User)); }
         if (!string.IsNullOrEmpty(query.Device)) { where.Add("(client_name LIKE @device ESCAPE '\\' OR hardware_id = @deviceExact)"); args.Add("device", Like(query.Device)); args.Add("deviceExact", query.Device); }
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);

@@ -28,7 +28,7 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         .Select(r => r.ToDomain()).ToList();
 
     public async Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) =>
-        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = @userName AND cal_type = 1 ORDER BY id", new { userName })))
+        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id", new { userName })))
         .Select(r => r.ToDomain()).ToList();
 
     public async Task<IssuedCal?> CalAsync(long id) =>
@@ -132,7 +132,7 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
 
     /// <param name="graceEndsAt">When the host's licensing grace period ends, if it said (kept when it did not).</param>
     public Task TouchSessionHostAsync(string name, DateTimeOffset at, DateTimeOffset? graceEndsAt = null) =>
-        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at, grace_ends_at = COALESCE(@grace, grace_ends_at) WHERE name = @name",
+        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at, grace_ends_at = COALESCE(@grace, grace_ends_at) WHERE name = CAST(@name AS CITEXT)",
             new { name, at = Times.ToDb(at), grace = Times.ToDb(graceEndsAt) }));
 
     /// <summary>
@@ -158,20 +158,20 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
     public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)
     {
         var hash = LicenseStore.HashToken(token);
-        if (await _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET token_hash = @hash WHERE name = @name", new { name, hash })) == 1)
+        if (await _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET token_hash = @hash WHERE name = CAST(@name AS CITEXT)", new { name, hash })) == 1)
             return false;
         await _tx.Connection.ExecuteAsync(Cmd(
             "INSERT INTO session_hosts (name, token_hash, in_security_group, enrolled_at) VALUES (@name, @hash, @group, @at)",
-            new { name, hash, group = inSecurityGroup, at = Times.ToDb(now) }));
+            new { name, hash, group = Flags.ToDb(inSecurityGroup), at = Times.ToDb(now) }));
         return true;
     }
 
     public async Task<bool> RemoveSessionHostAsync(string name) =>
-        await _tx.Connection.ExecuteAsync("DELETE FROM session_hosts WHERE name = @name", new { name }, _tx.Transaction) == 1;
+        await _tx.Connection.ExecuteAsync("DELETE FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name }, _tx.Transaction) == 1;
 
     public async Task<bool> SetSecurityGroupAsync(string name, bool member) =>
-        await _tx.Connection.ExecuteAsync("UPDATE session_hosts SET in_security_group = @member WHERE name = @name",
-            new { name, member }, _tx.Transaction) == 1;
+        await _tx.Connection.ExecuteAsync("UPDATE session_hosts SET in_security_group = @member WHERE name = CAST(@name AS CITEXT)",
+            new { name, member = Flags.ToDb(member) }, _tx.Transaction) == 1;
 
     public Task SaveReportAsync(ReportRecord report, string csv) =>
         _tx.Connection.ExecuteAsync(

@@ -29,6 +29,7 @@ public static class Migrator
             count++;
         }
         await write.CommitAsync(cancellationToken);
+        await dialect.SchemaReadyAsync(cancellationToken);
         return count;
     }
 

@@ -14,6 +14,15 @@ internal static class Times
     public static DateTimeOffset? FromDb(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 }
 
+/// <summary>
+/// Flags are 0/1 integers in every dialect, so SQL can say "holds_slot = 1" on both; a .NET bool would reach PostgreSQL
+/// as a boolean, which does not compare with an integer. Dapper reads them back into bool.
+/// </summary>
+internal static class Flags
+{
+    public static long ToDb(bool value) => value ? 1 : 0;
+}
+
 internal sealed class KeyPackRow
 {
     public const string Columns = "id, program, product_version, cal_type, total, issued, expires_at, description, clearinghouse, license_server, program_reference, signed_at, installed_at";
@@ -89,10 +98,10 @@ internal sealed class CalRow
         status = (int)c.Status,
         product_version = (int)c.Version,
         key_pack_id = c.KeyPackId?.ToString("D"),
-        is_temporary = c.IsTemporary,
-        over_used = c.OverUsed,
-        validated = c.Validated,
-        holds_slot = c.HoldsSlot,
+        is_temporary = Flags.ToDb(c.IsTemporary),
+        over_used = Flags.ToDb(c.OverUsed),
+        validated = Flags.ToDb(c.Validated),
+        holds_slot = Flags.ToDb(c.HoldsSlot),
         hardware_id = c.HardwareId,
         client_name = c.ClientName,
         user_name = c.UserName,

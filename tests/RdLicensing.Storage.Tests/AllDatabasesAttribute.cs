@@ -1,11 +1,13 @@
 using System.Reflection;
+using RdLicensing.Storage.Postgres;
+using RdLicensing.Testing;
 using Xunit.Sdk;
 
 namespace RdLicensing.Storage.Tests;
 
 /// <summary>
-/// Runs a storage test once per database the store supports: SQLite always; further dialects join here
-/// when they exist and their server is available to the test run.
+/// Runs a storage test once per database the store supports: SQLite always, PostgreSQL when the test run has a
+/// cluster (./test.sh starts one and sets RDLIC_TEST_POSTGRES).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AllDatabasesAttribute : DataAttribute
@@ -16,32 +18,56 @@ public sealed class AllDatabasesAttribute : DataAttribute
 /// <summary>A fresh, migrated store in a throwaway database.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    public static IReadOnlyList<string> Available { get; } = ["sqlite"];
+    public static IReadOnlyList<string> Available { get; } = ThrowawayPostgres.Available ? ["sqlite", "postgres"] : ["sqlite"];
 
-    private readonly string _directory;
+    private readonly Func<Task> _drop;
 
-    private TestDatabase(string directory, LicenseStore store)
+    private TestDatabase(LicenseStore store, Func<Task> drop)
     {
-        _directory = directory;
         Store = store;
+        _drop = drop;
     }
 
     public LicenseStore Store { get; }
 
     public static async Task<TestDatabase> CreateAsync(string database)
     {
-        if (database != "sqlite") throw new ArgumentOutOfRangeException(nameof(database), database, "Unknown test database.");
-        var directory = Path.Combine(Path.GetTempPath(), "rdl-store-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(directory);
-        var store = new LicenseStore(new Sqlite.SqliteDialect(Path.Combine(directory, "licensing.db")));
-        await store.MigrateAsync();
-        return new TestDatabase(directory, store);
+        TestDatabase created;
+        switch (database)
+        {
+            case "sqlite":
+                var directory = Path.Combine(Path.GetTempPath(), "rdl-store-" + Guid.NewGuid().ToString("N")[..12]);
+                Directory.CreateDirectory(directory);
+                created = new TestDatabase(new LicenseStore(new Sqlite.SqliteDialect(Path.Combine(directory, "licensing.db"))), () =>
+                {
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    Directory.Delete(directory, recursive: true);
+                    return Task.CompletedTask;
+                });
+                break;
+            case "postgres":
+                var connectionString = await ThrowawayPostgres.CreateDatabaseAsync();
+                var dialect = new PostgresDialect(connectionString);
+                created = new TestDatabase(new LicenseStore(dialect), async () =>
+                {
+                    await dialect.DisposeAsync();
+                    await ThrowawayPostgres.DropDatabaseAsync(connectionString);
+                });
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(database), database, "Unknown test database.");
+        }
+        await created.Store.MigrateAsync();
+        return created;
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>A second store on the same database, as another license server node sees it.</summary>
+    public LicenseStore SecondNode() => Store.Dialect switch
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return ValueTask.CompletedTask;
-    }
+        Sqlite.SqliteDialect sqlite => new LicenseStore(new Sqlite.SqliteDialect(sqlite.DatabasePath)),
+        PostgresDialect postgres => new LicenseStore(new PostgresDialect(postgres.ConnectionString)),
+        _ => throw new NotSupportedException(),
+    };
+
+    public async ValueTask DisposeAsync() => await _drop();
 }

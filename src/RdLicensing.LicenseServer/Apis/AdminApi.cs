@@ -64,7 +64,7 @@ public static class AdminApi
             warnings.Add("The clock is simulated: dates are not real.");
 
         var sessionHosts = await store.SessionHostsAsync(cancellationToken);
-        var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
+        var database = StoreDialects.Describe(store.Dialect);
         return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
             new ActivationView(activationStatus, activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
             server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),

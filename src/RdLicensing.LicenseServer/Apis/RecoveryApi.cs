@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer.Auth;
 using RdLicensing.LicenseServer.Recovery;
+using RdLicensing.Storage;
+using RdLicensing.Storage.Sqlite;
 
 namespace RdLicensing.LicenseServer.Apis;
 
@@ -25,7 +27,13 @@ public static class RecoveryApi
         return TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
     }
 
-    public static async Task<FileContentHttpResult> Backup(DatabaseBackup backup, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.File(await backup.CreateAsync(cancellationToken), "application/octet-stream",
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Backup(DatabaseBackup backup, LicenseStore store, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (store.Dialect is not SqliteDialect)
+            return Problems.Conflict("backup-not-here", "Back up the PostgreSQL database instead",
+                $"This license server keeps its data in PostgreSQL ({StoreDialects.Describe(store.Dialect)}), which every node shares: back it up with pg_dump or the cluster's continuous archiving.");
+        return TypedResults.File(await backup.CreateAsync(cancellationToken), "application/octet-stream",
             $"rdlicensing-backup-{clock.GetUtcNow():yyyyMMdd-HHmmss}.db");
+    }
 }

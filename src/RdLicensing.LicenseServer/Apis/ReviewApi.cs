@@ -46,7 +46,7 @@ public static class ReviewApi
     /// <summary>The database file, its folder, its size with the write-ahead log, and whether only its owner may read it.</summary>
     public static DatabaseView Database(IStoreDialect dialect)
     {
-        if (dialect is not SqliteDialect sqlite) return new DatabaseView(dialect.Name, dialect.Name, null, null, null);
+        if (dialect is not SqliteDialect sqlite) return new DatabaseView(dialect.Name, StoreDialects.Describe(dialect), null, null, null);
         var file = new FileInfo(sqlite.DatabasePath);
         long? size = file.Exists ? file.Length + (new FileInfo(file.FullName + "-wal") is { Exists: true } wal ? wal.Length : 0) : null;
         bool? ownerOnly = OperatingSystem.IsWindows() || !file.Exists ? null : (File.GetUnixFileMode(file.FullName) & GroupOrOther) == 0;

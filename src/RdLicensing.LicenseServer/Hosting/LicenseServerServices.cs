@@ -10,7 +10,6 @@ using RdLicensing.LicenseServer.Recovery;
 using RdLicensing.LicenseServer.Remote;
 using RdLicensing.LicenseServer.Reports;
 using RdLicensing.Storage;
-using RdLicensing.Storage.Sqlite;
 
 namespace RdLicensing.LicenseServer.Hosting;
 
@@ -20,7 +19,7 @@ public static class LicenseServerServices
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton<TimeProvider>(options.Clock == ClockMode.Simulated ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System);
-        services.AddSingleton<IStoreDialect>(new SqliteDialect(options.DatabasePath));
+        services.AddSingleton(StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<ServerState>();
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();

@@ -33,7 +33,7 @@ public sealed class ServerInitializer(
         _lock = DataDirectoryLock.TryAcquire(settings.DataDirectory)
                 ?? throw new InvalidOperationException(DataDirectoryLock.InUseMessage(settings.DataDirectory));
         var applied = await store.MigrateAsync(cancellationToken);
-        if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, settings.DatabasePath);
+        if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, StoreDialects.Describe(store.Dialect));
 
         var clearinghouse = LoadClearinghouse(settings);
         var identity = await LoadOrCreateIdentityAsync(cancellationToken);

@@ -50,7 +50,7 @@ public static class StatusApi
             warnings.Add($"No token is stored for license server {url}: enroll this host there and run 'rdlic sessionhost enroll --license-server {url} --host-token rdlh_…'.");
         if (clock is SimulatedTimeProvider) warnings.Add("The clock is simulated: dates are not real.");
 
-        var database = store.Dialect is Storage.Sqlite.SqliteDialect sqlite ? $"sqlite:{sqlite.DatabasePath}" : store.Dialect.Name;
+        var database = StoreDialects.Describe(store.Dialect);
         return TypedResults.Ok(new SessionHostStatusView(options.Value.Name, config.ModeView, config.LicenseServersView, config.VersionView,
             Views.Grace(grace, now), open.Count(s => s.Administrative), AdministrativeConnections.Limit, open.Count(s => !s.Administrative),
             enrolled, created, Views.Clock(clock), database, config.Policy.Path, warnings, services.GetService<IFrontEndStatus>()?.Rdp()));

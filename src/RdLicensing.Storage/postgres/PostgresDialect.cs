@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace RdLicensing.Storage.Postgres;
+
+/// <summary>
+/// Several license server nodes on one PostgreSQL database. Every write transaction first takes one transaction-scoped
+/// advisory lock, so writers on all nodes run one after another exactly as they do on SQLite: each reads, decides by
+/// the Core rules and writes without another node's change in between, and the pool counts, the 20% revocation limit
+/// and the OverUsed count hold across nodes without any per-rule locking. Readers never wait. Commits are synchronous
+/// (PostgreSQL's default), so an acknowledged CAL survives a crash of the node or of the database.
+/// </summary>
+public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
+{
+    // Any constant shared by every node of one database; "RDLW" (RdLicensing writer).
+    private const long WriterLockKey = 0x52444C57;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDialect(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ToKeywords(connectionString));
+        Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        ConnectionString = builder.ConnectionString;
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public string Name => "postgres";
+
+    /// <summary>Host, port and database, without credentials: what status pages show.</summary>
+    public string Target { get; }
+
+    /// <summary>Credentials included: never log or show it.</summary>
+    public string ConnectionString { get; }
+
+    public string MigrationResourcePrefix => "RdLicensing.Storage.postgres.migrations.";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+            command.Parameters.AddWithValue("key", WriterLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new WriteTransaction(connection, transaction, null);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Npgsql learns the database's types when it first connects, which may be before this node or another one created
+    /// the citext extension: without reloading, citext columns could not be read.
+    /// </summary>
+    public Task SchemaReadyAsync(CancellationToken cancellationToken) => _dataSource.ReloadTypesAsync(cancellationToken);
+
+    public Task BackupToAsync(string path, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"The license server database is PostgreSQL ({Target}): back it up with PostgreSQL's own tools (pg_dump, or the cluster's continuous archiving), which keep every node's writes consistent.");
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
