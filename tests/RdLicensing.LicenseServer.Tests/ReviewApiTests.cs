@@ -21,12 +21,20 @@ public sealed class ReviewApiTests
         Assert.Equal("not-activated", review.Activation.Status);
         Assert.NotNull(review.Clearinghouse);
         Assert.True(review.ClearinghouseAddressConfigured);
-        Assert.Equal("sqlite", review.Database.Provider);
-        Assert.True(File.Exists(review.Database.Location));
-        Assert.StartsWith(Path.GetFullPath(server.DataDirectory), review.Database.Location);
-        Assert.Equal(Path.GetDirectoryName(review.Database.Location), review.Database.Folder);
-        Assert.True(review.Database.SizeBytes >= new FileInfo(review.Database.Location).Length);
-        if (!OperatingSystem.IsWindows()) Assert.True(review.Database.OwnerOnly);
+        if (ThrowawayPostgres.ServersUsePostgres)
+        {
+            Assert.Equal("postgres", review.Database.Provider);
+            Assert.StartsWith("postgres://127.0.0.1:", review.Database.Location); // host, port and database: never the credentials
+        }
+        else
+        {
+            Assert.Equal("sqlite", review.Database.Provider);
+            Assert.True(File.Exists(review.Database.Location));
+            Assert.StartsWith(Path.GetFullPath(server.DataDirectory), review.Database.Location);
+            Assert.Equal(Path.GetDirectoryName(review.Database.Location), review.Database.Folder);
+            Assert.True(review.Database.SizeBytes >= new FileInfo(review.Database.Location).Length);
+            if (!OperatingSystem.IsWindows()) Assert.True(review.Database.OwnerOnly);
+        }
         Assert.Equal(("error", "activate"), review.Checks[0] is var first ? (first.Status, first.Fix) : default);
         Assert.Equal("activation", review.Checks[0].Id);
         Assert.Contains(review.Checks, c => c is { Id: "key-packs", Status: "warning", Fix: "install-licenses" });

@@ -62,6 +62,16 @@ public sealed class TestLicenseServer : IAsyncDisposable
                 : authority.WriteCertificate(dataDirectory),
             ClearinghouseUrl = clearinghouse?.BaseAddress.ToString().TrimEnd('/') ?? clearinghouseUrl,
         };
+        // RDLIC_TEST_SERVERS_ON=postgres runs every test's server on a fresh PostgreSQL database: the same tests, the other dialect.
+        string? database = null;
+        if (ThrowawayPostgres.ServersUsePostgres)
+        {
+            var marker = Path.Combine(dataDirectory, PostgresMarker);
+            database = File.Exists(marker) ? await File.ReadAllTextAsync(marker) : await ThrowawayPostgres.CreateDatabaseAsync();
+            Directory.CreateDirectory(dataDirectory);
+            await File.WriteAllTextAsync(marker, database);
+            options.Database = database;
+        }
         var app = LicenseServerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
             services =>
             {
@@ -104,9 +114,15 @@ public sealed class TestLicenseServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    // A server started again on the same data directory finds its PostgreSQL database here, as it would find licensing.db.
+    private const string PostgresMarker = "test-postgres-database";
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
+        var marker = Path.Combine(DataDirectory, PostgresMarker);
+        var database = File.Exists(marker) ? await File.ReadAllTextAsync(marker) : null;
         await LoopbackService.StopAsync(_app, DataDirectory, KeepDataDirectory);
+        if (database is not null && !KeepDataDirectory) await ThrowawayPostgres.DropDatabaseAsync(database);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Hosting;
 using RdLicensing.Cli.Output;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Storage.Postgres;
 using Spectre.Console;
 
 namespace RdLicensing.Cli.Commands;
@@ -24,8 +25,11 @@ internal static class ServerCommands
         var clearinghouseUrl = Options.Checked("--clearinghouse-url", "URL", "The clearinghouse this server calls for the automatic connection method (activation, Install Licenses, reissue, migration)",
             u => Uri.TryCreate(u.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? u.Trim().TrimEnd('/') : null,
             "--clearinghouse-url must be an http:// or https:// URL");
+        var database = Options.Checked("--db", "postgres://…",
+            $"A PostgreSQL database that several license server nodes share (postgres://user:password@host:port/database or Host=…;Database=…); default: the SQLite file in --data-dir. {DatabaseVariable} is read when --db is not given, which keeps a password out of the process list",
+            DatabaseSetting, "--db must be a PostgreSQL address such as postgres://rdlic@127.0.0.1:5432/licensing, or Host=…;Database=…;Username=…");
         var server = new ServerOptions();
-        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl };
+        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl, database };
         server.AddTo(command);
         command.SetAction((result, ct) =>
         {
@@ -33,10 +37,34 @@ internal static class ServerCommands
                 Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server")),
                 result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
             options.ClearinghouseUrl = result.GetValue(clearinghouseUrl);
+            options.Database = result.GetValue(database) ?? FromEnvironment();
             return ServerRunner.RunAsync(cli.Out, options, LogLevel.Information, "--urls (e.g. --urls http://127.0.0.1:5081)",
                 (running, token) => StartupBanner.PrintAsync(cli.Out, options, running, token), ct);
         });
         return command;
+    }
+
+    public const string DatabaseVariable = "RDLIC_DB";
+
+    private static string? DatabaseSetting(string value)
+    {
+        var trimmed = value.Trim();
+        if (!PostgresConnectionString.IsPostgres(trimmed)) return null;
+        try
+        {
+            PostgresConnectionString.ToKeywords(trimmed);
+            return trimmed;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FromEnvironment()
+    {
+        if (Environment.GetEnvironmentVariable(DatabaseVariable) is not { Length: > 0 } value) return null;
+        return DatabaseSetting(value) ?? throw new UsageException($"{DatabaseVariable} is not a PostgreSQL address: use postgres://user:password@host:port/database, or unset it for the SQLite default.");
     }
 
     private static Command Status(CliContext cli)

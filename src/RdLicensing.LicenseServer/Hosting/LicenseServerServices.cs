@@ -19,7 +19,8 @@ public static class LicenseServerServices
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton<TimeProvider>(options.Clock == ClockMode.Simulated ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System);
-        services.AddSingleton(StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
+        // A factory, so the container disposes the dialect (PostgreSQL's connection pool) with the server.
+        services.AddSingleton<IStoreDialect>(_ => StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
         services.AddSingleton<LicenseStore>();
         services.AddSingleton<ServerState>();
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();

@@ -15,11 +15,18 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
     // Any constant shared by every node of one database; "RDLW" (RdLicensing writer).
     private const long WriterLockKey = 0x52444C57;
 
+    public const int DefaultMaxPoolSize = 24;
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public PostgresDialect(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ToKeywords(connectionString));
+        var keywords = PostgresConnectionString.ToKeywords(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(keywords);
+        // Several nodes share the server's max_connections (100 by default): a node waits for one of its own connections
+        // rather than taking more, unless the administrator sized the pool.
+        if (!keywords.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultMaxPoolSize;
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         ConnectionString = builder.ConnectionString;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
@@ -39,18 +46,23 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
 
     public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Writers of this node queue here rather than each holding a connection while it waits for the database lock:
+        // a burst of requests would otherwise exhaust the pool and the server's max_connections.
+        await _writer.WaitAsync(cancellationToken);
+        NpgsqlConnection? connection = null;
         try
         {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
             command.Parameters.AddWithValue("key", WriterLockKey);
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return new WriteTransaction(connection, transaction, null);
+            return new WriteTransaction(connection, transaction, new WriterTurn(_writer));
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+            _writer.Release();
             throw;
         }
     }

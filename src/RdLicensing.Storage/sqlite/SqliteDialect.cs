@@ -92,7 +92,7 @@ public sealed class SqliteDialect : IStoreDialect
         {
             var connection = (SqliteConnection)await OpenAsync(cancellationToken);
             var transaction = connection.BeginTransaction(deferred: false);
-            return new WriteTransaction(connection, transaction, new Releaser(_writer));
+            return new WriteTransaction(connection, transaction, new WriterTurn(_writer));
         }
         catch
         {
@@ -107,15 +107,5 @@ public sealed class SqliteDialect : IStoreDialect
         await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await target.OpenAsync(cancellationToken);
         source.BackupDatabase(target);
-    }
-
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
-        }
     }
 }
