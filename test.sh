@@ -2,7 +2,8 @@
 # Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
 # Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
 # the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, and Debian's
-# Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots).
+# Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots), and
+# PostgreSQL 15 for a throwaway cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh).
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -13,6 +14,7 @@ command -v xfreerdp >/dev/null 2>&1 || packages+=(freerdp2-x11)
 command -v rdesktop >/dev/null 2>&1 || packages+=(rdesktop)
 command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql-15)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   apt_log=$(mktemp)
@@ -34,6 +36,15 @@ export RDLIC_SCREENSHOTS="$PWD/$results/screenshots"
 
 dotnet build RdLicensing.slnx -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
+# Storage tests run on both databases, and the license server suite runs a second time on PostgreSQL below.
+if RDLIC_TEST_POSTGRES=$(scripts/throwaway-postgres.sh start); then
+  export RDLIC_TEST_POSTGRES
+  trap 'scripts/throwaway-postgres.sh stop' EXIT
+else
+  echo "test.sh: could not start a throwaway PostgreSQL (scripts/throwaway-postgres.sh start); the PostgreSQL tests need it" >&2
+  echo "0 passed, 1 failed"; exit 1
+fi
+
 status=0
 for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
@@ -42,6 +53,10 @@ for project in tests/*/*.csproj; do
   dotnet test "$project" -c Release --no-build -nologo -v q \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
+
+echo "== RdLicensing.LicenseServer.Tests on PostgreSQL"
+RDLIC_TEST_SERVERS_ON=postgres dotnet test tests/RdLicensing.LicenseServer.Tests/RdLicensing.LicenseServer.Tests.csproj -c Release --no-build -nologo -v q \
+  --logger "trx;LogFileName=RdLicensing.LicenseServer.Tests.postgres.trx" --results-directory "$results" || status=1
 
 # dotnet test's own summary is not what CI reads: sum the counters of every .trx.
 counter() { # counter NAME FILE -> the attribute's value in the file's <Counters> element
