@@ -23,13 +23,14 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
 
     private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction);
 
+    internal const string DeviceCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
+    internal const string UserCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id";
+
     public async Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) =>
-        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id", new { hardwareId })))
-        .Select(r => r.ToDomain()).ToList();
+        (await _tx.Connection.QueryAsync<CalRow>(Cmd(DeviceCalsSql, new { hardwareId }))).Select(r => r.ToDomain()).ToList();
 
     public async Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) =>
-        (await _tx.Connection.QueryAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id", new { userName })))
-        .Select(r => r.ToDomain()).ToList();
+        (await _tx.Connection.QueryAsync<CalRow>(Cmd(UserCalsSql, new { userName }))).Select(r => r.ToDomain()).ToList();
 
     public async Task<IssuedCal?> CalAsync(long id) =>
         (await _tx.Connection.QuerySingleOrDefaultAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id })))?.ToDomain();

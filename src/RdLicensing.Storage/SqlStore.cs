@@ -14,15 +14,14 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
 
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
 
-    public async Task<T> WriteAsync<T>(Func<TSession, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
-        var session = openSession(tx);
-        var result = await work(session);
-        if (session is IBeforeCommit hook) await hook.BeforeCommitAsync();
-        await tx.CommitAsync(cancellationToken);
-        return result;
-    }
+    private readonly GroupCommit<TSession> _commits = new(dialect, openSession);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction; concurrent calls share one commit (see <see cref="GroupCommit{TSession}"/>).</summary>
+    public Task<T> WriteAsync<T>(Func<TSession, Task<T>> work, CancellationToken cancellationToken = default) =>
+        _commits.WriteAsync(work, cancellationToken);
+
+    /// <summary>Write transactions committed since start, and the work items they held.</summary>
+    public (long Commits, long Items) CommitStatistics => _commits.Statistics;
 
     public Task WriteAsync(Func<TSession, Task> work, CancellationToken cancellationToken = default) =>
         WriteAsync(async session => { await work(session); return true; }, cancellationToken);

@@ -25,6 +25,9 @@ public sealed class ServerState
 
     public string ProductId => Identity.ProductId;
 
+    /// <summary>This process among the nodes that share a database: names it in job claims and logs.</summary>
+    public string NodeId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
     public ProductVersion Version { get; private set; }
 
     public ClearinghouseCertificate? Clearinghouse { get; private set; }

@@ -17,7 +17,47 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     /// <summary>Below this share of a version's licenses left, event 20 warns that few permanent CALs remain.</summary>
     private const double LowWaterShare = 0.10;
 
-    public Task<CalOutcome> RequestAsync(CalRequest request, CancellationToken cancellationToken) =>
+    /// <summary>How recently a host must have been recorded as seen for a valid presentation to skip recording it again.</summary>
+    public static readonly TimeSpan HostSeenResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<CalOutcome> RequestAsync(CalRequest request, CancellationToken cancellationToken) =>
+        await ValidWithoutWritingAsync(request, cancellationToken) ?? await DecideAndWriteAsync(request, cancellationToken);
+
+    /// <summary>
+    /// The most common connection — a device presenting its valid permanent CAL, a user with a valid Per User CAL —
+    /// changes nothing, so it is answered from a read without queueing for the writer. It is taken only when nothing
+    /// would be written: no renewal is due, the presented license is this device's own, and the host's last-seen time
+    /// and grace period end are already recorded (to the minute). Anything else goes through the write transaction.
+    /// Expired CALs are never answered valid here (the policy checks expiry against now), so the expiry sweep is not needed first.
+    /// </summary>
+    private async Task<CalOutcome?> ValidWithoutWritingAsync(CalRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (request.Type == CalType.PerDevice && request.PresentedLicense is null) return null;
+        if (await store.SessionHostActivityAsync(request.HostName, cancellationToken) is not { } host) return null;
+        if (host.LastSeen is not { } seen || now - seen >= HostSeenResolution || now < seen) return null;
+        if (request.HostGraceEndsAt is { } grace && host.GraceEndsAt != grace) return null;
+
+        var policies = await LicensingPolicies.ReadAsync(store, cancellationToken);
+        if (request.Type == CalType.PerDevice)
+        {
+            var (presentedCalId, problem) = CheckPresented(request);
+            if (problem is not null) return null;
+            var packs = (await store.KeyPacksAsync(cancellationToken)).Where(p => p.Type == CalType.PerDevice).ToList();
+            var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, await store.DeviceCalsAsync(request.HardwareId!, cancellationToken),
+                packs, server.IsActivatedAt(now), policies.PreventLicenseUpgrade, now));
+            return decision is CalDecision.Valid(var cal) ? ValidDevice(cal, presentedCalId) : null;
+        }
+        else
+        {
+            var packs = (await store.KeyPacksAsync(cancellationToken)).Where(p => p.Type == CalType.PerUser).ToList();
+            var decision = PerUserCalPolicy.Decide(new PerUserRequest(request.HostVersion, await store.UserCalsAsync(request.UserName!, cancellationToken),
+                packs, policies.PreventLicenseUpgrade, now));
+            return decision is CalDecision.Valid(var cal) ? ValidUser(cal) : null;
+        }
+    }
+
+    private Task<CalOutcome> DecideAndWriteAsync(CalRequest request, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
@@ -50,7 +90,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         switch (decision)
         {
             case CalDecision.Valid(var cal):
-                return Outcome("valid", $"The permanent CAL is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal, presentedCalId, presentedProblem);
+                return ValidDevice(cal, presentedCalId, presentedProblem);
 
             case CalDecision.Renewed(var cal, var newExpiry):
             {
@@ -120,7 +160,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         switch (decision)
         {
             case CalDecision.Valid(var cal):
-                return PerUserOutcome("valid", $"The Per User CAL of {user} is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal);
+                return ValidUser(cal);
 
             case CalDecision.PerUserExtended(var cal, var newExpiry, var movedTo):
             {
@@ -188,9 +228,12 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }, cancellationToken);
 
     /// <summary>Expires what time has ended and returns licenses to their packs; logs how many.</summary>
-    public Task<(int Expired, int LicensesReturned)> SweepAsync(CancellationToken cancellationToken) =>
+    /// <param name="lease">For the periodic sweep: run only when this node holds the job (one node of several sweeps).</param>
+    public Task<(int Expired, int LicensesReturned)> SweepAsync(CancellationToken cancellationToken, JobLease? lease = null) =>
         store.WriteAsync(async s =>
         {
+            if (lease is not null && !await s.TryClaimJobAsync(lease.Job, server.NodeId, TimeProvider.System.GetUtcNow(), lease.Duration))
+                return (0, 0);
             var now = clock.GetUtcNow();
             var result = await s.ExpireDueAsync(now);
             if (result.Expired + result.LicensesReturned > 0)
@@ -260,6 +303,11 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             cal.IsTemporary, cal.HardwareId!, cal.ClientName, Truncate(cal.IssuedAt), Truncate(cal.ExpiresAt)));
         return new CalOutcome(outcome, message, cal, license, null, presentedProblem);
     }
+
+    private CalOutcome ValidDevice(IssuedCal cal, long? presentedCalId, string? presentedProblem = null) =>
+        Outcome("valid", $"The permanent CAL is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal, presentedCalId, presentedProblem);
+
+    private static CalOutcome ValidUser(IssuedCal cal) => PerUserOutcome("valid", $"The Per User CAL of {cal.UserName} is valid until {cal.ExpiresAt:yyyy-MM-dd}.", cal);
 
     private static CalOutcome PerUserOutcome(string outcome, string message, IssuedCal cal) => new(outcome, message, cal, null, null, null);
 

@@ -13,7 +13,8 @@ public sealed class ExpirySweeper(CalIssuer issuer, IOptions<LicenseServerOption
         {
             try
             {
-                await issuer.SweepAsync(stoppingToken);
+                // Claimed for two intervals: the node that sweeps keeps the job while it runs; another takes over when it stops.
+                await issuer.SweepAsync(stoppingToken, new JobLease("expiry-sweep", options.Value.ExpirySweepInterval * 2));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -22,3 +23,6 @@ public sealed class ExpirySweeper(CalIssuer issuer, IOptions<LicenseServerOption
         }
     }
 }
+
+/// <summary>A periodic job's claim: its name, and how long a run's claim holds off the other nodes (real time).</summary>
+public sealed record JobLease(string Job, TimeSpan Duration);

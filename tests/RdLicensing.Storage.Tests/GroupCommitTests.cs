@@ -1,0 +1,76 @@
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Events;
+using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Storage.Tests;
+
+public sealed class GroupCommitTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static KeyPack Pack(int total) =>
+        new(Guid.NewGuid(), LicenseProgram.Retail, ProductVersion.WindowsServer2022, CalType.PerDevice, total, 0, null, "test", new KeyPackOrigin("ch", "pid", "ref", T0), T0);
+
+    [Theory, AllDatabases]
+    public async Task Concurrent_writes_share_commits_yet_each_sees_the_ones_before_it_and_a_failing_one_leaves_nothing(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        var pack = Pack(50);
+        await db.Store.WriteAsync(s => s.InsertKeyPackAsync(pack, "{}"));
+        var before = db.Store.CommitStatistics;
+
+        // 200 writers race for 50 licenses; every tenth takes one and then fails, so its license and event must vanish.
+        // A first write holds the database until they have all queued behind it, as they would behind a slow disk.
+        var release = new TaskCompletionSource();
+        var first = db.Store.WriteAsync(async _ => { await release.Task; return true; });
+        var racing = Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return await db.Store.WriteAsync(async s =>
+                {
+                    var took = await s.TakeLicenseAsync(pack.Id);
+                    await s.AddEventAsync(T0, LicensingEventId.TemporaryCalIssued, $"writer {i}");
+                    if (i % 10 == 0) throw new InvalidOperationException("refused after writing");
+                    return took ? "took" : "none left";
+                });
+            }
+            catch (InvalidOperationException)
+            {
+                return "failed";
+            }
+        })));
+        await Task.Delay(500);
+        release.SetResult();
+        await first;
+        var results = await racing;
+
+        Assert.Equal(20, results.Count(r => r == "failed"));
+        Assert.Equal(50, results.Count(r => r == "took"));
+        Assert.Equal(130, results.Count(r => r == "none left"));
+        Assert.Equal(50, (await db.Store.KeyPacksAsync()).Single().Issued);
+        var events = await db.Store.EventsAsync(new EventQuery(Limit: 1000));
+        Assert.Equal(180, events.Count);
+        Assert.DoesNotContain(events, e => int.Parse(e.Message["writer ".Length..]) % 10 == 0);
+        var after = db.Store.CommitStatistics;
+        Assert.Equal(181, after.Items - before.Items);
+        Assert.True(after.Commits - before.Commits <= 10, $"{after.Commits - before.Commits} commits for 181 writes: they were not grouped");
+    }
+
+    [Theory, AllDatabases]
+    public async Task Two_nodes_on_one_database_never_over_allocate(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        var other = db.SecondNode();
+        var pack = Pack(100);
+        await db.Store.WriteAsync(s => s.InsertKeyPackAsync(pack, "{}"));
+
+        var took = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? db.Store : other).WriteAsync(s => s.TakeLicenseAsync(pack.Id)))));
+
+        Assert.Equal(100, took.Count(t => t));
+        Assert.Equal(100, (await other.KeyPacksAsync()).Single().Issued);
+        if (other.Dialect is IAsyncDisposable disposable) await disposable.DisposeAsync();
+    }
+}
