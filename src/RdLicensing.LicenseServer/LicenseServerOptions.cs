@@ -36,6 +36,12 @@ public sealed class LicenseServerOptions
     /// </summary>
     public string? Database { get; set; }
 
+    /// <summary>Failed authentications per client address, requests per session host and per administrator credential.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>How often a node on a shared database reloads what other nodes may have changed: activation and the simulated clock.</summary>
+    public TimeSpan SharedStateRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public string DatabasePath => Path.Combine(DataDirectory, "licensing.db");
 
     public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");

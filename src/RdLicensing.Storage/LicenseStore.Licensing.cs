@@ -1,7 +1,16 @@
 using Dapper;
 using RdLicensing.Core.Cals;
+using RdLicensing.Core.KeyPacks;
 
 namespace RdLicensing.Storage;
+
+/// <summary>What a presented CAL is decided on, read together on one connection.</summary>
+/// <param name="HostLastSeen">When the host was last recorded as seen; null also when it is not enrolled.</param>
+/// <param name="Settings">The requested settings that are set.</param>
+/// <param name="Cals">The device's Per Device CALs, or the user's Per User CALs.</param>
+public sealed record PresentationSnapshot(
+    DateTimeOffset? HostLastSeen, DateTimeOffset? HostGraceEndsAt, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<KeyPack> Packs,
+    IReadOnlyList<IssuedCal> Cals);
 
 /// <summary>
 /// Reads for answering a connection without a write transaction: a device or user presenting a CAL that is simply
@@ -9,19 +18,19 @@ namespace RdLicensing.Storage;
 /// </summary>
 public sealed partial class LicenseStore
 {
-    public Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<IssuedCal>>(async c =>
-            (await c.QueryAsync<CalRow>(LicenseWriteSession.DeviceCalsSql, new { hardwareId })).Select(r => r.ToDomain()).ToList(), cancellationToken);
-
-    public Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<IssuedCal>>(async c =>
-            (await c.QueryAsync<CalRow>(LicenseWriteSession.UserCalsSql, new { userName })).Select(r => r.ToDomain()).ToList(), cancellationToken);
-
-    /// <summary>When the host was last seen and the grace period end it last reported; null when it is not enrolled.</summary>
-    public Task<(DateTimeOffset? LastSeen, DateTimeOffset? GraceEndsAt)?> SessionHostActivityAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync<(DateTimeOffset?, DateTimeOffset?)?>(async c =>
-            await c.QuerySingleOrDefaultAsync<(long? Seen, long? Grace)?>(
-                "SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name }) is { } r
-                ? (Times.FromDb(r.Seen), Times.FromDb(r.Grace))
-                : null, cancellationToken);
+    /// <param name="holder">The hardware id (Per Device) or user name (Per User) whose CALs are read.</param>
+    public Task<PresentationSnapshot> PresentationSnapshotAsync(string hostName, CalType type, string holder, IReadOnlyList<string> settingNames,
+        CancellationToken cancellationToken = default) => ReadAsync(async c =>
+    {
+        var host = await c.QuerySingleOrDefaultAsync<(long? Seen, long? Grace)?>(
+            "SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name = hostName });
+        var settings = (await c.QueryAsync<(string Name, string Value)>("SELECT name, value FROM settings WHERE name IN @settingNames", new { settingNames }))
+            .ToDictionary(s => s.Name, s => s.Value);
+        var packs = (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type }))
+            .Select(r => r.ToDomain()).ToList();
+        var cals = type == CalType.PerDevice
+            ? await c.QueryAsync<CalRow>(LicenseWriteSession.DeviceCalsSql, new { hardwareId = holder })
+            : await c.QueryAsync<CalRow>(LicenseWriteSession.UserCalsSql, new { userName = holder });
+        return new PresentationSnapshot(Times.FromDb(host?.Seen), Times.FromDb(host?.Grace), settings, packs, cals.Select(r => r.ToDomain()).ToList());
+    }, cancellationToken);
 }

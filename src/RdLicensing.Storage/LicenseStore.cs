@@ -41,7 +41,7 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
         return new PagedResult<IssuedCal>(rows.Select(r => r.ToDomain()).ToList(), query.Page, query.PageSize, total);
     }, cancellationToken);
 
-    /// <summary>Every CAL that is temporary or active now, oldest first: the body of the CAL Usage report.</summary>
+    /// <summary>Every CAL that is temporary or active now, oldest first, all in memory: for small sets (the CAL Usage report streams them with <see cref="ReportedCalsAsync"/>).</summary>
     public Task<IReadOnlyList<IssuedCal>> LiveCalsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<IssuedCal>>(async c =>
             (await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals WHERE status IN (@temporary, @active) ORDER BY id",
@@ -120,7 +120,14 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
                 "SELECT id, type, created_at, scope, summary FROM reports ORDER BY created_at DESC, id"))
             .Select(r => new ReportRecord(r.id, r.type, Times.FromDb(r.at), r.scope, r.summary)).ToList(), cancellationToken);
 
-    public Task<string?> ReportCsvAsync(string id, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT csv FROM reports WHERE id = @id", new { id }), cancellationToken);
+    /// <summary>A saved report's whole CSV as one string; null when there is none. Downloads stream it with <see cref="OpenReportCsvAsync"/> instead.</summary>
+    public async Task<string?> ReportCsvAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var csv = await OpenReportCsvAsync(id, cancellationToken);
+        if (csv is null) return null;
+        using var text = new MemoryStream();
+        await csv.CopyToAsync(text, cancellationToken);
+        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+    }
 
 }

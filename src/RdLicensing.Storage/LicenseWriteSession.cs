@@ -174,10 +174,30 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         await _tx.Connection.ExecuteAsync("UPDATE session_hosts SET in_security_group = @member WHERE name = CAST(@name AS CITEXT)",
             new { name, member = Flags.ToDb(member) }, _tx.Transaction) == 1;
 
-    public Task SaveReportAsync(ReportRecord report, string csv) =>
-        _tx.Connection.ExecuteAsync(
-            "INSERT INTO reports (id, type, created_at, scope, summary, csv) VALUES (@Id, @Type, @at, @Scope, @Summary, @csv)",
-            new { report.Id, report.Type, at = Times.ToDb(report.CreatedAt), report.Scope, report.Summary, csv }, _tx.Transaction);
+    /// <summary>
+    /// Saves a report with its CSV gzip-compressed, read from <paramref name="csvGzip"/>'s position to its end in chunks:
+    /// it must be seekable, as the databases take the length before the first byte. csv stays '' (reports saved before
+    /// csv_gzip existed keep their text there).
+    /// </summary>
+    public async Task SaveReportAsync(ReportRecord report, Stream csvGzip)
+    {
+        var length = csvGzip.Length - csvGzip.Position;
+        if (_tx.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            // SQLite binds no stream: the row gets a zero-filled blob of the right size, which incremental blob I/O then fills.
+            var rowid = await sqlite.ExecuteScalarAsync<long>(Cmd(
+                "INSERT INTO reports (id, type, created_at, scope, summary, csv, csv_gzip) VALUES (@Id, @Type, @at, @Scope, @Summary, '', zeroblob(@length)) RETURNING rowid",
+                new { report.Id, report.Type, at = Times.ToDb(report.CreatedAt), report.Scope, report.Summary, length }));
+            await using var blob = new Microsoft.Data.Sqlite.SqliteBlob(sqlite, "reports", "csv_gzip", rowid);
+            await csvGzip.CopyToAsync(blob);
+            return;
+        }
+        // Npgsql sends a stream parameter a buffer at a time as it writes the command.
+        var args = new DynamicParameters(new { report.Id, report.Type, at = Times.ToDb(report.CreatedAt), report.Scope, report.Summary });
+        args.Add("gzip", csvGzip, System.Data.DbType.Binary);
+        await _tx.Connection.ExecuteAsync(Cmd(
+            "INSERT INTO reports (id, type, created_at, scope, summary, csv, csv_gzip) VALUES (@Id, @Type, @at, @Scope, @Summary, '', @gzip)", args));
+    }
 
     public async Task<bool> DeleteReportAsync(string id) =>
         await _tx.Connection.ExecuteAsync("DELETE FROM reports WHERE id = @id", new { id }, _tx.Transaction) == 1;

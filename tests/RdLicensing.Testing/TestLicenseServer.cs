@@ -44,10 +44,14 @@ public sealed class TestLicenseServer : IAsyncDisposable
     /// <param name="clearinghouse">A real clearinghouse: the server trusts its certificate (instead of <paramref name="authority"/>'s) and calls it (automatic connection method).</param>
     /// <param name="clearinghouseUrl">Where the server looks for a clearinghouse when <paramref name="clearinghouse"/> is not given (e.g. an address nobody answers).</param>
     /// <param name="sharedClock">The clock to use instead of the server's own, e.g. a <c>SimulatedTimeProvider</c> the clearinghouse shares, so both travel together.</param>
+    /// <param name="configure">Changes the options last, e.g. low rate limits or another database.</param>
+    /// <param name="database">A PostgreSQL database this server shares with other nodes (the test owns it); by default its own SQLite file, or its own PostgreSQL database under RDLIC_TEST_SERVERS_ON=postgres.</param>
+    /// <param name="logging">Adds to the logging set-up (warnings and above by default), e.g. a provider that captures every line.</param>
     public static async Task<TestLicenseServer> StartAsync(
         ProductVersion version = ProductVersion.WindowsServer2025, bool trustClearinghouse = true, ClockMode clock = ClockMode.Simulated,
         string? dataDirectory = null, TestKeyAuthority? authority = null, IPermanentValidity? validity = null,
-        TestClearinghouse? clearinghouse = null, string? clearinghouseUrl = null, TimeProvider? sharedClock = null)
+        TestClearinghouse? clearinghouse = null, string? clearinghouseUrl = null, TimeProvider? sharedClock = null,
+        Action<LicenseServerOptions>? configure = null, Action<ILoggingBuilder>? logging = null, string? database = null)
     {
         authority ??= new TestKeyAuthority();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "rdl-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -63,8 +67,11 @@ public sealed class TestLicenseServer : IAsyncDisposable
             ClearinghouseUrl = clearinghouse?.BaseAddress.ToString().TrimEnd('/') ?? clearinghouseUrl,
         };
         // RDLIC_TEST_SERVERS_ON=postgres runs every test's server on a fresh PostgreSQL database: the same tests, the other dialect.
-        string? database = null;
-        if (ThrowawayPostgres.ServersUsePostgres)
+        if (database is not null)
+        {
+            options.Database = database;
+        }
+        else if (ThrowawayPostgres.ServersUsePostgres)
         {
             var marker = Path.Combine(dataDirectory, PostgresMarker);
             database = File.Exists(marker) ? await File.ReadAllTextAsync(marker) : await ThrowawayPostgres.CreateDatabaseAsync();
@@ -72,7 +79,8 @@ public sealed class TestLicenseServer : IAsyncDisposable
             await File.WriteAllTextAsync(marker, database);
             options.Database = database;
         }
-        var app = LicenseServerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
+        configure?.Invoke(options);
+        var app = LicenseServerHost.Build(options, builder => { builder.SetMinimumLevel(LogLevel.Warning); logging?.Invoke(builder); },
             services =>
             {
                 if (validity is not null) services.AddSingleton(validity);
@@ -80,6 +88,19 @@ public sealed class TestLicenseServer : IAsyncDisposable
             });
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
         return new TestLicenseServer(app, dataDirectory, authority, address, token);
+    }
+
+    /// <summary>
+    /// Another node of this license server on the same PostgreSQL database: the same identity, key packs, CALs and
+    /// administrators (it gets a copy of admin.token, as an administrator would give it), its own data directory and port.
+    /// </summary>
+    public static async Task<TestLicenseServer> StartNodeAsync(string database, TestKeyAuthority authority, string adminToken)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dataDirectory);
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "admin.token"), adminToken);
+        return await StartAsync(dataDirectory: dataDirectory, authority: authority, database: database,
+            configure: o => o.SharedStateRefreshInterval = TimeSpan.FromMilliseconds(200));
     }
 
     public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);

@@ -9,7 +9,9 @@ namespace RdLicensing.Cli.Commands;
 /// <summary>
 /// `rdlic bench rdp`: full RDP licensing exchanges per second over loopback, measured with our own RDP licensing
 /// client — against a throwaway system started in this process, or against a running endpoint (--endpoint).
-/// A benchmark, not a test: it reports figures and fails only when exchanges fail.
+/// A benchmark, not a test: it reports figures and fails only when exchanges fail. `rdlic bench licensing` and
+/// `rdlic bench verify` (the license server's HTTP API under load) are in <see cref="LicensingBenchCommand"/>, `rdlic bench crash`
+/// (kill -9 under load, then the invariants) in <see cref="CrashTestCommand"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -19,7 +21,10 @@ internal static class BenchCommands
     public const int MaxInFlightValues = 8;
     private static readonly int[] DefaultInFlight = [16];
 
-    public static Command Create(CliContext cli) => new("bench", "Measure how fast the licensing services answer") { Rdp(cli) };
+    public static Command Create(CliContext cli) => new("bench", "Measure how fast the licensing services answer")
+    {
+        Rdp(cli), LicensingBenchCommand.Create(cli), LicensingBenchCommand.Verify(cli), CrashTestCommand.Create(cli),
+    };
 
     private static Command Rdp(CliContext cli)
     {

@@ -13,6 +13,9 @@ namespace RdLicensing.Core.Cals;
 /// </summary>
 public sealed class CalTokenVerifier : IDisposable
 {
+    /// <summary>ecdsa-with-SHA256, the only signature algorithm of CAL tokens.</summary>
+    private const string EcdsaWithSha256Oid = "1.2.840.10045.4.3.2";
+
     private readonly ECDsa _publicKey;
 
     private CalTokenVerifier(ECDsa publicKey, byte[] subjectPublicKeyInfo)
@@ -62,9 +65,15 @@ public sealed class CalTokenVerifier : IDisposable
             var certificate = outer.ReadSequence();
             outer.ThrowIfNotEmpty();
             tbs = certificate.ReadEncodedValue().ToArray();
-            certificate.ReadSequence();
-            signature = certificate.ReadBitString(out _);
+            // The outer algorithm and the bit string's unused-bit count lie outside what the signature covers: anything
+            // but what this server writes is a certificate altered after signing, however well its signature verifies.
+            var algorithm = certificate.ReadSequence();
+            var algorithmOid = algorithm.ReadObjectIdentifier();
+            algorithm.ThrowIfNotEmpty();
+            signature = certificate.ReadBitString(out var unusedBits);
             certificate.ThrowIfNotEmpty();
+            if (algorithmOid != EcdsaWithSha256Oid || unusedBits != 0)
+                throw new CalTokenException("the license was not issued by this license server or was altered");
         }
         catch (AsnContentException)
         {

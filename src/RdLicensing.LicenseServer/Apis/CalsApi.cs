@@ -45,6 +45,9 @@ public static class CalsApi
             if (!ProductVersions.TryParse(version, out var v)) return Problems.Invalid("version", $"version must be one of {string.Join(", ", ProductVersions.All.Select(x => x.ToShortName()))}.");
             productVersion = v;
         }
+        // PostgreSQL cannot compare with NUL, and no name holds a control character: refused here, not failed in the database.
+        if (user?.Any(char.IsControl) == true) return Problems.Invalid("user", "user must be (part of) a user name, without control characters.");
+        if (device?.Any(char.IsControl) == true) return Problems.Invalid("device", "device must be (part of) a device name or hardware id, without control characters.");
         if (page is < 1) return Problems.Invalid("page", "page starts at 1.");
         if (pageSize is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"pageSize must be from 1 to {MaxPageSize}.");
 

@@ -30,10 +30,18 @@ public static class ReportsApi
     public static async Task<Ok<IEnumerable<ReportView>>> List(LicenseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ReportsAsync(cancellationToken)).Select(r => r.ToView()));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Csv(string id, LicenseStore store, CancellationToken cancellationToken) =>
-        await store.ReportCsvAsync(id, cancellationToken) is { } csv
-            ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", $"cal-usage-{id}.csv")
-            : Problems.NotFound("report-not-found", $"There is no report {id}. List them with 'rdlic report list'.");
+    /// <summary>
+    /// Streams the CSV from the database to the client as it decompresses, so a report over millions of CALs never sits
+    /// in the server's memory (the answer has no Content-Length: it is only known once sent).
+    /// </summary>
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Csv(string id, LicenseStore store, HttpContext context, CancellationToken cancellationToken)
+    {
+        var csv = await store.OpenReportCsvAsync(id, cancellationToken);
+        if (csv is null) return Problems.NotFound("report-not-found", $"There is no report {id}. List them with 'rdlic report list'.");
+        // Released with the request, whether or not the body was written.
+        context.Response.RegisterForDisposeAsync(csv);
+        return TypedResults.Stream(body => csv.CopyToAsync(body, cancellationToken), "text/csv", $"cal-usage-{id}.csv");
+    }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
     {

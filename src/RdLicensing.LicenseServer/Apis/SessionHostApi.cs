@@ -10,7 +10,7 @@ using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Apis;
 
-/// <summary>What enrolled session hosts call: request a CAL for a connection, report a completed sign-in.</summary>
+/// <summary>What enrolled session hosts call: request a CAL for a connection, report a completed sign-in, check the server is there.</summary>
 public static class SessionHostApi
 {
     public const int MaxIdLength = 128;
@@ -21,8 +21,20 @@ public static class SessionHostApi
         var api = app.MapGroup("/api/sessionhost").WithTags("Session host").RequireAuthorization(TokenAuthenticationHandler.SessionHostRole);
         api.MapPost("/cals", RequestCal).WithSummary("Request, present, renew or upgrade a CAL for one client connection.");
         api.MapPost("/cals/sign-in", ReportSignIn).WithSummary("Report that the user signed in: the device's temporary CAL becomes validated.");
+        api.MapGet("/ping", Ping).WithSummary("Liveness check for an enrolled host: answers without touching licensing state.");
         return api;
     }
+
+    /// <summary>The answer to <see cref="Ping"/>.</summary>
+    public sealed record PingResponse(string Status);
+
+    private static readonly PingResponse Alive = new("ok");
+
+    /// <summary>
+    /// Reads and writes nothing beyond authenticating the host, so a host can check it still reaches the server (and its
+    /// token still works) cheaply — and `rdlic bench licensing` can measure what the HTTP stack alone costs.
+    /// </summary>
+    public static Ok<PingResponse> Ping() => TypedResults.Ok(Alive);
 
     public static async Task<Results<Ok<CalResponseBody>, ProblemHttpResult>> RequestCal(
         CalRequestBody body, ClaimsPrincipal user, CalIssuer issuer, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
@@ -42,6 +54,9 @@ public static class SessionHostApi
             return Problems.Invalid("userName", "A Per User CAL request needs the userName that signs in.");
         if (hardwareId?.Length > MaxIdLength || Clean(body.ClientName)?.Length > MaxNameLength || userName?.Length > MaxNameLength)
             return Problems.Invalid("hardwareId", $"hardwareId is limited to {MaxIdLength} characters, clientName and userName to {MaxNameLength}.");
+        // Control characters name no device or user, and PostgreSQL cannot store NUL: refused here, not failed in the database.
+        if (FirstWithControlCharacter(("hardwareId", hardwareId), ("clientName", Clean(body.ClientName)), ("userName", userName)) is { } bad)
+            return Problems.Invalid(bad, $"{bad} must be one line of printable text; it contains a control character.");
         byte[]? presented = null;
         if (!string.IsNullOrEmpty(body.PresentedLicense))
         {
@@ -64,8 +79,8 @@ public static class SessionHostApi
     {
         if (await RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } refused) return refused;
         var hardwareId = Clean(body.HardwareId);
-        if (hardwareId is null || hardwareId.Length > MaxIdLength)
-            return Problems.Invalid("hardwareId", $"hardwareId (1 to {MaxIdLength} characters) names the device whose user signed in.");
+        if (hardwareId is null || hardwareId.Length > MaxIdLength || FirstWithControlCharacter(("hardwareId", hardwareId)) is not null)
+            return Problems.Invalid("hardwareId", $"hardwareId (1 to {MaxIdLength} printable characters) names the device whose user signed in.");
         var (validated, message, cal) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
         return cal is null
             ? Problems.NotFound("no-temporary-cal", message)
@@ -86,6 +101,9 @@ public static class SessionHostApi
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? FirstWithControlCharacter(params (string Field, string? Value)[] fields) =>
+        fields.FirstOrDefault(f => f.Value?.Any(char.IsControl) == true).Field;
 
     private static string RefusalName(RefusalReason reason) => reason switch
     {

@@ -22,16 +22,23 @@ public sealed class TokenAuthenticationHandler(
     public const string SessionHostRole = "sessionhost";
     public const string SecurityGroupClaim = "rdl:securityGroup";
 
+    /// <summary>
+    /// Which credential made the request, for per-caller rate limits: "host:NAME", or "admin:" and the start of the
+    /// token's hash (administrator credentials all carry the same name, and the token itself must never be kept).
+    /// </summary>
+    public const string CredentialClaim = "rdl:credential";
+
     protected override string TokenHint =>
         "send the administrator token rdla_… (in the license server data directory's admin.token), or a session host's enrollment token rdlh_…";
 
     protected override async Task<Claim[]?> ClaimsForAsync(string token, CancellationToken cancellationToken)
     {
         if (token.StartsWith("rdla_", StringComparison.Ordinal) && await store.IsAdminTokenAsync(token, cancellationToken))
-            return [new Claim(ClaimTypes.Name, "administrator"), new Claim(ClaimTypes.Role, AdminRole)];
+            return [new Claim(ClaimTypes.Name, "administrator"), new Claim(ClaimTypes.Role, AdminRole),
+                new Claim(CredentialClaim, "admin:" + LicenseStore.HashToken(token)[..16])];
         if (token.StartsWith("rdlh_", StringComparison.Ordinal) && await store.SessionHostByTokenAsync(token, cancellationToken) is { } host)
             return [new Claim(ClaimTypes.Name, host.Name), new Claim(ClaimTypes.Role, SessionHostRole),
-                new Claim(SecurityGroupClaim, host.InSecurityGroup ? "true" : "false")];
+                new Claim(SecurityGroupClaim, host.InSecurityGroup ? "true" : "false"), new Claim(CredentialClaim, "host:" + host.Name)];
         return null;
     }
 

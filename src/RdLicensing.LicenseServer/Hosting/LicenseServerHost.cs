@@ -19,7 +19,9 @@ public static class LicenseServerHost
 
         var app = builder.Build();
         app.UseProblemDetailsDefaults();
+        app.UseMiddleware<RequestCharsetGate>();
         app.UseAuthentication();
+        app.UseLicenseServerRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi();

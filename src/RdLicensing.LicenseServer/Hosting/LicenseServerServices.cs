@@ -32,6 +32,7 @@ public static class LicenseServerServices
         services.AddSingleton<CalUsageReport>();
         services.AddSingleton<KeyPackRemover>();
         services.AddSingleton<DatabaseBackup>();
+        services.AddCredentialFreeHttpClientLogging();
         // Services that call other servers take a typed HttpClient, so they are transient like it.
         services.AddHttpClient<ClearinghouseClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient<SourceServerClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
@@ -42,6 +43,7 @@ public static class LicenseServerServices
         services.AddTransient<DatabaseRebuilder>();
         services.AddHostedService<ServerInitializer>();
         services.AddHostedService<ExpirySweeper>();
+        services.AddHostedService<SharedStateRefresher>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
@@ -49,6 +51,7 @@ public static class LicenseServerServices
             .AddPolicy(TokenAuthenticationHandler.AdminRole, p => p.RequireRole(TokenAuthenticationHandler.AdminRole))
             .AddPolicy(TokenAuthenticationHandler.SessionHostRole, p => p.RequireRole(TokenAuthenticationHandler.SessionHostRole));
 
+        services.AddLicenseServerRateLimits(options.RateLimits);
         services.AddLicensingManager(options);
         services.AddProblemDetailsDefaults();
         services.AddOpenApi();

@@ -6,6 +6,13 @@ namespace RdLicensing.LicenseServer.Licensing;
 /// <summary>The license server policies of the original: "license server security group" and "prevent license upgrade". Both off by default.</summary>
 public sealed record LicensingPolicies(bool SecurityGroupEnabled, bool PreventLicenseUpgrade)
 {
+    /// <summary>The settings the policies are read from.</summary>
+    public static readonly IReadOnlyList<string> Settings = [SettingNames.SecurityGroupEnabled, SettingNames.PreventLicenseUpgrade];
+
+    public static LicensingPolicies From(IReadOnlyDictionary<string, string> settings) => new(
+        settings.GetValueOrDefault(SettingNames.SecurityGroupEnabled) == "true",
+        settings.GetValueOrDefault(SettingNames.PreventLicenseUpgrade) == "true");
+
     public static async Task<LicensingPolicies> ReadAsync(LicenseWriteSession s) => new(
         await s.SettingAsync(SettingNames.SecurityGroupEnabled) == "true",
         await s.SettingAsync(SettingNames.PreventLicenseUpgrade) == "true");

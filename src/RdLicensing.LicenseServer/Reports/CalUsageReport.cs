@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.IO.Compression;
 using System.Text;
+using Microsoft.Extensions.Options;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.KeyPacks;
@@ -13,9 +14,24 @@ namespace RdLicensing.LicenseServer.Reports;
 /// CAL Usage report: installed and issued CALs per type and version (with OverUsed Per User CALs, which
 /// the original hides), then every CAL currently issued. Saved as a snapshot so it can be downloaded later.
 /// </summary>
-public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeProvider clock)
+/// <remarks>
+/// The report is a copy of the CAL table, so nothing here holds it: CALs stream from the database in id order as CSV
+/// rows into gzip, and the compressed CSV goes to a scratch file in the data directory, then into the database in
+/// chunks. A file rather than memory because compressed CSV is still about 20 bytes per CAL (20 MB at a million, ten
+/// times that at ten million): on disk it costs the server's memory nothing whatever the size. The file is owner-only (a
+/// report names every user and device) and deleted when closed.
+/// </remarks>
+public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeProvider clock, IOptions<LicenseServerOptions> options)
 {
     public const string Type = "cal-usage";
+
+    // Large enough that the gzip stream gets big writes rather than one per row.
+    private const int WriterBufferChars = 64 * 1024;
+
+    private static readonly UTF8Encoding Utf8WithoutBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    // CalStatus.ToShortName makes a new string per call.
+    private static readonly Dictionary<CalStatus, string> StatusNames = Enum.GetValues<CalStatus>().ToDictionary(s => s, s => s.ToShortName());
 
     public async Task<ReportRecord> CreateAsync(CancellationToken cancellationToken)
     {
@@ -23,52 +39,115 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
         await store.WriteAsync(s => s.ExpireDueAsync(now), cancellationToken);
         var packs = await store.KeyPacksAsync(cancellationToken);
         var counts = await store.CalCountsAsync(cancellationToken);
-        var live = await store.LiveCalsAsync(cancellationToken);
-
         var scope = $"License server {server.ProductId}";
-        var csv = new StringBuilder();
-        csv.AppendLine("Report,CAL Usage");
-        csv.AppendLine($"Created,{Time(now)}");
-        csv.AppendLine($"Scope,{Csv(scope)}");
-        csv.AppendLine();
-        csv.AppendLine("CAL Type,Product Version,Installed,Issued,Available,Temporary,OverUsed,Revoked");
-        var rows = packs.GroupBy(p => (p.Type, p.Version)).Select(g => g.Key)
-            .Union(counts.Select(c => (c.Type, c.Version))).Distinct().OrderBy(k => k.Type).ThenBy(k => k.Version);
-        int perUserInstalled = 0, perUserIssued = 0, overUsed = 0;
-        foreach (var (type, version) in rows)
-        {
-            var installed = packs.Where(p => p.Type == type && p.Version == version).Sum(p => p.Total);
-            var issued = packs.Where(p => p.Type == type && p.Version == version).Sum(p => p.Issued);
-            var c = counts.FirstOrDefault(x => x.Type == type && x.Version == version) ?? new CalCounts(type, version, 0, 0, 0, 0);
-            csv.AppendLine(string.Join(',', type.ToDisplayName(), version.ToDisplayName(), installed, issued, installed - issued, c.Temporary, c.OverUsed, c.Revoked));
-            if (type == CalType.PerUser) { perUserInstalled += installed; perUserIssued += issued + c.OverUsed; overUsed += c.OverUsed; }
-        }
-        csv.AppendLine();
-        csv.AppendLine("CAL Id,CAL Type,Product Version,Status,Issued To User,Issued To Computer,Hardware Id,Session Host,Issue Date,Expiration Date,OverUsed,Key Pack Id");
-        foreach (var cal in live)
-        {
-            csv.AppendLine(string.Join(',', cal.Id.ToString(CultureInfo.InvariantCulture), cal.Type.ToDisplayName(), cal.Version.ToDisplayName(),
-                cal.Status.ToShortName(), Csv(cal.UserName ?? ""), Csv(cal.ClientName), Csv(cal.HardwareId ?? ""), Csv(cal.HostName),
-                Time(cal.IssuedAt), Time(cal.ExpiresAt), cal.OverUsed ? "yes" : "no", cal.KeyPackId?.ToString("D") ?? ""));
-        }
 
-        var summary = $"Per User CALs installed: {perUserInstalled}, issued: {perUserIssued}" + (overUsed > 0 ? $" (OverUsed: {overUsed})" : "") +
-                      $"; Per Device CALs installed: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Total)}, issued: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Issued)}";
-        var report = new ReportRecord(Guid.NewGuid().ToString("N")[..12], Type, now, scope, summary);
+        await using var csvGzip = CreateScratchFile();
+        // Fastest: CSV still shrinks about tenfold, at several times the speed of the default level.
+        await using (var writer = new StreamWriter(new GZipStream(csvGzip, CompressionLevel.Fastest, leaveOpen: true), Utf8WithoutBom, WriterBufferChars))
+        {
+            var csv = new CsvRowWriter(writer);
+            WriteHeading(csv, now, scope);
+            WritePools(csv, packs, counts);
+            await WriteCalsAsync(csv, cancellationToken);
+        }
+        csvGzip.Position = 0;
+
+        var report = new ReportRecord(Guid.NewGuid().ToString("N")[..12], Type, now, scope, Summary(packs, counts));
         await store.WriteAsync(async s =>
         {
-            await s.SaveReportAsync(report, csv.ToString());
-            await s.AddEventAsync(now, LicensingEventId.ReportCreated, $"CAL Usage report {report.Id} was created: {summary}.");
+            await s.SaveReportAsync(report, csvGzip);
+            await s.AddEventAsync(now, LicensingEventId.ReportCreated, $"CAL Usage report {report.Id} was created: {report.Summary}.");
         }, cancellationToken);
         return report;
     }
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    // Quote fields that could break the CSV, and neutralise spreadsheet formulas in names a client chose.
-    private static string Csv(string value)
+    private static void WriteHeading(CsvRowWriter csv, DateTimeOffset now, string scope)
     {
-        if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+        csv.Row("Report", "CAL Usage");
+        csv.Plain("Created");
+        csv.Time(now);
+        csv.EndRow();
+        csv.Plain("Scope");
+        csv.Text(scope);
+        csv.EndRow();
+        csv.EndRow();
+    }
+
+    private static void WritePools(CsvRowWriter csv, IReadOnlyList<KeyPack> packs, IReadOnlyList<CalCounts> counts)
+    {
+        csv.Row("CAL Type", "Product Version", "Installed", "Issued", "Available", "Temporary", "OverUsed", "Revoked");
+        foreach (var (type, version) in Pools(packs, counts))
+        {
+            var (installed, issued) = Licenses(packs, type, version);
+            var c = Counts(counts, type, version);
+            csv.Plain(type.ToDisplayName());
+            csv.Plain(version.ToDisplayName());
+            csv.Number(installed);
+            csv.Number(issued);
+            csv.Number(installed - issued);
+            csv.Number(c.Temporary);
+            csv.Number(c.OverUsed);
+            csv.Number(c.Revoked);
+            csv.EndRow();
+        }
+        csv.EndRow();
+    }
+
+    private async Task WriteCalsAsync(CsvRowWriter csv, CancellationToken cancellationToken)
+    {
+        csv.Row("CAL Id", "CAL Type", "Product Version", "Status", "Issued To User", "Issued To Computer", "Hardware Id", "Session Host", "Issue Date",
+            "Expiration Date", "OverUsed", "Key Pack Id");
+        await foreach (var cal in store.ReportedCalsAsync(cancellationToken))
+        {
+            csv.Number(cal.Id);
+            csv.Plain(cal.Type.ToDisplayName());
+            csv.Plain(cal.Version.ToDisplayName());
+            csv.Plain(StatusNames.TryGetValue(cal.Status, out var status) ? status : cal.Status.ToShortName());
+            csv.Text(cal.UserName ?? "");
+            csv.Text(cal.ClientName);
+            csv.Text(cal.HardwareId ?? "");
+            csv.Text(cal.HostName);
+            csv.Time(cal.IssuedAt);
+            csv.Time(cal.ExpiresAt);
+            csv.Plain(cal.OverUsed ? "yes" : "no");
+            csv.Id(cal.KeyPackId);
+            csv.EndRow();
+        }
+    }
+
+    private static string Summary(IReadOnlyList<KeyPack> packs, IReadOnlyList<CalCounts> counts)
+    {
+        int perUserInstalled = 0, perUserIssued = 0, overUsed = 0;
+        foreach (var (type, version) in Pools(packs, counts).Where(p => p.Type == CalType.PerUser))
+        {
+            var (installed, issued) = Licenses(packs, type, version);
+            var c = Counts(counts, type, version);
+            perUserInstalled += installed;
+            perUserIssued += issued + c.OverUsed;
+            overUsed += c.OverUsed;
+        }
+        return $"Per User CALs installed: {perUserInstalled}, issued: {perUserIssued}" + (overUsed > 0 ? $" (OverUsed: {overUsed})" : "") +
+               $"; Per Device CALs installed: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Total)}, issued: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Issued)}";
+    }
+
+    /// <summary>Every type and version that has a key pack or a CAL, in the table's order.</summary>
+    private static IEnumerable<(CalType Type, ProductVersion Version)> Pools(IReadOnlyList<KeyPack> packs, IReadOnlyList<CalCounts> counts) =>
+        packs.Select(p => (p.Type, p.Version)).Union(counts.Select(c => (c.Type, c.Version))).OrderBy(k => k.Type).ThenBy(k => k.Version);
+
+    private static (int Installed, int Issued) Licenses(IReadOnlyList<KeyPack> packs, CalType type, ProductVersion version)
+    {
+        var pool = packs.Where(p => p.Type == type && p.Version == version).ToList();
+        return (pool.Sum(p => p.Total), pool.Sum(p => p.Issued));
+    }
+
+    private static CalCounts Counts(IReadOnlyList<CalCounts> counts, CalType type, ProductVersion version) =>
+        counts.FirstOrDefault(x => x.Type == type && x.Version == version) ?? new CalCounts(type, version, 0, 0, 0, 0);
+
+    /// <summary>Owner-only and deleted when closed; should the process die first, the name says what the file was.</summary>
+    private FileStream CreateScratchFile()
+    {
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, Options = FileOptions.DeleteOnClose };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(Path.Combine(options.Value.DataDirectory, $"report-{Guid.NewGuid():N}.csv.gz.partial"), file);
     }
 }

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using RdLicensing.Cli.Client;
+using RdLicensing.Core.Versions;
+
+namespace RdLicensing.Cli.Bench;
+
+/// <summary>A license server ready to be measured, however it came to be (started by the bench or already running).</summary>
+/// <param name="HostTokens">The enrolled session hosts the load speaks as, one token each.</param>
+/// <param name="Pid">Its process, when known: for its memory figures.</param>
+/// <param name="Pools">The clients the load starts from (seeded ones, or none).</param>
+internal sealed record BenchTarget(
+    string Url, string Mode, string Database, IReadOnlyList<string> HostTokens, LicenseServerClient Admin, int? Pid, DevicePools Pools,
+    BenchDatabase Scratch, SeedingFigures? Seeding, string? KeptDataDirectory);
+
+/// <summary>
+/// The measured part, the same for every target: the no-op baseline, the warm-up and the measured load, the CAL usage
+/// report, the server's memory, and the database baseline on the scratch database — then the figures and their ratios.
+/// </summary>
+internal static class BenchMeasurement
+{
+    private const int KeptFailures = 10;
+    private static readonly TimeSpan BaselineWarmUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>The outcomes of a CAL request that wrote a CAL row; "valid" answers change nothing.</summary>
+    private static readonly HashSet<string> WritingOutcomes =
+        ["temporary-issued", "permanent-issued", "renewed", "per-user-issued", "per-user-extended", "per-user-overused"];
+
+    private static readonly RequestKind[] LoadKinds =
+        [RequestKind.Present, RequestKind.First, RequestKind.SignIn, RequestKind.Upgrade, RequestKind.Renew, RequestKind.PerUser];
+
+    public static async Task<LicensingBenchReport> RunAsync(BenchTarget target, LicensingBenchSettings settings, BenchProgress progress, CancellationToken ct)
+    {
+        // Worker i speaks as host i mod N, each host with its own connections.
+        var perHost = (settings.Concurrency + target.HostTokens.Count - 1) / target.HostTokens.Count;
+        var hosts = target.HostTokens.Select(token => new SessionHostCalls(target.Url, token, perHost)).ToList();
+        try
+        {
+            return await MeasureAsync(target, settings, hosts, progress, ct);
+        }
+        finally
+        {
+            foreach (var host in hosts) host.Dispose();
+        }
+    }
+
+    private static async Task<LicensingBenchReport> MeasureAsync(BenchTarget target, LicensingBenchSettings settings, IReadOnlyList<SessionHostCalls> hosts,
+        BenchProgress progress, CancellationToken ct)
+    {
+        using var log = settings.Record is { } path ? new AcknowledgedCalLog(path) : null;
+
+        var ping = await TimedAsync(progress, "No-op baseline (ping)", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency,
+            async worker =>
+            {
+                var started = LoadWorker.Now();
+                var result = await hosts[worker.Index % hosts.Count].PingAsync();
+                worker.Record(RequestKind.Ping, started, result.Body?.Status, result.Error, result.ConnectionFailed);
+            }, ct);
+
+        var load = new LicensingLoad(hosts, target.Pools, settings.Mix, BenchServerSetup.HostVersion.ToShortName(), log);
+        var run = await TimedAsync(progress, "Licensing load", settings.Duration, settings.WarmUp, settings.Concurrency, load.StepAsync, ct);
+
+        var report = await TimeReportAsync(target.Admin, progress, ct);
+        var memory = target.Pid is { } pid ? new MemoryFigures(pid, ProcessMemory.PeakResidentMiB(pid), ProcessMemory.ResidentMiB(pid)) : null;
+
+        LoadRun database;
+        await using (var scratch = target.Scratch.OpenScratchStore())
+        {
+            var baseline = new DatabaseBaseline(scratch.Store);
+            database = await TimedAsync(progress, $"Database baseline ({target.Scratch.Dialect})", settings.BaselineDuration,
+                BaselineWarmUp, settings.Concurrency, baseline.StepAsync, ct, () => baseline.PrepareAsync(ct));
+        }
+
+        return Figures(target, settings, ping, run, database, report, memory, log);
+    }
+
+    private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, LoadRun ping, LoadRun run, LoadRun database,
+        ReportTiming report, MemoryFigures? memory, AcknowledgedCalLog? log)
+    {
+        var seconds = run.Seconds;
+        var operations = LoadKinds.Where(k => run.Stats[k].Latency.Count + run.Stats[k].Errors > 0)
+            .Select(k => OperationFigures.From(k.Name(), run.Stats[k], seconds)).ToList();
+        var all = new RequestStats();
+        foreach (var kind in LoadKinds) all.Add(run.Stats[kind]);
+        var overall = OperationFigures.From("all", all, seconds);
+        var calKinds = LoadKinds.Where(k => k != RequestKind.SignIn).ToList();
+        var calRate = OperationFigures.Rate(calKinds.Sum(k => run.Stats[k].Latency.Count), seconds);
+        var writeRate = OperationFigures.Rate(calKinds.Sum(k => run.Stats[k].Outcomes.Where(o => WritingOutcomes.Contains(o.Key)).Sum(o => o.Value)), seconds);
+
+        var noOp = OperationFigures.From(RequestKind.Ping.Name(), ping.Stats[RequestKind.Ping], ping.Seconds);
+        var raw = OperationFigures.From(RequestKind.DatabaseWrite.Name(), database.Stats[RequestKind.DatabaseWrite], database.Seconds);
+        var failures = new RunStats();
+        failures.Add(run.Stats);
+        failures.Add(ping.Stats);
+        failures.Add(database.Stats);
+
+        return new LicensingBenchReport(
+            target.Url, target.Mode, target.Database, settings.Concurrency, target.HostTokens.Count, settings.WarmUp.TotalSeconds, seconds, settings.Mix.ToString(),
+            target.Seeding, operations, overall, calRate, writeRate,
+            new BaselineFigures("GET /api/sessionhost/ping", settings.Concurrency, ping.Seconds, noOp),
+            new BaselineFigures($"{target.Scratch.ScratchDescribe}: take a license, insert the CAL and its event, commit", settings.Concurrency, database.Seconds, raw),
+            new BenchRatios(Ratio(calRate, noOp.RequestsPerSecond), Ratio(calRate, raw.RequestsPerSecond), Ratio(writeRate, raw.RequestsPerSecond)),
+            report, memory, overall.Errors,
+            failures.Failures.OrderByDescending(f => f.Value).Take(KeptFailures).Select(f => $"{f.Value} × {f.Key}").ToList(),
+            log?.Path, log?.Lines ?? 0, target.KeptDataDirectory);
+    }
+
+    private static double? Ratio(double over, double under) => under > 0 ? Math.Round(over / under, 4) : null;
+
+    /// <summary>Runs a load phase behind a progress bar that counts the measured seconds and shows the live rate.</summary>
+    private static async Task<LoadRun> TimedAsync(BenchProgress progress, string name, TimeSpan duration, TimeSpan warmUp, int concurrency,
+        Func<LoadWorker, Task> step, CancellationToken ct, Func<Task>? prepare = null)
+    {
+        var phase = progress.Begin(name, duration.TotalSeconds);
+        if (prepare is not null) await prepare();
+        var run = await LoadRunner.RunAsync(concurrency, warmUp, duration, step, live => phase.Report(live.ElapsedSeconds, live.WarmingUp
+            ? "warming up"
+            : $"{Rate(live.Completed, live.ElapsedSeconds)}/s, {live.Errors} errors"), ct);
+        var stats = new RequestStats();
+        foreach (var (_, kind) in run.Stats.Kinds) stats.Add(kind);
+        phase.Done($"{Rate(stats.Latency.Count, run.Seconds)}/s over {run.Seconds.ToString("0.#", CultureInfo.InvariantCulture)} s, {stats.Errors} errors");
+        return run;
+    }
+
+    private static string Rate(long count, double seconds) => (seconds > 0 ? count / seconds : 0).ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A CAL usage report over every CAL, timed from request to answer, then deleted: it is a copy of the whole table.</summary>
+    private static async Task<ReportTiming> TimeReportAsync(LicenseServerClient admin, BenchProgress progress, CancellationToken ct)
+    {
+        var phase = progress.Begin("CAL usage report");
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var created = (await admin.CreateReportAsync("cal-usage", ct)).Value;
+            var seconds = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            await admin.DeleteReportAsync(created.Id, ct);
+            phase.Done($"{seconds.ToString("0.000", CultureInfo.InvariantCulture)} s ({created.Summary})");
+            return new ReportTiming(seconds, created.Summary, null);
+        }
+        catch (CliException e)
+        {
+            phase.Done("failed: " + e.Message);
+            return new ReportTiming(null, null, e.Message);
+        }
+    }
+}

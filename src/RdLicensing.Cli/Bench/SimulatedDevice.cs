@@ -1,0 +1,15 @@
+namespace RdLicensing.Cli.Bench;
+
+/// <summary>
+/// A client device as its session host knows it: the hardware id it sends and the CAL token it stored (base64), which
+/// it presents on every connection, as a real client does. Changed only by the one worker holding it at a time, except
+/// for presents, which may share a device (one device, two sessions) and only ever replace its token with a newer one.
+/// </summary>
+internal sealed class SimulatedDevice(string hardwareId, string? license = null)
+{
+    public string HardwareId { get; } = hardwareId;
+
+    public string ClientName => "PC-" + HardwareId;
+
+    public string? License { get; set; } = license;
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace RdLicensing.Cli.Tests;
+
+/// <summary>
+/// `rdlic bench licensing` and `rdlic bench verify` as behaviours: a quick run against the bench's own child-process
+/// server reports every figure it promises, its record of acknowledged CALs verifies against the kept database, and a
+/// breach is caught. No timing is asserted: these machines are shared.
+/// </summary>
+public sealed class LicensingBenchTests
+{
+    [Fact]
+    public async Task A_quick_run_on_sqlite_reports_rates_percentiles_baselines_and_ratios_and_its_record_verifies()
+    {
+        var data = Rdlic.TemporaryDirectory("rdl-bench-");
+        var record = data + ".record";
+        try
+        {
+            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "8", "--baseline", "1s",
+                "--record", record, "--data-dir", data);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("", result.Stderr);
+            var output = result.Stdout;
+            Assert.Contains("Seeded 2,000 CALs straight into the database", output);
+            Assert.Matches(@"│ present\s+│ [1-9]\d*\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│", output);
+            Assert.Matches(@"│ all\s+│ [1-9]\d*\s+│", output);
+            Assert.Matches(@"CAL requests \(the issuance path, sign-ins aside\): [\d,.]+/s, of which wrote a CAL [\d,.]+/s; all requests [\d,.]+/s, p50 [\d.]+ ms, p99 [\d.]+ ms, p99\.9 [\d.]+ ms\.", output);
+            // No ", N errors" before the full stop: the ping endpoint answered every request.
+            Assert.Matches(@"No-op baseline \(GET /api/sessionhost/ping, 8 concurrent, 1 s\): [\d,.]+ requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms\.", output);
+            Assert.Matches(@"Database baseline \(sqlite:.*8 concurrent writers, 1 s\): [\d,.]+ transactions/s", output);
+            Assert.Matches(@"Ratios: CAL requests / no-op requests = \d+\.\d+; CAL requests / database transactions = \d+\.\d+; CAL writes / database transactions = \d+\.\d+\.", output);
+            Assert.Matches(@"CAL usage report over the whole database: [\d.]+ s", output);
+            Assert.Matches(@"resident memory \(VmRSS\): peak [\d.]+ MiB, at the end [\d.]+ MiB", output);
+            Assert.Contains("valid", output);
+
+            var recorded = File.ReadLines(record).Where(l => !l.StartsWith('#')).ToList();
+            Assert.NotEmpty(recorded);
+            Assert.Contains($"Recorded {recorded.Count:N0} acknowledged CALs in {Path.GetFullPath(record)}.", output);
+            var verified = await Rdlic.RunAsync("bench", "verify", "--data-dir", data, "--record", record);
+            Assert.True(verified.ExitCode == 0, verified.ToString());
+            Assert.StartsWith("OK: ", verified.Stdout);
+            Assert.Single(verified.Stdout.Trim().Split('\n'));
+
+            // An acknowledged CAL that is gone is a breach: one line, exit 1. A temporary CAL holds no license, so only this breaks.
+            var lost = long.Parse(recorded.First(l => l.EndsWith("\ttemporary-issued", StringComparison.Ordinal)).Split('\t')[0]);
+            await using (var db = new SqliteConnection($"Data Source={Path.Combine(data, "licensing.db")};Pooling=False"))
+            {
+                await db.OpenAsync();
+                await using var delete = new SqliteCommand($"DELETE FROM events WHERE cal_id = {lost}; DELETE FROM issued_cals WHERE id = {lost}", db);
+                await delete.ExecuteNonQueryAsync();
+            }
+            var breached = await Rdlic.RunAsync("bench", "verify", "--data-dir", data, "--record", record);
+            Assert.True(breached.ExitCode == 1, breached.ToString());
+            Assert.StartsWith("BREACH: 1 acknowledged CAL(s) missing", breached.Stdout);
+        }
+        finally
+        {
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+            File.Delete(record);
+        }
+    }
+
+    [PostgresBenchFact]
+    public async Task A_quick_run_on_postgres_reports_json_and_keeps_a_database_that_verifies()
+    {
+        var data = Rdlic.TemporaryDirectory("rdl-bench-pg-");
+        var record = data + ".record";
+        string? kept = null;
+        try
+        {
+            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "8", "--baseline", "1s",
+                "--db", ThrowawayPostgres.AdminConnectionString!, "--data-dir", data, "--record", record, "--json");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("", result.Stderr);
+            using var report = JsonDocument.Parse(result.Stdout);
+            var root = report.RootElement;
+            Assert.Equal("child-process", root.GetProperty("mode").GetString());
+            var database = root.GetProperty("database").GetString()!;
+            Assert.Matches(@"^postgres://127\.0\.0\.1:\d+/bench_lic_[0-9a-f]{8}$", database);
+            kept = new NpgsqlConnectionStringBuilder(ThrowawayPostgres.AdminConnectionString) { Database = database[(database.LastIndexOf('/') + 1)..] }.ConnectionString;
+            Assert.Equal(2000, root.GetProperty("seeding").GetProperty("cals").GetInt64());
+            Assert.True(root.GetProperty("calRequestsPerSecond").GetDouble() > 0);
+            Assert.True(root.GetProperty("overall").GetProperty("p99Ms").GetDouble() > 0);
+            var ping = root.GetProperty("noOp").GetProperty("figures");
+            Assert.True(ping.GetProperty("requestsPerSecond").GetDouble() > 0);
+            Assert.Equal(0, ping.GetProperty("errors").GetInt64());
+            Assert.Equal(ping.GetProperty("requests").GetInt64(), ping.GetProperty("outcomes").GetProperty("ok").GetInt64());
+            Assert.Contains("bench_raw_", root.GetProperty("databaseBaseline").GetProperty("what").GetString());
+            Assert.True(root.GetProperty("ratios").GetProperty("calRequestsToDatabase").GetDouble() > 0);
+            Assert.Contains(root.GetProperty("operations").EnumerateArray(), o => o.GetProperty("operation").GetString() == "present");
+
+            var verified = await Rdlic.RunAsync("bench", "verify", "--db", kept, "--record", record);
+            Assert.True(verified.ExitCode == 0, verified.ToString());
+            Assert.StartsWith("OK: ", verified.Stdout);
+        }
+        finally
+        {
+            if (kept is not null) await ThrowawayPostgres.DropDatabaseAsync(kept);
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+            File.Delete(record);
+        }
+    }
+
+    [Theory]
+    [InlineData("rdlic: --cals must be a whole number from 0 to 10000000", "--cals", "lots")]
+    [InlineData("rdlic: --concurrency must be a whole number from 1 to 4096", "--concurrency", "0")]
+    [InlineData("rdlic: --duration must be a duration like 20s, 2m or 1m30s (at most 1h), not 'soon'", "--duration", "soon")]
+    [InlineData("rdlic: --mix names an unknown operation 'login': use present, first, upgrade, renew, peruser, e.g. present=60,first=10,upgrade=10,renew=5,peruser=15", "--mix", "present=50,login=50")]
+    [InlineData("rdlic: --mix needs at least one operation with a weight above 0, e.g. present=60,first=10,upgrade=10,renew=5,peruser=15", "--mix", "present=0")]
+    [InlineData("rdlic: --db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres", "--db", "mysql://x")]
+    [InlineData("rdlic: --server URL needs --admin-token TOKEN (an administrator token of that server).", "--server", "http://127.0.0.1:5080")]
+    [InlineData("rdlic: --cals seeds the bench's own server before it starts; with --server URL the running server's data is used as it is.",
+        "--server", "http://127.0.0.1:5080", "--admin-token", "rdla_x", "--cals", "10")]
+    [InlineData("rdlic: --server-pid goes with --server URL; the bench knows its own server's process.", "--server-pid", "42")]
+    [InlineData("rdlic: --record: the folder '/nonexistent' does not exist.", "--record", "/nonexistent/record.tsv")]
+    public async Task Wrong_options_are_one_line_and_exit_2(string expected, params string[] args)
+    {
+        Assert.Equal(expected, Rdlic.OneErrorLine(await Rdlic.RunAsync(["bench", "licensing", .. args]), 2));
+    }
+
+    [Fact]
+    public async Task A_data_directory_in_use_is_refused_before_anything_starts()
+    {
+        var data = Rdlic.TemporaryDirectory("rdl-bench-used-");
+        Directory.CreateDirectory(data);
+        await File.WriteAllTextAsync(Path.Combine(data, "licensing.db"), "");
+        try
+        {
+            var line = Rdlic.OneErrorLine(await Rdlic.RunAsync("bench", "licensing", "--data-dir", data), 2);
+            Assert.Equal($"rdlic: --data-dir '{data}' is not empty: give a new or empty directory for the bench's server.", line);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_needs_one_database_that_exists()
+    {
+        Assert.Equal("rdlic: bench verify needs exactly one of --db CONN (PostgreSQL) or --data-dir DIR (SQLite).",
+            Rdlic.OneErrorLine(await Rdlic.RunAsync("bench", "verify"), 2));
+        var missing = Rdlic.TemporaryDirectory("rdl-bench-none-");
+        Assert.Equal($"rdlic: --data-dir: there is no licensing.db in '{missing}'.",
+            Rdlic.OneErrorLine(await Rdlic.RunAsync("bench", "verify", "--data-dir", missing), 2));
+        Assert.Equal("rdlic: --record: file '/nonexistent/record' does not exist",
+            Rdlic.OneErrorLine(await Rdlic.RunAsync("bench", "verify", "--data-dir", missing, "--record", "/nonexistent/record"), 2));
+    }
+}
+
+/// <summary>A benchmark test on PostgreSQL: it needs the cluster ./test.sh starts.</summary>
+public sealed class PostgresBenchFactAttribute : FactAttribute
+{
+    public PostgresBenchFactAttribute()
+    {
+        if (!ThrowawayPostgres.Available) Skip = $"needs PostgreSQL: ./test.sh starts a throwaway cluster and sets {ThrowawayPostgres.Variable}";
+    }
+}
