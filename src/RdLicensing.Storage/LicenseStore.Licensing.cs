@@ -24,7 +24,11 @@ public sealed partial class LicenseStore
     {
         var host = await c.QuerySingleOrDefaultAsync<(long? Seen, long? Grace)?>(
             "SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name = hostName });
-        var settings = (await c.QueryAsync<(string Name, string Value)>("SELECT name, value FROM settings WHERE name IN @settingNames", new { settingNames }))
+        // One parameter per name: Dapper would send a list to Npgsql as one array, which "IN" does not take.
+        var names = new DynamicParameters();
+        for (var i = 0; i < settingNames.Count; i++) names.Add("n" + i, settingNames[i]);
+        var settings = (await c.QueryAsync<(string Name, string Value)>(
+                $"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", settingNames.Select((_, i) => "@n" + i))})", names))
             .ToDictionary(s => s.Name, s => s.Value);
         var packs = (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type }))
             .Select(r => r.ToDomain()).ToList();

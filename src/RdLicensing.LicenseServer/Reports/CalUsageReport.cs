@@ -16,14 +16,22 @@ namespace RdLicensing.LicenseServer.Reports;
 /// </summary>
 /// <remarks>
 /// The report is a copy of the CAL table, so nothing here holds it: CALs stream from the database in id order as CSV
-/// rows into gzip, and the compressed CSV goes to a scratch file in the data directory, then into the database in
-/// chunks. A file rather than memory because compressed CSV is still about 20 bytes per CAL (20 MB at a million, ten
-/// times that at ten million): on disk it costs the server's memory nothing whatever the size. The file is owner-only (a
-/// report names every user and device) and deleted when closed.
+/// rows into gzip, and the compressed CSV goes to scratch files in the data directory, then into the database in
+/// chunks. Files rather than memory because compressed CSV is still some 35 bytes per CAL (35 MB at a million, ten times
+/// that at ten million): on disk it costs the server's memory nothing whatever the size. Reading a row costs more than
+/// writing it, so large tables are read as id ranges in parallel, one gzip member each, and the members are joined in id
+/// order: concatenated gzip members are one gzip stream. Scratch files are owner-only (a report names every user and
+/// device) and deleted when closed.
 /// </remarks>
 public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeProvider clock, IOptions<LicenseServerOptions> options)
 {
     public const string Type = "cal-usage";
+
+    // Below this many ids one reader is quick enough that more connections and files would only add work.
+    private const long IdsPerPart = 100_000;
+
+    // A report is a rare, administrator-asked job: it may take the cores for a second or two, but not more than four.
+    private static readonly int MaxParts = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     // Large enough that the gzip stream gets big writes rather than one per row.
     private const int WriterBufferChars = 64 * 1024;
@@ -41,25 +49,80 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
         var counts = await store.CalCountsAsync(cancellationToken);
         var scope = $"License server {server.ProductId}";
 
-        await using var csvGzip = CreateScratchFile();
-        // Fastest: CSV still shrinks about tenfold, at several times the speed of the default level.
-        await using (var writer = new StreamWriter(new GZipStream(csvGzip, CompressionLevel.Fastest, leaveOpen: true), Utf8WithoutBom, WriterBufferChars))
+        var span = await store.CalIdSpanAsync(cancellationToken);
+        var parts = new List<((long First, long Last) Range, FileStream File)>();
+        try
         {
-            var csv = new CsvRowWriter(writer);
-            WriteHeading(csv, now, scope);
-            WritePools(csv, packs, counts);
-            await WriteCalsAsync(csv, cancellationToken);
-        }
-        csvGzip.Position = 0;
+            foreach (var range in Parts(span)) parts.Add((range, CreateScratchFile()));
+            await WritePartsAsync(parts, cancellationToken);
+            await using var csvGzip = CreateScratchFile();
+            WriteMember(csvGzip, csv =>
+            {
+                WriteHeading(csv, now, scope);
+                WritePools(csv, packs, counts);
+                csv.Row("CAL Id", "CAL Type", "Product Version", "Status", "Issued To User", "Issued To Computer", "Hardware Id", "Session Host",
+                    "Issue Date", "Expiration Date", "OverUsed", "Key Pack Id");
+            });
+            foreach (var (_, file) in parts)
+            {
+                file.Position = 0;
+                await file.CopyToAsync(csvGzip, cancellationToken);
+            }
+            csvGzip.Position = 0;
 
-        var report = new ReportRecord(Guid.NewGuid().ToString("N")[..12], Type, now, scope, Summary(packs, counts));
-        await store.WriteAsync(async s =>
+            var report = new ReportRecord(Guid.NewGuid().ToString("N")[..12], Type, now, scope, Summary(packs, counts));
+            await store.WriteAsync(async s =>
+            {
+                await s.SaveReportAsync(report, csvGzip);
+                await s.AddEventAsync(now, LicensingEventId.ReportCreated, $"CAL Usage report {report.Id} was created: {report.Summary}.");
+            }, cancellationToken);
+            return report;
+        }
+        finally
         {
-            await s.SaveReportAsync(report, csvGzip);
-            await s.AddEventAsync(now, LicensingEventId.ReportCreated, $"CAL Usage report {report.Id} was created: {report.Summary}.");
-        }, cancellationToken);
-        return report;
+            foreach (var (_, file) in parts) await file.DisposeAsync();
+        }
     }
+
+    /// <summary>The id span cut into contiguous ranges, in id order; none when there is no CAL.</summary>
+    private static IEnumerable<(long First, long Last)> Parts((long First, long Last)? span)
+    {
+        if (span is not var (first, last)) yield break;
+        var count = (int)Math.Clamp((last - first) / IdsPerPart + 1, 1, MaxParts);
+        var size = (last - first) / count + 1;
+        for (var start = first; start <= last; start += size) yield return (start, Math.Min(last, start + size - 1));
+    }
+
+    /// <summary>Each range on a thread of its own (SQLite's reads complete synchronously); one failing stops the others.</summary>
+    private async Task WritePartsAsync(IReadOnlyList<((long First, long Last) Range, FileStream File)> parts, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAll(parts.Select(part => Task.Run(async () =>
+        {
+            try
+            {
+                await using var writer = Member(part.File);
+                var csv = new CsvRowWriter(writer);
+                await foreach (var cal in store.ReportedCalsAsync(part.Range.First, part.Range.Last, stop.Token)) WriteCal(csv, cal);
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, stop.Token)));
+    }
+
+    private static void WriteMember(Stream file, Action<CsvRowWriter> write)
+    {
+        using var writer = Member(file);
+        write(new CsvRowWriter(writer));
+    }
+
+    /// <summary>A gzip member appended to <paramref name="file"/>, complete when the writer is disposed; the file stays open.</summary>
+    private static StreamWriter Member(Stream file) =>
+        // Fastest: CSV still shrinks about fivefold, at twice the speed of the default level.
+        new(new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true), Utf8WithoutBom, WriterBufferChars);
 
     private static void WriteHeading(CsvRowWriter csv, DateTimeOffset now, string scope)
     {
@@ -93,26 +156,21 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
         csv.EndRow();
     }
 
-    private async Task WriteCalsAsync(CsvRowWriter csv, CancellationToken cancellationToken)
+    private static void WriteCal(CsvRowWriter csv, ReportedCal cal)
     {
-        csv.Row("CAL Id", "CAL Type", "Product Version", "Status", "Issued To User", "Issued To Computer", "Hardware Id", "Session Host", "Issue Date",
-            "Expiration Date", "OverUsed", "Key Pack Id");
-        await foreach (var cal in store.ReportedCalsAsync(cancellationToken))
-        {
-            csv.Number(cal.Id);
-            csv.Plain(cal.Type.ToDisplayName());
-            csv.Plain(cal.Version.ToDisplayName());
-            csv.Plain(StatusNames.TryGetValue(cal.Status, out var status) ? status : cal.Status.ToShortName());
-            csv.Text(cal.UserName ?? "");
-            csv.Text(cal.ClientName);
-            csv.Text(cal.HardwareId ?? "");
-            csv.Text(cal.HostName);
-            csv.Time(cal.IssuedAt);
-            csv.Time(cal.ExpiresAt);
-            csv.Plain(cal.OverUsed ? "yes" : "no");
-            csv.Id(cal.KeyPackId);
-            csv.EndRow();
-        }
+        csv.Number(cal.Id);
+        csv.Plain(cal.Type.ToDisplayName());
+        csv.Plain(cal.Version.ToDisplayName());
+        csv.Plain(StatusNames.TryGetValue(cal.Status, out var status) ? status : cal.Status.ToShortName());
+        csv.Text(cal.UserName ?? "");
+        csv.Text(cal.ClientName);
+        csv.Text(cal.HardwareId ?? "");
+        csv.Text(cal.HostName);
+        csv.Time(cal.IssuedAt);
+        csv.Time(cal.ExpiresAt);
+        csv.Plain(cal.OverUsed ? "yes" : "no");
+        csv.Id(cal.KeyPackId);
+        csv.EndRow();
     }
 
     private static string Summary(IReadOnlyList<KeyPack> packs, IReadOnlyList<CalCounts> counts)
