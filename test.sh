@@ -58,6 +58,10 @@ echo "== RdLicensing.LicenseServer.Tests on PostgreSQL"
 RDLIC_TEST_SERVERS_ON=postgres dotnet test tests/RdLicensing.LicenseServer.Tests/RdLicensing.LicenseServer.Tests.csproj -c Release --no-build -nologo -v q \
   --logger "trx;LogFileName=RdLicensing.LicenseServer.Tests.postgres.trx" --results-directory "$results" || status=1
 
+# The crash test, short form: kill -9 the license server during load, on SQLite and on PostgreSQL (counts as one test).
+echo "== crash test (scripts/crash-test.sh --short)"
+if scripts/crash-test.sh --short; then crash_passed=1; crash_failed=0; else crash_passed=0; crash_failed=1; fi
+
 # dotnet test's own summary is not what CI reads: sum the counters of every .trx.
 counter() { # counter NAME FILE -> the attribute's value in the file's <Counters> element
   grep -o '<Counters [^>]*>' "$2" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
@@ -71,6 +75,7 @@ for trx in "$results"/*.trx; do
   for kind in failed error timeout aborted; do failed=$((failed + $(counter "$kind" "$trx"))); done
 done
 [ "$files" -gt 0 ] || failed=$((failed + 1))
+passed=$((passed + crash_passed)); failed=$((failed + crash_failed))
 if [ "${failed:-0}" != 0 ] && command -v python3 >/dev/null; then
   # Name each failed test with the first lines of its message, so a CI log says what broke.
   python3 - "$results"/*.trx <<'PY'

@@ -71,8 +71,8 @@ internal sealed class CrashTest
         await CrashTestLicenses.SetUpAsync(admin, clearinghouse, ct);
         var hostTokens = await BenchServerSetup.EnrollHostsAsync(admin, _settings.Concurrency, ct);
         _say($"Set up a license server at {_server.Url} ({_databases.Describe}) in {Seconds(clock.Elapsed)} s: activated, " +
-             $"{CrashTestLicenses.FirstPerDevice} Per Device and {CrashTestLicenses.FirstPerUser} Per User licenses " +
-             $"(+{CrashTestLicenses.PerRoundPerDevice} and +{CrashTestLicenses.PerRoundPerUser} after each round), {hostTokens.Count} session hosts; " +
+             $"{CrashTestLicenses.FirstPerDevice} Per Device and {CrashTestLicenses.FirstPerUser} Per User licenses (more after each round), " +
+             $"{hostTokens.Count} session hosts; " +
              $"{_settings.Concurrency} requests in flight, mix {CrashTestSettings.Mix}, seed {_settings.Seed}.");
 
         // Worker i speaks as host i mod N, each host with its own connections; the URL outlives every restart.
@@ -85,14 +85,20 @@ internal sealed class CrashTest
         {
             using var log = new AcknowledgedCalLog(_record);
             var load = new LicensingLoad(hosts, new DevicePools(tag), CrashTestSettings.Mix, BenchServerSetup.HostVersion.ToShortName(), log);
+            // Each round's length is drawn before it: the licenses bought for it depend on it.
+            var loadTime = NextLoadTime();
             for (var round = 1; round <= _settings.Rounds; round++)
             {
-                var (result, figures) = await RoundAsync(round, load, log, admin, ct);
-                rounds.Add(result);
+                var (ended, figures) = await RoundAsync(round, loadTime, load, log, admin, ct);
                 foreach (var (outcome, count) in figures.Outcomes) outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + count;
-                _say(result.Line(_settings.Rounds));
-                if (result.Breach is not null) break;
-                if (round < _settings.Rounds) await CrashTestLicenses.TopUpAsync(admin, clearinghouse, ct);
+                if (ended.Breach is null && round < _settings.Rounds)
+                {
+                    loadTime = NextLoadTime();
+                    ended = ended with { TopUp = await CrashTestLicenses.TopUpAsync(admin, clearinghouse, round + 1, loadTime, figures, ended.LoadSeconds, _random, ct) };
+                }
+                rounds.Add(ended);
+                _say(ended.Line(_settings.Rounds));
+                if (ended.Breach is not null) break;
             }
             recordedLines = log.Lines;
         }
@@ -107,16 +113,36 @@ internal sealed class CrashTest
         var breach = rounds.FirstOrDefault(r => r.Breach is not null) is { } failed ? $"round {failed.Round}: {failed.Breach}"
             : final.Breach is { } afterStop ? $"after the clean stop: {afterStop}"
             : null;
-        var verdict = breach is null ? CrashTestReport.OkVerdict(rounds.Count, final.AcknowledgedCals) : CrashTestReport.BreachVerdict(breach);
+        var unexercised = breach is null ? Unexercised(rounds) : null;
+        var (result, verdict) = breach is not null ? (CrashTestReport.Breach, CrashTestReport.BreachVerdict(breach))
+            : unexercised is not null ? (CrashTestReport.Inconclusive, CrashTestReport.InconclusiveVerdict(unexercised))
+            : (CrashTestReport.Ok, CrashTestReport.OkVerdict(rounds.Count, final.AcknowledgedCals));
         return new CrashTestReport(_databases.Describe, _settings.Concurrency, hostTokens.Count, _settings.Seed, CrashTestSettings.Mix.ToString(), rounds,
-            _settings.Rounds, recordedLines, final.AcknowledgedCals, outcomes, final.Verifier, breach is not null, verdict, breach is null ? null : Kept());
+            _settings.Rounds, recordedLines, final.AcknowledgedCals, outcomes, final.Verifier, result, verdict, breach is null ? null : Kept());
     }
 
-    private async Task<(CrashRound Round, CrashLoadFigures Figures)> RoundAsync(int round, LicensingLoad load, AcknowledgedCalLog log, LicenseServerClient admin,
-        CancellationToken ct)
+    /// <summary>
+    /// Why the test proved little, or null: the invariants hold trivially if no request ever took a license (every
+    /// upgrade failing, say) or none ever found a pool empty. The server errors seen are the likely reason.
+    /// </summary>
+    private static string? Unexercised(IReadOnlyList<CrashRound> rounds)
+    {
+        var missing = new List<string>();
+        if (rounds.Sum(r => r.LicensesTaken) == 0) missing.Add("no request took a license");
+        if (rounds.Sum(r => r.PoolEmpty) == 0) missing.Add("no request found a pool empty");
+        if (missing.Count == 0) return null;
+        var errors = rounds.SelectMany(r => r.ServerErrors()).GroupBy(f => f.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(f => f.Value))).ToList();
+        return string.Join(" and ", missing) + ", so no kill could land on that path" +
+               (errors.Count > 0 ? $"; the server answered errors: {CrashRound.Describe(errors)}" : "");
+    }
+
+    private TimeSpan NextLoadTime() => TimeSpan.FromMilliseconds(
+        _random.Next((int)CrashTestSettings.ShortestLoad.TotalMilliseconds, (int)CrashTestSettings.LongestLoad.TotalMilliseconds + 1));
+
+    private async Task<(CrashRound Round, CrashLoadFigures Figures)> RoundAsync(int round, TimeSpan loadTime, LicensingLoad load, AcknowledgedCalLog log,
+        LicenseServerClient admin, CancellationToken ct)
     {
         var server = _server!;
-        var loadTime = TimeSpan.FromMilliseconds(_random.Next((int)CrashTestSettings.ShortestLoad.TotalMilliseconds, (int)CrashTestSettings.LongestLoad.TotalMilliseconds + 1));
         var recordedBefore = log.Lines;
         var running = CrashTestLoad.Start(_settings.Concurrency, load.StepAsync, _random.Next());
         var inFlight = 0;
@@ -134,6 +160,7 @@ internal sealed class CrashTest
                 // The load keeps coming while the server starts again: session hosts do not wait for it.
                 _server = await server.RestartAsync(ct);
                 restartSeconds = Math.Round(sinceKill.Elapsed.TotalSeconds, 3);
+                await server.DisposeAsync();
             }
             catch (CliException e)
             {
@@ -159,8 +186,9 @@ internal sealed class CrashTest
                 breach = $"the restarted server did not show its key packs: {e.Message}";
             }
         }
+        long Count(params string[] names) => names.Sum(name => figures.Outcomes.GetValueOrDefault(name));
         var result = new CrashRound(round, loadTime.TotalSeconds, inFlight, figures.Answered, log.Lines - recordedBefore, figures.Failed, figures.ConnectionErrors,
-            restartSeconds, check, breach, figures.Failures);
+            Count("permanent-issued", "per-user-issued"), Count("temporary-kept", "per-user-overused"), restartSeconds, check, breach, figures.Failures);
         return (result, figures);
     }
 

@@ -13,10 +13,17 @@ internal sealed record CrashCheck(bool VerifierBreached, string Verifier, IReadO
     public bool Breached => VerifierBreached || Disagreements.Count > 0;
 
     /// <summary>The breach in one line, or null.</summary>
-    public string? Breach => !Breached ? null : string.Join("; ",
-        (VerifierBreached ? [Verifier.TrimEnd('.')] : Array.Empty<string>()).Concat(Disagreements.Count > 0
-            ? [$"the server's own view disagrees with the database: {string.Join(", ", Disagreements)}"]
-            : []));
+    public string? Breach
+    {
+        get
+        {
+            const string verifierPrefix = "BREACH: ";
+            var parts = new List<string>();
+            if (VerifierBreached) parts.Add((Verifier.StartsWith(verifierPrefix, StringComparison.Ordinal) ? Verifier[verifierPrefix.Length..] : Verifier).TrimEnd('.'));
+            if (Disagreements.Count > 0) parts.Add($"the server's own view disagrees with the database: {string.Join(", ", Disagreements)}");
+            return parts.Count == 0 ? null : string.Join("; ", parts);
+        }
+    }
 }
 
 /// <summary>

@@ -5,8 +5,13 @@ namespace RdLicensing.Cli.Bench;
 /// <summary>What the load did between its start and its stop: answers, failures (connection errors apart), outcomes.</summary>
 /// <param name="Failed">Requests that got no answer or an error status.</param>
 /// <param name="ConnectionErrors">Of those, the ones refused, reset or cut off: the server was dead or not yet started.</param>
-/// <param name="Failures">Distinct failures, most frequent first, each "count × what".</param>
-internal sealed record CrashLoadFigures(long Answered, long Failed, long ConnectionErrors, IReadOnlyDictionary<string, long> Outcomes, IReadOnlyList<string> Failures);
+/// <param name="Failures">Each distinct failure ("upgrade: HTTP 500 (internal-error)") and how many times it happened.</param>
+internal sealed record CrashLoadFigures(long Answered, long Failed, long ConnectionErrors, IReadOnlyDictionary<string, long> Outcomes,
+    IReadOnlyDictionary<string, long> Failures)
+{
+    /// <summary>Whether a failure (a <see cref="Failures"/> key) is a refused, reset or cut connection: the server was dead or starting.</summary>
+    public static bool IsConnectionError(string failure) => failure.Contains($": {SessionHostCalls.ConnectionFailure}", StringComparison.Ordinal);
+}
 
 /// <summary>
 /// The crash test's load: N workers doing <see cref="LicensingLoad"/> steps one after another until stopped — no fixed
@@ -17,7 +22,6 @@ internal sealed record CrashLoadFigures(long Answered, long Failed, long Connect
 /// </summary>
 internal sealed class CrashTestLoad
 {
-    private const int KeptFailures = 5;
     private static readonly TimeSpan PauseAfterConnectionFailure = TimeSpan.FromMilliseconds(50);
 
     private readonly LoadWorker[] _workers;
@@ -49,10 +53,8 @@ internal sealed class CrashTestLoad
 
         var all = new RequestStats();
         foreach (var (_, stats) in total.Kinds) all.Add(stats);
-        var connectionErrors = total.Failures.Where(f => f.Key.Contains($": {SessionHostCalls.ConnectionFailure}", StringComparison.Ordinal)).Sum(f => f.Value);
-        return new CrashLoadFigures(all.Latency.Count, all.Errors, connectionErrors,
-            new SortedDictionary<string, long>(all.Outcomes, StringComparer.Ordinal),
-            total.Failures.OrderByDescending(f => f.Value).Take(KeptFailures).Select(f => $"{f.Value} × {f.Key}").ToList());
+        return new CrashLoadFigures(all.Latency.Count, all.Errors, total.Failures.Where(f => CrashLoadFigures.IsConnectionError(f.Key)).Sum(f => f.Value),
+            new SortedDictionary<string, long>(all.Outcomes, StringComparer.Ordinal), new SortedDictionary<string, long>(total.Failures, StringComparer.Ordinal));
     }
 
     private async Task LoopAsync(LoadWorker worker, Func<LoadWorker, Task> step)

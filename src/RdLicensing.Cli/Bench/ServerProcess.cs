@@ -70,8 +70,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// SIGKILL (Process.Kill sends it on Linux): no shutdown, no flush, no "stopped" event — requests in flight are cut
-    /// off mid-transaction, as when a machine loses power. Returns once the process is gone.
+    /// SIGKILL (Process.Kill sends it on Linux): no shutdown, no "stopped" event — requests in flight are cut off
+    /// mid-transaction, as by the OOM killer or kill -9. (What the process had written stays with the operating system:
+    /// this is a process crash, not a power loss.) Returns once the process is gone and its locks and port are released.
     /// </summary>
     public async Task KillAsync()
     {
