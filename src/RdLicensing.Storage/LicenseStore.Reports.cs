@@ -1,5 +1,7 @@
 using System.Data;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Versions;
@@ -9,22 +11,33 @@ namespace RdLicensing.Storage;
 /// <summary>The report reads that scale with the number of CALs: each streams, so none holds a table or a CSV in memory.</summary>
 public sealed partial class LicenseStore
 {
-    // Live: temporary or active (CalStatus). "+status" keeps SQLite off the (status, expires_at) index: through it the
-    // rows would come in status order and SQLite would sort the whole table before giving the first one, where a scan in
-    // id order gives them as it goes. PostgreSQL reads +status as status.
+    // Live: status 1 Temporary or 2 Active (CalStatus). "+status" keeps SQLite off the (status, expires_at) index: through it the
+    // rows would come in status order and SQLite would sort them all before giving the first one, where a walk of the
+    // id range gives them as it goes. PostgreSQL reads +status as status.
     private const string ReportedCalsSql =
         "SELECT id, cal_type, product_version, status, user_name, client_name, hardware_id, host_name, issued_at, expires_at, over_used, key_pack_id " +
-        "FROM issued_cals WHERE +status IN (1, 2) ORDER BY id";
+        "FROM issued_cals WHERE +status IN (1, 2) AND id BETWEEN @first AND @last ORDER BY id";
+
+    /// <summary>The lowest and the highest CAL id (of any status); null when there is no CAL. Reports split their read by id with it.</summary>
+    public Task<(long First, long Last)?> CalIdSpanAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<(long First, long Last)?>(async c =>
+            await c.QuerySingleAsync<(long? First, long? Last)>("SELECT MIN(id), MAX(id) FROM issued_cals") is { First: { } first, Last: { } last }
+                ? (first, last)
+                : null, cancellationToken);
 
     /// <summary>
-    /// Every CAL that is temporary or active now, oldest first, read one row at a time from an open reader: the body of
-    /// the CAL Usage report at any size. The read connection stays open until the enumeration ends.
+    /// Every CAL with an id from <paramref name="firstId"/> to <paramref name="lastId"/> that is temporary or active now,
+    /// oldest first, read a row at a time from an open reader: the body of the CAL Usage report at any size. The read
+    /// connection stays open until the enumeration ends.
     /// </summary>
-    public async IAsyncEnumerable<ReportedCal> ReportedCalsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ReportedCal> ReportedCalsAsync(long firstId = long.MinValue, long lastId = long.MaxValue,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await Dialect.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = ReportedCalsSql;
+        AddParameter(command, "@first", firstId);
+        AddParameter(command, "@last", lastId);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -60,10 +73,7 @@ public sealed partial class LicenseStore
             command.CommandText = connection is SqliteConnection
                 ? "SELECT csv_gzip, csv, rowid FROM reports WHERE id = @id"
                 : "SELECT csv_gzip, csv FROM reports WHERE id = @id";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@id";
-            parameter.Value = id;
-            command.Parameters.Add(parameter);
+            AddParameter(command, "@id", id);
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken);
             var csv = new StoredReportCsv(connection, command, reader);
             if (await reader.ReadAsync(cancellationToken)) return csv;
@@ -75,5 +85,13 @@ public sealed partial class LicenseStore
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }
