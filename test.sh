@@ -37,26 +37,30 @@ export RDLIC_SCREENSHOTS="$PWD/$results/screenshots"
 dotnet build RdLicensing.slnx -c Release -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
 # Storage tests run on both databases, and the license server suite runs a second time on PostgreSQL below.
+# The trap comes first: a start that fails half-way must not leave a postmaster behind.
+trap 'scripts/throwaway-postgres.sh stop' EXIT
 if RDLIC_TEST_POSTGRES=$(scripts/throwaway-postgres.sh start); then
   export RDLIC_TEST_POSTGRES
-  trap 'scripts/throwaway-postgres.sh stop' EXIT
 else
   echo "test.sh: could not start a throwaway PostgreSQL (scripts/throwaway-postgres.sh start); the PostgreSQL tests need it" >&2
   echo "0 passed, 1 failed"; exit 1
 fi
 
 status=0
+unreported=0
+# A test run that fails without writing its .trx (a crashed test host) must still count as a failure.
+run_failed() { status=1; [ -f "$results/$1.trx" ] || unreported=$((unreported + 1)); }
 for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   name=$(basename "$project" .csproj)
   echo "== $name"
   dotnet test "$project" -c Release --no-build -nologo -v q \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || run_failed "$name"
 done
 
 echo "== RdLicensing.LicenseServer.Tests on PostgreSQL"
 RDLIC_TEST_SERVERS_ON=postgres dotnet test tests/RdLicensing.LicenseServer.Tests/RdLicensing.LicenseServer.Tests.csproj -c Release --no-build -nologo -v q \
-  --logger "trx;LogFileName=RdLicensing.LicenseServer.Tests.postgres.trx" --results-directory "$results" || status=1
+  --logger "trx;LogFileName=RdLicensing.LicenseServer.Tests.postgres.trx" --results-directory "$results" || run_failed RdLicensing.LicenseServer.Tests.postgres
 
 # The crash test, short form: kill -9 the license server during load, on SQLite and on PostgreSQL (counts as one test).
 echo "== crash test (scripts/crash-test.sh --short)"
@@ -75,7 +79,7 @@ for trx in "$results"/*.trx; do
   for kind in failed error timeout aborted; do failed=$((failed + $(counter "$kind" "$trx"))); done
 done
 [ "$files" -gt 0 ] || failed=$((failed + 1))
-passed=$((passed + crash_passed)); failed=$((failed + crash_failed))
+passed=$((passed + crash_passed)); failed=$((failed + crash_failed + unreported))
 if [ "${failed:-0}" != 0 ] && command -v python3 >/dev/null; then
   # Name each failed test with the first lines of its message, so a CI log says what broke.
   python3 - "$results"/*.trx <<'PY'

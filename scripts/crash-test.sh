@@ -29,9 +29,9 @@ rdlic=src/RdLicensing.Cli/bin/Release/net10.0/rdlic.dll
 
 if [[ " ${databases[*]} " == *" postgres "* && -z "${RDLIC_TEST_POSTGRES:-}" ]]; then
   # Only a cluster started here is stopped here: one given in RDLIC_TEST_POSTGRES belongs to the caller.
+  trap 'scripts/throwaway-postgres.sh stop' EXIT
   RDLIC_TEST_POSTGRES=$(scripts/throwaway-postgres.sh start) \
     || { echo "crash-test.sh: could not start a throwaway PostgreSQL (scripts/throwaway-postgres.sh start)" >&2; exit 1; }
-  trap 'scripts/throwaway-postgres.sh stop' EXIT
 fi
 
 status=0

@@ -29,7 +29,7 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
         try
         {
             // A leader before us may already have run this item in its batch.
-            if (!item.Completion.Task.IsCompleted) await RunBatchAsync(TakeBatch());
+            while (!item.Completion.Task.IsCompleted) await RunBatchAsync(TakeBatch());
         }
         finally
         {

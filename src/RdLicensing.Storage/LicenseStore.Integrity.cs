@@ -7,8 +7,8 @@ namespace RdLicensing.Storage;
 /// <summary>Whom a CAL row belongs to: its device for a Per Device CAL, its user for a Per User CAL.</summary>
 public sealed record CalOwner(long Id, CalType Type, string? HardwareId, string? UserName);
 
-/// <summary>A device with more than one live CAL of one version holding a license: a license counted twice.</summary>
-public sealed record DeviceHoldingTwoLicenses(string HardwareId, ProductVersion Version, int Cals);
+/// <summary>A device (hardware id) or user holding more than one live CAL of a version: a CAL issued twice.</summary>
+public sealed record HolderOfTwoCals(string Holder, CalType Type, ProductVersion Version, int Cals);
 
 /// <summary>Read-only checks of the invariants that must survive anything, a crash included (`rdlic bench verify`).</summary>
 public sealed partial class LicenseStore
@@ -34,15 +34,19 @@ public sealed partial class LicenseStore
             return owners;
         }, cancellationToken);
 
-    /// <summary>Devices holding two or more live (temporary or active) CALs of the same version that each hold a license.</summary>
-    public Task<IReadOnlyList<DeviceHoldingTwoLicenses>> DevicesHoldingTwoLicensesAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<DeviceHoldingTwoLicenses>>(async c =>
-            (await c.QueryAsync<(string hardware, long version, long count)>(new CommandDefinition(
+    /// <summary>
+    /// CALs issued twice: a device holding two live CALs of one version that each hold a license, or a user with two live
+    /// Per User CALs of one version (OverUsed ones included: they hold no license but are still a second CAL).
+    /// </summary>
+    public Task<IReadOnlyList<HolderOfTwoCals>> HoldersOfTwoCalsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<HolderOfTwoCals>>(async c =>
+            (await c.QueryAsync<(string holder, long type, long version, long count)>(new CommandDefinition(
                 """
-                SELECT hardware_id, product_version, COUNT(*) FROM issued_cals
-                WHERE cal_type = 0 AND status IN (@temporary, @active) AND holds_slot = 1 AND hardware_id IS NOT NULL
-                GROUP BY hardware_id, product_version HAVING COUNT(*) > 1
-                ORDER BY hardware_id
+                SELECT CASE WHEN cal_type = 0 THEN hardware_id ELSE LOWER(user_name) END, cal_type, product_version, COUNT(*) FROM issued_cals
+                WHERE status IN (@temporary, @active)
+                  AND ((cal_type = 0 AND holds_slot = 1 AND hardware_id IS NOT NULL) OR (cal_type = 1 AND user_name IS NOT NULL))
+                GROUP BY CASE WHEN cal_type = 0 THEN hardware_id ELSE LOWER(user_name) END, cal_type, product_version HAVING COUNT(*) > 1
+                ORDER BY 1
                 """, new { temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }, cancellationToken: cancellationToken)))
-            .Select(r => new DeviceHoldingTwoLicenses(r.hardware, (ProductVersion)r.version, (int)r.count)).ToList(), cancellationToken);
+            .Select(r => new HolderOfTwoCals(r.holder, (CalType)r.type, (ProductVersion)r.version, (int)r.count)).ToList(), cancellationToken);
 }

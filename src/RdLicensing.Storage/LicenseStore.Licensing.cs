@@ -4,7 +4,8 @@ using RdLicensing.Core.KeyPacks;
 
 namespace RdLicensing.Storage;
 
-/// <summary>What a presented CAL is decided on, read together on one connection.</summary>
+/// <summary>What a presented CAL is decided on, read one after another on one connection: moments apart, not one snapshot, so
+/// at worst a CAL is answered valid as it would have been had the request come a moment earlier.</summary>
 /// <param name="HostLastSeen">When the host was last recorded as seen; null also when it is not enrolled.</param>
 /// <param name="Settings">The requested settings that are set.</param>
 /// <param name="Cals">The device's Per Device CALs, or the user's Per User CALs.</param>

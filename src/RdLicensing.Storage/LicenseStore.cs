@@ -95,14 +95,6 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
         ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h", new { h = HashToken(token) }) > 0,
             cancellationToken);
 
-    public Task<bool> HasAdminCredentialAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM admin_credentials") > 0, cancellationToken);
-
-    public Task AddAdminCredentialAsync(string name, string token, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(s => s.Transaction.Connection.ExecuteAsync(
-            "INSERT INTO admin_credentials (name, token_hash, created_at) VALUES (@name, @h, @at)",
-            new { name, h = HashToken(token), at = Times.ToDb(now) }, s.Transaction.Transaction), cancellationToken);
-
     public Task<SessionHostRecord?> SessionHostByTokenAsync(string token, CancellationToken cancellationToken = default) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<(string name, bool group, long enrolled, long? seen)?>(
                 "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h", new { h = HashToken(token) }))

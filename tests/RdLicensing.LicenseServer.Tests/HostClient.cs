@@ -6,7 +6,8 @@ namespace RdLicensing.LicenseServer.Tests;
 /// <summary>Speaks as an enrolled session host; remembers each device's CAL like a client's license store.</summary>
 internal sealed class HostClient(HttpClient http, string hostVersion = "2022")
 {
-    private readonly Dictionary<string, string> _stored = new();
+    // Shared by concurrent devices in the contention tests.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _stored = new();
 
     public HttpClient Http => http;
 

@@ -1,3 +1,4 @@
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Cli.Client;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Protocol;
@@ -59,4 +60,12 @@ internal static class BenchServerSetup
     }
 
     public static LicenseServerClient Admin(string server, string token, string source) => new(new Connection(server, token, source, source));
+
+    /// <summary>The administrator of a server the bench started on <paramref name="dataDirectory"/>: its first token, from admin.token.</summary>
+    public static LicenseServerClient AdminOfDataDirectory(string server, string dataDirectory)
+    {
+        var tokenFile = Path.Combine(dataDirectory, "admin.token");
+        return Admin(server, AdminTokenFile.Read(tokenFile)
+            ?? throw new CliException($"the license server started but wrote no administrator token to {tokenFile}."), tokenFile);
+    }
 }

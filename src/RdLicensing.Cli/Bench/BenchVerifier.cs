@@ -32,10 +32,10 @@ internal static class BenchVerifier
             facts.Add($"{recorded.Count:N0} acknowledged CAL lines ({owners.Count:N0} distinct CALs) found with their owners");
         }
 
-        var doubled = await store.DevicesHoldingTwoLicensesAsync(ct);
+        var doubled = await store.HoldersOfTwoCalsAsync(ct);
         if (doubled.Count > 0)
-            breaches.Add($"{doubled.Count:N0} device(s) hold two live licenses of one version (e.g. {string.Join(", ", doubled.Take(ExamplesShown).Select(d => $"{d.HardwareId} {d.Cals}×"))})");
-        else facts.Add("no device holds two live licenses of one version");
+            breaches.Add($"{doubled.Count:N0} device(s) or user(s) hold two live CALs of one version (e.g. {string.Join(", ", doubled.Take(ExamplesShown).Select(d => $"{d.Holder} {d.Cals}×"))})");
+        else facts.Add("no device or user holds two live CALs of one version");
 
         var packs = await store.KeyPacksAsync(ct);
         var held = await store.LicensesHeldPerPackAsync(ct);

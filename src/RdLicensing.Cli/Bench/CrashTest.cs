@@ -130,6 +130,7 @@ internal sealed class CrashTest
         var missing = new List<string>();
         if (rounds.Sum(r => r.LicensesTaken) == 0) missing.Add("no request took a license");
         if (rounds.Sum(r => r.PoolEmpty) == 0) missing.Add("no request found a pool empty");
+        if (rounds.All(r => r.InFlightAtKill == 0)) missing.Add("no kill landed with a request in flight");
         if (missing.Count == 0) return null;
         var errors = rounds.SelectMany(r => r.ServerErrors()).GroupBy(f => f.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(f => f.Value))).ToList();
         return string.Join(" and ", missing) + ", so no kill could land on that path" +
@@ -192,12 +193,7 @@ internal sealed class CrashTest
         return (result, figures);
     }
 
-    private LicenseServerClient Admin(string url)
-    {
-        var tokenFile = Path.Combine(_dataDirectory, "admin.token");
-        return BenchServerSetup.Admin(url, AdminTokenFile.Read(tokenFile)
-            ?? throw new CliException($"the license server started but wrote no administrator token to {tokenFile}."), tokenFile);
-    }
+    private LicenseServerClient Admin(string url) => BenchServerSetup.AdminOfDataDirectory(url, _dataDirectory);
 
     private string Kept()
     {

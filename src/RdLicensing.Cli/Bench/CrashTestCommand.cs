@@ -17,7 +17,7 @@ internal static class CrashTestCommand
         var database = Options.Checked("--db", "CONN",
             "Run the server on PostgreSQL: a database bench_lic_… is created in the cluster CONN reaches (Host=…;Username=…) and dropped afterwards " +
             "(kept on a breach). Default SQLite",
-            Postgres, "--db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres");
+            PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres");
         var concurrency = Options.Int("--concurrency", "N", $"Session host requests in flight at once (default {CrashTestSettings.DefaultConcurrency})",
             1, CrashTestSettings.MaxConcurrency);
         var seed = Options.Int("--seed", "N", "Seeds the round lengths and the load's choices, to run a breach again alike (default: a random seed, printed)", 0, int.MaxValue);
@@ -42,20 +42,5 @@ internal static class CrashTestCommand
             return report.Result == CrashTestReport.Ok ? 0 : CliException.Failure;
         });
         return command;
-    }
-
-    private static string? Postgres(string value)
-    {
-        var trimmed = value.Trim();
-        if (!PostgresConnectionString.IsPostgres(trimmed)) return null;
-        try
-        {
-            PostgresConnectionString.ToKeywords(trimmed);
-            return trimmed;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }

@@ -28,7 +28,7 @@ internal static class LicensingBenchCommand
         var database = Options.Checked("--db", "CONN",
             "Run the bench's server on PostgreSQL: databases bench_lic_… (the server's) and bench_raw_… (the database baseline's) are created in the cluster CONN reaches " +
             "(Host=…;Username=…) and dropped afterwards; with --server, only the baseline's. Default SQLite",
-            Postgres, "--db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres");
+            PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres");
         var dataDir = Options.Text("--data-dir", "DIR", "Where the bench's own server keeps its data, kept afterwards (with --db, its database too) for `rdlic bench verify`; must be new or empty");
         var adminToken = Options.Text("--admin-token", "TOKEN", "With --server URL: an administrator token of that server (rdla_…)");
         var serverPid = Options.Int("--server-pid", "PID", "With --server URL: the server's process id, for its memory figures", 1, int.MaxValue);
@@ -71,7 +71,7 @@ internal static class LicensingBenchCommand
     public static Command Verify(CliContext cli)
     {
         var database = Options.Checked("--db", "CONN", "The PostgreSQL database to check (Host=…;Database=…;Username=… or postgres://user@host:port/database)",
-            Postgres, "--db must be a PostgreSQL address such as Host=127.0.0.1;Database=bench_lic_1a2b3c4d;Username=postgres");
+            PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as Host=127.0.0.1;Database=bench_lic_1a2b3c4d;Username=postgres");
         var dataDir = Options.Text("--data-dir", "DIR", "The license server data directory whose SQLite database (licensing.db) to check");
         var record = Options.ExistingFile("--record", "The file `rdlic bench licensing --record` wrote: each CAL in it must exist, owned as recorded", required: false);
         var command = new Command("verify",
@@ -124,21 +124,6 @@ internal static class LicensingBenchCommand
         return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? trimmed
             : throw new UsageException($"--server must be an http:// or https:// URL, not '{server}'.");
-    }
-
-    private static string? Postgres(string value)
-    {
-        var trimmed = value.Trim();
-        if (!PostgresConnectionString.IsPostgres(trimmed)) return null;
-        try
-        {
-            PostgresConnectionString.ToKeywords(trimmed);
-            return trimmed;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 
     private static Option<TimeSpan?> Duration(string name, string description) => new(name)

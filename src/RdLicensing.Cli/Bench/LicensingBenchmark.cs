@@ -98,12 +98,7 @@ internal static class LicensingBenchmark
     private static Task<ServerProcess> StartServerAsync(string dataDirectory, BenchDatabase databases, BenchClearinghouse clearinghouse, CancellationToken ct) =>
         ServerProcess.StartAsync(dataDirectory, databases.ServerDatabase, clearinghouse.CertificatePath, clearinghouse.Url, ct);
 
-    private static LicenseServerClient AdminOf(ServerProcess server, string dataDirectory)
-    {
-        var tokenFile = Path.Combine(dataDirectory, "admin.token");
-        return BenchServerSetup.Admin(server.Url, AdminTokenFile.Read(tokenFile)
-            ?? throw new CliException($"the license server started but wrote no administrator token to {tokenFile}."), tokenFile);
-    }
+    private static LicenseServerClient AdminOf(ServerProcess server, string dataDirectory) => BenchServerSetup.AdminOfDataDirectory(server.Url, dataDirectory);
 
     private static async Task<SeedingFigures> SeedAsync(BenchDatabase databases, SeedPlan plan, List<Core.Protocol.KeyPackView> packs, DateTimeOffset now,
         DevicePools pools, BenchProgress progress, CancellationToken ct)

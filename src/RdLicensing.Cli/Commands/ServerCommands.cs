@@ -27,7 +27,7 @@ internal static class ServerCommands
             "--clearinghouse-url must be an http:// or https:// URL");
         var database = Options.Checked("--db", "postgres://…",
             $"A PostgreSQL database that several license server nodes share (postgres://user:password@host:port/database or Host=…;Database=…); default: the SQLite file in --data-dir. {DatabaseVariable} is read when --db is not given, which keeps a password out of the process list",
-            DatabaseSetting, "--db must be a PostgreSQL address such as postgres://rdlic@127.0.0.1:5432/licensing, or Host=…;Database=…;Username=…");
+            PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as postgres://rdlic@127.0.0.1:5432/licensing, or Host=…;Database=…;Username=…");
         var server = new ServerOptions();
         var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl, database };
         server.AddTo(command);
@@ -46,25 +46,10 @@ internal static class ServerCommands
 
     public const string DatabaseVariable = "RDLIC_DB";
 
-    private static string? DatabaseSetting(string value)
-    {
-        var trimmed = value.Trim();
-        if (!PostgresConnectionString.IsPostgres(trimmed)) return null;
-        try
-        {
-            PostgresConnectionString.ToKeywords(trimmed);
-            return trimmed;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
     private static string? FromEnvironment()
     {
         if (Environment.GetEnvironmentVariable(DatabaseVariable) is not { Length: > 0 } value) return null;
-        return DatabaseSetting(value) ?? throw new UsageException($"{DatabaseVariable} is not a PostgreSQL address: use postgres://user:password@host:port/database, or unset it for the SQLite default.");
+        return PostgresConnectionString.Checked(value) ?? throw new UsageException($"{DatabaseVariable} is not a PostgreSQL address: use postgres://user:password@host:port/database, or unset it for the SQLite default.");
     }
 
     private static Command Status(CliContext cli)

@@ -13,7 +13,7 @@ internal sealed class ConsoleSignInGate(RequestDelegate next, FailedAuthenticati
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.Equals(SignInPath, StringComparison.OrdinalIgnoreCase))
+        if (!HttpMethods.IsPost(context.Request.Method) || !string.Equals(context.Request.Path.Value?.TrimEnd('/'), SignInPath, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -26,7 +26,8 @@ internal sealed class RequestCharsetGate(RequestDelegate next)
     {
         try
         {
-            Encoding.GetEncoding(charset.Trim('"'));
+            // As the framework will read it, quotes included: a quoted charset it cannot read must not pass.
+            Encoding.GetEncoding(charset);
             return true;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)

@@ -110,9 +110,15 @@ public sealed class ServerInitializer(
 
     private async Task EnsureAdminCredentialAsync(LicenseServerOptions settings, CancellationToken cancellationToken)
     {
-        if (await store.HasAdminCredentialAsync(cancellationToken)) return;
+        // Checked and created in one write: nodes starting together on a new shared database create one first administrator.
         var token = LicenseStore.NewToken("rdla");
-        await store.AddAdminCredentialAsync("first administrator", token, clock.GetUtcNow(), cancellationToken);
+        var created = await store.WriteAsync(async s =>
+        {
+            if ((await s.AdminCredentialsAsync()).Count > 0) return false;
+            await s.AddAdminCredentialAsync("first administrator", token, clock.GetUtcNow());
+            return true;
+        }, cancellationToken);
+        if (!created) return;
         await AdminTokenFile.WriteAsync(settings.AdminTokenPath, token, cancellationToken);
         log.LogInformation("Created the first administrator credential in {Path}", Path.GetFullPath(settings.AdminTokenPath));
     }

@@ -8,7 +8,8 @@ using RdLicensing.Storage;
 namespace RdLicensing.LicenseServer.Licensing;
 
 /// <summary>
-/// Issues CALs: one write transaction per request reads the device's or user's CALs and the key packs,
+/// Issues CALs: a request that changes nothing is answered from a read; any other runs in a write transaction
+/// (shared with concurrent ones by group commit) that reads the device's or user's CALs and the key packs,
 /// lets the Core policy decide, and applies the decision with its events. Pack counts change only
 /// through the guarded update in the store, so concurrent requests can never over-allocate.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     /// The most common connection — a device presenting its valid permanent CAL, a user with a valid Per User CAL —
     /// changes nothing, so it is answered from a read without queueing for the writer. It is taken only when nothing
     /// would be written: no renewal is due, the presented license is this device's own, and the host's last-seen time
-    /// and grace period end are already recorded (to the minute). Anything else goes through the write transaction.
+    /// was recorded within the minute and the grace period end it reports is the one recorded. Anything else goes through the write transaction.
     /// Expired CALs are never answered valid here (the policy checks expiry against now), so the expiry sweep is not needed first.
     /// </summary>
     private async Task<CalOutcome?> ValidWithoutWritingAsync(CalRequest request, CancellationToken cancellationToken)

@@ -1,20 +1,24 @@
 using Microsoft.Extensions.Options;
+using RdLicensing.Storage;
+using RdLicensing.Storage.Sqlite;
 
 namespace RdLicensing.LicenseServer.Licensing;
 
 /// <summary>Returns the licenses of expired CALs to the pool even when no client connects.</summary>
-public sealed class ExpirySweeper(CalIssuer issuer, IOptions<LicenseServerOptions> options, ILogger<ExpirySweeper> log) : BackgroundService
+public sealed class ExpirySweeper(CalIssuer issuer, LicenseStore store, IOptions<LicenseServerOptions> options, ILogger<ExpirySweeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A real-time interval: a simulated clock is swept when it is advanced.
         using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval);
+        var shared = store.Dialect is not SqliteDialect;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                // Claimed for two intervals: the node that sweeps keeps the job while it runs; another takes over when it stops.
-                await issuer.SweepAsync(stoppingToken, new JobLease("expiry-sweep", options.Value.ExpirySweepInterval * 2));
+                // On a shared database the sweep is claimed for two intervals: the node that sweeps keeps the job while it
+                // runs, another takes over when it stops. A SQLite database has one server, which needs no claim.
+                await issuer.SweepAsync(stoppingToken, shared ? new JobLease("expiry-sweep", options.Value.ExpirySweepInterval * 2) : null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -23,6 +23,7 @@ public static class SessionHostServices
         services.AddSingleton(hostClock.Provider);
         services.AddSingleton(new SessionHostStore(new SqliteDialect(options.DatabasePath, SessionHostStore.SqliteMigrations)));
         services.AddSingleton<HostConfiguration>();
+        services.AddCredentialFreeHttpClientLogging(); // the host token must not reach structured logs
         services.AddHttpClient(LicenseServerCalls.HttpClientName, c => c.Timeout = options.LicenseServerTimeout);
         services.AddSingleton<LicenseServerCalls>();
         services.AddSingleton<LicenseServerList>();

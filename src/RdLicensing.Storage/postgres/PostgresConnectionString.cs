@@ -12,6 +12,22 @@ public static class PostgresConnectionString
         database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
         || database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The value, trimmed, when it is a usable PostgreSQL address; else null (for command-line options to refuse).</summary>
+    public static string? Checked(string value)
+    {
+        var trimmed = value.Trim();
+        if (!IsPostgres(trimmed)) return null;
+        try
+        {
+            ToKeywords(trimmed);
+            return trimmed;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public static string ToKeywords(string database)
     {
         if (!database.Contains("://", StringComparison.Ordinal))

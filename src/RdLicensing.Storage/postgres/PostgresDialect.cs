@@ -26,7 +26,8 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(keywords);
         // Several nodes share the server's max_connections (100 by default): a node waits for one of its own connections
         // rather than taking more, unless the administrator sized the pool.
-        if (!keywords.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultMaxPoolSize;
+        if (!keywords.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !keywords.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+            builder.MaxPoolSize = DefaultMaxPoolSize;
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         ConnectionString = builder.ConnectionString;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Logging;
+using Microsoft.Extensions.Logging;
 
-namespace RdLicensing.LicenseServer.Hosting;
+namespace RdLicensing.ServiceDefaults;
 
 /// <summary>
-/// The license server's outgoing calls carry credentials: the console's administrator token, a migration source's
-/// token. HttpClientFactory's own loggers print header values as "*" in the message but hand the raw values to every
+/// Outgoing calls carry credentials: the license server's (the console's administrator token, a migration source's
+/// token), a session host's (its rdlh_ token). HttpClientFactory's own loggers print header values as "*" in the message but hand the raw values to every
 /// structured sink in the log state (OpenTelemetry, JSON consoles), so they are replaced by this one, which logs the
 /// method, where (scheme, host, port and path: no user info, no query) and the outcome — never a header.
 /// </summary>
