@@ -69,7 +69,7 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
                 try
                 {
                     var session = openSession(tx);
-                    var result = await item.Work(session);
+                    var result = await RunAsTheCaller(item, session);
                     if (session is IBeforeCommit hook) await hook.BeforeCommitAsync();
                     if (savepoints) await tx.Transaction.ReleaseAsync(savepoint);
                     done.Add((item, result));
@@ -94,9 +94,22 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
         foreach (var (item, result) in done) item.Completion.TrySetResult(result);
     }
 
+    /// <summary>
+    /// Starts the work in its caller's execution context, not the leader's: what it logs and traces belongs to the request
+    /// that asked for it (logging scopes and Activity.Current flow with the context).
+    /// </summary>
+    private static Task<object?> RunAsTheCaller(Pending item, TSession session)
+    {
+        if (item.Context is null) return item.Work(session);
+        Task<object?>? started = null;
+        ExecutionContext.Run(item.Context, _ => started = item.Work(session), null);
+        return started!;
+    }
+
     private sealed class Pending(Func<TSession, Task<object?>> work, CancellationToken cancellationToken)
     {
         public Func<TSession, Task<object?>> Work { get; } = work;
+        public ExecutionContext? Context { get; } = ExecutionContext.Capture();
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         // Completed off the leader's stack, so a caller's continuation never runs inside the next batch.

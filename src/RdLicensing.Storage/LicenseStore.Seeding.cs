@@ -35,22 +35,29 @@ public sealed partial class LicenseStore
         long? firstId = null;
         long written = 0;
         var batch = new List<IssuedCal>(batchSize);
-        foreach (var cal in cals)
+        try
         {
-            batch.Add(cal);
-            if (batch.Count < batchSize) continue;
-            firstId = await SeedBatchAsync(batch, firstId, written, cancellationToken);
-            written += batch.Count;
-            batch.Clear();
-            progress?.Report(written);
+            foreach (var cal in cals)
+            {
+                batch.Add(cal);
+                if (batch.Count < batchSize) continue;
+                firstId = await SeedBatchAsync(batch, firstId, written, cancellationToken);
+                written += batch.Count;
+                batch.Clear();
+                progress?.Report(written);
+            }
+            if (batch.Count > 0)
+            {
+                firstId = await SeedBatchAsync(batch, firstId, written, cancellationToken);
+                written += batch.Count;
+                progress?.Report(written);
+            }
         }
-        if (batch.Count > 0)
+        finally
         {
-            firstId = await SeedBatchAsync(batch, firstId, written, cancellationToken);
-            written += batch.Count;
-            progress?.Report(written);
+            // Also after a seed that failed part-way: its committed batches took ids the identity sequence must move past.
+            if (written > 0 && Dialect is Postgres.PostgresDialect) await AfterPostgresSeedAsync(CancellationToken.None);
         }
-        if (written > 0 && Dialect is Postgres.PostgresDialect) await AfterPostgresSeedAsync(cancellationToken);
         return new SeedResult(firstId ?? 0, written);
     }
 

@@ -22,8 +22,6 @@ internal sealed record CrashLoadFigures(long Answered, long Failed, long Connect
 /// </summary>
 internal sealed class CrashTestLoad
 {
-    private static readonly TimeSpan PauseAfterConnectionFailure = TimeSpan.FromMilliseconds(50);
-
     private readonly LoadWorker[] _workers;
     private readonly Task[] _running;
     private volatile bool _stopping;
@@ -70,7 +68,7 @@ internal sealed class CrashTestLoad
             {
                 Interlocked.Decrement(ref _inFlight);
             }
-            if (worker.TakeConnectionFailure()) await Task.Delay(PauseAfterConnectionFailure, CancellationToken.None);
+            await worker.PauseAfterConnectionFailureAsync();
         }
     }
 }

@@ -16,7 +16,6 @@ internal sealed record LoadRun(RunStats Stats, double Seconds);
 /// </summary>
 internal static class LoadRunner
 {
-    private static readonly TimeSpan PauseAfterConnectionFailure = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     public static async Task<LoadRun> RunAsync(int concurrency, TimeSpan warmUp, TimeSpan duration, Func<LoadWorker, Task> step,
@@ -30,7 +29,7 @@ internal static class LoadRunner
             while (!ct.IsCancellationRequested && Stopwatch.GetTimestamp() < window.End)
             {
                 await step(w);
-                if (w.TakeConnectionFailure()) await Task.Delay(PauseAfterConnectionFailure, CancellationToken.None);
+                await w.PauseAfterConnectionFailureAsync();
             }
         }, CancellationToken.None)).ToArray();
 
@@ -112,10 +111,13 @@ internal sealed class LoadWorker(int index, LoadWindow window, Random random)
         if (outcome is not null) stats.Outcomes[outcome] = stats.Outcomes.GetValueOrDefault(outcome) + 1;
     }
 
-    public bool TakeConnectionFailure()
+    /// <summary>After a step whose server could not be reached (it is down, or restarting), waits a moment instead of spinning.</summary>
+    public Task PauseAfterConnectionFailureAsync()
     {
-        var failed = _connectionFailed;
+        if (!_connectionFailed) return Task.CompletedTask;
         _connectionFailed = false;
-        return failed;
+        return Task.Delay(PauseAfterConnectionFailure, CancellationToken.None);
     }
+
+    private static readonly TimeSpan PauseAfterConnectionFailure = TimeSpan.FromMilliseconds(50);
 }

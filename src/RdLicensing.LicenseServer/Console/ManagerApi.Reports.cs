@@ -10,12 +10,9 @@ public sealed partial class ManagerApi
     public Task<ReportView> CreateReportAsync(CancellationToken ct) =>
         SendAsync<ReportView>(HttpMethod.Post, "api/admin/reports", new ReportCreateBody("cal-usage"), ct);
 
-    /// <summary>The report's CSV exactly as the license server saved it.</summary>
-    public async Task<byte[]> ReportCsvAsync(string id, CancellationToken ct)
-    {
-        using var response = await SendAsync(HttpMethod.Get, $"api/admin/reports/{Uri.EscapeDataString(id)}/csv", null, ct);
-        return await response.Content.ReadAsByteArrayAsync(ct);
-    }
+    /// <summary>The answer carrying the report's CSV, its headers read and its body still to come: a report over a million CALs is some 200 MB.</summary>
+    public Task<HttpResponseMessage> OpenReportCsvAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"api/admin/reports/{Uri.EscapeDataString(id)}/csv", null, ct, HttpCompletionOption.ResponseHeadersRead);
 
     public async Task DeleteReportAsync(string id, CancellationToken ct)
     {

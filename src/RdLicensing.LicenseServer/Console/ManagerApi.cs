@@ -33,7 +33,9 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
         return await ReadAsync<T>(response, path, ct);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    /// <param name="completion">ResponseHeadersRead for an answer to pass on as it arrives (a report's CSV) instead of reading it whole.</param>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, new Uri(new Uri(ServerUrl.TrimEnd('/') + "/"), path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -41,7 +43,7 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, completion, ct);
         }
         catch (HttpRequestException e)
         {

@@ -1,6 +1,7 @@
 -- The license server's schema on PostgreSQL: the same tables, columns and meanings as sqlite/migrations 0001–0002.
 -- Times are Unix milliseconds (UTC) and flags are 0/1 in BIGINT columns, as in SQLite, so the store's SQL is the same on both.
--- Names compared without regard to case (user and host names) are citext, where SQLite has COLLATE NOCASE.
+-- Names compared without regard to case (user and host names) are citext, where SQLite has COLLATE NOCASE; client_name is
+-- citext too, because the CAL list filters it with LIKE, which on SQLite ignores ASCII case.
 CREATE EXTENSION IF NOT EXISTS citext;
 
 CREATE TABLE settings (
