@@ -75,3 +75,7 @@ public sealed record ConversionRecord(
     int Quantity,
     int SourceQuantityBefore,
     DateTimeOffset ConvertedAt);
+
+/// <summary>A license server identity key the clearinghouse recorded; the current one has no <see cref="RetiredAt"/>.</summary>
+public sealed record ServerKeyRecord(long Id, string ProductId, byte[] PublicKey, string Fingerprint, string? InstallationId,
+    DateTimeOffset RecordedAt, DateTimeOffset? RetiredAt, string? RetiredReason);

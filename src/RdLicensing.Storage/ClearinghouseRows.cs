@@ -154,3 +154,20 @@ internal sealed class ConversionRow
         source_quantity_before = r.SourceQuantityBefore, converted_at = Times.ToDb(r.ConvertedAt),
     };
 }
+
+internal sealed class ServerKeyRow
+{
+    public const string Columns = "id, product_id, public_key, fingerprint, installation_id, recorded_at, retired_at, retired_reason";
+
+    public long id { get; set; }
+    public string product_id { get; set; } = "";
+    public byte[] public_key { get; set; } = [];
+    public string fingerprint { get; set; } = "";
+    public string? installation_id { get; set; }
+    public long recorded_at { get; set; }
+    public long? retired_at { get; set; }
+    public string? retired_reason { get; set; }
+
+    public ServerKeyRecord ToDomain() => new(id, product_id, public_key, fingerprint, installation_id, Times.FromDb(recorded_at),
+        retired_at is { } r ? Times.FromDb(r) : null, retired_reason);
+}

@@ -1,0 +1,97 @@
+using RdLicensing.Core.Codes;
+using RdLicensing.Core.Identity;
+using RdLicensing.Core.Proof;
+using RdLicensing.Storage;
+
+namespace RdLicensing.Clearinghouse.Granting;
+
+/// <summary>
+/// The clearinghouse's half of proof of possession, run inside the write transaction of the request it authorises: the key
+/// that signed must be the key recorded for the Product ID — at first contact, the key the Product ID derives from, which
+/// is then recorded — and the proof's nonce must never have been used. A refusal rolls the whole transaction back.
+/// </summary>
+/// <remarks>
+/// Knowing a Product ID, a License Server ID or any token is worth nothing here: only a signature by the recorded key
+/// passes. Every refusal uses one problem type per cause, and never says which key the clearinghouse holds.
+/// </remarks>
+public static class ServerKeyCheck
+{
+    /// <summary>
+    /// Checks that <paramref name="publicKey"/> (SubjectPublicKeyInfo, whose signature the caller has already verified over
+    /// the request) may act for <paramref name="productId"/>, and uses <paramref name="nonce"/>. Returns the current key record.
+    /// </summary>
+    public static async Task<ServerKeyRecord> RequireAsync(ClearinghouseWriteSession session, string productId, byte[] publicKey, string nonce,
+        ServerRequestPurpose purpose, string? installationId, DateTimeOffset now)
+    {
+        var fingerprint = ServerRequestProof.Fingerprint(publicKey);
+        var current = await session.CurrentServerKeyAsync(productId);
+        if (current is null)
+        {
+            // First contact (or a server activated before keys were recorded): only the key the Product ID comes from.
+            if (LicenseServerIdentity.DeriveProductId(publicKey) != productId)
+                throw NotProven(productId);
+            await session.RecordServerKeyAsync(productId, publicKey, fingerprint, installationId, now);
+            current = await session.CurrentServerKeyAsync(productId) ?? throw new InvalidOperationException("the key just recorded is not current");
+        }
+        else if (!current.PublicKey.AsSpan().SequenceEqual(publicKey))
+        {
+            var retired = (await session.ServerKeysAsync(productId)).FirstOrDefault(k => k.Fingerprint == fingerprint && k.PublicKey.AsSpan().SequenceEqual(publicKey));
+            if (retired is not null)
+                throw ClearinghouseRefusal.Conflict("proof-key-retired", "License server key retired",
+                    $"License server {productId} signed with a key the clearinghouse retired on {retired.RetiredAt:yyyy-MM-dd} ({retired.RetiredReason}). " +
+                    "This copy of the license server no longer holds its identity: use the license server that reactivated, or contact the vendor's operator.");
+            throw NotProven(productId);
+        }
+        if (!await session.TryUseNonceAsync(nonce, productId, purpose.ToString(), now))
+            throw ClearinghouseRefusal.Conflict("proof-replayed", "Request already used",
+                "This signed request (or request code) was used before; each is good once. Create a new one on the license server.");
+        return current;
+    }
+
+    /// <summary>A request code read, its signature checked against the recorded key (or the key it carries at first activation).</summary>
+    public static async Task<(ServerRequestCodeContent Code, ServerKeyRecord Key)> RequireCodeAsync(ClearinghouseWriteSession session, ServerRequestCodeContent code,
+        ServerRequestPurpose expected, DateTimeOffset now)
+    {
+        if (code.Purpose != expected)
+            throw ClearinghouseRefusal.Unprocessable("request-code-purpose", "Request code for something else",
+                $"This request code was made to {Describe(code.Purpose)}, not to {Describe(expected)}: create the right one on the license server.", "requestCode");
+        var current = await session.CurrentServerKeyAsync(code.ProductId);
+        var key = current?.PublicKey ?? code.EmbeddedPublicKey
+            ?? throw ClearinghouseRefusal.Conflict("request-code-needs-key", "License server not known yet",
+                $"The clearinghouse does not know license server {code.ProductId} yet: create the request code for a first activation on the license server (it carries the server's public key).");
+        if (!code.VerifiesWith(key)) throw NotProven(code.ProductId, "requestCode");
+        await RequireAsync(session, code.ProductId, key, "code-" + code.Nonce + "-" + code.ProductId, code.Purpose, null, now);
+        return (code, (await session.CurrentServerKeyAsync(code.ProductId))!);
+    }
+
+    /// <summary>Reads a typed request code, naming a mistyped group.</summary>
+    public static ServerRequestCodeContent ReadCode(string? text, string field = "requestCode")
+    {
+        try
+        {
+            return ServerRequestCode.Read(text);
+        }
+        catch (CodeFormatException e)
+        {
+            throw ClearinghouseRefusal.Mistyped(field, e.Group, e.Message);
+        }
+    }
+
+    public static ClearinghouseRefusal NotProven(string productId, string? field = null) =>
+        ClearinghouseRefusal.Unprocessable("proof-not-recognized", "Not signed by the license server",
+            $"The request for license server {productId} is not signed by that license server's key. Only the license server itself can ask for this: " +
+            "run the action on the license server (automatic method), or carry the request code it shows to the web page or the operator.", field);
+
+    private static string Describe(ServerRequestPurpose purpose) => purpose switch
+    {
+        ServerRequestPurpose.Activate => "activate",
+        ServerRequestPurpose.Reactivate => "reactivate",
+        ServerRequestPurpose.Install => "install licenses",
+        ServerRequestPurpose.Reissue => "reissue key packs",
+        ServerRequestPurpose.MigrateIn => "receive migrated licenses",
+        ServerRequestPurpose.MigrateOut => "give up licenses for a migration",
+        ServerRequestPurpose.Convert => "convert licenses",
+        ServerRequestPurpose.Deactivate => "deactivate",
+        _ => purpose.ToString(),
+    };
+}
