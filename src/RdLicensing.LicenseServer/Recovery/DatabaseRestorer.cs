@@ -50,6 +50,8 @@ public static class DatabaseRestorer
             var outcome = keepIdentity
                 ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
                 : await ReplaceAsync(restored, backupProductId, previousProductId, clock, cancellationToken);
+            // A restored database is another installation, whatever identity it carries: the clearinghouse tells copies apart by it.
+            await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
