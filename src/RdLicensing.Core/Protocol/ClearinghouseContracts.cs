@@ -25,7 +25,14 @@ public sealed record CompanyInformation(
 /// Method: "automatic" | "web" | "telephone" (recorded). Reason (reactivation only): "redeployed" |
 /// "certificate-corrupt" | "key-compromised" | "expired" | "upgraded".
 /// </summary>
-public sealed record ActivationRequestBody(string? ProductId, string? Method, CompanyInformation? Company, string? Reason = null);
+/// <remarks>
+/// A reactivation that rotates the key (reasons key-compromised, certificate-corrupt) carries <see cref="NewKey"/>: the request
+/// itself is signed by the old key (RdLicensing-Proof), the new key signs <see cref="Core.Proof.KeyRotationProof"/>.
+/// </remarks>
+public sealed record ActivationRequestBody(string? ProductId, string? Method, CompanyInformation? Company, string? Reason = null, NewKeyBody? NewKey = null);
+
+/// <summary>The new identity key of a rotation: SubjectPublicKeyInfo (base64), a nonce, and the new key's signature (base64) over them.</summary>
+public sealed record NewKeyBody(string? PublicKey, string? Nonce, string? Signature);
 
 /// <summary>The License Server ID is the signed code the license server installs (LicenseServerIdCode).</summary>
 public sealed record ActivationResponse(string ProductId, string LicenseServerId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);

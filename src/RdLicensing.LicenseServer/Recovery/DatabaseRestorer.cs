@@ -27,7 +27,7 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
     ];
 
     public static async Task<RestoreOutcome> RestoreAsync(string backupFile, string dataDirectory, bool keepIdentity, TimeProvider clock, CancellationToken cancellationToken)
@@ -148,7 +148,7 @@ public static class DatabaseRestorer
     private static async Task<string?> ProductIdAsync(LicenseStore store, CancellationToken cancellationToken)
     {
         if (await store.SettingAsync(SettingNames.IdentityKey, cancellationToken) is not { } key) return null;
-        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key));
+        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key), await store.SettingAsync(SettingNames.IdentityProductId, cancellationToken));
         return identity.ProductId;
     }
 
