@@ -40,7 +40,8 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
         return store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
-            var current = await proof.RequireAsync(s, productId, reason is null ? ServerRequestPurpose.Activate : ServerRequestPurpose.Reactivate, now);
+            var current = await proof.RequireAsync(s, productId, reason is null ? ServerRequestPurpose.Activate : ServerRequestPurpose.Reactivate, now,
+                takesOverInstallation: reason == "redeployed");
             if (newKey is { } rotation && current is not null)
                 await RotateAsync(s, productId, current, rotation, reason!, proof.InstallationId, now);
             // A reactivation needs only the names; it keeps the rest of what the server gave last time.

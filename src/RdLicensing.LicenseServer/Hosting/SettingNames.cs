@@ -6,6 +6,8 @@ internal static class SettingNames
     public const string IdentityKey = "identity.pkcs8";
     /// <summary>The Product ID, stored once a key rotation replaced the key it derives from (it never changes).</summary>
     public const string IdentityProductId = "identity.productId";
+    /// <summary>What the clearinghouse said when it refused this installation because another took the identity over (clone detection).</summary>
+    public const string InstallationRetiredNotice = "identity.installationRetired";
     /// <summary>JSON list of the keys retired by rotations (public key, date, reason).</summary>
     public const string RetiredKeys = "identity.retiredKeys";
     /// <summary>
