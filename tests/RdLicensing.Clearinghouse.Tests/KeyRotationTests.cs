@@ -48,3 +48,37 @@ public sealed class KeyRotationTests
         Assert.True(byNew.IsSuccessStatusCode, await byNew.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>The vendor operator's path when the old key cannot sign: a purchase identifier installed on the server proves ownership.</summary>
+public sealed class VendorKeyRecordingTests
+{
+    [Fact]
+    public async Task The_operator_records_a_new_key_only_with_a_purchase_identifier_installed_on_that_server()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+        var code = await ch.IssueRetailCodeAsync(Core.Versions.ProductVersion.WindowsServer2025, Core.Cals.CalType.PerDevice, 5);
+        (await ch.InstallAsync(new LicenseInstallRequestBody(productId, licenseServerId, "2025", "retail", code))).EnsureSuccessStatusCode();
+        var otherCode = await ch.IssueRetailCodeAsync(Core.Versions.ProductVersion.WindowsServer2025, Core.Cals.CalType.PerDevice, 5);
+        var old = SignedClearinghouseCalls.IdentityOf(productId);
+        using var next = old.WithNewKey();
+        var (nonce, signature) = KeyRotationProof.Create(next.Key, productId, ServerRequestProof.Fingerprint(old.PublicKey));
+        var newKey = new NewKeyBody(Convert.ToBase64String(next.PublicKey), nonce, Convert.ToBase64String(signature));
+
+        var anonymous = await ch.Public.PostAsJsonAsync($"/api/admin/servers/{productId}/keys", new VendorKeyBody(newKey, RetailCode: code));
+        var notTheirs = await ch.Admin.PostAsJsonAsync($"/api/admin/servers/{productId}/keys", new VendorKeyBody(newKey, RetailCode: otherCode));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(Slug("ownership-not-proven"), (await notTheirs.ProblemAsync(422)).Type);
+        Assert.Equal(old.PublicKey, Assert.Single(await ch.Store.WriteAsync(s => s.ServerKeysAsync(productId))).PublicKey);
+
+        // Positive control: the code installed there proves ownership; the new key then completes the reactivation, the old key is retired.
+        var recorded = await ch.Admin.PostAsJsonAsync($"/api/admin/servers/{productId}/keys", new VendorKeyBody(newKey, RetailCode: code));
+        Assert.True(recorded.IsSuccessStatusCode, await recorded.Content.ReadAsStringAsync());
+        var reactivated = await ch.Public.PostSignedAsync("/api/activations",
+            new ActivationRequestBody(productId, "automatic", new CompanyInformation("Ada", "Lovelace", null, null), "key-compromised"), next);
+        Assert.True(reactivated.IsSuccessStatusCode, await reactivated.Content.ReadAsStringAsync());
+        var byOld = await ch.Public.PostSignedAsync("/api/reissue", new ReissueRequestBody(productId, licenseServerId), old);
+        Assert.Equal(Slug("proof-key-retired"), (await byOld.ProblemAsync(409)).Type);
+    }
+}

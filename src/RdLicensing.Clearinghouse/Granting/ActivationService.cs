@@ -44,6 +44,9 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
                 takesOverInstallation: reason == "redeployed");
             if (newKey is { } rotation && current is not null)
                 await RotateAsync(s, productId, current, rotation, reason!, proof.InstallationId, now);
+            else if (newKey is null && RotatesKey(reason) && proof is SignedServerRequest
+                     && (current is null || await s.LatestActivationAsync(productId) is not { } last || current.RecordedAt <= last.ActivatedAt))
+                throw NewKeyRequired(reason!);
             // A reactivation needs only the names; it keeps the rest of what the server gave last time.
             if (reason is not null && await s.LatestActivationAsync(productId) is { } previous)
                 company = CompanyFields.FillFrom(company, previous.Company);
@@ -59,6 +62,9 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
     /// <summary>The reasons that replace the server's identity key (the others keep it).</summary>
     public static bool RotatesKey(string? reason) => reason is "key-compromised" or "certificate-corrupt";
 
+    private static ClearinghouseRefusal NewKeyRequired(string reason) => ClearinghouseRefusal.Invalid("newKey",
+        $"A reactivation for reason {reason} replaces the server's key: newKey (publicKey, nonce, signature) is required, unless the vendor's operator already recorded the new key. Reactivate from the license server (rdlic server reactivate).");
+
     private sealed record Rotation(byte[] PublicKey, string Nonce, byte[] Signature);
 
     /// <summary>
@@ -73,9 +79,10 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
                 throw ClearinghouseRefusal.Invalid("newKey", "A new key is given only with a reactivation for reason key-compromised or certificate-corrupt.");
             return null;
         }
+        // None: only valid to complete a rotation the vendor's operator recorded (checked in the transaction).
+        if (body.NewKey is null) return null;
         if (body.NewKey is not { PublicKey: { } key, Nonce: { } nonce, Signature: { } signature })
-            throw ClearinghouseRefusal.Invalid("newKey",
-                $"A reactivation for reason {reason} replaces the server's key: newKey (publicKey, nonce, signature) is required. Reactivate from the license server (rdlic server reactivate).");
+            throw NewKeyRequired(reason!);
         try
         {
             return new Rotation(Convert.FromBase64String(key), nonce.Trim().ToLowerInvariant(), Convert.FromBase64String(signature));
