@@ -64,7 +64,12 @@ public sealed class RecoveryEndToEndTests : IDisposable
         Assert.Equal("activated", (await Deployment.StatusAsync(again)).Activation.Status);
         var pack = Assert.Single(await Deployment.KeyPacksAsync(again));
         Assert.Equal((installed.KeyPack.Id, 1, 7), (pack.Id, pack.Issued, pack.Available));
-        // Still the server the clearinghouse knows: Install Licenses works at once.
+        // Still the server the clearinghouse knows, but a new installation of it (every restore is): the clearinghouse asks
+        // which copy is the server; reactivating as redeployed says this one is, and Install Licenses then works.
+        var refused = await Rdlic.FailsAsync(again, 1, "licenses", "install", "--program", "retail",
+            "--code", await deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerDevice, 2));
+        Assert.Contains("reactivate it with reason 'redeployed' here", refused);
+        await Rdlic.OkAsync(again, "server", "reactivate", "--reason", "redeployed", "--method", "automatic");
         await deployment.InstallRetailAsync(again, ProductVersion.WindowsServer2022, CalType.PerDevice, 2);
     }
 

@@ -20,6 +20,8 @@ public static class VendorAdminApi
         api.MapGet("/agreements", ListAgreements).WithSummary("Agreements with each entitlement's quantity, drawn and remaining.");
         api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
+        api.MapPost("/servers/{productId}/keys", RecordServerKey)
+            .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         return api;
     }
@@ -66,4 +68,11 @@ public static class VendorAdminApi
 
     public static async Task<Ok<List<ConversionRecordView>>> ListConversions(ClearinghouseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ConversionsAsync(cancellationToken: cancellationToken)).Select(c => c.ToView()).ToList());
+
+    public static async Task<Results<Ok<ServerKeyView>, ProblemHttpResult>> RecordServerKey(string productId, VendorKeyBody body, VendorKeyRecording keys,
+        CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await keys.RecordAsync(productId, body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
 }

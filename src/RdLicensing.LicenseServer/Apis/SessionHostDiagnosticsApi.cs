@@ -14,6 +14,7 @@ namespace RdLicensing.LicenseServer.Apis;
 /// What an enrolled session host may read about its license server: the key that signs CAL tokens (so the
 /// host verifies presented CALs alone), and what the Licensing Diagnoser compares with the host's
 /// configuration. Not subject to the security group refusal: a host outside the group must be able to see that it is.
+/// Nothing here is a secret of the server: the activation is shown by status and dates, without the License Server ID.
 /// </summary>
 public static class SessionHostDiagnosticsApi
 {
@@ -25,14 +26,15 @@ public static class SessionHostDiagnosticsApi
     public static RouteGroupBuilder MapSessionHostDiagnosticsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/sessionhost").WithTags("Session host").RequireAuthorization(TokenAuthenticationHandler.SessionHostRole);
-        api.MapGet("/license-server", Info).WithSummary("Product ID, version and the public key (SubjectPublicKeyInfo, base64) that verifies this server's CAL tokens.");
+        api.MapGet("/license-server", Info).WithSummary("Product ID, version, the public key (SubjectPublicKeyInfo, base64) that verifies this server's CAL tokens, and the keys retired by rotations (date, reason).");
         api.MapGet("/diagnostics", Diagnostics).WithSummary("Activation, CAL pools, temporary CALs expiring soon, policies and whether this host is in the security group.");
         return api;
     }
 
     public static Ok<LicenseServerInfoView> Info(ServerState server) =>
         TypedResults.Ok(new LicenseServerInfoView(server.ProductId, server.Version.ToShortName(),
-            Convert.ToBase64String(server.Identity.Key.ExportSubjectPublicKeyInfo())));
+            Convert.ToBase64String(server.Identity.Key.ExportSubjectPublicKeyInfo()),
+            server.RetiredKeys.Select(k => new RetiredKeyView(Convert.ToBase64String(k.PublicKey), k.RetiredAt, k.Reason)).ToList()));
 
     public static async Task<Ok<LicenseServerDiagnosticsView>> Diagnostics(
         ClaimsPrincipal user, ServerState server, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
@@ -54,7 +56,8 @@ public static class SessionHostDiagnosticsApi
             server.ProductId,
             server.Version.ToShortName(),
             now,
-            new ActivationView(server.ActivationStatusAt(now), activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
+            // The status and dates, never the License Server ID: a host token must not be worth anything at the clearinghouse.
+            new ActivationView(server.ActivationStatusAt(now), null, activation?.IssuedAt, activation?.ExpiresAt),
             pools,
             new TemporaryCalsExpiringView(ExpiringWithinDays, expiring.Count, expiring.FirstOrDefault()?.ExpiresAt,
                 expiring.Take(MaxExpiringListed).Select(c => new ExpiringCalView(c.ClientName, c.ExpiresAt, c.Validated)).ToList()),

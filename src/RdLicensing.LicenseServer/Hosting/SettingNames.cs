@@ -4,6 +4,18 @@ namespace RdLicensing.LicenseServer.Hosting;
 internal static class SettingNames
 {
     public const string IdentityKey = "identity.pkcs8";
+    /// <summary>The Product ID, stored once a key rotation replaced the key it derives from (it never changes).</summary>
+    public const string IdentityProductId = "identity.productId";
+    /// <summary>What the clearinghouse said when it refused this installation because another took the identity over (clone detection).</summary>
+    public const string InstallationRetiredNotice = "identity.installationRetired";
+    /// <summary>JSON list of the keys retired by rotations (public key, date, reason).</summary>
+    public const string RetiredKeys = "identity.retiredKeys";
+    /// <summary>
+    /// A random id of this installation (this database): created at first start, new after every restore. Every signed
+    /// clearinghouse request names it, so the clearinghouse tells two copies of one identity apart (clone detection).
+    /// Nodes of one PostgreSQL database share it.
+    /// </summary>
+    public const string InstallationId = "identity.installationId";
     public const string LicenseServerId = "activation.licenseServerId";
     /// <summary>"true" after deactivation, until a new License Server ID is installed.</summary>
     public const string Deactivated = "activation.deactivated";

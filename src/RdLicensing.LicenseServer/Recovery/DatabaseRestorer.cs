@@ -27,7 +27,7 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
     ];
 
     public static async Task<RestoreOutcome> RestoreAsync(string backupFile, string dataDirectory, bool keepIdentity, TimeProvider clock, CancellationToken cancellationToken)
@@ -50,6 +50,8 @@ public static class DatabaseRestorer
             var outcome = keepIdentity
                 ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
                 : await ReplaceAsync(restored, backupProductId, previousProductId, clock, cancellationToken);
+            // A restored database is another installation, whatever identity it carries: the clearinghouse tells copies apart by it.
+            await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
@@ -146,7 +148,7 @@ public static class DatabaseRestorer
     private static async Task<string?> ProductIdAsync(LicenseStore store, CancellationToken cancellationToken)
     {
         if (await store.SettingAsync(SettingNames.IdentityKey, cancellationToken) is not { } key) return null;
-        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key));
+        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key), await store.SettingAsync(SettingNames.IdentityProductId, cancellationToken));
         return identity.ProductId;
     }
 
