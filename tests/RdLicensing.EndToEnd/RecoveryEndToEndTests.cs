@@ -55,7 +55,7 @@ public sealed class RecoveryEndToEndTests : IDisposable
         await deployment.StopAsync(server); // the data directory goes with it: the server is lost
         Assert.False(Directory.Exists(data));
 
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains("1 key pack(s) installed, 7 license(s) available.", restored.Stdout);
@@ -84,7 +84,7 @@ public sealed class RecoveryEndToEndTests : IDisposable
         var productId = replacement.ProductId;
         replacement.KeepDataDirectory = true;
         await deployment.StopAsync(replacement);
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains("Removed 1 key pack(s) (6 license(s), 0 issued CAL(s))", restored.Stdout);
