@@ -54,6 +54,10 @@ public enum LicensingEventId
     KeyPacksReissued = 5071,
     DatabaseBackedUp = 5072,
     DatabaseRestored = 5073,
+    /// <summary>The clearinghouse said key packs of this server were migrated to another (source no longer functioning): removed here.</summary>
+    KeyPacksMigratedAway = 5090,
+    /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>
+    MigrationReleasePutBack = 5091,
 }
 
 public enum EventLevel
@@ -75,7 +79,8 @@ public static class LicensingEvents
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
             or LicensingEventId.ServerDeactivated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
-            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals => EventLevel.Warning,
+            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
+            or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

@@ -33,6 +33,10 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
     public Task<MigrationResponse> MigrateAsync(MigrationRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<MigrationResponse>("api/migrations", body, cancellationToken);
 
+    /// <summary>MigrateOut: this (source) server gives up key packs it already removed, for one target.</summary>
+    public Task<MigrationReleaseResponse> ReleaseAsync(MigrationReleaseRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<MigrationReleaseResponse>("api/migrations/release", body, cancellationToken);
+
     public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<ConversionResponse>("api/conversions", body, cancellationToken);
 
