@@ -40,7 +40,7 @@ public sealed class ActivationTests
             _ => Company with { CountryRegion = null },
         };
 
-        var response = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(NewProductId(), "web", company));
+        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(NewProductId(), "web", company));
 
         var problem = await response.ProblemAsync(400);
         Assert.Equal(Slug("activation-missing-information"), problem.Type);
@@ -54,7 +54,7 @@ public sealed class ActivationTests
     public async Task A_malformed_product_id_is_named(string? productId, string field)
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var response = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(productId, "web", Company));
+        var response = await ch.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(productId, "web", Company), SignedClearinghouseCalls.NewIdentity());
         Assert.Equal(field, (await response.ProblemAsync(400)).Field);
     }
 
@@ -62,7 +62,7 @@ public sealed class ActivationTests
     public async Task An_unknown_method_is_named()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var response = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(NewProductId(), "carrier-pigeon", Company));
+        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(NewProductId(), "carrier-pigeon", Company));
         Assert.Equal("method", (await response.ProblemAsync(400)).Field);
     }
 
@@ -74,13 +74,13 @@ public sealed class ActivationTests
         var first = await ch.ActivateAsync(productId);
         var namesOnly = new CompanyInformation("Ada", "Lovelace", null, null);
 
-        var badReason = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "bored"));
+        var badReason = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "bored"));
         Assert.Equal("reason", (await badReason.ProblemAsync(400)).Field);
-        var noName = await ch.Public.PostAsJsonAsync("/api/activations",
+        var noName = await ch.Public.PostAsServerAsync("/api/activations",
             new ActivationRequestBody(productId, "automatic", namesOnly with { LastName = null }, "redeployed"));
         Assert.Equal("Last name is required to reactivate", (await noName.ProblemAsync(400)).Detail);
 
-        var response = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "key-compromised"));
+        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "key-compromised"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var second = (await response.Content.ReadFromJsonAsync<ActivationResponse>())!;
         Assert.NotEqual(first.LicenseServerId, second.LicenseServerId);
@@ -101,20 +101,20 @@ public sealed class ActivationTests
         var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
         var (_, otherCode) = await ch.NewActivatedServerAsync();
 
-        var wrong = await ch.Public.PostAsJsonAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, otherCode, "Ada", "Lovelace"));
+        var wrong = await ch.Public.PostAsServerAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, otherCode, "Ada", "Lovelace"));
         var problem = await wrong.ProblemAsync(422);
         Assert.Equal("licenseServerId", problem.Field);
-        var noName = await ch.Public.PostAsJsonAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", ""));
+        var noName = await ch.Public.PostAsServerAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", ""));
         Assert.Equal("lastName", (await noName.ProblemAsync(400)).Field);
 
         // Typed as people type it: lower case, spaces instead of hyphens.
         var typed = licenseServerId.Replace('-', ' ').ToLowerInvariant();
-        var right = await ch.Public.PostAsJsonAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, typed, "Ada", "Lovelace"));
+        var right = await ch.Public.PostAsServerAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, typed, "Ada", "Lovelace"));
         Assert.True(right.IsSuccessStatusCode, await right.Content.ReadAsStringAsync());
         var records = (await ch.Admin.GetFromJsonAsync<List<ActivationRecordView>>("/api/admin/activations"))!;
         Assert.Equal("deactivated", records.Single(r => r.ProductId == productId).Status);
 
-        var again = await ch.Public.PostAsJsonAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", "Lovelace"));
+        var again = await ch.Public.PostAsServerAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", "Lovelace"));
         Assert.Equal(Slug("not-activated"), (await again.ProblemAsync(409)).Type);
     }
 

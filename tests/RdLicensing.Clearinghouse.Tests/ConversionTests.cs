@@ -19,7 +19,7 @@ public sealed class ConversionTests
     }
 
     private static Task<HttpResponseMessage> ConvertAsync(TestClearinghouse ch, (string ProductId, string LicenseServerId) server, Guid? keyPackId, int? quantity) =>
-        ch.Public.PostAsJsonAsync("/api/conversions", new ConversionRequestBody(server.ProductId, server.LicenseServerId, keyPackId, quantity));
+        ch.Public.PostAsServerAsync("/api/conversions", new ConversionRequestBody(server.ProductId, server.LicenseServerId, keyPackId, quantity));
 
     private static async Task<ConversionResponse> ConvertedAsync(HttpResponseMessage response)
     {
@@ -32,7 +32,7 @@ public sealed class ConversionTests
 
     private static async Task<List<GrantedKeyPack>> ReissueAsync(TestClearinghouse ch, (string ProductId, string LicenseServerId) server)
     {
-        var response = await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(server.ProductId, server.LicenseServerId));
+        var response = await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(server.ProductId, server.LicenseServerId));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return [.. (await response.Content.ReadFromJsonAsync<ReissueResponse>())!.KeyPacks];
     }
@@ -137,7 +137,7 @@ public sealed class ConversionTests
 
         var notFound = await (await ConvertAsync(ch, server, othersPack.KeyPackId, 1)).ProblemAsync(404);
         var unknown = await (await ConvertAsync(ch, server, Guid.NewGuid(), 1)).ProblemAsync(404);
-        var wrongId = await (await ch.Public.PostAsJsonAsync("/api/conversions",
+        var wrongId = await (await ch.Public.PostAsServerAsync("/api/conversions",
             new ConversionRequestBody(server.ProductId, other.LicenseServerId, othersPack.KeyPackId, 1))).ProblemAsync(422);
 
         Assert.Equal(Slug("key-pack-not-found"), notFound.Type);

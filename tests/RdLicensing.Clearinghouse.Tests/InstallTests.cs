@@ -195,7 +195,7 @@ public sealed class InstallTests
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
-        var deactivate = await ch.Public.PostAsJsonAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", "Lovelace"));
+        var deactivate = await ch.Public.PostAsServerAsync("/api/activations/deactivate", new DeactivationRequestBody(productId, licenseServerId, "Ada", "Lovelace"));
         deactivate.EnsureSuccessStatusCode();
         var code = await ch.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerDevice, 5);
 

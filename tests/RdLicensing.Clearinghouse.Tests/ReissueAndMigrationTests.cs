@@ -28,7 +28,7 @@ public sealed class ReissueAndMigrationTests
         var second = await InstallRetailAsync(ch, server, ProductVersion.WindowsServer2019, 5);
         await InstallRetailAsync(ch, await ch.NewActivatedServerAsync(), ProductVersion.WindowsServer2019, 7);
 
-        var response = await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(server.ProductId, server.LicenseServerId));
+        var response = await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(server.ProductId, server.LicenseServerId));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var reissued = (await response.Content.ReadFromJsonAsync<ReissueResponse>())!.KeyPacks;
 
@@ -43,7 +43,7 @@ public sealed class ReissueAndMigrationTests
         await using var ch = await TestClearinghouse.StartAsync();
         var server = await ch.NewActivatedServerAsync();
         var other = await ch.NewActivatedServerAsync();
-        var response = await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(server.ProductId, other.LicenseServerId));
+        var response = await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(server.ProductId, other.LicenseServerId));
         Assert.Equal(Slug("license-server-id-rejected"), (await response.ProblemAsync(422)).Type);
     }
 

@@ -13,11 +13,7 @@ internal static class Support
     public static CompanyInformation Company { get; } = new("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom", Email: "ada@example.org");
 
     /// <summary>A Product ID as a real license server derives it from its key.</summary>
-    public static string NewProductId()
-    {
-        using var identity = LicenseServerIdentity.Create();
-        return identity.ProductId;
-    }
+    public static string NewProductId() => SignedClearinghouseCalls.NewIdentity().ProductId;
 
     /// <summary>
     /// The License Server ID with one character of group <paramref name="group"/> (1-based) mistyped. The check
@@ -45,7 +41,7 @@ internal static class Support
 
     public static async Task<ActivationResponse> ActivateAsync(this TestClearinghouse ch, string productId, string method = "automatic")
     {
-        var response = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(productId, method, Company));
+        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, method, Company));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<ActivationResponse>())!;
     }
@@ -61,7 +57,7 @@ internal static class Support
         (await ch.Admin.GetFromJsonAsync<List<ActivationRecordView>>("/api/admin/activations"))!;
 
     public static async Task<HttpResponseMessage> InstallAsync(this TestClearinghouse ch, LicenseInstallRequestBody body) =>
-        await ch.Public.PostAsJsonAsync("/api/licenses", body);
+        await ch.Public.PostAsServerAsync("/api/licenses", body);
 
     public static async Task<GrantedKeyPack> GrantedAsync(this HttpResponseMessage response)
     {

@@ -88,7 +88,10 @@ public sealed class VendorAdminTests
     public async Task A_body_that_is_not_json_is_a_malformed_request()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var response = await ch.Public.PostAsync("/api/activations", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        var signer = SignedClearinghouseCalls.NewIdentity();
+        var body = "{not json"u8.ToArray();
+        var response = await ch.Public.PostSignedBytesAsync("/api/activations", body,
+            Core.Proof.ServerRequestProof.Create(signer.Key, signer.ProductId, "test-installation", "POST", "/api/activations", body));
         Assert.Equal(Slug("malformed-request"), (await response.ProblemAsync(400)).Type);
     }
 }

@@ -54,8 +54,9 @@ public sealed class UpCommandTests
             // One clock for both: after moving the license server's clock, the clearinghouse signs at the moved time.
             Assert.Equal(0, (await Rdlic.RunAsync("clock", "advance", "100d", "--data", data)).ExitCode);
             using var http = new HttpClient { BaseAddress = new Uri(clearinghouse) };
-            var activation = await http.PostAsJsonAsync("/api/activations",
-                new ActivationRequestBody("12345-67890-12345-67890", "automatic", new CompanyInformation("A", "B", "C", "Canada")));
+            var identity = SignedClearinghouseCalls.NewIdentity();
+            var activation = await http.PostSignedAsync("/api/activations",
+                new ActivationRequestBody(identity.ProductId, "automatic", new CompanyInformation("A", "B", "C", "Canada")), identity);
             var issuedAt = JsonDocument.Parse(await activation.Content.ReadAsStringAsync()).RootElement.GetProperty("issuedAt").GetDateTimeOffset();
             Assert.True(issuedAt > DateTimeOffset.UtcNow.AddDays(99), $"the clearinghouse signed at {issuedAt:O}, not on the simulated clock");
 

@@ -36,8 +36,8 @@ public sealed class SecurityEndToEndTests : IAsyncLifetime
     {
         var code = await _deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2025, CalType.PerDevice, quantity);
         var licenseServerId = (await Deployment.StatusAsync(server)).Activation.LicenseServerId;
-        var response = await _deployment.Clearinghouse.Public.PostAsJsonAsync("/api/licenses",
-            new LicenseInstallRequestBody(server.ProductId, licenseServerId, "2025", "retail", code));
+        var response = await _deployment.Clearinghouse.Public.PostSignedAsync("/api/licenses",
+            new LicenseInstallRequestBody(server.ProductId, licenseServerId, "2025", "retail", code), server.Identity, server.InstallationId);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<GrantedKeyPack>())!;
     }
@@ -102,7 +102,8 @@ public sealed class SecurityEndToEndTests : IAsyncLifetime
     {
         var fresh = await _deployment.AddServerAsync();
         await using var rogue = await TestClearinghouse.StartAsync();
-        var fromRogue = await rogue.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(fresh.ProductId, "automatic", Deployment.Contoso));
+        var fromRogue = await rogue.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(fresh.ProductId, "automatic", Deployment.Contoso),
+            fresh.Identity, fresh.InstallationId);
         var rogueCode = (await fromRogue.Content.ReadFromJsonAsync<ActivationResponse>())!.LicenseServerId;
         var othersCode = (await Deployment.StatusAsync(_other)).Activation.LicenseServerId!;
 

@@ -56,6 +56,9 @@ public sealed class TestClearinghouse : IAsyncDisposable
 
     public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);
 
+    /// <summary>The clearinghouse's database, for what no API shows (security events, recorded keys).</summary>
+    public Storage.ClearinghouseStore Store => _app.Services.GetRequiredService<Storage.ClearinghouseStore>();
+
     /// <summary>A retail license code (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX) for <paramref name="quantity"/> CALs, usable once.</summary>
     public async Task<string> IssueRetailCodeAsync(ProductVersion version, CalType type, int quantity)
     {

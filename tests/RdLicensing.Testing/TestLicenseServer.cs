@@ -41,6 +41,12 @@ public sealed class TestLicenseServer : IAsyncDisposable
     public LicenseStore Store => _app.Services.GetRequiredService<LicenseStore>();
     public string ProductId => _app.Services.GetRequiredService<ServerState>().ProductId;
 
+    /// <summary>The server's identity key (to sign clearinghouse calls as this server: <see cref="SignedClearinghouseCalls"/>).</summary>
+    public Core.Identity.LicenseServerIdentity Identity => _app.Services.GetRequiredService<ServerState>().Identity;
+
+    /// <summary>This installation's id, as the server's signed clearinghouse calls name it.</summary>
+    public string InstallationId => _app.Services.GetRequiredService<ServerState>().InstallationId;
+
     /// <param name="clearinghouse">A real clearinghouse: the server trusts its certificate (instead of <paramref name="authority"/>'s) and calls it (automatic connection method).</param>
     /// <param name="clearinghouseUrl">Where the server looks for a clearinghouse when <paramref name="clearinghouse"/> is not given (e.g. an address nobody answers).</param>
     /// <param name="sharedClock">The clock to use instead of the server's own, e.g. a <c>SimulatedTimeProvider</c> the clearinghouse shares, so both travel together.</param>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RdLicensing.Clearinghouse.Hosting;
 using RdLicensing.Core.Codes;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Storage;
 
@@ -24,7 +25,7 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
         ["upgraded"] = "The license server has been upgraded",
     };
 
-    public Task<ActivationResponse> ActivateAsync(ActivationRequestBody body, CancellationToken cancellationToken)
+    public Task<ActivationResponse> ActivateAsync(ActivationRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var productId = RequestFields.ProductId(body.ProductId);
         var method = (body.Method ?? "").Trim().ToLowerInvariant();
@@ -38,6 +39,7 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
         return store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
+            await proof.RequireAsync(s, productId, reason is null ? ServerRequestPurpose.Activate : ServerRequestPurpose.Reactivate, now);
             // A reactivation needs only the names; it keeps the rest of what the server gave last time.
             if (reason is not null && await s.LatestActivationAsync(productId) is { } previous)
                 company = CompanyFields.FillFrom(company, previous.Company);
@@ -50,7 +52,7 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
         }, cancellationToken);
     }
 
-    public Task<ActivationRecord> DeactivateAsync(DeactivationRequestBody body, CancellationToken cancellationToken)
+    public Task<ActivationRecord> DeactivateAsync(DeactivationRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var productId = RequestFields.ProductId(body.ProductId);
         if (string.IsNullOrWhiteSpace(body.LicenseServerId))
@@ -62,6 +64,7 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
 
         return store.WriteAsync(async s =>
         {
+            await proof.RequireAsync(s, productId, ServerRequestPurpose.Deactivate, clock.GetUtcNow());
             var active = await s.ActiveActivationAsync(productId)
                 ?? throw ClearinghouseRefusal.Conflict("not-activated", "Not activated", $"License server {productId} is not activated: there is nothing to deactivate.");
             if (GroupedCode.Normalize(active.LicenseServerId) != GroupedCode.Normalize(body.LicenseServerId))

@@ -1,6 +1,7 @@
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
 using RdLicensing.Storage;
@@ -24,7 +25,7 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// </remarks>
 public sealed class ConversionService(ClearinghouseStore store, LicenseServerVerifier verifier, GrantSigner signer, TimeProvider clock)
 {
-    public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, CancellationToken cancellationToken)
+    public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var server = verifier.Verify(body.ProductId, body.LicenseServerId);
         if (body.KeyPackId is not { } keyPackId || keyPackId == Guid.Empty)
@@ -35,6 +36,7 @@ public sealed class ConversionService(ClearinghouseStore store, LicenseServerVer
         {
             var now = clock.GetUtcNow();
             var productId = server.LicenseServerProductId;
+            await proof.RequireAsync(s, productId, ServerRequestPurpose.Convert, now);
             await LicenseServerVerifier.RequireActiveAsync(s, server, now);
             var source = await s.InstallAsync(keyPackId);
             if (source is null || source.ProductId != productId)

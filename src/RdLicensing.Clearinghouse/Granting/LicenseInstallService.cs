@@ -1,6 +1,7 @@
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
 using RdLicensing.Storage;
@@ -16,7 +17,7 @@ public sealed class LicenseInstallService(ClearinghouseStore store, LicenseServe
 {
     private sealed record Granted(string Identifier, ProductVersion Version, CalType Type, int Quantity);
 
-    public Task<GrantedKeyPack> InstallAsync(LicenseInstallRequestBody body, CancellationToken cancellationToken)
+    public Task<GrantedKeyPack> InstallAsync(LicenseInstallRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var server = verifier.Verify(body.ProductId, body.LicenseServerId);
         var serverVersion = RequestFields.Version(body.ServerVersion, "serverVersion");
@@ -33,6 +34,7 @@ public sealed class LicenseInstallService(ClearinghouseStore store, LicenseServe
         return store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
+            await proof.RequireAsync(s, server.LicenseServerProductId, ServerRequestPurpose.Install, now);
             await LicenseServerVerifier.RequireActiveAsync(s, server, now);
             var granted = await take(s, now);
             var install = new InstallRecord(KeyPackIdCode.NewKeyPackId(), server.LicenseServerProductId, program, granted.Identifier, granted.Version,

@@ -1,3 +1,4 @@
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Storage;
 
@@ -9,12 +10,13 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// </summary>
 public sealed class ReissueService(ClearinghouseStore store, LicenseServerVerifier verifier, GrantSigner signer, TimeProvider clock)
 {
-    public Task<ReissueResponse> ReissueAsync(ReissueRequestBody body, CancellationToken cancellationToken)
+    public Task<ReissueResponse> ReissueAsync(ReissueRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var server = verifier.Verify(body.ProductId, body.LicenseServerId);
         return store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
+            await proof.RequireAsync(s, server.LicenseServerProductId, ServerRequestPurpose.Reissue, now);
             await LicenseServerVerifier.RequireActiveAsync(s, server, now);
             var installs = await s.ActiveInstallsAsync(server.LicenseServerProductId);
             return new ReissueResponse(installs.Select(i => signer.Sign(i, now)).ToList());

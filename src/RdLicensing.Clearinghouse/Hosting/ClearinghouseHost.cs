@@ -20,6 +20,7 @@ public static class ClearinghouseHost
         app.UseProblemDetailsDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseServerProofs();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         app.MapActivationApi();

@@ -76,7 +76,8 @@ public static class OperatorPages
         var errors = new FormErrors();
         try
         {
-            var activation = await activations.ActivateAsync(ActivationForm.Read(form, "telephone"), cancellationToken);
+            var activationBody = ActivationForm.Read(form, "telephone");
+            var activation = await activations.ActivateAsync(activationBody, ServerProof.WebFormWithoutRequestCode(activationBody.ProductId?.Trim() ?? ""), cancellationToken);
             return await ConsolePage(session, store, ActivationForm.Result(activation, readBack: true),
                 FormValues.Empty, errors, FormValues.Empty, new FormErrors(), StatusCodes.Status200OK, cancellationToken);
         }
@@ -98,7 +99,7 @@ public static class OperatorPages
             return await ConsolePage(session, store, "", FormValues.Empty, new FormErrors(), form, errors, StatusCodes.Status400BadRequest, cancellationToken);
         try
         {
-            var pack = await installs.InstallAsync(body, cancellationToken);
+            var pack = await installs.InstallAsync(body, ServerProof.WebFormWithoutRequestCode(body.ProductId?.Trim() ?? ""), cancellationToken);
             return await ConsolePage(session, store, InstallForm.Result(pack, readBack: true),
                 FormValues.Empty, new FormErrors(), FormValues.Empty, errors, StatusCodes.Status200OK, cancellationToken);
         }

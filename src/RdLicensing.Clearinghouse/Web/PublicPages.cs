@@ -51,7 +51,8 @@ public static class PublicPages
         }
         try
         {
-            var activation = await activations.ActivateAsync(ActivationForm.Read(form, "web"), cancellationToken);
+            var activationBody = ActivationForm.Read(form, "web");
+            var activation = await activations.ActivateAsync(activationBody, ServerProof.WebFormWithoutRequestCode(activationBody.ProductId?.Trim() ?? ""), cancellationToken);
             return Page("License server activated", ActivationForm.Result(activation, readBack: false));
         }
         catch (ClearinghouseRefusal refusal)
@@ -72,7 +73,7 @@ public static class PublicPages
         if (body is null) return Page("Install licenses", InstallForm.Render("/install", form, errors), StatusCodes.Status400BadRequest);
         try
         {
-            var pack = await installs.InstallAsync(body, cancellationToken);
+            var pack = await installs.InstallAsync(body, ServerProof.WebFormWithoutRequestCode(body.ProductId?.Trim() ?? ""), cancellationToken);
             return Page("Licenses granted", InstallForm.Result(pack, readBack: false));
         }
         catch (ClearinghouseRefusal refusal)

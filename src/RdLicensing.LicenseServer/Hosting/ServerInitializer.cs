@@ -36,7 +36,7 @@ public sealed class ServerInitializer(
         if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, StoreDialects.Describe(store.Dialect));
 
         var clearinghouse = LoadClearinghouse(settings);
-        var identity = await LoadOrCreateIdentityAsync(cancellationToken);
+        var (identity, installationId) = await LoadOrCreateIdentityAsync(cancellationToken);
 
         if (clock is SimulatedTimeProvider simulated &&
             await store.SettingAsync(SettingNames.SimulatedClockOffset, cancellationToken) is { } ticks)
@@ -60,7 +60,7 @@ public sealed class ServerInitializer(
             }
         }
         var deactivated = await store.SettingAsync(SettingNames.Deactivated, cancellationToken) == "true";
-        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation, deactivated);
+        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation, deactivated, installationId);
 
         await EnsureAdminCredentialAsync(settings, cancellationToken);
         await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStarted,
@@ -97,16 +97,25 @@ public sealed class ServerInitializer(
         }
     }
 
-    private Task<LicenseServerIdentity> LoadOrCreateIdentityAsync(CancellationToken cancellationToken) =>
+    private Task<(LicenseServerIdentity Identity, string InstallationId)> LoadOrCreateIdentityAsync(CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
+            var installationId = await s.SettingAsync(SettingNames.InstallationId);
+            if (installationId is null)
+            {
+                installationId = NewInstallationId();
+                await s.SetSettingAsync(SettingNames.InstallationId, installationId);
+            }
             if (await s.SettingAsync(SettingNames.IdentityKey) is { } stored)
-                return LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(stored));
+                return (LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(stored)), installationId);
             var identity = LicenseServerIdentity.Create();
             await s.SetSettingAsync(SettingNames.IdentityKey, Convert.ToBase64String(identity.ExportPkcs8()));
             log.LogInformation("Created the license server identity; Product ID {ProductId}", identity.ProductId);
-            return identity;
+            return (identity, installationId);
         }, cancellationToken);
+
+    /// <summary>A new installation id (see <see cref="SettingNames.InstallationId"/>).</summary>
+    internal static string NewInstallationId() => Guid.NewGuid().ToString("D");
 
     private async Task EnsureAdminCredentialAsync(LicenseServerOptions settings, CancellationToken cancellationToken)
     {

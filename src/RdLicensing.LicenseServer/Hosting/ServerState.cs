@@ -25,6 +25,9 @@ public sealed class ServerState
 
     public string ProductId => Identity.ProductId;
 
+    /// <summary>This installation (database) of the identity; see <see cref="SettingNames.InstallationId"/>.</summary>
+    public string InstallationId { get; private set; } = "";
+
     /// <summary>This process among the nodes that share a database: names it in job claims and logs.</summary>
     public string NodeId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -50,9 +53,10 @@ public sealed class ServerState
     };
 
     internal void Initialize(LicenseServerIdentity identity, ProductVersion version, ClearinghouseCertificate? clearinghouse, ActivationCertificate? activation,
-        bool deactivated = false)
+        bool deactivated = false, string? installationId = null)
     {
         _identity = identity;
+        InstallationId = installationId ?? InstallationId;
         _tokens = new CalTokenService(identity);
         Version = version;
         Clearinghouse = clearinghouse;

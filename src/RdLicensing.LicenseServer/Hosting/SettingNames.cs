@@ -4,6 +4,12 @@ namespace RdLicensing.LicenseServer.Hosting;
 internal static class SettingNames
 {
     public const string IdentityKey = "identity.pkcs8";
+    /// <summary>
+    /// A random id of this installation (this database): created at first start, new after every restore. Every signed
+    /// clearinghouse request names it, so the clearinghouse tells two copies of one identity apart (clone detection).
+    /// Nodes of one PostgreSQL database share it.
+    /// </summary>
+    public const string InstallationId = "identity.installationId";
     public const string LicenseServerId = "activation.licenseServerId";
     /// <summary>"true" after deactivation, until a new License Server ID is installed.</summary>
     public const string Deactivated = "activation.deactivated";

@@ -82,6 +82,8 @@ public static class DatabaseRestorer
                 : current is not null && previousProductId is not null
                     ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
                     : await NewIdentityAsync(restored, backupProductId, clock, cancellationToken);
+            // A restored database is another installation, whatever identity it carries: the clearinghouse tells copies apart by it.
+            await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.

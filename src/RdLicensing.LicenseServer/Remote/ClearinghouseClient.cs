@@ -1,14 +1,19 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
+using RdLicensing.LicenseServer.Hosting;
 
 namespace RdLicensing.LicenseServer.Remote;
 
 /// <summary>
 /// The automatic connection method: this server's calls to the clearinghouse at
 /// <see cref="LicenseServerOptions.ClearinghouseUrl"/> (activation, Install Licenses, reissue, migration, Convert Licenses).
+/// Every call is signed: the body is serialised once, and the <see cref="ServerRequestProof.HeaderName"/> header signs exactly
+/// those bytes with the server's identity key, naming its Product ID and installation id — the clearinghouse acts for this
+/// server only on that proof.
 /// </summary>
-public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options)
+public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server)
 {
     private Uri? Base => Uri.TryCreate(options.Value.ClearinghouseUrl?.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri)
                          && uri.Scheme is "http" or "https" ? uri : null;
@@ -44,6 +49,9 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
     {
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
-        return RemoteJson.SendAsync<T>(http, HttpMethod.Post, new Uri(b, path), body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken);
+        var uri = new Uri(b, path);
+        return RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
+            (request, bytes) => request.Headers.TryAddWithoutValidation(ServerRequestProof.HeaderName,
+                ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes)));
     }
 }

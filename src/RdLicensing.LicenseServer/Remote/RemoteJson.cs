@@ -9,10 +9,23 @@ internal static class RemoteJson
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, Uri uri, object? body, string? bearer, string who, CancellationToken cancellationToken)
+    /// <param name="sign">When given: the body is serialised to bytes first and these exact bytes are sent; <paramref name="sign"/>
+    /// adds the headers that sign them (the proof of possession of <see cref="ClearinghouseClient"/>).</param>
+    public static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, Uri uri, object? body, string? bearer, string who, CancellationToken cancellationToken,
+        Action<HttpRequestMessage, byte[]>? sign = null)
     {
         using var request = new HttpRequestMessage(method, uri);
-        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        if (sign is not null)
+        {
+            var bytes = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(bytes);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
+            sign(request, bytes);
+        }
+        else if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         HttpResponseMessage response;
         try

@@ -1,0 +1,83 @@
+using RdLicensing.Core.Proof;
+using RdLicensing.Storage;
+
+namespace RdLicensing.Clearinghouse.Granting;
+
+/// <summary>
+/// How a request proved that the license server itself asks: the services that act for a server (activation, install,
+/// reissue, conversion, deactivation) take one and call <see cref="RequireAsync"/> inside their write transaction, so a
+/// refusal rolls everything back. The automatic method's proof is a <see cref="SignedServerRequest"/>; the web and telephone
+/// methods carry a request code.
+/// </summary>
+public abstract class ServerProof
+{
+    /// <summary>The Product ID the proof speaks for.</summary>
+    public abstract string ProductId { get; }
+
+    /// <summary>The installation (database) of the server that signed, when the method names it.</summary>
+    public abstract string? InstallationId { get; }
+
+    /// <summary>The refusal <see cref="RequireAsync"/> threw, kept so the caller can record a security event after the rollback.</summary>
+    public ClearinghouseRefusal? Refusal { get; protected set; }
+
+    /// <summary>
+    /// Inside the write transaction: the proof must speak for <paramref name="productId"/> (the one of the request body) and be
+    /// signed by the key the clearinghouse holds for it (<see cref="ServerKeyCheck"/>); its nonce is used. Returns the key record.
+    /// </summary>
+    public async Task<ServerKeyRecord?> RequireAsync(ClearinghouseWriteSession session, string productId, ServerRequestPurpose purpose, DateTimeOffset now)
+    {
+        try
+        {
+            if (productId != ProductId)
+                throw ClearinghouseRefusal.Unprocessable("proof-product-mismatch", "Signed for another license server",
+                    $"The request is signed for license server {ProductId} but asks for license server {productId}: a license server can only act for itself.",
+                    "productId");
+            return await CheckAsync(session, purpose, now);
+        }
+        catch (ClearinghouseRefusal refusal)
+        {
+            Refusal = refusal;
+            throw;
+        }
+    }
+
+    protected abstract Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now);
+
+    /// <summary>
+    /// The web and operator forms as they were before request codes: the License Server ID in the form is the only check. Used
+    /// by those pages alone, until they carry the server's signed request code (ServerKeyCheck.RequireCodeAsync).
+    /// </summary>
+    public static ServerProof WebFormWithoutRequestCode(string productId) => new FormOnly(productId);
+
+    private sealed class FormOnly(string productId) : ServerProof
+    {
+        public override string ProductId => productId;
+
+        public override string? InstallationId => null;
+
+        protected override Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now) =>
+            Task.FromResult<ServerKeyRecord?>(null);
+    }
+}
+
+/// <summary>
+/// The automatic method's proof: the <see cref="ServerRequestProof.HeaderName"/> header, already verified over the exact
+/// method, path and body bytes by <c>ServerProofs</c> before the endpoint ran.
+/// </summary>
+public sealed class SignedServerRequest(ServerRequestProof proof) : ServerProof
+{
+    public const string ItemKey = "RdLicensing.SignedServerRequest";
+
+    public ServerRequestProof Proof { get; } = proof;
+
+    public override string ProductId => Proof.ProductId;
+
+    public override string? InstallationId => Proof.InstallationId;
+
+    protected override async Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now) =>
+        await ServerKeyCheck.RequireAsync(session, Proof.ProductId, Proof.PublicKey, Proof.Nonce, purpose, Proof.InstallationId, now);
+
+    /// <summary>Endpoint parameter binding: the proof the middleware verified for this request.</summary>
+    public static ValueTask<SignedServerRequest?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult(context.Items[ItemKey] as SignedServerRequest);
+}
