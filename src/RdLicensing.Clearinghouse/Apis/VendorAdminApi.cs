@@ -21,6 +21,7 @@ public static class VendorAdminApi
         api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
+        api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         return api;
     }
 
@@ -66,4 +67,9 @@ public static class VendorAdminApi
 
     public static async Task<Ok<List<ConversionRecordView>>> ListConversions(ClearinghouseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ConversionsAsync(cancellationToken: cancellationToken)).Select(c => c.ToView()).ToList());
+
+    public static async Task<Ok<List<MigrationRecordView>>> ListMigrations(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.MigrationsAsync(cancellationToken: cancellationToken))
+            .Select(m => new MigrationRecordView(m.SourceKeyPackId, m.Kind, m.SourceProductId, m.TargetProductId, m.Quantity, m.RecordedAt, m.NewKeyPackId,
+                m.ClaimedAt, m.NotifiedAt)).ToList());
 }

@@ -1,3 +1,4 @@
+using RdLicensing.Core.Cals;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Proof;
@@ -223,7 +224,7 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
     }
 
     /// <summary>One purchase proof, its format checked before the transaction; <see cref="MatchesAsync"/> compares it with a recorded install.</summary>
-    internal sealed record Purchase(LicenseProgram Program, string Identifier, string? Authorization, ProductVersion? Version, Core.Cals.CalType? Type, string Field)
+    internal sealed record Purchase(LicenseProgram Program, string Identifier, string? Authorization, ProductVersion? Version, CalType? Type, string Field)
     {
         public static Purchase Read(PurchaseProof? proof, string at)
         {
