@@ -156,15 +156,17 @@ public sealed class MigrationEndToEndTests
         // the migrated packs leave it, and status says so.
         var back = await deployment.AddServerAsync(ProductVersion.WindowsServer2019, dataDirectory: data);
         Assert.Equal(3, (await Deployment.KeyPacksAsync(back)).Length);
-        var told = await Rdlic.FailsAsync(back, 1, "server", "rebuild-database", "--yes");
-        Assert.Contains($"migrated to license server {target.ProductId}", told);
-        Assert.Contains(deployment.Clock.GetUtcNow().ToString("yyyy-MM-dd"), told);
+        var newCode = await deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2019, CalType.PerUser, 2);
+        var told = await Rdlic.FailsAsync(back, 1, "licenses", "install", "--program", "retail", "--code", newCode);
+        Assert.Contains($"migrated to license server {target.ProductId} on {deployment.Clock.GetUtcNow():yyyy-MM-dd}", told);
+        Assert.Equal(staying.KeyPack.Id, Assert.Single(await Deployment.KeyPacksAsync(back)).Id);
         var status = await Deployment.StatusAsync(back);
         Assert.Contains(status.Warnings, w => w.Contains($"migrated to license server {target.ProductId}"));
         Assert.Single((await back.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=5090"))!);
         // Told once: the next contact goes through, and the clearinghouse gives it back only what it still owns.
-        Assert.Contains("The clearinghouse reissued 1 key pack(s); 3 license(s) are installed again.", await Rdlic.OkAsync(back, "server", "rebuild-database", "--yes"));
-        Assert.Equal(staying.KeyPack.Id, Assert.Single(await Deployment.KeyPacksAsync(back)).Id);
+        await Rdlic.OkAsync(back, "licenses", "install", "--program", "retail", "--code", newCode);
+        Assert.Contains("The clearinghouse reissued 2 key pack(s); 5 license(s) are installed again.", await Rdlic.OkAsync(back, "server", "rebuild-database", "--yes"));
+        Assert.Equal(14, (await Deployment.KeyPacksAsync(target)).Sum(p => p.Total));
     }
 
     [Fact]
@@ -223,9 +225,6 @@ public sealed class MigrationEndToEndTests
         return (response.StatusCode, problem.RootElement.TryGetProperty("type", out var type) ? type.GetString()?.Split('/')[^1] : null);
     }
 
-    private static async Task<List<string>> SecurityEventsAsync(Deployment deployment, string productId)
-    {
-        using var events = JsonDocument.Parse(await deployment.Clearinghouse.Admin.GetStringAsync($"/api/admin/security-events?productId={productId}"));
-        return events.RootElement.EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToList();
-    }
+    private static async Task<List<string>> SecurityEventsAsync(Deployment deployment, string productId) =>
+        (await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(productId)).Select(e => e.Kind).ToList();
 }
