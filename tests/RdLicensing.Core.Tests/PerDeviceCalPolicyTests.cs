@@ -229,6 +229,28 @@ public class PerDeviceCalPolicyTests
         Assert.Equal(new CalDecision.Renewed(permanent, now.AddDays(PermanentDays)), decision);
     }
 
+    [Fact]
+    public void A_server_that_is_not_activated_renews_no_permanent_cal_and_it_stays_valid_until_it_expires()
+    {
+        var now = T0.AddDays(10);
+        var permanent = Permanent(Host, now.AddDays(3));
+
+        Assert.Equal(new CalDecision.Valid(permanent), Decide(now, [permanent], [Pack(Host)], activated: false));
+        Assert.IsType<CalDecision.Renewed>(Decide(now, [permanent], [Pack(Host)], activated: true));
+    }
+
+    [Fact]
+    public void The_deactivated_state_means_what_a_not_activated_server_does()
+    {
+        var deactivated = Activation.ActivationLicensingPolicy.Decide("deactivated");
+        var notActivated = Activation.ActivationLicensingPolicy.Decide("not-activated");
+
+        Assert.Equal((false, true, true), (deactivated.IssuesPermanentPerDevice, deactivated.IssuesTemporaryPerDevice, deactivated.IssuesPerUser));
+        Assert.Equal((false, true, true), (notActivated.IssuesPermanentPerDevice, notActivated.IssuesTemporaryPerDevice, notActivated.IssuesPerUser));
+        Assert.True(Activation.ActivationLicensingPolicy.Decide("activated").IssuesPermanentPerDevice);
+        Assert.StartsWith("it returns to not activated: it issues no permanent Per Device CALs until it is reactivated", deactivated.Summary);
+    }
+
     [Theory]
     [InlineData(7 * 86400 + 1)]
     [InlineData(8 * 86400)]

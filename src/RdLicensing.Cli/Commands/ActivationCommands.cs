@@ -77,7 +77,7 @@ internal static class ActivationCommands
     {
         var method = Method("Connection method (default: the one in 'rdlic server properties')");
         var names = new CompanyOptions(required: false);
-        var command = new Command("deactivate", "Deactivate the license server: it licenses no new clients until it is reactivated")
+        var command = new Command("deactivate", "Deactivate the license server: it returns to not activated (no permanent Per Device CALs; temporary Per Device and Per User CALs only) until it is reactivated")
         {
             method, names.FirstName, names.LastName, names.Country,
         };

@@ -104,7 +104,7 @@ internal static class ServerCommands
     {
         "activated" => Render.Cell($"activated: License Server ID {activation.LicenseServerId}, expires {Render.Date(activation.ExpiresAt)}", new Style(Color.Green)),
         "expired" => Render.Cell($"EXPIRED on {Render.Date(activation.ExpiresAt)} (License Server ID {activation.LicenseServerId}): reactivate", new Style(Color.Red)),
-        "deactivated" => Render.Cell($"deactivated (was License Server ID {activation.LicenseServerId}): licenses no new clients until reactivated", new Style(Color.Red)),
+        "deactivated" => Render.Cell($"deactivated (was License Server ID {activation.LicenseServerId}): no permanent Per Device CALs until reactivated", new Style(Color.Red)),
         _ => Render.Cell("not activated", new Style(Color.Yellow)),
     };
 }

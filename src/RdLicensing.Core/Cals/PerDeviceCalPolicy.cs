@@ -16,7 +16,9 @@ public sealed record PerDeviceRequest(
 /// The documented Per Device lifecycle: first connection → temporary CAL (90 days); the sign-in marks it
 /// validated; the next connection upgrades a validated temporary CAL to a permanent one (random 52–89
 /// days) when the server is activated and a compatible CAL is free, else the temporary keeps working
-/// until its 90 days end and the device is then refused. A permanent CAL within 7 days of expiry is renewed.
+/// until its 90 days end and the device is then refused. A permanent CAL within 7 days of expiry is renewed — by an
+/// activated server only: a server that is not activated (or was deactivated) issues no permanent CALs, so the CAL stays
+/// valid until it expires (<see cref="Activation.ActivationLicensingPolicy"/>).
 /// </summary>
 /// <remarks>
 /// A device receives one temporary period: once its temporary CAL has run out it is refused until it can
@@ -35,7 +37,7 @@ public sealed class PerDeviceCalPolicy(IPermanentValidity validity)
             .FirstOrDefault();
         if (permanent is not null)
         {
-            return permanent.ExpiresAt - now <= CalRules.RenewalWindow
+            return permanent.ExpiresAt - now <= CalRules.RenewalWindow && request.Activated
                 ? new CalDecision.Renewed(permanent, now.AddDays(validity.NextDays()))
                 : new CalDecision.Valid(permanent);
         }

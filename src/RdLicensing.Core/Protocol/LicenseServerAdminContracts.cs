@@ -35,7 +35,7 @@ public sealed record ActivationInstructionsView(
 /// </summary>
 public sealed record ReactivationBody(string? Reason, string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
 
-/// <summary>POST /api/admin/activation/deactivate — the server licenses no new clients until it is reactivated.</summary>
+/// <summary>POST /api/admin/activation/deactivate — the server returns to not activated (no permanent Per Device CALs) until it is reactivated.</summary>
 public sealed record DeactivationBody(string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
 
 /// <summary>

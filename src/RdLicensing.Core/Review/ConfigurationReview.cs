@@ -64,7 +64,7 @@ public static class ConfigurationReview
                 $"The activation certificate expired{(expires is { } e ? " on " + Day(e) : "")}: the license server issues no permanent CALs until it is reactivated.",
                 ReviewFixes.Reactivate, null),
             "deactivated" => new("activation", Error,
-                "The license server is deactivated: it licenses no new clients (only temporary Per Device CALs, and Per User CALs) until it is reactivated.",
+                "The license server is deactivated: " + RdLicensing.Core.Activation.ActivationLicensingPolicy.Deactivated + ".",
                 ReviewFixes.Reactivate, null),
             _ => new("activation", Error,
                 "The license server is not activated: it issues only temporary Per Device CALs (90 days) and Per User CALs, and cannot install licenses.",

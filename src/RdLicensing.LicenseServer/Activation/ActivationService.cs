@@ -89,13 +89,13 @@ public sealed class ActivationService(
             await CallAsync(() => clearinghouse.DeactivateAsync(new DeactivationRequestBody(server.ProductId, current.LicenseServerId, first, last), cancellationToken), cancellationToken);
             await installer.DeactivateAsync("automatic: the clearinghouse was told", cancellationToken);
             return new ActivationChangeResponse(View(), null,
-                "The license server is deactivated and the clearinghouse was told. It licenses no new clients until it is reactivated; issued CALs stay valid.");
+                $"The license server is deactivated and the clearinghouse was told: {ActivationLicensingPolicy.Deactivated}.");
         }
         var instructions = Instructions(method, body.CountryRegion, properties, $"deactivate License Server ID {current.LicenseServerId}");
         await installer.DeactivateAsync($"{method}: the administrator tells the clearinghouse", cancellationToken);
         var where = instructions.PageUrl ?? $"{instructions.TelephoneNumber} ({instructions.CountryRegion})";
         return new ActivationChangeResponse(View(), instructions with { NextStep = $"Tell the clearinghouse ({where}) that license server {server.ProductId} with License Server ID {current.LicenseServerId} is deactivated." },
-            $"The license server is deactivated: it licenses no new clients until it is reactivated; issued CALs stay valid. Tell the clearinghouse ({where}) that License Server ID {current.LicenseServerId} is deactivated.");
+            $"The license server is deactivated: {ActivationLicensingPolicy.Deactivated}. Tell the clearinghouse ({where}) that License Server ID {current.LicenseServerId} is deactivated.");
     }
 
     public ActivationView View()

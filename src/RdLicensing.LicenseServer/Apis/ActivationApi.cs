@@ -16,7 +16,7 @@ public static class ActivationApi
         api.MapGet("/instructions", Instructions).WithSummary("The Product ID and where to take it: the clearinghouse page (web) or telephone number (telephone).");
         api.MapPost("/automatic", Automatic).WithSummary("Activate through the clearinghouse (automatic connection method); the company information is saved as the properties.");
         api.MapPost("/reactivate", Reactivate).WithSummary("Reactivate (new License Server ID) for a reason; issued CALs stay valid.");
-        api.MapPost("/deactivate", Deactivate).WithSummary("Deactivate: the server licenses no new clients until it is reactivated.");
+        api.MapPost("/deactivate", Deactivate).WithSummary("Deactivate: the server returns to not activated (no permanent Per Device CALs; temporary Per Device and Per User CALs only) until it is reactivated.");
         return api;
     }
 

@@ -49,7 +49,7 @@ public static class AdminApi
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
         var activationStatus = server.ActivationStatusAt(now);
         if (activationStatus == "deactivated")
-            warnings.Add("The license server is deactivated: it licenses no new clients (only temporary Per Device CALs, and Per User CALs) until it is reactivated with 'rdlic server reactivate'.");
+            warnings.Add($"The license server is deactivated: {Core.Activation.ActivationLicensingPolicy.Deactivated}. Reactivate it with 'rdlic server reactivate'.");
         else if (!server.IsActivatedAt(now))
             warnings.Add(activation is null
                 ? "The license server is not activated: it issues only temporary Per Device CALs (and Per User CALs)."

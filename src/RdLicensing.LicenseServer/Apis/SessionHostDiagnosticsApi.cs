@@ -14,6 +14,7 @@ namespace RdLicensing.LicenseServer.Apis;
 /// What an enrolled session host may read about its license server: the key that signs CAL tokens (so the
 /// host verifies presented CALs alone), and what the Licensing Diagnoser compares with the host's
 /// configuration. Not subject to the security group refusal: a host outside the group must be able to see that it is.
+/// Nothing here is a secret of the server: the activation is shown by status and dates, without the License Server ID.
 /// </summary>
 public static class SessionHostDiagnosticsApi
 {
@@ -54,7 +55,8 @@ public static class SessionHostDiagnosticsApi
             server.ProductId,
             server.Version.ToShortName(),
             now,
-            new ActivationView(server.ActivationStatusAt(now), activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
+            // The status and dates, never the License Server ID: a host token must not be worth anything at the clearinghouse.
+            new ActivationView(server.ActivationStatusAt(now), null, activation?.IssuedAt, activation?.ExpiresAt),
             pools,
             new TemporaryCalsExpiringView(ExpiringWithinDays, expiring.Count, expiring.FirstOrDefault()?.ExpiresAt,
                 expiring.Take(MaxExpiringListed).Select(c => new ExpiringCalView(c.ClientName, c.ExpiresAt, c.Validated)).ToList()),

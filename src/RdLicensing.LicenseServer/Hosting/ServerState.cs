@@ -38,7 +38,7 @@ public sealed class ServerState
     /// <summary>The last License Server ID installed, kept after deactivation so status can name it.</summary>
     public ActivationCertificate? Activation => _activation.Certificate;
 
-    /// <summary>Deactivated: licenses no new clients (as if not activated) until a new License Server ID is installed.</summary>
+    /// <summary>Deactivated: back to not activated (no permanent Per Device CALs; see ActivationLicensingPolicy) until a new License Server ID is installed.</summary>
     public bool IsDeactivated => _activation.Deactivated;
 
     public bool IsActivatedAt(DateTimeOffset now) => _activation is { Certificate: { } a, Deactivated: false } && a.ExpiresAt > now;

@@ -79,7 +79,7 @@ public sealed class ActivationInstaller(LicenseStore store, ServerState server, 
             if (await s.SettingAsync(SettingNames.LicenseServerId) is { } current) await RetireAsync(s, current);
             await s.SetSettingAsync(SettingNames.Deactivated, "true");
             await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServerDeactivated,
-                $"The license server was deactivated ({how}): it licenses no new clients until it is reactivated. Issued CALs stay valid.");
+                $"The license server was deactivated ({how}): {Core.Activation.ActivationLicensingPolicy.Deactivated}.");
             server.SetDeactivated();
         }, cancellationToken);
 
