@@ -80,7 +80,10 @@ public sealed class ActivationTests
             new ActivationRequestBody(productId, "automatic", namesOnly with { LastName = null }, "redeployed"));
         Assert.Equal("Last name is required to reactivate", (await noName.ProblemAsync(400)).Detail);
 
-        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "key-compromised"));
+        // A key-compromised reactivation must bring the new key (KeyRotationTests); "expired" keeps it.
+        var noNewKey = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "key-compromised"));
+        Assert.Equal("newKey", (await noNewKey.ProblemAsync(400)).Field);
+        var response = await ch.Public.PostAsServerAsync("/api/activations", new ActivationRequestBody(productId, "automatic", namesOnly, "expired"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var second = (await response.Content.ReadFromJsonAsync<ActivationResponse>())!;
         Assert.NotEqual(first.LicenseServerId, second.LicenseServerId);
@@ -90,7 +93,7 @@ public sealed class ActivationTests
         Assert.Equal("active", records.Single(r => r.LicenseServerId == second.LicenseServerId).Status);
         Assert.Equal("superseded", records.Single(r => r.LicenseServerId == first.LicenseServerId).Status);
         var reactivation = records.Single(r => r.LicenseServerId == second.LicenseServerId);
-        Assert.Equal("key-compromised", reactivation.Reason);
+        Assert.Equal("expired", reactivation.Reason);
         Assert.Equal("Analytical Engines Ltd", reactivation.Company.Company); // kept from the activation
     }
 

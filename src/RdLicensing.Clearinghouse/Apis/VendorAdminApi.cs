@@ -20,6 +20,8 @@ public static class VendorAdminApi
         api.MapGet("/agreements", ListAgreements).WithSummary("Agreements with each entitlement's quantity, drawn and remaining.");
         api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
+        api.MapPost("/servers/{productId}/keys", RecordServerKey)
+            .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         return api;
@@ -72,4 +74,11 @@ public static class VendorAdminApi
         TypedResults.Ok((await store.MigrationsAsync(cancellationToken: cancellationToken))
             .Select(m => new MigrationRecordView(m.SourceKeyPackId, m.Kind, m.SourceProductId, m.TargetProductId, m.Quantity, m.RecordedAt, m.NewKeyPackId,
                 m.ClaimedAt, m.NotifiedAt)).ToList());
+
+    public static async Task<Results<Ok<ServerKeyView>, ProblemHttpResult>> RecordServerKey(string productId, VendorKeyBody body, VendorKeyRecording keys,
+        CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await keys.RecordAsync(productId, body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
 }

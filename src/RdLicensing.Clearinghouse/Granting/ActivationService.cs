@@ -35,11 +35,18 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
         if (reason is not null && !Reasons.ContainsKey(reason))
             throw ClearinghouseRefusal.Invalid("reason", $"The reactivation reason must be one of {string.Join(", ", Reasons.Keys)}.");
         var company = CompanyFields.Read(body.Company, reactivation: reason is not null);
+        var newKey = NewKey(body, reason, proof);
 
         return store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
-            await proof.RequireAsync(s, productId, reason is null ? ServerRequestPurpose.Activate : ServerRequestPurpose.Reactivate, now);
+            var current = await proof.RequireAsync(s, productId, reason is null ? ServerRequestPurpose.Activate : ServerRequestPurpose.Reactivate, now,
+                takesOverInstallation: reason == "redeployed");
+            if (newKey is { } rotation && current is not null)
+                await RotateAsync(s, productId, current, rotation, reason!, proof.InstallationId, now);
+            else if (newKey is null && RotatesKey(reason) && proof is SignedServerRequest
+                     && (current is null || await s.LatestActivationAsync(productId) is not { } last || current.RecordedAt <= last.ActivatedAt))
+                throw NewKeyRequired(reason!);
             // A reactivation needs only the names; it keeps the rest of what the server gave last time.
             if (reason is not null && await s.LatestActivationAsync(productId) is { } previous)
                 company = CompanyFields.FillFrom(company, previous.Company);
@@ -50,6 +57,61 @@ public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKey
             await s.InsertActivationAsync(new ActivationRecord(0, productId, code, serial, method, ActivationStatus.Active, company, reason, now, expiresAt));
             return new ActivationResponse(productId, code, now, expiresAt);
         }, cancellationToken);
+    }
+
+    /// <summary>The reasons that replace the server's identity key (the others keep it).</summary>
+    public static bool RotatesKey(string? reason) => reason is "key-compromised" or "certificate-corrupt";
+
+    private static ClearinghouseRefusal NewKeyRequired(string reason) => ClearinghouseRefusal.Invalid("newKey",
+        $"A reactivation for reason {reason} replaces the server's key: newKey (publicKey, nonce, signature) is required, unless the vendor's operator already recorded the new key. Reactivate from the license server (rdlic server reactivate).");
+
+    private sealed record Rotation(byte[] PublicKey, string Nonce, byte[] Signature);
+
+    /// <summary>
+    /// The new key of a rotation, read before the transaction. A signed (automatic) reactivation for a compromised key or a
+    /// corrupted certificate must carry one; no other request may.
+    /// </summary>
+    private static Rotation? NewKey(ActivationRequestBody body, string? reason, ServerProof proof)
+    {
+        if (!RotatesKey(reason) || proof is not SignedServerRequest)
+        {
+            if (body.NewKey is not null)
+                throw ClearinghouseRefusal.Invalid("newKey", "A new key is given only with a reactivation for reason key-compromised or certificate-corrupt.");
+            return null;
+        }
+        // None: only valid to complete a rotation the vendor's operator recorded (checked in the transaction).
+        if (body.NewKey is null) return null;
+        if (body.NewKey is not { PublicKey: { } key, Nonce: { } nonce, Signature: { } signature })
+            throw NewKeyRequired(reason!);
+        try
+        {
+            return new Rotation(Convert.FromBase64String(key), nonce.Trim().ToLowerInvariant(), Convert.FromBase64String(signature));
+        }
+        catch (FormatException)
+        {
+            throw ClearinghouseRefusal.Invalid("newKey", "newKey.publicKey and newKey.signature must be base64.");
+        }
+    }
+
+    /// <summary>
+    /// Inside the transaction, after the old key proved the request: the new key must prove possession (its signature over
+    /// the Product ID, the old key's fingerprint and the nonce), be new, and then becomes the current key; the old one is
+    /// retired with the reason, so a request it signs from now on is refused (proof-key-retired).
+    /// </summary>
+    private static async Task RotateAsync(ClearinghouseWriteSession s, string productId, ServerKeyRecord current, Rotation rotation, string reason,
+        string? installationId, DateTimeOffset now)
+    {
+        if (!KeyRotationProof.Verifies(rotation.PublicKey, productId, current.Fingerprint, rotation.Nonce, rotation.Signature))
+            throw ClearinghouseRefusal.Unprocessable("key-rotation-not-proven", "New key not proven",
+                "The new key's signature does not cover this license server and its current key: nothing was changed. Reactivate again from the license server.", "newKey");
+        var fingerprint = ServerRequestProof.Fingerprint(rotation.PublicKey);
+        if ((await s.ServerKeysAsync(productId)).Any(k => k.Fingerprint == fingerprint))
+            throw ClearinghouseRefusal.Conflict("key-rotation-reused-key", "Key used before",
+                "The new key is one this license server used before: a rotation needs a key never used. Reactivate again from the license server.");
+        if (!await s.TryUseNonceAsync("rotation-" + rotation.Nonce, productId, "KeyRotation", now))
+            throw ClearinghouseRefusal.Conflict("proof-replayed", "Request already used",
+                "This key rotation was used before; each is good once. Reactivate again from the license server.");
+        await s.RecordServerKeyAsync(productId, rotation.PublicKey, fingerprint, installationId, now, reason);
     }
 
     public Task<ActivationRecord> DeactivateAsync(DeactivationRequestBody body, ServerProof proof, CancellationToken cancellationToken)

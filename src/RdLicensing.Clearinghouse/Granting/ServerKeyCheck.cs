@@ -20,8 +20,10 @@ public static class ServerKeyCheck
     /// Checks that <paramref name="publicKey"/> (SubjectPublicKeyInfo, whose signature the caller has already verified over
     /// the request) may act for <paramref name="productId"/>, and uses <paramref name="nonce"/>. Returns the current key record.
     /// </summary>
+    /// <param name="takesOverInstallation">A reactivation "redeployed": this installation takes the identity over from the recorded one,
+    /// which is told it was retired at its next contact. Otherwise a second installation of the key is refused (clone detection).</param>
     public static async Task<ServerKeyRecord> RequireAsync(ClearinghouseWriteSession session, string productId, byte[] publicKey, string nonce,
-        ServerRequestPurpose purpose, string? installationId, DateTimeOffset now)
+        ServerRequestPurpose purpose, string? installationId, DateTimeOffset now, bool takesOverInstallation = false)
     {
         var fingerprint = ServerRequestProof.Fingerprint(publicKey);
         var current = await session.CurrentServerKeyAsync(productId);
@@ -45,7 +47,37 @@ public static class ServerKeyCheck
         if (!await session.TryUseNonceAsync(nonce, productId, purpose.ToString(), now))
             throw ClearinghouseRefusal.Conflict("proof-replayed", "Request already used",
                 "This signed request (or request code) was used before; each is good once. Create a new one on the license server.");
+        if (installationId is not null) await RequireInstallationAsync(session, productId, current, installationId, now, takesOverInstallation);
         return current;
+    }
+
+    /// <summary>
+    /// Clone detection: the current key acts from one installation (database) at a time. A copy of the identity restored or
+    /// copied elsewhere signs correctly but names another installation: it is refused, and told which one to retire.
+    /// </summary>
+    private static async Task RequireInstallationAsync(ClearinghouseWriteSession session, string productId, ServerKeyRecord current, string installationId,
+        DateTimeOffset now, bool takesOver)
+    {
+        var recorded = current.InstallationId;
+        if (recorded is not null && recorded != installationId)
+        {
+            if (await session.RetiredInstallationAsync(productId, installationId) is { } retired)
+                throw ClearinghouseRefusal.Conflict("installation-retired", "This installation was retired",
+                    $"This installation ({installationId}) of license server {productId} was retired on {retired.RetiredAt:yyyy-MM-dd HH:mm} UTC, when installation " +
+                    $"{retired.ReplacedBy} took the identity over (reactivated as redeployed). Stop this copy of the license server; the other one is the license server now.",
+                    new Dictionary<string, object?> { ["installationId"] = installationId, ["replacedBy"] = retired.ReplacedBy });
+            if (!takesOver)
+            {
+                var lastContact = await session.ServerLastContactAsync(productId) ?? current.RecordedAt;
+                throw ClearinghouseRefusal.Conflict("clone-detected", "Another copy of this license server is active",
+                    $"License server {productId} is active at the clearinghouse as installation {recorded} (last contact {lastContact:yyyy-MM-dd HH:mm} UTC); " +
+                    $"this is another installation ({installationId}) of the same identity — a copy (restored backup, copied data directory). " +
+                    "If this copy replaces the other, reactivate it with reason 'redeployed' here (rdlic server reactivate --reason redeployed); otherwise stop this copy.",
+                    new Dictionary<string, object?> { ["installationId"] = installationId, ["activeInstallationId"] = recorded, ["activeLastContact"] = lastContact });
+            }
+            await session.RetireInstallationAsync(productId, recorded, installationId, now);
+        }
+        await session.TouchServerInstallationAsync(productId, installationId, now);
     }
 
     /// <summary>A request code read, its signature checked against the recorded key (or the key it carries at first activation).</summary>

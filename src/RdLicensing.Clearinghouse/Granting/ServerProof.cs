@@ -24,7 +24,9 @@ public abstract class ServerProof
     /// Inside the write transaction: the proof must speak for <paramref name="productId"/> (the one of the request body) and be
     /// signed by the key the clearinghouse holds for it (<see cref="ServerKeyCheck"/>); its nonce is used. Returns the key record.
     /// </summary>
-    public async Task<ServerKeyRecord?> RequireAsync(ClearinghouseWriteSession session, string productId, ServerRequestPurpose purpose, DateTimeOffset now)
+    /// <param name="takesOverInstallation">A reactivation "redeployed": the signing installation takes the identity over (clone detection).</param>
+    public async Task<ServerKeyRecord?> RequireAsync(ClearinghouseWriteSession session, string productId, ServerRequestPurpose purpose, DateTimeOffset now,
+        bool takesOverInstallation = false)
     {
         try
         {
@@ -32,7 +34,7 @@ public abstract class ServerProof
                 throw ClearinghouseRefusal.Unprocessable("proof-product-mismatch", "Signed for another license server",
                     $"The request is signed for license server {ProductId} but asks for license server {productId}: a license server can only act for itself.",
                     "productId");
-            return await CheckAsync(session, purpose, now);
+            return await CheckAsync(session, purpose, now, takesOverInstallation);
         }
         catch (ClearinghouseRefusal refusal)
         {
@@ -41,7 +43,7 @@ public abstract class ServerProof
         }
     }
 
-    protected abstract Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now);
+    protected abstract Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now, bool takesOverInstallation);
 
     /// <summary>
     /// The web and operator forms as they were before request codes: the License Server ID in the form is the only check. Used
@@ -55,7 +57,7 @@ public abstract class ServerProof
 
         public override string? InstallationId => null;
 
-        protected override Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now) =>
+        protected override Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now, bool takesOverInstallation) =>
             Task.FromResult<ServerKeyRecord?>(null);
     }
 }
@@ -74,8 +76,8 @@ public sealed class SignedServerRequest(ServerRequestProof proof) : ServerProof
 
     public override string? InstallationId => Proof.InstallationId;
 
-    protected override async Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now) =>
-        await ServerKeyCheck.RequireAsync(session, Proof.ProductId, Proof.PublicKey, Proof.Nonce, purpose, Proof.InstallationId, now);
+    protected override async Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now, bool takesOverInstallation) =>
+        await ServerKeyCheck.RequireAsync(session, Proof.ProductId, Proof.PublicKey, Proof.Nonce, purpose, Proof.InstallationId, now, takesOverInstallation);
 
     /// <summary>Endpoint parameter binding: the proof the middleware verified for this request.</summary>
     public static ValueTask<SignedServerRequest?> BindAsync(HttpContext context) =>

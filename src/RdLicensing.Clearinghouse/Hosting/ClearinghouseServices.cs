@@ -24,6 +24,7 @@ public static class ClearinghouseServices
         services.AddSingleton<ReissueService>();
         services.AddSingleton<MigrationService>();
         services.AddSingleton<ConversionService>();
+        services.AddSingleton<VendorKeyRecording>();
         services.AddSingleton<VendorCatalog>();
         services.AddSingleton<OperatorSessions>();
         services.AddHostedService<ClearinghouseInitializer>();

@@ -18,18 +18,21 @@ public sealed class CalTokenVerifier : IDisposable
 
     private readonly ECDsa _publicKey;
 
-    private CalTokenVerifier(ECDsa publicKey, byte[] subjectPublicKeyInfo)
+    private CalTokenVerifier(ECDsa publicKey, byte[] subjectPublicKeyInfo, string? productId)
     {
         _publicKey = publicKey;
-        ProductId = LicenseServerIdentity.DeriveProductId(subjectPublicKeyInfo);
+        ProductId = productId ?? LicenseServerIdentity.DeriveProductId(subjectPublicKeyInfo);
     }
 
-    /// <summary>The Product ID of the license server whose key this is (derived from the key, so it cannot be claimed).</summary>
+    /// <summary>
+    /// The Product ID of the license server whose key this is: derived from the key (so it cannot be claimed), or — for a
+    /// rotated key — the Product ID its license server keeps, given by the caller who checked the rotation.
+    /// </summary>
     public string ProductId { get; }
 
     /// <summary>The license server's P-256 public key as DER SubjectPublicKeyInfo.</summary>
     /// <exception cref="CalTokenException">The bytes are not an ECDSA P-256 public key.</exception>
-    public static CalTokenVerifier FromSubjectPublicKeyInfo(byte[] subjectPublicKeyInfo)
+    public static CalTokenVerifier FromSubjectPublicKeyInfo(byte[] subjectPublicKeyInfo, string? rotatedKeyProductId = null)
     {
         var key = ECDsa.Create();
         try
@@ -37,7 +40,7 @@ public sealed class CalTokenVerifier : IDisposable
             key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
             if (read != subjectPublicKeyInfo.Length || key.KeySize != 256)
                 throw new CalTokenException("the license server public key is not a P-256 SubjectPublicKeyInfo");
-            return new CalTokenVerifier(key, subjectPublicKeyInfo);
+            return new CalTokenVerifier(key, subjectPublicKeyInfo, rotatedKeyProductId);
         }
         catch (CryptographicException e)
         {

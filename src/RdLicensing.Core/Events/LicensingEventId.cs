@@ -54,6 +54,10 @@ public enum LicensingEventId
     KeyPacksReissued = 5071,
     DatabaseBackedUp = 5072,
     DatabaseRestored = 5073,
+    /// <summary>The identity key was replaced (reactivation: key compromised, certificate corrupt); the old key is retired.</summary>
+    IdentityKeyRotated = 5085,
+    /// <summary>The clearinghouse says this installation of the identity was retired (another installation took it over).</summary>
+    InstallationRetired = 5086,
     /// <summary>The clearinghouse said key packs of this server were migrated to another (source no longer functioning): removed here.</summary>
     KeyPacksMigratedAway = 5090,
     /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>
@@ -72,12 +76,13 @@ public static class LicensingEvents
     public static EventLevel LevelOf(LicensingEventId id) => id switch
     {
         LicensingEventId.DatabaseNotValid or LicensingEventId.InitializationError or LicensingEventId.CertificateProblem
+            or LicensingEventId.InstallationRetired
             or LicensingEventId.NoPermanentLicensesLeft or LicensingEventId.DeviceRefused => EventLevel.Error,
         LicensingEventId.NotActivatedTemporaryOnly or LicensingEventId.TooFewPermanentLicenses
             or LicensingEventId.RevocationLimitReached or LicensingEventId.HostNotInSecurityGroup
             or LicensingEventId.InvalidClientLicensePresented or LicensingEventId.PerUserCalOverUsed
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
-            or LicensingEventId.ServerDeactivated
+            or LicensingEventId.ServerDeactivated or LicensingEventId.IdentityKeyRotated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
             or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
             or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack => EventLevel.Warning,

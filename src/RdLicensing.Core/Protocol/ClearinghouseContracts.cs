@@ -25,7 +25,25 @@ public sealed record CompanyInformation(
 /// Method: "automatic" | "web" | "telephone" (recorded). Reason (reactivation only): "redeployed" |
 /// "certificate-corrupt" | "key-compromised" | "expired" | "upgraded".
 /// </summary>
-public sealed record ActivationRequestBody(string? ProductId, string? Method, CompanyInformation? Company, string? Reason = null);
+/// <remarks>
+/// A reactivation that rotates the key (reasons key-compromised, certificate-corrupt) carries <see cref="NewKey"/>: the request
+/// itself is signed by the old key (RdLicensing-Proof), the new key signs <see cref="Core.Proof.KeyRotationProof"/>.
+/// </remarks>
+public sealed record ActivationRequestBody(string? ProductId, string? Method, CompanyInformation? Company, string? Reason = null, NewKeyBody? NewKey = null);
+
+/// <summary>
+/// POST /api/admin/servers/{productId}/keys (vendor operator): a new key for a server whose old key cannot sign the rotation,
+/// with the new key's proof and one purchase identifier installed on that server (retail code; Open License number with its
+/// authorization number; or agreement number).
+/// </summary>
+public sealed record VendorKeyBody(NewKeyBody? NewKey, string? Reason = null, string? RetailCode = null, string? OpenLicenseNumber = null,
+    string? AuthorizationNumber = null, string? AgreementNumber = null);
+
+/// <summary>The key the vendor operator recorded, and the one it retired.</summary>
+public sealed record ServerKeyView(string ProductId, string Fingerprint, string RetiredFingerprint, string Reason, DateTimeOffset RecordedAt);
+
+/// <summary>The new identity key of a rotation: SubjectPublicKeyInfo (base64), a nonce, and the new key's signature (base64) over them.</summary>
+public sealed record NewKeyBody(string? PublicKey, string? Nonce, string? Signature);
 
 /// <summary>The License Server ID is the signed code the license server installs (LicenseServerIdCode).</summary>
 public sealed record ActivationResponse(string ProductId, string LicenseServerId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);

@@ -8,7 +8,14 @@ namespace RdLicensing.Core.Protocol;
 
 /// <summary>GET /api/sessionhost/license-server: who the license server is and the key that signs its CAL tokens.</summary>
 /// <param name="PublicKey">The P-256 public key as DER SubjectPublicKeyInfo, base64.</param>
-public sealed record LicenseServerInfoView(string ProductId, string Version, string PublicKey);
+/// <remarks>
+/// <see cref="RetiredKeys"/>: the keys this server signed with before (rotations), with when and why they were retired. A
+/// host stops accepting offline a CAL signed by a retired key and sends it to the license server, which signs it again.
+/// </remarks>
+public sealed record LicenseServerInfoView(string ProductId, string Version, string PublicKey, IReadOnlyList<RetiredKeyView>? RetiredKeys = null);
+
+/// <summary>A key a license server no longer signs with: SubjectPublicKeyInfo (base64), retirement date and reason.</summary>
+public sealed record RetiredKeyView(string PublicKey, DateTimeOffset RetiredAt, string Reason);
 
 /// <summary>
 /// GET /api/sessionhost/diagnostics: what the Licensing Diagnoser needs from one license server. Answered to

@@ -1,5 +1,6 @@
 using RdLicensing.Core.Activation;
 using RdLicensing.Core.Events;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.LicenseServer.Licensing;
@@ -29,6 +30,9 @@ public sealed class ActivationService(
         ["expired"] = "the activation key has expired",
         ["upgraded"] = "the license server has been upgraded",
     };
+
+    /// <summary>The reasons that replace the identity key: the old one may be in someone else's hands, or unusable.</summary>
+    public static bool RotatesKey(string reason) => reason is "key-compromised" or "certificate-corrupt";
 
     private const string FinishCommand = "rdlic server activate --license-server-id <License Server ID>";
 
@@ -69,10 +73,34 @@ public sealed class ActivationService(
         }
         RequireTrustedClearinghouse();
         var company = properties.Company with { FirstName = first, LastName = last };
-        var answer = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason), cancellationToken), cancellationToken);
-        var activation = await InstallAsync(answer.LicenseServerId, cancellationToken);
+        if (!RotatesKey(reason))
+        {
+            var answer = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason), cancellationToken), cancellationToken);
+            var activation = await InstallAsync(answer.LicenseServerId, cancellationToken);
+            return new ActivationChangeResponse(View(), null,
+                $"The license server is reactivated ({why}): License Server ID {activation.LicenseServerId}, valid until {activation.ExpiresAt:yyyy-MM-dd}. Issued CALs stay valid; the identity key is kept.");
+        }
+
+        // Key rotation: a new key, proven to the clearinghouse by its own signature, in a request the old key signs.
+        var previous = server.Identity;
+        var next = previous.WithNewKey();
+        var (nonce, signature) = KeyRotationProof.Create(next.Key, previous.ProductId, ServerRequestProof.Fingerprint(previous.PublicKey));
+        var newKey = new NewKeyBody(Convert.ToBase64String(next.PublicKey), nonce, Convert.ToBase64String(signature));
+        var rotated = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason, newKey), cancellationToken),
+            cancellationToken);
+        await store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            var (stored, retired) = await ServerIdentityStore.RotateAsync(s, previous, next, reason, now);
+            await s.AddEventAsync(now, LicensingEventId.IdentityKeyRotated,
+                $"The identity key was replaced ({why}): key {ServerRequestProof.Fingerprint(previous.PublicKey)} is retired, key {ServerRequestProof.Fingerprint(next.PublicKey)} signs from now on. " +
+                "CALs signed by the retired key are signed again when their devices next connect.");
+            server.SetIdentity(next, stored, retired);
+        }, cancellationToken);
+        var installed = await InstallAsync(rotated.LicenseServerId, cancellationToken);
         return new ActivationChangeResponse(View(), null,
-            $"The license server is reactivated ({why}): License Server ID {activation.LicenseServerId}, valid until {activation.ExpiresAt:yyyy-MM-dd}. Issued CALs stay valid.");
+            $"The license server is reactivated ({why}): its identity key was replaced (the old key is retired at the clearinghouse and signs nothing more); " +
+            $"License Server ID {installed.LicenseServerId}, valid until {installed.ExpiresAt:yyyy-MM-dd}. Issued CALs stay valid and are signed again at their next connection.");
     }
 
     public async Task<ActivationChangeResponse> DeactivateAsync(DeactivationBody body, CancellationToken cancellationToken)

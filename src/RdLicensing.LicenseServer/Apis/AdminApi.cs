@@ -45,6 +45,8 @@ public static class AdminApi
 
         var warnings = new List<string>();
         var activation = server.Activation;
+        if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is { } retiredHere)
+            warnings.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
         var activationStatus = server.ActivationStatusAt(now);

@@ -26,14 +26,15 @@ public static class SessionHostDiagnosticsApi
     public static RouteGroupBuilder MapSessionHostDiagnosticsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/sessionhost").WithTags("Session host").RequireAuthorization(TokenAuthenticationHandler.SessionHostRole);
-        api.MapGet("/license-server", Info).WithSummary("Product ID, version and the public key (SubjectPublicKeyInfo, base64) that verifies this server's CAL tokens.");
+        api.MapGet("/license-server", Info).WithSummary("Product ID, version, the public key (SubjectPublicKeyInfo, base64) that verifies this server's CAL tokens, and the keys retired by rotations (date, reason).");
         api.MapGet("/diagnostics", Diagnostics).WithSummary("Activation, CAL pools, temporary CALs expiring soon, policies and whether this host is in the security group.");
         return api;
     }
 
     public static Ok<LicenseServerInfoView> Info(ServerState server) =>
         TypedResults.Ok(new LicenseServerInfoView(server.ProductId, server.Version.ToShortName(),
-            Convert.ToBase64String(server.Identity.Key.ExportSubjectPublicKeyInfo())));
+            Convert.ToBase64String(server.Identity.Key.ExportSubjectPublicKeyInfo()),
+            server.RetiredKeys.Select(k => new RetiredKeyView(Convert.ToBase64String(k.PublicKey), k.RetiredAt, k.Reason)).ToList()));
 
     public static async Task<Ok<LicenseServerDiagnosticsView>> Diagnostics(
         ClaimsPrincipal user, ServerState server, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class ServerInitializer(
         if (applied > 0) log.LogInformation("Applied {Count} database migration(s) to {Database}", applied, StoreDialects.Describe(store.Dialect));
 
         var clearinghouse = LoadClearinghouse(settings);
-        var (identity, installationId) = await LoadOrCreateIdentityAsync(cancellationToken);
+        var (identity, installationId, storedKey, retired) = await LoadOrCreateIdentityAsync(cancellationToken);
 
         if (clock is SimulatedTimeProvider simulated &&
             await store.SettingAsync(SettingNames.SimulatedClockOffset, cancellationToken) is { } ticks)
@@ -60,7 +60,7 @@ public sealed class ServerInitializer(
             }
         }
         var deactivated = await store.SettingAsync(SettingNames.Deactivated, cancellationToken) == "true";
-        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation, deactivated, installationId);
+        state.Initialize(identity, settings.ProductVersion, clearinghouse, activation, deactivated, installationId, storedKey, retired);
 
         await EnsureAdminCredentialAsync(settings, cancellationToken);
         await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.ServiceStarted,
@@ -97,7 +97,7 @@ public sealed class ServerInitializer(
         }
     }
 
-    private Task<(LicenseServerIdentity Identity, string InstallationId)> LoadOrCreateIdentityAsync(CancellationToken cancellationToken) =>
+    private Task<(LicenseServerIdentity Identity, string InstallationId, string StoredKey, IReadOnlyList<RetiredServerKey> Retired)> LoadOrCreateIdentityAsync(CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var installationId = await s.SettingAsync(SettingNames.InstallationId);
@@ -106,12 +106,13 @@ public sealed class ServerInitializer(
                 installationId = NewInstallationId();
                 await s.SetSettingAsync(SettingNames.InstallationId, installationId);
             }
-            if (await s.SettingAsync(SettingNames.IdentityKey) is { } stored)
-                return (LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(stored)), installationId);
+            if (await ServerIdentityStore.LoadAsync(s) is { } loaded)
+                return (loaded.Identity, installationId, loaded.StoredKey, loaded.Retired);
             var identity = LicenseServerIdentity.Create();
-            await s.SetSettingAsync(SettingNames.IdentityKey, Convert.ToBase64String(identity.ExportPkcs8()));
+            var stored = Convert.ToBase64String(identity.ExportPkcs8());
+            await s.SetSettingAsync(SettingNames.IdentityKey, stored);
             log.LogInformation("Created the license server identity; Product ID {ProductId}", identity.ProductId);
-            return (identity, installationId);
+            return (identity, installationId, stored, (IReadOnlyList<RetiredServerKey>)[]);
         }, cancellationToken);
 
     /// <summary>A new installation id (see <see cref="SettingNames.InstallationId"/>).</summary>

@@ -12,16 +12,29 @@ namespace RdLicensing.LicenseServer.Hosting;
 /// </summary>
 public sealed class ServerState
 {
-    private LicenseServerIdentity? _identity;
-    private CalTokenService? _tokens;
+    private volatile IdentityState? _id;
     private volatile ActivationState _activation = new(null, false);
 
     // Activation and the deactivated flag change together, so readers never see one without the other.
     private sealed record ActivationState(ActivationCertificate? Certificate, bool Deactivated);
 
-    public LicenseServerIdentity Identity => _identity ?? throw new InvalidOperationException("The license server has not finished starting.");
+    // The key, its token service and the retired keys change together (a rotation).
+    private sealed record IdentityState(LicenseServerIdentity Identity, CalTokenService Tokens, string StoredKey, IReadOnlyList<RetiredServerKey> Retired,
+        IReadOnlyList<CalTokenVerifier> RetiredVerifiers);
 
-    public CalTokenService Tokens => _tokens ?? throw new InvalidOperationException("The license server has not finished starting.");
+    private IdentityState Id => _id ?? throw new InvalidOperationException("The license server has not finished starting.");
+
+    public LicenseServerIdentity Identity => Id.Identity;
+
+    public CalTokenService Tokens => Id.Tokens;
+
+    /// <summary>Keys retired by rotations, oldest first: CALs they signed are accepted once more, through a host, and signed again.</summary>
+    public IReadOnlyList<RetiredServerKey> RetiredKeys => Id.Retired;
+
+    public IReadOnlyList<CalTokenVerifier> RetiredKeyVerifiers => Id.RetiredVerifiers;
+
+    /// <summary>The private key as stored (base64 PKCS#8): nodes compare it to notice another node's rotation.</summary>
+    internal string StoredKey => Id.StoredKey;
 
     public string ProductId => Identity.ProductId;
 
@@ -53,15 +66,18 @@ public sealed class ServerState
     };
 
     internal void Initialize(LicenseServerIdentity identity, ProductVersion version, ClearinghouseCertificate? clearinghouse, ActivationCertificate? activation,
-        bool deactivated = false, string? installationId = null)
+        bool deactivated = false, string? installationId = null, string? storedKey = null, IReadOnlyList<RetiredServerKey>? retired = null)
     {
-        _identity = identity;
+        SetIdentity(identity, storedKey ?? Convert.ToBase64String(identity.ExportPkcs8()), retired ?? []);
         InstallationId = installationId ?? InstallationId;
-        _tokens = new CalTokenService(identity);
         Version = version;
         Clearinghouse = clearinghouse;
         _activation = new ActivationState(activation, deactivated);
     }
+
+    /// <summary>After a key rotation (here or on another node): new CAL tokens are signed by <paramref name="identity"/>.</summary>
+    internal void SetIdentity(LicenseServerIdentity identity, string storedKey, IReadOnlyList<RetiredServerKey> retired) =>
+        _id = new IdentityState(identity, new CalTokenService(identity), storedKey, retired, ServerIdentityStore.Verifiers(retired, identity.ProductId));
 
     internal void SetActivation(ActivationCertificate? activation) => _activation = new ActivationState(activation, false);
 

@@ -4,6 +4,12 @@ namespace RdLicensing.LicenseServer.Hosting;
 internal static class SettingNames
 {
     public const string IdentityKey = "identity.pkcs8";
+    /// <summary>The Product ID, stored once a key rotation replaced the key it derives from (it never changes).</summary>
+    public const string IdentityProductId = "identity.productId";
+    /// <summary>What the clearinghouse said when it refused this installation because another took the identity over (clone detection).</summary>
+    public const string InstallationRetiredNotice = "identity.installationRetired";
+    /// <summary>JSON list of the keys retired by rotations (public key, date, reason).</summary>
+    public const string RetiredKeys = "identity.retiredKeys";
     /// <summary>
     /// A random id of this installation (this database): created at first start, new after every restore. Every signed
     /// clearinghouse request names it, so the clearinghouse tells two copies of one identity apart (clone detection).

@@ -44,6 +44,15 @@ public sealed class SharedStateRefresher(LicenseStore store, ServerState state, 
             simulated.Advance(behind);
         }
 
+        // Another node rotated the key: sign with the new one from now on.
+        if (await store.SettingAsync(SettingNames.IdentityKey, cancellationToken) is { } storedKey && storedKey != state.StoredKey)
+        {
+            var identity = Core.Identity.LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(storedKey),
+                await store.SettingAsync(SettingNames.IdentityProductId, cancellationToken));
+            if (identity.ProductId == state.ProductId)
+                state.SetIdentity(identity, storedKey, ServerIdentityStore.Retired(await store.SettingAsync(SettingNames.RetiredKeys, cancellationToken)));
+        }
+
         var code = await store.SettingAsync(SettingNames.LicenseServerId, cancellationToken);
         var deactivated = await store.SettingAsync(SettingNames.Deactivated, cancellationToken) == "true";
         if (code is not null && code != state.Activation?.LicenseServerId && state.Clearinghouse is { } clearinghouse)

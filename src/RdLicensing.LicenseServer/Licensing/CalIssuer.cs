@@ -272,6 +272,22 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }
         catch (CalTokenException e)
         {
+            // Signed by a key this server retired (rotation): the CAL is still the one the database holds for the device, so
+            // the answer carries a fresh token signed by the current key — the same CAL, re-signed (no presented CAL id: not current).
+            foreach (var retired in server.RetiredKeyVerifiers)
+            {
+                try
+                {
+                    var token = retired.Verify(presented);
+                    if (token.LicenseServerProductId == server.ProductId && token.Type == CalType.PerDevice
+                        && string.Equals(token.HardwareId, request.HardwareId, StringComparison.Ordinal))
+                        return (null, null);
+                }
+                catch (CalTokenException)
+                {
+                    // Not this retired key.
+                }
+            }
             return (null, e.Message);
         }
     }

@@ -51,7 +51,7 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
     ];
 
     // What belongs to the backed-up identity and does not come to a new one (the key is replaced).
@@ -202,7 +202,7 @@ public static class DatabaseRestorer
     private static async Task<string?> ProductIdAsync(LicenseStore store, CancellationToken cancellationToken)
     {
         if (await store.SettingAsync(SettingNames.IdentityKey, cancellationToken) is not { } key) return null;
-        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key));
+        using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key), await store.SettingAsync(SettingNames.IdentityProductId, cancellationToken));
         return identity.ProductId;
     }
 

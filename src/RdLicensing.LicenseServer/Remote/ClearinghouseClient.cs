@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Events;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Remote;
 
@@ -13,7 +15,8 @@ namespace RdLicensing.LicenseServer.Remote;
 /// those bytes with the server's identity key, naming its Product ID and installation id — the clearinghouse acts for this
 /// server only on that proof.
 /// </summary>
-public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server, Licensing.MigratedAwayRecorder migratedAway)
+public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server, LicenseStore store, TimeProvider clock,
+    Licensing.MigratedAwayRecorder migratedAway)
 {
     private Uri? Base => Uri.TryCreate(options.Value.ClearinghouseUrl?.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri)
                          && uri.Scheme is "http" or "https" ? uri : null;
@@ -46,6 +49,29 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         PostAsync<ConversionResponse>("api/conversions", body, cancellationToken);
 
     private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await SignedPostAsync<T>(path, body, cancellationToken);
+            // Accepted again (this installation took the identity over): the old notice no longer holds.
+            if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is not null)
+                await store.WriteAsync(s => s.DeleteSettingAsync(SettingNames.InstallationRetiredNotice), CancellationToken.None);
+            return answer;
+        }
+        catch (RemoteCallException e) when (e.ProblemType?.EndsWith("/installation-retired", StringComparison.Ordinal) == true)
+        {
+            // Another installation of this identity took it over: say so in status and the event log, not only to this caller.
+            await store.WriteAsync(async s =>
+            {
+                if (await s.SettingAsync(SettingNames.InstallationRetiredNotice) is null)
+                    await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.InstallationRetired, e.Message);
+                await s.SetSettingAsync(SettingNames.InstallationRetiredNotice, e.Message);
+            }, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken)
     {
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");

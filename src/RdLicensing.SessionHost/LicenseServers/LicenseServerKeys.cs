@@ -1,4 +1,6 @@
 using RdLicensing.Core.Cals;
+using RdLicensing.Core.Identity;
+using RdLicensing.Core.Protocol;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 using RdLicensing.Storage;
@@ -48,10 +50,14 @@ public sealed class LicenseServerKeys(SessionHostStore store, LicenseServerCalls
         try { publicKey = Convert.FromBase64String(info.PublicKey); }
         catch (FormatException) { return (null, $"{url} sent a public key that is not base64"); }
         if (!ProductVersions.TryParse(info.Version, out var version)) return (null, $"{url} sent an unknown version '{info.Version}'");
+        // A Product ID derives from the server's first key; after a rotation the current key no longer derives it, and the
+        // server names its first key among the retired ones.
+        var rotated = RotatedFrom(info);
         KnownKey? key;
         try
         {
-            key = new KnownKey(new LicenseServerKeyRecord(info.ProductId, url, version, publicKey, clock.GetUtcNow()), CalTokenVerifier.FromSubjectPublicKeyInfo(publicKey));
+            key = new KnownKey(new LicenseServerKeyRecord(info.ProductId, url, version, publicKey, clock.GetUtcNow()),
+                CalTokenVerifier.FromSubjectPublicKeyInfo(publicKey, rotated is null ? null : info.ProductId));
         }
         catch (CalTokenException e)
         {
@@ -62,12 +68,15 @@ public sealed class LicenseServerKeys(SessionHostStore store, LicenseServerCalls
 
         var known = await KnownAsync(cancellationToken);
         var same = known.FirstOrDefault(k => k.Record.ProductId == key.Record.ProductId);
-        if (same is not null && same.Record.Url == url && same.Record.Version == version) return (same, null);
+        if (same is not null && same.Record.Url == url && same.Record.Version == version && same.Record.PublicKey.AsSpan().SequenceEqual(publicKey)) return (same, null);
+        var retiredNote = info.RetiredKeys is { Count: > 0 } retiredKeys
+            ? $" Keys it retired: {string.Join("; ", retiredKeys.Select(k => $"{Fingerprint(k.PublicKey)} on {k.RetiredAt:yyyy-MM-dd} ({k.Reason})"))}; CALs they signed are no longer accepted without asking the license server, which signs them again."
+            : "";
         await store.WriteAsync(async s =>
         {
             await s.SetKeyAsync(key.Record);
             await s.AddEventAsync(key.Record.LearnedAt, new PendingSessionHostEvent(SessionHostEventId.LicenseServerKeyLearned,
-                $"Learned the CAL signing key of license server {url} (Product ID {info.ProductId}, {version.ToDisplayName()}): CALs it issues are now verified by this host alone.",
+                $"Learned the CAL signing key of license server {url} (Product ID {info.ProductId}, {version.ToDisplayName()}): CALs it issues are now verified by this host alone." + retiredNote,
                 LicenseServer: url));
         }, cancellationToken);
         _known = [.. known.Where(k => k.Record.ProductId != key.Record.ProductId), key];
@@ -103,9 +112,24 @@ public sealed class LicenseServerKeys(SessionHostStore store, LicenseServerCalls
         return null;
     }
 
+    /// <summary>The retired first key the Product ID derives from, when the server rotated its key; null otherwise.</summary>
+    private static RetiredKeyView? RotatedFrom(LicenseServerInfoView info) =>
+        info.RetiredKeys?.FirstOrDefault(k =>
+        {
+            try { return LicenseServerIdentity.DeriveProductId(Convert.FromBase64String(k.PublicKey)) == info.ProductId; }
+            catch (FormatException) { return false; }
+        });
+
+    private static string Fingerprint(string publicKey)
+    {
+        try { return Core.Proof.ServerRequestProof.Fingerprint(Convert.FromBase64String(publicKey)); }
+        catch (FormatException) { return "(unreadable)"; }
+    }
+
+    // Stored records were checked when learned (a rotated key keeps the Product ID it was learned with).
     private static KnownKey? ToKnown(LicenseServerKeyRecord record)
     {
-        try { return new KnownKey(record, CalTokenVerifier.FromSubjectPublicKeyInfo(record.PublicKey)); }
+        try { return new KnownKey(record, CalTokenVerifier.FromSubjectPublicKeyInfo(record.PublicKey, record.ProductId)); }
         catch (CalTokenException) { return null; }
     }
 }
