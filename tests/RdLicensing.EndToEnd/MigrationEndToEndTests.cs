@@ -87,6 +87,7 @@ public sealed class MigrationEndToEndTests
         var attacker = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var attackerStatus = await Deployment.StatusAsync(attacker);
         using var attackerKey = await IdentityOfAsync(attacker);
+        var attackerInstallation = (await attacker.Store.SettingAsync("identity.installationId"))!;
         var clearinghouse = deployment.Clearinghouse.Public;
         MigrationRequestBody Asking(string? sourceProductId, string? sourceLicenseServerId, bool dead, IReadOnlyList<PurchaseProof>? proofs = null) =>
             new(attacker.ProductId, attackerStatus.Activation.LicenseServerId, "2025", sourceProductId, sourceLicenseServerId, null, dead, proofs);
@@ -95,10 +96,10 @@ public sealed class MigrationEndToEndTests
         var byCli = await Rdlic.FailsAsync(attacker, 1, "licenses", "migrate", "--source-product-id", victim.ProductId);
         // …and posting to the clearinghouse directly, signed with the attacker's own key: by Product ID, by License Server ID
         // without purchase identifiers, with identifiers it does not have, and unsigned.
-        var byProductId = await clearinghouse.PostSignedAsync("/api/migrations", Asking(victim.ProductId, null, false), attackerKey);
-        var byLicenseServerId = await clearinghouse.PostSignedAsync("/api/migrations", Asking(null, victimId, true), attackerKey);
+        var byProductId = await clearinghouse.PostSignedAsync("/api/migrations", Asking(victim.ProductId, null, false), attackerKey, attackerInstallation);
+        var byLicenseServerId = await clearinghouse.PostSignedAsync("/api/migrations", Asking(null, victimId, true), attackerKey, attackerInstallation);
         var byGuessedCode = await clearinghouse.PostSignedAsync("/api/migrations",
-            Asking(null, victimId, true, [new PurchaseProof("retail", LicenseCode: LicenseIdentifiers.NewRetailCode())]), attackerKey);
+            Asking(null, victimId, true, [new PurchaseProof("retail", LicenseCode: LicenseIdentifiers.NewRetailCode())]), attackerKey, attackerInstallation);
         var unsigned = await clearinghouse.PostAsJsonAsync("/api/migrations", Asking(victim.ProductId, null, false));
 
         Assert.Contains("released no key packs to this license server; nothing was moved", byCli);

@@ -64,7 +64,8 @@ public sealed class RecoveryEndToEndTests : IDisposable
         Assert.Equal("activated", (await Deployment.StatusAsync(again)).Activation.Status);
         var pack = Assert.Single(await Deployment.KeyPacksAsync(again));
         Assert.Equal((installed.KeyPack.Id, 1, 7), (pack.Id, pack.Issued, pack.Available));
-        // Still the server the clearinghouse knows: Install Licenses works at once.
+        // Still the server the clearinghouse knows; as a restored copy it takes the identity over (reactivation "redeployed"), then installs.
+        await Rdlic.OkAsync(again, "server", "reactivate", "--reason", "redeployed", "--method", "automatic");
         await deployment.InstallRetailAsync(again, ProductVersion.WindowsServer2022, CalType.PerDevice, 2);
     }
 

@@ -4,6 +4,7 @@ using RdLicensing.Core.Events;
 using RdLicensing.Core.Identity;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.LicenseServer.Licensing;
 using RdLicensing.Storage;
 using RdLicensing.Storage.Sqlite;
 
@@ -51,13 +52,14 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationId, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
     ];
 
     // What belongs to the backed-up identity and does not come to a new one (the key is replaced).
     private static readonly string[] NewIdentityDropsSettings =
     [
-        SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds,
+        SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationRetiredNotice,
+        SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, MigratedAwayRecorder.Setting,
     ];
 
     public static async Task<RestoreOutcome> RestoreAsync(string backupFile, string dataDirectory, bool keepIdentity, TimeProvider clock, CancellationToken cancellationToken)
@@ -82,8 +84,10 @@ public static class DatabaseRestorer
                 : current is not null && previousProductId is not null
                     ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
                     : await NewIdentityAsync(restored, backupProductId, clock, cancellationToken);
-            // A restored database is another installation, whatever identity it carries: the clearinghouse tells copies apart by it.
-            await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
+            // A restored database is another installation of the identity it carries (the clearinghouse tells copies apart by it) —
+            // except where this directory's own server goes on under its identity: it is still that installation.
+            if (outcome.Identity != RestoredIdentity.Directory)
+                await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
