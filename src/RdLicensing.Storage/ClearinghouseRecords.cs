@@ -79,3 +79,16 @@ public sealed record ConversionRecord(
 /// <summary>A license server identity key the clearinghouse recorded; the current one has no <see cref="RetiredAt"/>.</summary>
 public sealed record ServerKeyRecord(long Id, string ProductId, byte[] PublicKey, string Fingerprint, string? InstallationId,
     DateTimeOffset RecordedAt, DateTimeOffset? RetiredAt, string? RetiredReason);
+
+public static class MigrationKind
+{
+    /// <summary>The running source signed its own release.</summary>
+    public const string Live = "live";
+    /// <summary>The target proved the purchase identifiers of a source that no longer functions.</summary>
+    public const string Dead = "dead";
+}
+
+/// <summary>One key pack a migration took from a source license server; <see cref="NewKeyPackId"/> is the target's pack once claimed.</summary>
+public sealed record MigrationRecord(Guid SourceKeyPackId, string Kind, string SourceProductId, string TargetProductId, int Quantity,
+    DateTimeOffset RecordedAt, Guid? NewKeyPackId, DateTimeOffset? ClaimedAt, DateTimeOffset? NotifiedAt);
+

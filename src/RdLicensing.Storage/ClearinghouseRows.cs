@@ -171,3 +171,21 @@ internal sealed class ServerKeyRow
     public ServerKeyRecord ToDomain() => new(id, product_id, public_key, fingerprint, installation_id, Times.FromDb(recorded_at),
         retired_at is { } r ? Times.FromDb(r) : null, retired_reason);
 }
+
+internal sealed class MigrationRow
+{
+    public const string Columns = "source_key_pack_id, kind, source_product_id, target_product_id, quantity, recorded_at, new_key_pack_id, claimed_at, notified_at";
+
+    public string source_key_pack_id { get; set; } = "";
+    public string kind { get; set; } = "";
+    public string source_product_id { get; set; } = "";
+    public string target_product_id { get; set; } = "";
+    public long quantity { get; set; }
+    public long recorded_at { get; set; }
+    public string? new_key_pack_id { get; set; }
+    public long? claimed_at { get; set; }
+    public long? notified_at { get; set; }
+
+    public MigrationRecord ToDomain() => new(Guid.Parse(source_key_pack_id), kind, source_product_id, target_product_id, (int)quantity,
+        Times.FromDb(recorded_at), new_key_pack_id is null ? null : Guid.Parse(new_key_pack_id), Times.FromDb(claimed_at), Times.FromDb(notified_at));
+}

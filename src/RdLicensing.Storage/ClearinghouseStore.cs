@@ -33,6 +33,11 @@ public sealed partial class ClearinghouseStore(IStoreDialect dialect) : SqlStore
             (await c.QueryAsync<ConversionRow>($"SELECT {ConversionRow.Columns} FROM conversions ORDER BY id DESC LIMIT @limit", new { limit }))
             .Select(r => r.ToDomain()).ToList(), cancellationToken);
 
+    public Task<IReadOnlyList<MigrationRecord>> MigrationsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<MigrationRecord>>(async c =>
+            (await c.QueryAsync<MigrationRow>($"SELECT {MigrationRow.Columns} FROM migrations ORDER BY recorded_at DESC, source_key_pack_id LIMIT @limit", new { limit }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
     public Task<IReadOnlyList<RetailCodeRecord>> RetailCodesAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<RetailCodeRecord>>(async c =>
             (await c.QueryAsync<RetailCodeRow>($"SELECT {RetailCodeRow.Columns} FROM retail_codes ORDER BY created_at, code"))

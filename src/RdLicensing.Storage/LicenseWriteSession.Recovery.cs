@@ -44,6 +44,10 @@ public sealed partial class LicenseWriteSession
         return new KeyPackRemoval(packs, live, rows);
     }
 
+    /// <summary>The signed document a key pack was installed from (a key pack file or license key pack ID), to put the pack back.</summary>
+    public Task<string?> KeyPackDocumentAsync(Guid id) =>
+        _tx.Connection.QuerySingleOrDefaultAsync<string?>(Cmd("SELECT document FROM key_packs WHERE id = @id", new { id = id.ToString("D") }));
+
     public Task DeleteSettingAsync(string name) => _tx.Connection.ExecuteAsync(Cmd("DELETE FROM settings WHERE name = @name", new { name }));
 
     public async Task<IReadOnlyList<AdminCredentialRecord>> AdminCredentialsAsync() =>

@@ -167,14 +167,16 @@ public sealed class ConversionTests
         var source = await ch.NewActivatedServerAsync();
         var target = await ch.NewActivatedServerAsync();
         var pack = await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2022, CalType.PerDevice, 5);
-        var migrated = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025",
-            source.ProductId, null, null, SourceNoLongerFunctioning: false));
+        Assert.True((await ch.Public.PostAsServerAsync("/api/migrations/release", new MigrationReleaseRequestBody(source.ProductId, target.ProductId, [pack.KeyPackId])))
+            .IsSuccessStatusCode);
+        var migrated = await ch.Public.PostSignedAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025",
+            source.ProductId, null, null, SourceNoLongerFunctioning: false), SignedClearinghouseCalls.IdentityOf(target.ProductId));
         Assert.True(migrated.IsSuccessStatusCode);
 
         var problem = await (await ConvertAsync(ch, source, pack.KeyPackId, 1)).ProblemAsync(409);
 
-        Assert.Equal(Slug("key-pack-not-active"), problem.Type);
-        Assert.Contains("moved", problem.Detail);
+        Assert.Equal(Slug("key-packs-migrated-away"), problem.Type);
+        Assert.Contains($"migrated to license server {target.ProductId}", problem.Detail);
     }
 
     [Theory]

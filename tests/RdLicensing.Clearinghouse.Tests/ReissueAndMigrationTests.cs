@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using RdLicensing.Core.Cals;
+using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
@@ -47,17 +48,36 @@ public sealed class ReissueAndMigrationTests
         Assert.Equal(Slug("license-server-id-rejected"), (await response.ProblemAsync(422)).Type);
     }
 
+    private static Task<HttpResponseMessage> ReleaseAsync(TestClearinghouse ch, string source, string target, params Guid[] ids) =>
+        ch.Public.PostAsServerAsync("/api/migrations/release", new MigrationReleaseRequestBody(source, target, ids));
+
+    /// <summary>MigrateIn, signed by the target's key.</summary>
+    private static Task<HttpResponseMessage> MigrateAsync(TestClearinghouse ch, (string ProductId, string LicenseServerId) target, string version, string? sourceProductId,
+        string? sourceLicenseServerId, IReadOnlyList<Guid>? ids = null, bool dead = false, IReadOnlyList<PurchaseProof>? proofs = null) =>
+        ch.Public.PostSignedAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, version, sourceProductId, sourceLicenseServerId,
+            ids, dead, proofs), SignedClearinghouseCalls.IdentityOf(target.ProductId));
+
+    private static async Task<(string Code, GrantedKeyPack Pack)> InstallCodeAsync(TestClearinghouse ch, (string ProductId, string LicenseServerId) server, ProductVersion version, int quantity)
+    {
+        var code = await ch.IssueRetailCodeAsync(version, CalType.PerDevice, quantity);
+        return (code, await (await ch.InstallAsync(new LicenseInstallRequestBody(server.ProductId, server.LicenseServerId, "2025", "retail", LicenseCode: code))).GrantedAsync());
+    }
+
     [Fact]
-    public async Task A_live_migration_by_product_id_moves_the_records_to_new_key_packs_for_the_target()
+    public async Task A_live_migration_credits_the_target_with_exactly_what_the_source_released_to_it()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var source = await ch.NewActivatedServerAsync();
         var target = await ch.NewActivatedServerAsync();
+        var thief = await ch.NewActivatedServerAsync();
         var moved = await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2022, 10);
         var stays = await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2019, 4);
 
-        var response = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2022",
-            source.ProductId, null, [moved.KeyPackId], SourceNoLongerFunctioning: false));
+        var released = await ReleaseAsync(ch, source.ProductId, target.ProductId, moved.KeyPackId);
+        Assert.True(released.IsSuccessStatusCode, await released.Content.ReadAsStringAsync());
+        // Another activated server knowing the source's Product ID gets nothing, not even what was released to the target.
+        Assert.Equal(Slug("nothing-released"), (await (await MigrateAsync(ch, thief, "2025", source.ProductId, null)).ProblemAsync(409)).Type);
+        var response = await MigrateAsync(ch, target, "2022", source.ProductId, null);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var result = (await response.Content.ReadFromJsonAsync<MigrationResponse>())!;
 
@@ -70,30 +90,66 @@ public sealed class ReissueAndMigrationTests
         Assert.Equal("active", installs.Single(i => i.KeyPackId == stays.KeyPackId).Status);
         Assert.Equal(target.ProductId, installs.Single(i => i.KeyPackId == pack.KeyPackId).ProductId);
         Assert.Contains("10 CAL(s)", result.Message);
+        // Claimed once; the source cannot release it again; the vendor sees the migration.
+        Assert.Equal(Slug("nothing-released"), (await (await MigrateAsync(ch, target, "2022", source.ProductId, null)).ProblemAsync(409)).Type);
+        Assert.Equal(Slug("key-packs-migrated-away"), (await (await ReleaseAsync(ch, source.ProductId, thief.ProductId, moved.KeyPackId)).ProblemAsync(409)).Type);
+        var migration = Assert.Single((await ch.Admin.GetFromJsonAsync<List<MigrationRecordView>>("/api/admin/migrations"))!);
+        Assert.Equal(("live", source.ProductId, target.ProductId, pack.KeyPackId), (migration.Kind, migration.SourceProductId, migration.TargetProductId, migration.NewKeyPackId));
+        Assert.Contains(await ch.Store.ServerSecurityEventsAsync(thief.ProductId), e => e.Kind == "nothing-released");
     }
 
     [Fact]
-    public async Task A_dead_source_is_named_by_its_license_server_id_and_everything_moves()
+    public async Task Only_the_source_itself_can_release_its_packs()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var source = await ch.NewActivatedServerAsync();
+        var thief = await ch.NewActivatedServerAsync();
+        var pack = await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2022, 10);
+
+        var signedByThief = await ch.Public.PostSignedAsync("/api/migrations/release", new MigrationReleaseRequestBody(source.ProductId, thief.ProductId, [pack.KeyPackId]),
+            SignedClearinghouseCalls.IdentityOf(thief.ProductId));
+        var unsigned = await ch.Public.PostAsJsonAsync("/api/migrations/release", new MigrationReleaseRequestBody(source.ProductId, thief.ProductId, [pack.KeyPackId]));
+        var notTheirs = await ReleaseAsync(ch, thief.ProductId, source.ProductId, pack.KeyPackId);
+
+        Assert.Equal(422, (int)signedByThief.StatusCode);
+        Assert.Equal(422, (int)unsigned.StatusCode);
+        Assert.Equal(Slug("key-pack-not-found"), (await notTheirs.ProblemAsync(404)).Type);
+        Assert.Equal("active", (await InstallsAsync(ch)).Single(i => i.KeyPackId == pack.KeyPackId).Status);
+        // Positive control: the source's own signed release is recorded.
+        Assert.True((await ReleaseAsync(ch, source.ProductId, thief.ProductId, pack.KeyPackId)).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task A_dead_source_gives_up_only_the_packs_whose_purchase_identifiers_are_proven_and_is_told_once()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var source = await ch.NewActivatedServerAsync();
         var target = await ch.NewActivatedServerAsync();
-        await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2022, 10);
-        await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2019, 4);
+        var (code, proven) = await InstallCodeAsync(ch, source, ProductVersion.WindowsServer2022, 10);
+        var (_, unproven) = await InstallCodeAsync(ch, source, ProductVersion.WindowsServer2019, 4);
+        var lsid = source.LicenseServerId.Replace("-", " ");
 
-        var response = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025",
-            null, source.LicenseServerId.Replace("-", " "), null, SourceNoLongerFunctioning: true));
+        var none = await MigrateAsync(ch, target, "2025", null, lsid, dead: true);
+        var wrong = await MigrateAsync(ch, target, "2025", null, lsid, dead: true, proofs: [new PurchaseProof("retail", LicenseCode: LicenseIdentifiers.NewRetailCode())]);
+        Assert.Equal(Slug("purchase-proof-required"), (await none.ProblemAsync(400)).Type);
+        Assert.Equal(Slug("purchase-not-proven"), (await wrong.ProblemAsync(422)).Type);
+        Assert.All((await InstallsAsync(ch)).Where(i => i.ProductId == source.ProductId), i => Assert.Equal("active", i.Status));
+        Assert.Equal(2, (await ch.Store.ServerSecurityEventsAsync(target.ProductId)).Count(e => e.Kind.StartsWith("purchase-")));
+
+        var response = await MigrateAsync(ch, target, "2025", null, lsid, dead: true, proofs: [new PurchaseProof("retail", LicenseCode: code.ToLowerInvariant())]);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var result = (await response.Content.ReadFromJsonAsync<MigrationResponse>())!;
 
-        Assert.Equal(2, result.KeyPacks.Count);
+        Assert.Equal(10, Assert.Single((await response.Content.ReadFromJsonAsync<MigrationResponse>())!.KeyPacks).Quantity);
         var installs = await InstallsAsync(ch);
-        Assert.All(installs.Where(i => i.ProductId == source.ProductId), i => Assert.Equal("moved", i.Status));
-        Assert.Equal(2, installs.Count(i => i.ProductId == target.ProductId && i.Status == "active"));
-
-        var nothingLeft = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025",
-            source.ProductId, null, null, SourceNoLongerFunctioning: true));
-        Assert.Equal(Slug("nothing-to-migrate"), (await nothingLeft.ProblemAsync(404)).Type);
+        Assert.Equal("moved", installs.Single(i => i.KeyPackId == proven.KeyPackId).Status);
+        Assert.Equal("active", installs.Single(i => i.KeyPackId == unproven.KeyPackId).Status);
+        // The source comes back: its next signed request is refused once, naming the pack, the target and the date …
+        var told = await (await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(source.ProductId, source.LicenseServerId))).ProblemAsync(409);
+        Assert.Equal(Slug("key-packs-migrated-away"), told.Type);
+        Assert.Contains($"{proven.KeyPackId} (10 license(s)) were migrated to license server {target.ProductId} on {DateTimeOffset.UtcNow:yyyy-MM-dd}", told.Detail);
+        // … then reissue gives it only what it still owns.
+        var reissued = await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(source.ProductId, source.LicenseServerId));
+        Assert.Equal(unproven.KeyPackId, Assert.Single((await reissued.Content.ReadFromJsonAsync<ReissueResponse>())!.KeyPacks).KeyPackId);
     }
 
     [Fact]
@@ -102,23 +158,22 @@ public sealed class ReissueAndMigrationTests
         await using var ch = await TestClearinghouse.StartAsync();
         var source = await ch.NewActivatedServerAsync();
         var target = await ch.NewActivatedServerAsync();
-        await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2019, 4);
-        await InstallRetailAsync(ch, source, ProductVersion.WindowsServer2025, 10);
+        var (oldCode, _) = await InstallCodeAsync(ch, source, ProductVersion.WindowsServer2019, 4);
+        var (newCode, _) = await InstallCodeAsync(ch, source, ProductVersion.WindowsServer2025, 10);
 
-        var response = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2022",
-            source.ProductId, null, null, SourceNoLongerFunctioning: false));
+        var response = await MigrateAsync(ch, target, "2022", null, source.LicenseServerId, dead: true,
+            proofs: [new PurchaseProof("retail", LicenseCode: oldCode), new PurchaseProof("retail", LicenseCode: newCode)]);
 
         Assert.Equal(Slug("version-not-hostable"), (await response.ProblemAsync(422)).Type);
         Assert.All(await InstallsAsync(ch), i => Assert.Equal((source.ProductId, "active"), (i.ProductId, i.Status)));
     }
 
     [Fact]
-    public async Task A_source_with_nothing_recorded_is_not_found()
+    public async Task A_source_that_released_nothing_gives_nothing()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var target = await ch.NewActivatedServerAsync();
-        var response = await ch.Public.PostAsJsonAsync("/api/migrations", new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025",
-            NewProductId(), null, null, SourceNoLongerFunctioning: false));
-        Assert.Equal(404, (await response.ProblemAsync(404)).Status);
+        var response = await MigrateAsync(ch, target, "2025", NewProductId(), null);
+        Assert.Equal(Slug("nothing-released"), (await response.ProblemAsync(409)).Type);
     }
 }

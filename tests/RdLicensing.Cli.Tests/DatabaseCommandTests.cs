@@ -84,7 +84,7 @@ public sealed class DatabaseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Restore_keeping_another_servers_identity_removes_the_packs_bound_to_the_backed_up_server()
+    public async Task Restore_into_another_servers_directory_keeps_its_identity_and_removes_the_packs_bound_to_the_backed_up_server()
     {
         using var authority = new TestKeyAuthority();
         var backup = _files.File("backup.db");
@@ -104,7 +104,7 @@ public sealed class DatabaseCommandTests : IDisposable
             await replacement.ActivateAsync();
         }
 
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains($"keeping this server's identity: license server {productId}", restored.Stdout);
@@ -121,7 +121,7 @@ public sealed class DatabaseCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Restore_without_keeping_the_identity_makes_the_directory_the_backed_up_server_and_keeps_its_admin_token_working()
+    public async Task Restore_with_keep_identity_makes_the_directory_the_backed_up_server_and_keeps_its_admin_token_working()
     {
         using var authority = new TestKeyAuthority();
         var backup = _files.File("backup.db");
@@ -139,7 +139,7 @@ public sealed class DatabaseCommandTests : IDisposable
             (data, replaced) = (other.DataDirectory, other.ProductId);
         }
 
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains($"held license server {replaced} before", restored.Stdout);
@@ -147,6 +147,40 @@ public sealed class DatabaseCommandTests : IDisposable
         await using var again = await TestLicenseServer.StartAsync(dataDirectory: data, authority: authority);
         Assert.Equal(backedUp, again.ProductId);
         Assert.Equal(10, Assert.Single((await again.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!).Available);
+    }
+
+    [Fact]
+    public async Task Restore_into_a_new_directory_without_keep_identity_makes_a_new_unactivated_server_without_the_packs_while_the_original_keeps_working()
+    {
+        using var authority = new TestKeyAuthority();
+        var backup = _files.File("backup.db");
+        await using var original = await ServerWithPacksAsync(authority);
+        original.KeepDataDirectory = false;
+        var host = await original.EnrollHostAsync("rdsh-1");
+        await ConnectUserAsync(host, "alice");
+        await Rdlic.OkAsync(original, "server", "backup", "--out", backup);
+        var data = _files.File("copy");
+
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
+
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Contains("under a NEW identity", restored.Stdout);
+        Assert.Contains($"Not restored: 1 key pack(s) (10 license(s)) and 1 issued CAL(s) of license server {original.ProductId}", restored.Stdout);
+        Assert.Contains("0 key pack(s) installed, 0 license(s) available.", restored.Stdout);
+        await using var copy = await TestLicenseServer.StartAsync(dataDirectory: data, authority: authority);
+        Assert.NotEqual(original.ProductId, copy.ProductId);
+        Assert.Contains(copy.ProductId, restored.Stdout);
+        var status = (await copy.Admin.GetFromJsonAsync<StatusView>("/api/admin/status"))!;
+        Assert.NotEqual("activated", status.Activation.Status);
+        Assert.Empty((await copy.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!);
+        Assert.Equal(0, (await copy.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals"))!.Total);
+        // The backup's session hosts and history come over; its licenses do not.
+        Assert.Contains((await copy.Admin.GetFromJsonAsync<SessionHostView[]>("/api/admin/sessionhosts"))!, h => h.Name == "rdsh-1");
+        Assert.Single((await copy.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=92"))!);
+        // The original is untouched and keeps licensing.
+        Assert.Equal("activated", (await original.Admin.GetFromJsonAsync<StatusView>("/api/admin/status"))!.Activation.Status);
+        Assert.True((await ConnectUserAsync(host, "bob")).Licensed);
+        Assert.Equal(8, Assert.Single((await original.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!).Available);
     }
 
     [Fact]

@@ -71,7 +71,8 @@ public sealed class LicenseCommandTests
     [InlineData("rdlic: --key-pack-id installs on its own: the license key pack ID already says the program, version, type and count", "licenses", "install", "--key-pack-id", "X", "--program", "retail")]
     [InlineData("rdlic: --program must be one of retail, open, select, enterprise, campus, school, spla, other", "licenses", "install", "--program", "barter")]
     [InlineData("rdlic: --count must be a whole number from 1 to 1000000", "licenses", "install", "--count", "0")]
-    [InlineData("rdlic: licenses migrate needs one source: --from URL --from-token TOKEN (running), or --source-license-server-id CODE --source-version VERSION --confirm-removed (no longer functioning)", "licenses", "migrate")]
+    [InlineData("rdlic: licenses migrate needs one source: --from URL --from-token TOKEN (running), or --source-license-server-id CODE --source-version VERSION --confirm-removed --program P and its identifiers (no longer functioning)", "licenses", "migrate")]
+    [InlineData("rdlic: --code goes with a source that no longer functions (--source-license-server-id): a running source gives up its licenses itself", "licenses", "migrate", "--from", "http://old:5080", "--from-token", "t", "--code", "X")]
     [InlineData("rdlic: --from needs --from-token TOKEN: an administrator token of the source license server", "licenses", "migrate", "--from", "http://old:5080")]
     [InlineData("rdlic: --key-pack must be a key pack id (a GUID from 'rdlic keypacks list'), not 'abc'", "licenses", "migrate", "--key-pack", "abc")]
     [InlineData("rdlic: --source-version must be one of 2008r2, 2012, 2012r2, 2016, 2019, 2022, 2025", "licenses", "migrate", "--source-version", "1999")]
@@ -90,8 +91,17 @@ public sealed class LicenseCommandTests
         var unconfirmed = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "migrate", "--source-license-server-id", code, "--source-version", "2019", "--server", Nowhere), 2);
         var mistyped = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "migrate", "--source-license-server-id", typo, "--source-version", "2019",
             "--confirm-removed", "--server", Nowhere), 2);
+        var unproven = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "migrate", "--source-license-server-id", code, "--source-version", "2019",
+            "--confirm-removed", "--server", Nowhere), 2);
+        var badCode = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "migrate", "--source-license-server-id", code, "--source-version", "2019",
+            "--confirm-removed", "--program", "retail", "--code", "ABC", "--server", Nowhere), 2);
+        var openWithoutAuthorization = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "migrate", "--source-license-server-id", code, "--source-version", "2019",
+            "--confirm-removed", "--program", "open", "--license-number", "12345678", "--server", Nowhere), 2);
 
         Assert.StartsWith("rdlic: --confirm-removed is required", unconfirmed);
         Assert.Contains("group 2", mistyped);
+        Assert.StartsWith("rdlic: a source that no longer functions gives up only licenses whose purchase you prove", unproven);
+        Assert.StartsWith("rdlic: --code:", badCode);
+        Assert.Equal("rdlic: --program open needs --authorization", openWithoutAuthorization);
     }
 }

@@ -55,7 +55,7 @@ public sealed class RecoveryEndToEndTests : IDisposable
         await deployment.StopAsync(server); // the data directory goes with it: the server is lost
         Assert.False(Directory.Exists(data));
 
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains("1 key pack(s) installed, 7 license(s) available.", restored.Stdout);
@@ -79,7 +79,8 @@ public sealed class RecoveryEndToEndTests : IDisposable
         await using var deployment = await Deployment.StartAsync();
         var backup = _files.File("backup.db");
         var old = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022));
-        await deployment.InstallRetailAsync(old, ProductVersion.WindowsServer2022, CalType.PerDevice, 6);
+        var code = await deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerDevice, 6);
+        await Rdlic.OkAsync(old, "licenses", "install", "--program", "retail", "--code", code);
         await Rdlic.OkAsync(old, "server", "backup", "--out", backup);
         var oldId = (await Deployment.StatusAsync(old)).Activation.LicenseServerId!;
         await deployment.StopAsync(old);
@@ -89,7 +90,7 @@ public sealed class RecoveryEndToEndTests : IDisposable
         var productId = replacement.ProductId;
         replacement.KeepDataDirectory = true;
         await deployment.StopAsync(replacement);
-        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data, "--keep-identity");
+        var restored = await Rdlic.RunAsync("server", "restore", "--file", backup, "--data-dir", data);
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains("Removed 1 key pack(s) (6 license(s), 0 issued CAL(s))", restored.Stdout);
@@ -98,7 +99,8 @@ public sealed class RecoveryEndToEndTests : IDisposable
         Assert.Equal(productId, replacement.ProductId);
         Assert.Empty(await Deployment.KeyPacksAsync(replacement));
 
-        var migrated = await Rdlic.OkAsync(replacement, "licenses", "migrate", "--source-license-server-id", oldId, "--source-version", "2022", "--confirm-removed");
+        var migrated = await Rdlic.OkAsync(replacement, "licenses", "migrate", "--source-license-server-id", oldId, "--source-version", "2022", "--confirm-removed",
+            "--program", "retail", "--code", code);
 
         Assert.Contains("1 key pack(s) with 6 CAL(s) migrated", migrated);
         Assert.Equal(6, Assert.Single(await Deployment.KeyPacksAsync(replacement)).Available);

@@ -7,35 +7,35 @@ using RdLicensing.Testing;
 
 namespace RdLicensing.LicenseServer.Tests;
 
-/// <summary>Migration checks that need no clearinghouse, and the source side: removing a pack for migration.</summary>
+/// <summary>Migration checks that need no clearinghouse, and the source side: a release the clearinghouse never recorded puts the packs back.</summary>
 public sealed class MigrationApiTests
 {
     private const string Nowhere = "http://127.0.0.1:1";
 
     [Fact]
-    public async Task Removing_a_pack_for_migration_removes_its_cals_and_logs_event_89_naming_the_target()
+    public async Task Releasing_packs_when_the_clearinghouse_cannot_be_reached_puts_them_back_with_all_their_licenses()
     {
-        await using var source = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2022);
+        await using var source = await TestLicenseServer.StartAsync(version: ProductVersion.WindowsServer2022, clearinghouseUrl: Nowhere);
         await source.ActivateAsync();
         var moving = await source.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 5);
         var staying = await source.InstallAsync(ProductVersion.WindowsServer2019, CalType.PerUser, 5);
         var host = new HostClient(await source.EnrollHostAsync());
         await host.ConnectUserAsync("alice", "2022");
-        await host.ConnectUserAsync("bob", "2022");
 
-        var removed = await ProblemAssert.OkAsync<KeyPackRemovalResponse>(await source.Admin.PostAsJsonAsync($"/api/admin/keypacks/{moving.Id}/remove",
-            new KeyPackRemovalBody("11111-22222-33333-44444")));
+        var problem = await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync("/api/admin/licenses/release",
+            new KeyPackReleaseBody("11111-22222-33333-44444", [moving.Id])), HttpStatusCode.BadGateway, "clearinghouse-unreachable");
 
-        Assert.Equal(2, removed.RemovedCals);
-        Assert.Equal(moving.Id, removed.KeyPack.Id);
-        var packs = await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks");
-        Assert.Equal(staying.Id, Assert.Single(packs!).Id);
-        Assert.Equal(0, (await source.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Total);
-        var event89 = Assert.Single((await source.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=89"))!);
-        Assert.Contains("license server 11111-22222-33333-44444", event89.Message);
-        Assert.Contains("2 issued CAL(s)", event89.Message);
-        await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync($"/api/admin/keypacks/{moving.Id}/remove", new KeyPackRemovalBody(null)),
+        Assert.StartsWith("Nothing was released", problem.Detail());
+        Assert.Contains($"{moving.Id} were put back", problem.Detail());
+        var packs = (await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!;
+        Assert.Equal(new[] { moving.Id, staying.Id }.Order(), packs.Select(p => p.Id).Order());
+        Assert.Equal(5, packs.Single(p => p.Id == moving.Id).Available);
+        Assert.Single((await source.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=89"))!);
+        Assert.Single((await source.Admin.GetFromJsonAsync<EventView[]>("/api/admin/events?eventId=5091"))!);
+        await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync("/api/admin/licenses/release", new KeyPackReleaseBody("11111-22222-33333-44444", [Guid.NewGuid()])),
             HttpStatusCode.NotFound, "key-pack-not-found");
+        await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync("/api/admin/licenses/release", new KeyPackReleaseBody(source.ProductId, null)),
+            HttpStatusCode.BadRequest, "invalid-request");
     }
 
     [Fact]
@@ -50,6 +50,7 @@ public sealed class MigrationApiTests
     public static TheoryData<MigrationBody, string, string> BadDeadSources => new()
     {
         { new MigrationBody(SourceLicenseServerId: "ABCDE-12345", SourceVersion: "2019", ConfirmRemoved: true), "code-mistyped", "sourceLicenseServerId" },
+        { new MigrationBody(SourceProductId: "12345-12345-12345-12345", PurchaseProofs: [new PurchaseProof("retail", LicenseCode: "X")]), "invalid-request", "purchaseProofs" },
         { new MigrationBody(SourceLicenseServerId: "@", SourceVersion: "2019", ConfirmRemoved: true), "code-mistyped", "sourceLicenseServerId" },
         { new MigrationBody(), "invalid-request", "sourceUrl" },
         { new MigrationBody(SourceUrl: "ftp://x", SourceToken: "t"), "invalid-request", "sourceUrl" },
@@ -79,9 +80,13 @@ public sealed class MigrationApiTests
             new MigrationBody(SourceLicenseServerId: sourceId, SourceVersion: "2022", ConfirmRemoved: true)), HttpStatusCode.UnprocessableEntity, "version-not-hostable");
         var unconfirmed = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
             new MigrationBody(SourceLicenseServerId: sourceId, SourceVersion: "2016")), HttpStatusCode.BadRequest, "invalid-request");
+        var unproven = await ProblemAssert.IsAsync(await target.Admin.PostAsJsonAsync("/api/admin/licenses/migrate",
+            new MigrationBody(SourceLicenseServerId: sourceId, SourceVersion: "2016", ConfirmRemoved: true)), HttpStatusCode.BadRequest, "invalid-request");
 
         Assert.Contains("Windows Server 2022", newer.Detail());
         Assert.Equal("confirmRemoved", unconfirmed.Field());
+        Assert.Equal("purchaseProofs", unproven.Field());
+        Assert.Contains("purchase", unproven.Detail());
     }
 
     [Fact]

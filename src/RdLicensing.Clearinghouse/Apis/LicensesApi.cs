@@ -4,15 +4,23 @@ using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.Clearinghouse.Apis;
 
-/// <summary>Install Licenses, reissue after a rebuild, migration between license servers and Convert Licenses. Public; every request but a migration (helper-owned, see MigrationService) must be signed by the license server it names (<see cref="ServerProofs"/>).</summary>
+/// <summary>
+/// Install Licenses, reissue after a rebuild, migration between license servers (release by a running source, claim or
+/// dead-source migration by the target) and Convert Licenses. Public; every request must be signed by the license server it
+/// is for (<see cref="ServerProofs"/>). A source whose packs a dead-source migration took is told at its next request here
+/// (<see cref="MigratedAwayNotice"/>).
+/// </summary>
 public static class LicensesApi
 {
     public static IEndpointRouteBuilder MapLicensesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Licenses").AllowAnonymous();
+        var api = app.MapGroup("/api").WithTags("Licenses").AllowAnonymous().AddEndpointFilter(MigratedAwayNotice.FilterAsync);
         api.MapPost("/licenses", Install).RequireServerProof().WithSummary("Install Licenses: grants a key pack for a retail code, an Open License or an agreement.");
         api.MapPost("/reissue", Reissue).RequireServerProof().WithSummary("Signs again every key pack recorded for the license server (after a database rebuild).");
-        api.MapPost("/migrations", Migrate).WithSummary("Moves the key packs recorded for a source license server to this one.");
+        api.MapPost("/migrations", Migrate).RequireServerProof()
+            .WithSummary("MigrateIn, signed by the target: the packs a running source released to it, or a dead source's packs whose purchase identifiers are proven.");
+        api.MapPost("/migrations/release", Release).RequireServerProof()
+            .WithSummary("MigrateOut, signed by a running source: it gives up these key packs (already removed there) for one target.");
         api.MapPost("/conversions", Convert).RequireServerProof()
             .WithSummary("Convert Licenses: part of a key pack granted to the license server becomes licenses of the other CAL type (Windows Server 2012 and later).");
         return app;
@@ -33,9 +41,16 @@ public static class LicensesApi
     }
 
     public static async Task<Results<Ok<MigrationResponse>, ProblemHttpResult>> Migrate(
-        MigrationRequestBody body, MigrationService migrations, CancellationToken cancellationToken)
+        MigrationRequestBody body, SignedServerRequest proof, MigrationService migrations, CancellationToken cancellationToken)
     {
-        try { return TypedResults.Ok(await migrations.MigrateAsync(body, cancellationToken)); }
+        try { return TypedResults.Ok(await migrations.MigrateAsync(body, proof, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<MigrationReleaseResponse>, ProblemHttpResult>> Release(
+        MigrationReleaseRequestBody body, SignedServerRequest proof, MigrationService migrations, CancellationToken cancellationToken)
+    {
+        try { return TypedResults.Ok(await migrations.ReleaseAsync(body, proof, cancellationToken)); }
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
 

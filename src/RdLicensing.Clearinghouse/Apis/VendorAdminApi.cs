@@ -23,6 +23,7 @@ public static class VendorAdminApi
         api.MapPost("/servers/{productId}/keys", RecordServerKey)
             .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
+        api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         return api;
     }
 
@@ -68,6 +69,11 @@ public static class VendorAdminApi
 
     public static async Task<Ok<List<ConversionRecordView>>> ListConversions(ClearinghouseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ConversionsAsync(cancellationToken: cancellationToken)).Select(c => c.ToView()).ToList());
+
+    public static async Task<Ok<List<MigrationRecordView>>> ListMigrations(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.MigrationsAsync(cancellationToken: cancellationToken))
+            .Select(m => new MigrationRecordView(m.SourceKeyPackId, m.Kind, m.SourceProductId, m.TargetProductId, m.Quantity, m.RecordedAt, m.NewKeyPackId,
+                m.ClaimedAt, m.NotifiedAt)).ToList());
 
     public static async Task<Results<Ok<ServerKeyView>, ProblemHttpResult>> RecordServerKey(string productId, VendorKeyBody body, VendorKeyRecording keys,
         CancellationToken cancellationToken)

@@ -42,6 +42,8 @@ public sealed class ConversionService(ClearinghouseStore store, LicenseServerVer
             if (source is null || source.ProductId != productId)
                 throw ClearinghouseRefusal.NotFound("key-pack-not-found",
                     $"The clearinghouse has no key pack {keyPackId} recorded for license server {productId}: only packs it granted to this server can be converted.");
+            if (source.Status == InstallStatus.Moved && await s.MigrationAsync(keyPackId) is not null)
+                throw await MigrationService.NotHeldAsync(s, source);
             if (source.Status != InstallStatus.Active)
                 throw ClearinghouseRefusal.Conflict("key-pack-not-active", "Key pack no longer installed",
                     $"Key pack {keyPackId} is no longer recorded on license server {productId}: it was {(source.Status == InstallStatus.Converted ? "converted whole" : source.Status)}" +

@@ -59,7 +59,8 @@ internal static class DatabaseCommands
         var file = Options.ExistingFile("--file", "The backup made by 'rdlic server backup'");
         var dataDir = Options.Text("--data-dir", "DIR", "The stopped license server's data directory (default <data>/license-server)");
         var keepIdentity = Options.Flag("--keep-identity",
-            "Keep this server's identity and activation; key packs bound to the backed-up server are removed (the clearinghouse must reissue them)");
+            "Restore the backed-up server itself (its identity, activation and key packs), as after the loss of its machine; only where no other copy of it runs. " +
+            "Without it, a new data directory gets a new identity (not activated, no key packs: migrate them through the clearinghouse)");
         var command = new Command("restore", "Restore a backup into a stopped license server's data directory") { file, dataDir, keepIdentity };
         command.SetAction(async (result, ct) =>
         {
@@ -82,21 +83,30 @@ internal static class DatabaseCommands
     private static void Print(Render output, RestoreOutcome o, string directory)
     {
         var available = o.KeyPacks.Sum(p => p.Available);
-        if (o.IdentityKept)
+        switch (o.Identity)
         {
-            output.Line($"Restored the backup's data into {directory}, keeping this server's identity: license server {o.ProductId}.");
-            if (o.RemovedKeyPacks.Count > 0)
-            {
-                var from = o.RemovedKeyPacks[0].Origin.LicenseServerProductId;
-                output.Line($"Removed {o.RemovedKeyPacks.Count} key pack(s) ({o.RemovedKeyPacks.Sum(p => p.Total)} license(s), {o.RemovedCals} issued CAL(s)) bound to license server {from}: " +
-                            $"they do not come back here; the clearinghouse must reissue them to {o.ProductId} (migrate them: rdlic licenses migrate).");
-            }
-        }
-        else
-        {
-            output.Line($"Restored the backup into {directory}: this is license server {o.ProductId} again, its unissued licenses back in their key packs.");
-            if (o.PreviousProductId is { } previous && previous != o.ProductId)
-                output.Line($"The data directory held license server {previous} before; its database was replaced.");
+            case RestoredIdentity.Directory:
+                output.Line($"Restored the backup's data into {directory}, keeping this server's identity: license server {o.ProductId}.");
+                if (o.RemovedKeyPacks.Count > 0)
+                {
+                    var from = o.RemovedKeyPacks[0].Origin.LicenseServerProductId;
+                    output.Line($"Removed {o.RemovedKeyPacks.Count} key pack(s) ({o.RemovedKeyPacks.Sum(p => p.Total)} license(s), {o.RemovedCals} issued CAL(s)) bound to license server {from}: " +
+                                $"they do not come back here; the clearinghouse must reissue them to {o.ProductId} (migrate them: rdlic licenses migrate).");
+                }
+                break;
+            case RestoredIdentity.New:
+                output.Line($"Restored the backup's data into {directory} under a NEW identity: license server {o.ProductId}, not activated " +
+                            $"(the backup is of license server {o.BackedUpProductId}, which keeps its identity and its licenses).");
+                if (o.RemovedKeyPacks.Count > 0)
+                    output.Line($"Not restored: {o.RemovedKeyPacks.Count} key pack(s) ({o.RemovedKeyPacks.Sum(p => p.Total)} license(s)) and {o.RemovedCals} issued CAL(s) of license server {o.BackedUpProductId}. " +
+                                $"Activate this server, then migrate the licenses from {o.BackedUpProductId} (rdlic licenses migrate).");
+                output.Line("To bring back the backed-up server itself after the loss of its machine, restore with --keep-identity instead (only where no other copy of it runs).");
+                break;
+            default:
+                output.Line($"Restored the backup into {directory}: this is license server {o.ProductId} again, its unissued licenses back in their key packs.");
+                if (o.PreviousProductId is { } previous && previous != o.ProductId)
+                    output.Line($"The data directory held license server {previous} before; its database was replaced.");
+                break;
         }
         output.Line($"{o.KeyPacks.Count} key pack(s) installed, {available} license(s) available.");
         if (o.AdminTokenNote is { } note) output.Line(note);

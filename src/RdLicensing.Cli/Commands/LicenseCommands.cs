@@ -126,17 +126,30 @@ internal static class LicenseCommands
         var sourceVersionOption = Options.Checked("--source-version", "VERSION", $"The Windows Server version of the source that no longer functions; one of {Options.VersionList}",
             v => ProductVersions.TryParse(v, out var pv) ? pv.ToShortName() : null, $"--source-version must be one of {Options.VersionList}");
         var confirm = Options.Flag("--confirm-removed", "Confirm the source no longer functions and its CALs were removed from it");
-        var sourceProductId = Options.Text("--source-product-id", "PRODUCT-ID", "Finish a migration whose packs the source already removed");
+        var sourceProductId = Options.Text("--source-product-id", "PRODUCT-ID", "Finish a migration: claim what that source already released to this server");
+        // A dead source gives up only the packs whose original purchase identifiers are proven, as Microsoft's wizard asks them.
+        var program = Options.OneOf("--program", "No longer functioning source: the license program the CALs were bought under", Programs);
+        var codes = new Option<string[]>("--code") { Description = "Retail: a 25-character license code of the CALs to move (repeat for several)", HelpName = "CODE" };
+        var licenseNumber = Options.Text("--license-number", "NUMBER", "Open License: the 8-digit license number");
+        var authorization = Options.Text("--authorization", "NUMBER", "Open License: the 15-character authorization number");
+        var agreement = Options.Text("--agreement", "NUMBER", "Agreements: the 7-digit agreement or enrollment number");
+        var version = Options.Version("Agreements: the CAL version");
+        var type = Options.CalType();
+        type.Description = "Agreements: the CAL type";
         var command = new Command("migrate", "Migrate CALs from another license server to this one")
         {
-            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId,
+            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type,
         };
         command.SetAction(async (result, ct) =>
         {
             var ids = result.GetValue(keyPacks) is { Length: > 0 } chosen ? chosen : null;
             var sources = new[] { result.GetValue(from) is not null, result.GetValue(sourceId) is not null, result.GetValue(sourceProductId) is not null };
             if (sources.Count(s => s) != 1)
-                throw new UsageException("licenses migrate needs one source: --from URL --from-token TOKEN (running), or --source-license-server-id CODE --source-version VERSION --confirm-removed (no longer functioning)");
+                throw new UsageException("licenses migrate needs one source: --from URL --from-token TOKEN (running), or --source-license-server-id CODE --source-version VERSION --confirm-removed --program P and its identifiers (no longer functioning)");
+            var identifiers = new Option[] { program, codes, licenseNumber, authorization, agreement, version, type }
+                .Where(o => result.GetResult(o) is { Implicit: false }).ToList();
+            if (result.GetValue(sourceId) is null && identifiers.Count > 0)
+                throw new UsageException($"{identifiers[0].Name} goes with a source that no longer functions (--source-license-server-id): a running source gives up its licenses itself");
             MigrationBody body;
             if (result.GetValue(from) is { } url)
             {
@@ -148,10 +161,11 @@ internal static class LicenseCommands
             else if (result.GetValue(sourceId) is { } code)
             {
                 ActivationCommands.CheckTyping(code, "--source-license-server-id");
-                var version = result.GetValue(sourceVersionOption) ?? throw new UsageException("--source-license-server-id needs --source-version: the Windows Server version of the source");
+                var sourceVersion = result.GetValue(sourceVersionOption) ?? throw new UsageException("--source-license-server-id needs --source-version: the Windows Server version of the source");
                 if (!result.GetValue(confirm))
                     throw new UsageException("--confirm-removed is required: confirm that the source license server no longer functions and its CALs were removed from it");
-                body = new MigrationBody(SourceLicenseServerId: code, SourceVersion: version, ConfirmRemoved: true, KeyPackIds: ids);
+                var proofs = PurchaseProofs(result, program, codes, licenseNumber, authorization, agreement, version, type);
+                body = new MigrationBody(SourceLicenseServerId: code, SourceVersion: sourceVersion, ConfirmRemoved: true, KeyPackIds: ids, PurchaseProofs: proofs);
             }
             else
             {
@@ -165,6 +179,44 @@ internal static class LicenseCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The purchase identifiers of a dead source's packs, checked here (check characters, digit counts) before anything is sent.</summary>
+    private static List<PurchaseProof> PurchaseProofs(ParseResult result, Option<string?> program, Option<string[]> codes, Option<string?> licenseNumber,
+        Option<string?> authorization, Option<string?> agreement, Option<string?> version, Option<string?> type)
+    {
+        var name = result.GetValue(program)
+                   ?? throw new UsageException("a source that no longer functions gives up only licenses whose purchase you prove: give --program and its identifiers " +
+                                               "(retail: --code; open: --license-number --authorization; agreements: --agreement --version --type)");
+        var given = new Option[] { codes, licenseNumber, authorization, agreement, version, type }.Where(o => result.GetResult(o) is { Implicit: false }).ToList();
+        Option[] wanted = name switch
+        {
+            "retail" => [codes],
+            "open" => [licenseNumber, authorization],
+            _ => [agreement, version, type],
+        };
+        if (given.FirstOrDefault(o => !wanted.Contains(o)) is { } extra)
+            throw new UsageException($"{extra.Name} does not go with --program {name}; it needs {string.Join(", ", wanted.Select(o => o.Name))}");
+        if (wanted.Where(o => !given.Contains(o)).Select(o => o.Name).ToList() is { Count: > 0 } missing)
+            throw new UsageException($"--program {name} needs {string.Join(", ", missing)}");
+        switch (name)
+        {
+            case "retail":
+                return result.GetValue(codes)!.Select(text =>
+                    LicenseIdentifiers.TryParseRetailCode(text, out var canonical, out var error)
+                        ? new PurchaseProof(name, LicenseCode: canonical)
+                        : throw new UsageException($"--code: {error}")).ToList();
+            case "open":
+                var number = result.GetValue(licenseNumber)!.Trim();
+                var auth = result.GetValue(authorization)!.Trim();
+                if (!LicenseIdentifiers.IsOpenLicenseNumber(number)) throw new UsageException("--license-number: an Open License number has 8 digits");
+                if (!LicenseIdentifiers.IsAuthorizationNumber(auth)) throw new UsageException("--authorization: an Open License authorization number has 15 letters or digits");
+                return [new PurchaseProof(name, LicenseNumber: number, AuthorizationNumber: auth)];
+            default:
+                var agreementNumber = result.GetValue(agreement)!.Trim();
+                if (!LicenseIdentifiers.IsAgreementNumber(agreementNumber)) throw new UsageException("--agreement: an agreement or enrollment number has 7 digits");
+                return [new PurchaseProof(name, AgreementNumber: agreementNumber, Version: result.GetValue(version), CalType: result.GetValue(type))];
+        }
     }
 
     private static void CheckKeyPackIdTyping(string code)

@@ -58,6 +58,10 @@ public enum LicensingEventId
     IdentityKeyRotated = 5085,
     /// <summary>The clearinghouse says this installation of the identity was retired (another installation took it over).</summary>
     InstallationRetired = 5086,
+    /// <summary>The clearinghouse said key packs of this server were migrated to another (source no longer functioning): removed here.</summary>
+    KeyPacksMigratedAway = 5090,
+    /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>
+    MigrationReleasePutBack = 5091,
 }
 
 public enum EventLevel
@@ -80,7 +84,8 @@ public static class LicensingEvents
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
             or LicensingEventId.ServerDeactivated or LicensingEventId.IdentityKeyRotated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
-            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals => EventLevel.Warning,
+            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
+            or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

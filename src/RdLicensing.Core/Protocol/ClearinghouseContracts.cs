@@ -83,9 +83,15 @@ public sealed record ReissueRequestBody(string? ProductId, string? LicenseServer
 public sealed record ReissueResponse(IReadOnlyList<GrantedKeyPack> KeyPacks);
 
 /// <summary>
-/// POST /api/migrations — move recorded key packs from a source license server to this (target) one.
-/// Source named by its Product ID (reachable: it already removed the packs) or by its License Server ID
-/// (dead source). KeyPackIds limits the move; null moves every pack recorded for the source.
+/// POST /api/migrations — MigrateIn, signed by the target (header RdLicensing-Proof): the clearinghouse credits it with
+/// <list type="bullet">
+/// <item>a running source (<see cref="SourceProductId"/>, no purchase proofs): exactly the key packs that source released to
+/// this target by its own signed release (POST /api/migrations/release), nothing more;</item>
+/// <item>a source that no longer functions (<see cref="SourceLicenseServerId"/> or <see cref="SourceProductId"/>, with
+/// <see cref="SourceNoLongerFunctioning"/> and <see cref="PurchaseProofs"/>): only the source's packs whose original purchase
+/// identifiers are proven; the source is refused for them afterwards.</item>
+/// </list>
+/// KeyPackIds limits the move; null takes everything released (live) or everything proven (dead).
 /// </summary>
 public sealed record MigrationRequestBody(
     string? TargetProductId,
@@ -94,7 +100,40 @@ public sealed record MigrationRequestBody(
     string? SourceProductId,
     string? SourceLicenseServerId,
     IReadOnlyList<Guid>? KeyPackIds,
-    bool SourceNoLongerFunctioning);
+    bool SourceNoLongerFunctioning,
+    IReadOnlyList<PurchaseProof>? PurchaseProofs = null);
+
+/// <summary>
+/// The original purchase identifiers of licenses, as Microsoft's Manage Licenses wizard asks them: retail → LicenseCode;
+/// open → LicenseNumber + AuthorizationNumber; agreements (select, enterprise, campus, school, spla, other) → AgreementNumber +
+/// Version + CalType.
+/// </summary>
+public sealed record PurchaseProof(
+    string? Program,
+    string? LicenseCode = null,
+    string? LicenseNumber = null,
+    string? AuthorizationNumber = null,
+    string? AgreementNumber = null,
+    string? Version = null,
+    string? CalType = null);
+
+/// <summary>
+/// POST /api/migrations/release — MigrateOut, signed by the source (header RdLicensing-Proof): the source gives up these key
+/// packs for <see cref="TargetProductId"/>, which alone can then claim them. The source has already removed them locally.
+/// </summary>
+public sealed record MigrationReleaseRequestBody(string? ProductId, string? TargetProductId, IReadOnlyList<Guid>? KeyPackIds);
+
+public sealed record MigrationReleaseResponse(IReadOnlyList<Guid> Released, string TargetProductId, string Message);
+
+/// <summary>
+/// The ProblemDetails <c>type</c> slug of the refusal a license server gets at its next contact after a migration for a
+/// source that no longer functions took its key packs; the extensions name them (<c>keyPackIds</c>), the target
+/// (<c>targetProductId</c>) and the date (<c>migratedAt</c>).
+/// </summary>
+public static class MigrationProblems
+{
+    public const string MigratedAway = "key-packs-migrated-away";
+}
 
 public sealed record MigrationResponse(IReadOnlyList<GrantedKeyPack> KeyPacks, string Message);
 
@@ -140,6 +179,10 @@ public sealed record ConversionRequestBody(string? ProductId, string? LicenseSer
 /// </summary>
 public sealed record ConversionResponse(Guid SourceKeyPackId, string FromCalType, string ToCalType, int Quantity,
     GrantedKeyPack? Remaining, GrantedKeyPack Converted, string Message);
+
+/// <summary>GET /api/admin/migrations — key packs moved between license servers (vendor administration). Refused attempts are security events.</summary>
+public sealed record MigrationRecordView(Guid SourceKeyPackId, string Kind, string SourceProductId, string TargetProductId, int Quantity,
+    DateTimeOffset RecordedAt, Guid? NewKeyPackId, DateTimeOffset? ClaimedAt, DateTimeOffset? SourceToldAt);
 
 /// <summary>GET /api/admin/conversions — one Convert Licenses the clearinghouse recorded (vendor administration).</summary>
 public sealed record ConversionRecordView(Guid SourceKeyPackId, Guid ConvertedKeyPackId, string ProductId, string Version, string FromCalType,

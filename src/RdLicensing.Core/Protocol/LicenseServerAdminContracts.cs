@@ -64,16 +64,21 @@ public sealed record LicenseInstallResponse(KeyPackView KeyPack, string? KeyPack
 /// <summary>POST /api/admin/keypacks/code — the license key pack ID of a web or telephone install.</summary>
 public sealed record KeyPackIdCodeBody(string? KeyPackId);
 
-/// <summary>POST /api/admin/keypacks/{id}/remove — on a source server: remove the pack and its CALs so another server can take it over.</summary>
-public sealed record KeyPackRemovalBody(string? TargetProductId);
+/// <summary>
+/// POST /api/admin/licenses/release — on a running source: remove these key packs (all when KeyPackIds is null) and their
+/// issued CALs in one transaction, and sign their release to the clearinghouse for <see cref="TargetProductId"/>. When the
+/// clearinghouse refuses or cannot be reached, the packs are put back (their licenses all available again).
+/// </summary>
+public sealed record KeyPackReleaseBody(string? TargetProductId, IReadOnlyList<Guid>? KeyPackIds);
 
-public sealed record KeyPackRemovalResponse(KeyPackView KeyPack, int RemovedCals, string Message);
+public sealed record KeyPackReleaseResponse(IReadOnlyList<KeyPackView> Released, int RemovedCals, string TargetProductId, string Message);
 
 /// <summary>
 /// POST /api/admin/licenses/migrate — move CALs from another license server to this one. The source is one of:
-/// a running server (SourceUrl + SourceToken: this server removes the packs there first); a server that no
-/// longer works (SourceLicenseServerId + SourceVersion + ConfirmRemoved); or a source that already removed
-/// the packs (SourceProductId, to finish an interrupted migration). KeyPackIds limits the move.
+/// a running server (SourceUrl + SourceToken: the source releases the packs itself, signed, then this server claims them);
+/// a server that no longer works (SourceLicenseServerId + SourceVersion + ConfirmRemoved + PurchaseProofs: the original
+/// purchase identifiers of the packs to move); or a source that already released packs to this server (SourceProductId, to
+/// finish an interrupted migration). KeyPackIds limits the move.
 /// </summary>
 public sealed record MigrationBody(
     string? SourceUrl = null,
@@ -82,7 +87,8 @@ public sealed record MigrationBody(
     string? SourceVersion = null,
     bool? ConfirmRemoved = null,
     string? SourceProductId = null,
-    IReadOnlyList<Guid>? KeyPackIds = null);
+    IReadOnlyList<Guid>? KeyPackIds = null,
+    IReadOnlyList<PurchaseProof>? PurchaseProofs = null);
 
 public sealed record MigrationResult(string? SourceProductId, IReadOnlyList<Guid> RemovedFromSource, IReadOnlyList<KeyPackView> Installed, string Message);
 

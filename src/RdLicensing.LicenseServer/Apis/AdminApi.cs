@@ -62,6 +62,8 @@ public static class AdminApi
             warnings.Add($"{overUsed} Per User CAL(s) come from the OverUsed pool: install more Per User CALs to be compliant.");
         foreach (var pool in pools.Where(p => p.Total > 0 && p.Available == 0))
             warnings.Add($"No {ProductVersions.Parse(pool.Version).ToDisplayName()} {(pool.Type == "per-device" ? "Per Device" : "Per User")} CALs are left.");
+        if (await store.SettingAsync(MigratedAwayRecorder.Setting, cancellationToken) is { } migratedAway)
+            warnings.AddRange(migratedAway.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         if (clock is SimulatedTimeProvider)
             warnings.Add("The clock is simulated: dates are not real.");
 

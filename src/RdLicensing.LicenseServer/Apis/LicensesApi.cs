@@ -15,7 +15,8 @@ public static class LicensesApi
         var api = app.MapGroup("/api/admin").WithTags("Key packs and activation").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
         api.MapPost("/licenses", Install).WithSummary("Install Licenses: the clearinghouse grants a key pack for a retail code, Open License or agreement.");
         api.MapPost("/keypacks/code", InstallCode).WithSummary("Install by license key pack ID (web or telephone install), verified offline.");
-        api.MapPost("/keypacks/{id:guid}/remove", Remove).WithSummary("Source side of a migration: remove a key pack and its issued CALs (event 89).");
+        api.MapPost("/licenses/release", Release)
+            .WithSummary("Source side of a migration: remove key packs and their issued CALs (event 89) and sign their release to the clearinghouse for the target; put back if it refuses.");
         api.MapPost("/licenses/migrate", Migrate).WithSummary("Migrate CALs from another license server (running, or no longer functioning) to this one.");
         return api;
     }
@@ -46,16 +47,15 @@ public static class LicensesApi
         };
     }
 
-    public static Task<Results<Ok<KeyPackRemovalResponse>, ProblemHttpResult>> Remove(Guid id, KeyPackRemovalBody? body, KeyPackRemover remover,
+    public static Task<Results<Ok<KeyPackReleaseResponse>, ProblemHttpResult>> Release(KeyPackReleaseBody body, KeyPackReleaser releaser,
         CancellationToken cancellationToken) =>
         Refusals.RunAsync(async () =>
         {
-            var target = body?.TargetProductId?.Trim();
-            if (target is { Length: > 64 } || target?.Any(char.IsControl) == true)
+            var target = body.TargetProductId?.Trim();
+            if (string.IsNullOrEmpty(target) || target.Length > 64 || target.Any(char.IsControl))
                 throw Refusal.Invalid("targetProductId", "targetProductId must be the Product ID of the license server the CALs move to.");
-            var (pack, removedCals) = await remover.RemoveAsync(id, target, cancellationToken);
-            return TypedResults.Ok(new KeyPackRemovalResponse(pack.ToView(), removedCals,
-                $"Key pack {pack.Id} and its {removedCals} issued CAL(s) were removed from this license server for migration."));
+            if (body.KeyPackIds is { Count: 0 }) throw Refusal.Invalid("keyPackIds", "keyPackIds names the key packs to give up; leave it out to give up every key pack.");
+            return TypedResults.Ok(await releaser.ReleaseAsync(target, body.KeyPackIds, cancellationToken));
         });
 
     public static Task<Results<Ok<MigrationResult>, ProblemHttpResult>> Migrate(MigrationBody body, MigrationService migration, CancellationToken cancellationToken) =>

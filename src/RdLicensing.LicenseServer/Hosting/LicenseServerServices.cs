@@ -30,7 +30,8 @@ public static class LicenseServerServices
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();
         services.AddSingleton<CalUsageReport>();
-        services.AddSingleton<KeyPackRemover>();
+        services.AddSingleton<KeyPackReleaser>();
+        services.AddSingleton<MigratedAwayRecorder>();
         services.AddSingleton<DatabaseBackup>();
         services.AddCredentialFreeHttpClientLogging();
         // Services that call other servers take a typed HttpClient, so they are transient like it.

@@ -11,9 +11,16 @@ using RdLicensing.Storage;
 namespace RdLicensing.LicenseServer.Licensing;
 
 /// <summary>
-/// Manage Licenses → migrate CALs to this (target) server. Running source: every pack is checked first,
-/// then removed there (event 89 on the source), then the clearinghouse grants them here. Source no longer
-/// functioning: the administrator confirms the manual removal and names it by License Server ID and version.
+/// Manage Licenses → migrate CALs to this (target) server. Migration moves, never copies:
+/// <list type="bullet">
+/// <item>Running source: every pack is checked first; then the source itself removes the packs (event 89 there) and signs
+/// their release to the clearinghouse for this server — putting them back if the clearinghouse refuses; then this server's
+/// signed claim is credited with exactly what was released.</item>
+/// <item>Source no longer functioning: the administrator names it (License Server ID, version), confirms, and proves the
+/// purchase with the original identifiers of the packs to move; the clearinghouse moves only those and retires them on the
+/// source.</item>
+/// <item>SourceProductId: claim what a source already released to this server (an interrupted migration).</item>
+/// </list>
 /// A failure half-way says exactly what moved and how to finish.
 /// </summary>
 public sealed class MigrationService(
@@ -42,10 +49,12 @@ public sealed class MigrationService(
             var productId = body.SourceProductId.Trim();
             if (productId.Length > 64 || productId.Any(char.IsControl)) throw Refusal.Invalid("sourceProductId", "sourceProductId must be the source license server's Product ID.");
             if (productId == server.ProductId) throw Refusal.Invalid("sourceProductId", "That is this license server's own Product ID: name the source license server.");
-            return await GrantAsync(productId, null, ids, false, ids ?? [], cancellationToken);
+            if (body.PurchaseProofs is { Count: > 0 })
+                throw Refusal.Invalid("purchaseProofs", "Purchase identifiers go with a source that no longer functions (sourceLicenseServerId, sourceVersion, confirmRemoved).");
+            return await GrantAsync(productId, null, ids, false, [], null, cancellationToken);
         }
         throw Refusal.Invalid("sourceUrl",
-            "Name the source: sourceUrl and sourceToken for a license server that still runs, or sourceLicenseServerId, sourceVersion and confirmRemoved for one that no longer works.");
+            "Name the source: sourceUrl and sourceToken for a license server that still runs, or sourceLicenseServerId, sourceVersion, confirmRemoved and purchaseProofs for one that no longer works.");
     }
 
     private async Task<MigrationResult> FromRunningSourceAsync(MigrationBody body, List<Guid>? ids, CancellationToken cancellationToken)
@@ -65,26 +74,23 @@ public sealed class MigrationService(
             throw Refusal.Unprocessable("version-not-hostable", "Version not hostable",
                 $"Nothing was moved: this {server.Version.ToDisplayName()} license server cannot host {Describe(notHostable)} (a license server hosts CALs of its own version or older). Leave them out with --key-pack, or migrate to a newer license server.");
 
-        // Every check passed; from here the source changes, so each step is recorded for the answer.
-        var removed = new List<Guid>();
-        foreach (var pack in selected)
+        // Every check passed. The source removes the packs and signs their release to the clearinghouse for this server, or puts
+        // them back and refuses: either all of them are released, or none.
+        KeyPackReleaseResponse released;
+        try
         {
-            try
-            {
-                await sources.RemoveKeyPackAsync(address, token, pack.Id, server.ProductId, cancellationToken);
-                removed.Add(pack.Id);
-            }
-            catch (RemoteCallException e) when (removed.Count > 0)
-            {
-                var result = await GrantAsync(sourceStatus.ProductId, null, removed, false, removed, cancellationToken);
-                return result with { Message = result.Message + $" Removing key pack {pack.Id} from the source failed ({e.Message}); it and the packs after it stay on the source: run the migration again for them." };
-            }
-            catch (RemoteCallException e)
-            {
-                throw SourceFailure(e);
-            }
+            released = await sources.ReleaseAsync(address, token, selected.Select(p => p.Id).ToList(), server.ProductId, cancellationToken);
         }
-        return await GrantAsync(sourceStatus.ProductId, null, removed, false, removed, cancellationToken);
+        catch (RemoteCallException e)
+        {
+            throw SourceFailure(e);
+        }
+        var removed = released.Released.Select(p => p.Id).ToList();
+        var result = await GrantAsync(sourceStatus.ProductId, null, removed, false, removed, null, cancellationToken);
+        return result with
+        {
+            Message = result.Message + $" License server {sourceStatus.ProductId} removed them ({released.RemovedCals} issued CAL(s) with them) and released them to this server through the clearinghouse.",
+        };
     }
 
     private async Task<MigrationResult> FromDeadSourceAsync(MigrationBody body, List<Guid>? ids, CancellationToken cancellationToken)
@@ -105,28 +111,35 @@ public sealed class MigrationService(
         if (body.ConfirmRemoved != true)
             throw Refusal.Invalid("confirmRemoved",
                 "Confirm that the source license server no longer functions and its CALs were removed from it (confirmRemoved: true; rdlic: --confirm-removed).");
+        if (body.PurchaseProofs is not { Count: > 0 } proofs || proofs.Any(p => p is null))
+            throw Refusal.Invalid("purchaseProofs",
+                "Prove the purchase of the licenses to move, as on the original purchase: the retail license codes, the Open License number and authorization number, " +
+                "or the agreement number with the CAL version and type (rdlic: --program and its identifiers). Only packs whose identifiers are proven move.");
+        if (proofs.Count > MaxPurchaseProofs) throw Refusal.Invalid("purchaseProofs", $"At most {MaxPurchaseProofs} purchase proofs in one migration.");
         var code = GroupedCode.Format(GroupedCode.Normalize(body.SourceLicenseServerId));
-        return await GrantAsync(null, code, ids, true, [], cancellationToken);
+        return await GrantAsync(null, code, ids, true, [], proofs, cancellationToken);
     }
 
-    /// <summary>Asks the clearinghouse for the packs and installs each; <paramref name="removed"/> is what the source already gave up.</summary>
+    private const int MaxPurchaseProofs = 100;
+
+    /// <summary>Asks the clearinghouse for the packs (signed by this server) and installs each; <paramref name="removed"/> is what the source already released.</summary>
     private async Task<MigrationResult> GrantAsync(string? sourceProductId, string? sourceLicenseServerId, IReadOnlyList<Guid>? ids, bool noLongerFunctioning,
-        IReadOnlyList<Guid> removed, CancellationToken cancellationToken)
+        IReadOnlyList<Guid> removed, IReadOnlyList<PurchaseProof>? proofs, CancellationToken cancellationToken)
     {
         var source = sourceProductId ?? $"License Server ID {sourceLicenseServerId}";
         MigrationResponse answer;
         try
         {
             answer = await clearinghouse.MigrateAsync(new MigrationRequestBody(server.ProductId, server.Activation!.LicenseServerId, server.Version.ToShortName(),
-                sourceProductId, sourceLicenseServerId, ids, noLongerFunctioning), cancellationToken);
+                sourceProductId, sourceLicenseServerId, ids, noLongerFunctioning, proofs), cancellationToken);
         }
         catch (RemoteCallException e) when (removed.Count > 0)
         {
             var finish = $"rdlic licenses migrate --source-product-id {sourceProductId} {string.Join(' ', removed.Select(id => $"--key-pack {id}"))}";
             throw new Refusal(e.Failure == RemoteFailure.Refused ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status502BadGateway,
                 "migration-incomplete", "Migration incomplete",
-                $"Key pack(s) {string.Join(", ", removed)} were removed from the source {source}, but the clearinghouse did not grant them here: {e.Message} " +
-                $"Nothing was installed. When the clearinghouse answers again, finish with: {finish}",
+                $"Key pack(s) {string.Join(", ", removed)} were removed from the source {source} and released to this license server, but the clearinghouse did not grant them here yet: {e.Message} " +
+                $"Nothing was installed; the release waits for this server alone. When the clearinghouse answers again, finish with: {finish}",
                 new Dictionary<string, object?> { ["removedFromSource"] = removed });
         }
 
@@ -151,7 +164,8 @@ public sealed class MigrationService(
                 new Dictionary<string, object?> { ["removedFromSource"] = removed });
         var message = answer.KeyPacks.Count == 0
             ? $"The clearinghouse had no key packs of {source} to move. {answer.Message}".Trim()
-            : summary + (failures.Count > 0 ? " Not installed: " + string.Join(" ", failures) : "");
+            : summary + (noLongerFunctioning ? $" The clearinghouse retired them on {source}: if it runs again, it is refused for them and told of this migration." : "") +
+              (failures.Count > 0 ? " Not installed: " + string.Join(" ", failures) : "");
         return new MigrationResult(sourceProductId, removed, installed, message);
     }
 

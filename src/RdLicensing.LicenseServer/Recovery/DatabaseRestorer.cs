@@ -4,21 +4,46 @@ using RdLicensing.Core.Events;
 using RdLicensing.Core.Identity;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.LicenseServer.Licensing;
 using RdLicensing.Storage;
 using RdLicensing.Storage.Sqlite;
 
 namespace RdLicensing.LicenseServer.Recovery;
 
+/// <summary>Which identity a restore left in the data directory.</summary>
+public enum RestoredIdentity
+{
+    /// <summary>The backed-up server's identity, activation and key packs (<c>--keep-identity</c>, or the directory already was that server).</summary>
+    BackedUp,
+    /// <summary>The identity this data directory already held (another license server): the backup's data under it.</summary>
+    Directory,
+    /// <summary>A new key and Product ID, not activated, no key packs: the backup's data under a new server.</summary>
+    New,
+}
+
 /// <summary>What a restore did, for `rdlic server restore` to print.</summary>
-public sealed record RestoreOutcome(string ProductId, string? PreviousProductId, bool IdentityKept, IReadOnlyList<KeyPack> KeyPacks,
-    IReadOnlyList<KeyPack> RemovedKeyPacks, int RemovedCals, string? AdminTokenNote);
+public sealed record RestoreOutcome(string ProductId, string? PreviousProductId, RestoredIdentity Identity, IReadOnlyList<KeyPack> KeyPacks,
+    IReadOnlyList<KeyPack> RemovedKeyPacks, int RemovedCals, string? AdminTokenNote, string? BackedUpProductId = null)
+{
+    /// <summary>True when the directory kept its own identity (not the backup's).</summary>
+    public bool IdentityKept => Identity == RestoredIdentity.Directory;
+}
 
 /// <summary>
-/// Restores a backup into a stopped license server's data directory. Plain restore: the backup becomes the
-/// database, identity included — the same server again, unissued licenses back in their packs. With
-/// <c>keepIdentity</c>: the backup's data under this directory's identity, activation and administrators; key
-/// packs bound to another Product ID are removed (event 92), since only the clearinghouse can grant them to
-/// this server. The backup is staged and checked first; the database is replaced only at the end.
+/// Restores a backup into a stopped license server's data directory. A restore never makes a second live copy of
+/// the backed-up server by accident:
+/// <list type="bullet">
+/// <item>With <c>keepIdentity</c> (the same server, after a loss): the backup becomes the database, identity included —
+/// the same server again, unissued licenses back in their packs. A directory that already holds the backed-up server's
+/// identity gets the same (it is that server, rolled back).</item>
+/// <item>Into a directory of another license server: the backup's data under this directory's identity, activation and
+/// administrators; key packs bound to another Product ID are removed (event 92).</item>
+/// <item>Into a new directory: a NEW identity (new key, new Product ID), not activated, with none of the backup's key
+/// packs and none of its issued CALs — the packs and the CALs they signed belong to the backed-up identity; they reach
+/// the new server only by a migration through the clearinghouse. Session hosts, administrators, settings and the event
+/// log come over.</item>
+/// </list>
+/// The backup is staged and checked first; the database is replaced only at the end.
 /// </summary>
 public static class DatabaseRestorer
 {
@@ -27,7 +52,14 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationId, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+    ];
+
+    // What belongs to the backed-up identity and does not come to a new one (the key is replaced).
+    private static readonly string[] NewIdentityDropsSettings =
+    [
+        SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationRetiredNotice,
+        SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, MigratedAwayRecorder.Setting,
     ];
 
     public static async Task<RestoreOutcome> RestoreAsync(string backupFile, string dataDirectory, bool keepIdentity, TimeProvider clock, CancellationToken cancellationToken)
@@ -47,11 +79,15 @@ public static class DatabaseRestorer
 
             var current = File.Exists(database) ? new LicenseStore(new SqliteDialect(database)) : null;
             var previousProductId = current is null ? null : await ProductIdAsync(current, cancellationToken);
-            var outcome = keepIdentity
-                ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
-                : await ReplaceAsync(restored, backupProductId, previousProductId, clock, cancellationToken);
-            // A restored database is another installation, whatever identity it carries: the clearinghouse tells copies apart by it.
-            await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
+            var outcome = keepIdentity || previousProductId == backupProductId
+                ? await ReplaceAsync(restored, backupProductId, previousProductId, clock, cancellationToken)
+                : current is not null && previousProductId is not null
+                    ? await KeepIdentityAsync(restored, current, previousProductId, backupProductId, clock, cancellationToken)
+                    : await NewIdentityAsync(restored, backupProductId, clock, cancellationToken);
+            // A restored database is another installation of the identity it carries (the clearinghouse tells copies apart by it) —
+            // except where this directory's own server goes on under its identity: it is still that installation.
+            if (outcome.Identity != RestoredIdentity.Directory)
+                await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
@@ -80,7 +116,29 @@ public static class DatabaseRestorer
             var packs = await s.AllKeyPacksAsync();
             await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.DatabaseRestored,
                 $"The database was restored from a backup of license server {backupProductId}: {packs.Count} key pack(s), {packs.Sum(p => p.Available)} license(s) available.");
-            return new RestoreOutcome(backupProductId, previousProductId, false, packs, [], 0, null);
+            return new RestoreOutcome(backupProductId, previousProductId, RestoredIdentity.BackedUp, packs, [], 0, null, backupProductId);
+        }, cancellationToken);
+
+    /// <summary>
+    /// A new data directory without --keep-identity: a new key (so a new Product ID), no activation, and none of the backup's
+    /// key packs or issued CALs (event 92): they were granted to, and signed by, the backed-up identity.
+    /// </summary>
+    private static Task<RestoreOutcome> NewIdentityAsync(LicenseStore restored, string backupProductId, TimeProvider clock, CancellationToken cancellationToken) =>
+        restored.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            using var identity = LicenseServerIdentity.Create();
+            await s.SetSettingAsync(SettingNames.IdentityKey, Convert.ToBase64String(identity.ExportPkcs8()));
+            foreach (var name in NewIdentityDropsSettings) await s.DeleteSettingAsync(name);
+            var removal = await s.DeleteAllKeyPacksAndCalsAsync();
+            var packs = removal.Packs;
+            if (packs.Count > 0)
+                await s.AddEventAsync(now, LicensingEventId.ForeignKeyPacksRemoved,
+                    $"{packs.Count} key pack(s) of the backup ({packs.Sum(p => p.Total)} licenses, {removal.LiveCals} issued CAL(s)) belong to license server {backupProductId} and were not restored: " +
+                    $"this is a new license server, {identity.ProductId}. Activate it, then migrate the licenses from {backupProductId} through the clearinghouse.");
+            await s.AddEventAsync(now, LicensingEventId.DatabaseRestored,
+                $"The data of a backup of license server {backupProductId} was restored under a new identity {identity.ProductId} (not activated, no key packs).");
+            return new RestoreOutcome(identity.ProductId, null, RestoredIdentity.New, [], packs, removal.LiveCals, null, backupProductId);
         }, cancellationToken);
 
     private static async Task<RestoreOutcome> KeepIdentityAsync(LicenseStore restored, LicenseStore? current, string? productId, string backupProductId,
@@ -110,7 +168,7 @@ public static class DatabaseRestorer
             var packs = await s.AllKeyPacksAsync();
             await s.AddEventAsync(now, LicensingEventId.DatabaseRestored,
                 $"The data of a backup of license server {backupProductId} was restored, keeping this server's identity {productId}: {packs.Count} key pack(s) kept, {foreign.Count} removed.");
-            return new RestoreOutcome(productId, productId, true, packs, foreign, removal.LiveCals, null);
+            return new RestoreOutcome(productId, productId, RestoredIdentity.Directory, packs, foreign, removal.LiveCals, null, backupProductId);
         }, cancellationToken);
     }
 

@@ -15,7 +15,8 @@ namespace RdLicensing.LicenseServer.Remote;
 /// those bytes with the server's identity key, naming its Product ID and installation id — the clearinghouse acts for this
 /// server only on that proof.
 /// </summary>
-public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server, LicenseStore store, TimeProvider clock)
+public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server, LicenseStore store, TimeProvider clock,
+    Licensing.MigratedAwayRecorder migratedAway)
 {
     private Uri? Base => Uri.TryCreate(options.Value.ClearinghouseUrl?.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri)
                          && uri.Scheme is "http" or "https" ? uri : null;
@@ -39,6 +40,10 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
 
     public Task<MigrationResponse> MigrateAsync(MigrationRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<MigrationResponse>("api/migrations", body, cancellationToken);
+
+    /// <summary>MigrateOut: this (source) server gives up key packs it already removed, for one target.</summary>
+    public Task<MigrationReleaseResponse> ReleaseAsync(MigrationReleaseRequestBody body, CancellationToken cancellationToken) =>
+        PostAsync<MigrationReleaseResponse>("api/migrations/release", body, cancellationToken);
 
     public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<ConversionResponse>("api/conversions", body, cancellationToken);
@@ -66,13 +71,22 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         }
     }
 
-    private Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken)
     {
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
         var uri = new Uri(b, path);
-        return RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
-            (request, bytes) => request.Headers.TryAddWithoutValidation(ServerRequestProof.HeaderName,
-                ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes)));
+        try
+        {
+            return await RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
+                (request, bytes) => request.Headers.TryAddWithoutValidation(ServerRequestProof.HeaderName,
+                    ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes)));
+        }
+        catch (RemoteCallException e) when (e.Is(MigrationProblems.MigratedAway))
+        {
+            // A migration for a "no longer functioning" source took packs of this server: they leave it now, and status says so.
+            await migratedAway.RecordAsync(e, cancellationToken);
+            throw;
+        }
     }
 }

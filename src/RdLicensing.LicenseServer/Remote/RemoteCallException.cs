@@ -11,9 +11,16 @@ public enum RemoteFailure
 }
 
 /// <summary>A call to the clearinghouse or to another license server failed; the message says what happened.</summary>
-public sealed class RemoteCallException(RemoteFailure failure, string message, int? status = null, string? problemType = null, string? field = null, int? group = null)
+public sealed class RemoteCallException(RemoteFailure failure, string message, int? status = null, string? problemType = null, string? field = null, int? group = null,
+    IReadOnlyList<Guid>? keyPackIds = null)
     : Exception(message)
 {
+    /// <summary>The key packs a refusal names (extension <c>keyPackIds</c>), e.g. those a migration took away.</summary>
+    public IReadOnlyList<Guid> KeyPackIds { get; } = keyPackIds ?? [];
+
+    /// <summary>Whether the refusal's ProblemDetails type ends with this slug.</summary>
+    public bool Is(string slug) => ProblemType?.EndsWith("/" + slug, StringComparison.Ordinal) == true;
+
     public RemoteFailure Failure { get; } = failure;
 
     /// <summary>The HTTP status of a refusal.</summary>

@@ -59,6 +59,7 @@ internal static class RemoteJson
     {
         string? type = null, detail = null, field = null;
         int? group = null;
+        List<Guid>? keyPackIds = null;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -70,6 +71,9 @@ internal static class RemoteJson
                 detail = Text("detail") ?? Text("title");
                 field = Text("field");
                 if (root.TryGetProperty("group", out var g) && g.ValueKind == JsonValueKind.Number) group = g.GetInt32();
+                if (root.TryGetProperty("keyPackIds", out var ids) && ids.ValueKind == JsonValueKind.Array)
+                    keyPackIds = ids.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out var id) ? id : Guid.Empty)
+                        .Where(id => id != Guid.Empty).ToList();
             }
         }
         catch (JsonException)
@@ -79,6 +83,6 @@ internal static class RemoteJson
             return new RemoteCallException(RemoteFailure.Refused, $"{who} refused the credential: {detail ?? "unauthorized"}", status, type, field, group);
         return detail is null
             ? new RemoteCallException(RemoteFailure.Unreachable, $"{who} answered {status} without an explanation; is the address right?", status)
-            : new RemoteCallException(RemoteFailure.Refused, detail, status, type, field, group);
+            : new RemoteCallException(RemoteFailure.Refused, detail, status, type, field, group, keyPackIds);
     }
 }

@@ -2,7 +2,7 @@ using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.LicenseServer.Remote;
 
-/// <summary>Calls another (source) license server's administration API during a migration, with its administrator token.</summary>
+/// <summary>Calls another (source) license server's administration API during a migration, with its administrator token: status, key packs, release.</summary>
 public sealed class SourceServerClient(HttpClient http)
 {
     public Task<StatusView> StatusAsync(Uri server, string token, CancellationToken cancellationToken) =>
@@ -11,9 +11,10 @@ public sealed class SourceServerClient(HttpClient http)
     public Task<List<KeyPackView>> KeyPacksAsync(Uri server, string token, CancellationToken cancellationToken) =>
         RemoteJson.SendAsync<List<KeyPackView>>(http, HttpMethod.Get, new Uri(server, "api/admin/keypacks"), null, token, Who(server), cancellationToken);
 
-    public Task<KeyPackRemovalResponse> RemoveKeyPackAsync(Uri server, string token, Guid keyPackId, string targetProductId, CancellationToken cancellationToken) =>
-        RemoteJson.SendAsync<KeyPackRemovalResponse>(http, HttpMethod.Post, new Uri(server, $"api/admin/keypacks/{keyPackId:D}/remove"),
-            new KeyPackRemovalBody(targetProductId), token, Who(server), cancellationToken);
+    /// <summary>The source removes the packs and signs their release to the clearinghouse for this (target) server; it puts them back on failure.</summary>
+    public Task<KeyPackReleaseResponse> ReleaseAsync(Uri server, string token, IReadOnlyList<Guid> keyPackIds, string targetProductId, CancellationToken cancellationToken) =>
+        RemoteJson.SendAsync<KeyPackReleaseResponse>(http, HttpMethod.Post, new Uri(server, "api/admin/licenses/release"),
+            new KeyPackReleaseBody(targetProductId, keyPackIds), token, Who(server), cancellationToken);
 
     /// <summary>An http(s) address with a trailing slash, so relative paths resolve under it.</summary>
     public static Uri? ParseAddress(string? text) =>

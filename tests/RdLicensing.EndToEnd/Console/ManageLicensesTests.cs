@@ -80,11 +80,12 @@ public sealed class ManageLicensesTests(Browser browser)
     }
 
     [Fact]
-    public async Task Licenses_migrate_from_a_license_server_that_no_longer_functions_by_its_license_server_id()
+    public async Task Licenses_migrate_from_a_license_server_that_no_longer_functions_by_its_license_server_id_and_their_purchase_identifiers()
     {
         await using var deployment = await Deployment.StartAsync();
         var source = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2019));
-        await deployment.InstallRetailAsync(source, ProductVersion.WindowsServer2019, CalType.PerDevice, 9);
+        var code = await deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2019, CalType.PerDevice, 9);
+        await Rdlic.OkAsync(source, "licenses", "install", "--program", "retail", "--code", code);
         var sourceId = (await Deployment.StatusAsync(source)).Activation.LicenseServerId!;
         await deployment.StopAsync(source);
         var target = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022));
@@ -112,6 +113,19 @@ public sealed class ManageLicensesTests(Browser browser)
         await Wizard.NextAsync(page);
         await Expect(Error(page)).ToContainTextAsync("Tick the confirmation");
         await page.GetByLabel("I confirm that the source license server no longer functions and its CALs were removed from it").CheckAsync();
+        await Wizard.NextAsync(page);
+
+        // The purchase is proven with the original identifiers: required, then a code the source's packs were not bought with.
+        await Expect(Error(page)).ToContainTextAsync("Choose the license program");
+        await page.GetByLabel("License program").SelectOptionAsync("retail");
+        await page.GetByLabel("Retail: license codes (one a line)").FillAsync(RdLicensing.Core.Codes.LicenseIdentifiers.NewRetailCode());
+        await Wizard.NextAsync(page);
+        await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Confirm");
+        await Wizard.FinishAsync(page);
+        await Expect(Error(page)).ToContainTextAsync("is not recognized for license server");
+        Assert.Empty(await Deployment.KeyPacksAsync(target));
+        await Wizard.BackAsync(page);
+        await page.GetByLabel("Retail: license codes (one a line)").FillAsync(code);
         await Wizard.NextAsync(page);
 
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Confirm");
