@@ -33,6 +33,11 @@ public enum SessionHostEventId
     EnrolledWithLicenseServer = 5041,
     PolicyFileProblem = 5042,
     ClockAdvanced = 5050,
+
+    /// <summary>A client's name, user name or hardware id broke the rules license servers apply: refused by the host itself.</summary>
+    ClientInputRefused = 5070,
+    /// <summary>A license server answered a CAL request with a client error (4xx): the connection is refused, never let in by grace.</summary>
+    LicenseServerRejectedRequest = 5071,
 }
 
 public static class SessionHostEvents
@@ -40,12 +45,13 @@ public static class SessionHostEvents
     public static Events.EventLevel LevelOf(SessionHostEventId id) => id switch
     {
         SessionHostEventId.CannotIssueLicense or SessionHostEventId.GracePeriodExpiredModeNotConfigured or SessionHostEventId.ConnectionRefused
+            or SessionHostEventId.LicenseServerRejectedRequest
             => Events.EventLevel.Error,
         SessionHostEventId.InvalidClientLicense or SessionHostEventId.CannotRenewLicense or SessionHostEventId.LicensingModeNotConfigured
             or SessionHostEventId.NoLicenseServerSpecified or SessionHostEventId.LicenseServerUnavailable
             or SessionHostEventId.NotInLicenseServerSecurityGroup or SessionHostEventId.LicenseServerAccessDenied
             or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported
-            or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod => Events.EventLevel.Warning,
+            or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused => Events.EventLevel.Warning,
         _ => Events.EventLevel.Information,
     };
 }

@@ -38,6 +38,8 @@ public sealed class ConnectionDecider(
     {
         var config = await configuration.LoadAsync(cancellationToken);
         var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
+        if (ClientInput.Check(Clean(request.ClientName), Clean(request.HardwareId), Clean(request.UserName)) is { } bad)
+            return await RefuseBadInputAsync(request, bad, config, grace, cancellationToken);
         if (request.Administrative) return await administrative.ConnectAsync(request, config, grace, cancellationToken);
         if (string.IsNullOrEmpty(request.HardwareId))
             throw new ArgumentException("A client connection needs the client's hardware id.", nameof(request));
@@ -48,6 +50,39 @@ public sealed class ConnectionDecider(
         else if (config.Mode.Value == LicensingMode.PerDevice) await PerDeviceAsync(draft, cancellationToken);
         else await PerUserAsync(draft, cancellationToken);
         return await RecordAsync(draft, cancellationToken);
+    }
+
+    /// <summary>
+    /// A client whose name, user name or hardware id breaks the rules license servers apply is refused here, whatever the
+    /// grace period: asking a server would only bring its 400 back, and nothing about such a request may let a client in.
+    /// </summary>
+    private Task<ConnectionDecision> RefuseBadInputAsync(ConnectionRequest request, ClientInputProblem bad, SessionHostConfiguration config, GracePeriod grace,
+        CancellationToken cancellationToken)
+    {
+        // What the events and the answer show of the client: printable and bounded, whatever it sent.
+        var shown = request with { ClientName = Printable(request.ClientName) ?? "(no name)", HardwareId = Printable(request.HardwareId), UserName = Printable(request.UserName) };
+        var d = new ConnectionDraft(shown, config, grace, clock.GetUtcNow(), options.Value.Name);
+        d.Event(SessionHostEventId.ClientInputRefused,
+            $"A connection from {shown.ClientName} was refused without asking any license server: its {bad.Message}.");
+        d.Refuse(LicensingErrorCode.NoLicense, "INVALID_CLIENT_INPUT", $"Session host {d.HostName} refused the connection: the client's {bad.Message}.");
+        return RecordAsync(d, cancellationToken);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? Printable(string? value)
+    {
+        if (value is null) return null;
+        var printable = new string(value.Select(c => char.IsControl(c) ? '?' : c).Take(ClientInput.MaxNameLength).ToArray());
+        return printable.Length < value.Length ? printable + "…" : printable;
+    }
+
+    /// <summary>A license server refused the request itself (a 4xx other than a refused token or the security group): an answer, so never the grace period.</summary>
+    private static void RejectedByServer(ConnectionDraft d, LicenseServerFailure rejection)
+    {
+        d.Event(SessionHostEventId.LicenseServerRejectedRequest,
+            $"License server {rejection.Url} refused the CAL request for {d.Request.ClientName} ({rejection.Problem}); the connection is refused, not let in by the grace period.", rejection.Url);
+        d.Refuse(LicensingErrorCode.NoLicense, "LICENSE_SERVER_REJECTED_REQUEST", $"License server {rejection.Url} refused the CAL request: {rejection.Problem}.", rejection.Url);
     }
 
     private static void ModeNotConfigured(ConnectionDraft d)
@@ -120,6 +155,11 @@ public sealed class ConnectionDecider(
             d.GraceOr(code, code.ToName(), $"License server {url}: {answer.Message}", url);
             return;
         }
+        if (attempt.Rejection is { } rejection)
+        {
+            RejectedByServer(d, rejection);
+            return;
+        }
 
         if (presented.UsableWithoutLicenseServer)
         {
@@ -183,6 +223,11 @@ public sealed class ConnectionDecider(
             }
             d.Event(SessionHostEventId.CannotIssueLicense, $"License server {url} could not give {user} a Per User CAL: {answer.Message}", url);
             d.GraceOr(LicensingErrorCode.NoLicense, LicensingErrorCode.NoLicense.ToName(), $"License server {url}: {answer.Message}", url);
+            return;
+        }
+        if (attempt.Rejection is { } rejection)
+        {
+            RejectedByServer(d, rejection);
             return;
         }
         NoLicenseServerAnswered(d, attempt.Failures);

@@ -68,6 +68,17 @@ internal sealed class ConnectionDraft(ConnectionRequest request, SessionHostConf
         Event(SessionHostEventId.ConnectionRefused, $"{Request.ClientName} was refused ({code.ToHex()} {reason}): {why}", licenseServer);
     }
 
+    /// <summary>Refused whatever the grace period: the request itself cannot be licensed (never let in by the grace period).</summary>
+    public void Refuse(LicensingErrorCode code, string reason, string why, string? licenseServer = null)
+    {
+        var message = $"{code.ClientMessage()} {why}";
+        Outcome = ConnectionOutcome.Refused;
+        Refusal = new ConnectionRefusal(code, reason, message);
+        Message = message;
+        LicenseServer = licenseServer;
+        Event(SessionHostEventId.ConnectionRefused, $"{Request.ClientName} was refused ({code.ToHex()} {reason}): {why}", licenseServer);
+    }
+
     /// <summary>Records, as events and notes, why each license server before the one that answered (if any) was passed over.</summary>
     public void Failures(IReadOnlyList<LicenseServerFailure> failures)
     {

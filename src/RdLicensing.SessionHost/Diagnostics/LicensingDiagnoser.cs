@@ -44,7 +44,7 @@ public sealed class LicensingDiagnoser(
                 return new ServerProbe(url, Connectivity.AccessDenied, reply.Problem!, null);
             case LicenseServerContact.NotInSecurityGroup:
                 return new ServerProbe(url, Connectivity.NotInTscGroup, reply.Problem!, null);
-            case LicenseServerContact.Failed:
+            case LicenseServerContact.Failed or LicenseServerContact.Rejected:
                 return new ServerProbe(url, Connectivity.Unknown, reply.Problem!, null);
         }
         var d = reply.Value!;

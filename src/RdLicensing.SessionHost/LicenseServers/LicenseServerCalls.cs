@@ -18,8 +18,13 @@ public enum LicenseServerContact
     AccessDenied,
     /// <summary>The server's security group policy is on and this host is not in the group (403 host-not-in-security-group).</summary>
     NotInSecurityGroup,
-    /// <summary>Any other error answer, or an answer that is not an RdLicensing license server's.</summary>
+    /// <summary>A server error (5xx), a request timeout (408), or an answer that is not an RdLicensing license server's.</summary>
     Failed,
+    /// <summary>
+    /// The server answered and refused the request itself (any other 4xx: bad input, too large, too many requests…). This is
+    /// an answer, never "no license server answered": the connection is refused, not let in by the grace period.
+    /// </summary>
+    Rejected,
 }
 
 public sealed record LicenseServerReply<T>(string Url, LicenseServerContact Contact, T? Value, string? Problem) where T : class
@@ -118,6 +123,9 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
                     $"the license server refused this host's token ({(detail ?? "unauthorized").TrimEnd('.')}); enroll again and store the new token"),
                 HttpStatusCode.Forbidden when type == SecurityGroupProblemType => new(url, LicenseServerContact.NotInSecurityGroup, null,
                     detail ?? "this session host is not in the license server's security group"),
+                HttpStatusCode.RequestTimeout => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
+                var status when (int)status is >= 400 and < 500 => new(url, LicenseServerContact.Rejected, null,
+                    $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
                 _ => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
             };
         }

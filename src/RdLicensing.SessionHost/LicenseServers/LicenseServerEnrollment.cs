@@ -41,7 +41,7 @@ public sealed class LicenseServerEnrollment(
         if (!token.StartsWith("rdlh_", StringComparison.Ordinal) || token.Length > MaxTokenLength || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new EnrollmentException("the token must be the session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server.");
         var check = await calls.InfoWithTokenAsync(url, token, cancellationToken);
-        if (check.Contact is LicenseServerContact.AccessDenied or LicenseServerContact.Failed)
+        if (check.Contact is LicenseServerContact.AccessDenied or LicenseServerContact.Failed or LicenseServerContact.Rejected)
             throw new EnrollmentException($"license server {url} did not accept the token: {check.Problem}.");
 
         var now = clock.GetUtcNow();
