@@ -54,6 +54,13 @@ public enum LicensingEventId
     KeyPacksReissued = 5071,
     DatabaseBackedUp = 5072,
     DatabaseRestored = 5073,
+
+    /// <summary>A session host reported a sign-in for a device whose CAL another host requested: refused.</summary>
+    SignInFromAnotherHostRefused = 5080,
+    /// <summary>A session host reported a grace period start later than the one recorded (its state was reset): it got the recorded start back.</summary>
+    HostGracePeriodMoved = 5081,
+    /// <summary>A session host without local state asked for its recorded grace period start.</summary>
+    HostGracePeriodRecovered = 5082,
 }
 
 public enum EventLevel
@@ -75,7 +82,8 @@ public static class LicensingEvents
             or LicensingEventId.KeyPackRejected or LicensingEventId.ActivationRejected
             or LicensingEventId.ServerDeactivated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
-            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals => EventLevel.Warning,
+            or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
+            or LicensingEventId.SignInFromAnotherHostRefused or LicensingEventId.HostGracePeriodMoved => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

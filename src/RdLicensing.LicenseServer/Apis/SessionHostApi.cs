@@ -81,7 +81,9 @@ public static class SessionHostApi
         var hardwareId = Clean(body.HardwareId);
         if (hardwareId is null || hardwareId.Length > MaxIdLength || FirstWithControlCharacter(("hardwareId", hardwareId)) is not null)
             return Problems.Invalid("hardwareId", $"hardwareId (1 to {MaxIdLength} printable characters) names the device whose user signed in.");
-        var (validated, message, cal) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
+        var (validated, message, cal, notThisHost) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
+        if (notThisHost)
+            return Problems.Create(StatusCodes.Status403Forbidden, "sign-in-not-requested-by-host", "The device's CAL was requested by another session host", message);
         return cal is null
             ? Problems.NotFound("no-temporary-cal", message)
             : TypedResults.Ok(new SignInResponse(validated, message, cal.ToView()));

@@ -128,6 +128,9 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
 
             case CalDecision.TemporaryKept(var temporary, var why):
             {
+                // The host that asked last is the one whose sign-in report counts (a device moves between hosts).
+                if (!string.Equals(temporary.HostName, request.HostName, StringComparison.OrdinalIgnoreCase))
+                    await s.UpdateCalAsync(temporary = temporary with { HostName = request.HostName });
                 if (why == TemporaryKeptReason.NotActivated)
                     await Event(LicensingEventId.NotActivatedTemporaryOnly, $"The temporary CAL of {request.ClientName} cannot be upgraded: the license server is not activated.", temporary.Id);
                 else if (why != TemporaryKeptReason.AwaitingSignIn)
@@ -220,8 +223,12 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }
     }
 
-    /// <summary>The user signed in on the device: its temporary CAL becomes validated, so the next connection can upgrade it.</summary>
-    public Task<(bool Validated, string Message, IssuedCal? Cal)> ReportSignInAsync(string hostName, string hardwareId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The user signed in on the device: its temporary CAL becomes validated, so the next connection can upgrade it. Only the
+    /// session host that last requested the device's CAL may report it (<paramref name="NotThisHost"/> otherwise, with event
+    /// 5080): another host's token cannot validate a device it never served.
+    /// </summary>
+    public Task<(bool Validated, string Message, IssuedCal? Cal, bool NotThisHost)> ReportSignInAsync(string hostName, string hardwareId, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
@@ -232,15 +239,23 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             {
                 var permanent = cals.Where(c => !c.IsTemporary && c.Status == CalStatus.Active && !c.IsExpiredAt(now)).MaxBy(c => c.ExpiresAt);
                 return permanent is not null
-                    ? (false, "The device holds a permanent CAL; there is nothing to validate.", permanent)
-                    : (false, "The device holds no temporary CAL to validate: request a CAL first.", (IssuedCal?)null);
+                    ? (false, "The device holds a permanent CAL; there is nothing to validate.", permanent, false)
+                    : (false, "The device holds no temporary CAL to validate: request a CAL first.", (IssuedCal?)null, false);
             }
-            if (temporary.Validated) return (true, "The temporary CAL was already validated.", temporary);
+            if (!string.Equals(temporary.HostName, hostName, StringComparison.OrdinalIgnoreCase))
+            {
+                var refused = $"Session host {hostName} reported a sign-in on {temporary.ClientName}, but it did not request that device's CAL " +
+                              $"(session host {temporary.HostName} did): a host reports sign-ins only for the connections it asked a CAL for. Nothing was validated.";
+                await s.AddEventAsync(now, LicensingEventId.SignInFromAnotherHostRefused, refused, hostName, hardwareId, null, temporary.Id,
+                    reason: "sign-in-not-requested-by-host");
+                return (false, refused, temporary, true);
+            }
+            if (temporary.Validated) return (true, "The temporary CAL was already validated.", temporary, false);
             var validated = temporary with { Validated = true };
             await s.UpdateCalAsync(validated);
             await s.AddEventAsync(now, LicensingEventId.TemporaryCalValidated,
                 $"The temporary CAL {temporary.Id} of {temporary.ClientName} was validated after a sign-in.", hostName, hardwareId, null, temporary.Id);
-            return (true, "The temporary CAL was validated: the next connection upgrades it to a permanent CAL when one is available.", validated);
+            return (true, "The temporary CAL was validated: the next connection upgrades it to a permanent CAL when one is available.", validated, false);
         }, cancellationToken);
 
     /// <summary>Expires what time has ended and returns licenses to their packs; logs how many.</summary>
