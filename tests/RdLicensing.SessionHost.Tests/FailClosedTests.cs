@@ -1,10 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
@@ -72,7 +66,7 @@ public sealed class FailClosedTests : IAsyncLifetime
     [InlineData(503, "grace")] // positive control: a server error is a server that did not answer
     public async Task A_license_server_client_error_is_an_answer_and_never_the_grace_period(int status, string expected)
     {
-        await using var server = await StubLicenseServer.StartAsync(status);
+        await using var server = await StubLicenseServer.StartAsync(calStatus: status);
         await using var s = await Scenario.StartAsync(licenseServers: 0);
         await s.Host.Store.WriteAsync(w => w.SetTokenAsync(server.Url, "rdlh_stub", s.Clock.GetUtcNow()));
         await s.Host.ConfigureAsync(mode: "per-device", servers: [server.Url]);
@@ -91,24 +85,5 @@ public sealed class FailClosedTests : IAsyncLifetime
         {
             Assert.Contains("503", connection.Message);
         }
-    }
-
-    /// <summary>A "license server" that answers every CAL request with the given status and a ProblemDetails body.</summary>
-    private sealed class StubLicenseServer(WebApplication app, string url) : IAsyncDisposable
-    {
-        public string Url { get; } = url;
-
-        public static async Task<StubLicenseServer> StartAsync(int status)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            app.MapPost("/api/sessionhost/cals", () => Results.Problem(statusCode: status, type: "https://rdlicensing.dev/problems/stub", detail: "the stub refuses"));
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new StubLicenseServer(app, address.TrimEnd('/'));
-        }
-
-        public async ValueTask DisposeAsync() => await app.DisposeAsync();
     }
 }

@@ -30,6 +30,7 @@ public sealed class ConnectionDecider(
     SessionHostStore store,
     LicenseServerList licenseServers,
     LicenseServerKeys keys,
+    RevocationLists revocations,
     AdministrativeSessions administrative,
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
@@ -114,6 +115,17 @@ public sealed class ConnectionDecider(
     {
         var request = d.Request;
         var presented = PresentedLicense.Check(request.PresentedLicense, await keys.VerifiersAsync(cancellationToken), request.HardwareId!, d.Version, d.Now);
+        var presentedBytes = request.PresentedLicense;
+        if (presented.Content is { } signed && await revocations.IsRevokedAsync(signed, cancellationToken))
+        {
+            // Revoked by the server that signed it: as if the device had no CAL — the server decides as for such a device.
+            var url = await keys.UrlOfAsync(signed.LicenseServerProductId, cancellationToken);
+            d.Event(SessionHostEventId.RevokedLicensePresented,
+                $"{request.ClientName} presented CAL {signed.CalId}, which license server {url ?? signed.LicenseServerProductId} revoked: it is treated as absent.", url);
+            d.Note($"The CAL this device presented (CAL {signed.CalId}) was revoked by its license server; it counts as no CAL.");
+            presented = PresentedLicense.None;
+            presentedBytes = null;
+        }
         if (presented.State == PresentedLicenseState.Valid)
         {
             var valid = presented.Content!;
@@ -129,11 +141,12 @@ public sealed class ConnectionDecider(
         }
 
         var attempt = await licenseServers.RequestCalAsync(d.Servers, new CalRequestBody(CalType.PerDevice.ToShortName(), d.Version.ToShortName(),
-            request.HardwareId, request.ClientName, request.UserName, request.PresentedLicense is { } bytes ? Convert.ToBase64String(bytes) : null, d.Grace.EndsAt), cancellationToken);
+            request.HardwareId, request.ClientName, request.UserName, presentedBytes is { } bytes ? Convert.ToBase64String(bytes) : null, d.Grace.EndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
             var url = attempt.AnsweredBy!;
+            await AfterAnswerAsync(d, url, answer, cancellationToken);
             // A CAL the host verified itself is genuine: the server only says it is another license server's.
             if (answer.PresentedLicenseProblem is { } problem && !presentedInvalid && presented.Content is null)
             {
@@ -142,7 +155,7 @@ public sealed class ConnectionDecider(
             }
             if (answer.Licensed && answer.Cal is { } cal)
             {
-                await LicensedByServerAsync(d, url, answer, cal, presented, cancellationToken);
+                await LicensedByServerAsync(d, url, answer, cal, presented, presentedBytes, cancellationToken);
                 return;
             }
             // The server refused a license: say why in the client's terms — the CAL it presented is bad (0x105), or it
@@ -179,7 +192,15 @@ public sealed class ConnectionDecider(
         NoLicenseServerAnswered(d, attempt.Failures);
     }
 
-    private async Task LicensedByServerAsync(ConnectionDraft d, string url, CalResponseBody answer, CalView cal, PresentedLicense presented, CancellationToken cancellationToken)
+    /// <summary>What every CAL answer carries besides the decision: a newer revocation list number (fetch it now, so the next connection uses it).</summary>
+    private async Task AfterAnswerAsync(ConnectionDraft d, string url, CalResponseBody answer, CancellationToken cancellationToken)
+    {
+        if (await revocations.SyncIfNewerAsync(url, answer.RevocationListNumber, cancellationToken) is { Synced: false } failed)
+            d.Note($"License server {url} announced revocation list {answer.RevocationListNumber}, which could not be fetched: {failed.Problem}.");
+    }
+
+    private async Task LicensedByServerAsync(ConnectionDraft d, string url, CalResponseBody answer, CalView cal, PresentedLicense presented, byte[]? presentedBytes,
+        CancellationToken cancellationToken)
     {
         byte[]? license = null;
         var productId = presented.Content?.LicenseServerProductId;
@@ -196,7 +217,7 @@ public sealed class ConnectionDecider(
                     $"{d.Request.ClientName} received a {(cal.Temporary ? "temporary" : "permanent")} {Names(cal)} from license server {url} ({answer.Outcome}), valid until {cal.ExpiresAt:yyyy-MM-dd}.", url);
             }
         }
-        else if (productId is null && d.Request.PresentedLicense is { } presentedBytes)
+        else if (productId is null && presentedBytes is not null)
         {
             // The server says the presented CAL is its current one, but this host does not know the server's key yet: learn it now.
             productId = (await keys.VerifyAsync(presentedBytes, url, cancellationToken))?.LicenseServerProductId;
@@ -216,9 +237,10 @@ public sealed class ConnectionDecider(
         if (attempt.Response is { } answer)
         {
             var url = attempt.AnsweredBy!;
+            await AfterAnswerAsync(d, url, answer, cancellationToken);
             if (answer.Licensed && answer.Cal is { } cal)
             {
-                await LicensedByServerAsync(d, url, answer, cal, PresentedLicense.None, cancellationToken);
+                await LicensedByServerAsync(d, url, answer, cal, PresentedLicense.None, null, cancellationToken);
                 return;
             }
             d.Event(SessionHostEventId.CannotIssueLicense, $"License server {url} could not give {user} a Per User CAL: {answer.Message}", url);

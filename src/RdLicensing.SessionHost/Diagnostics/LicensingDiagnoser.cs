@@ -28,7 +28,7 @@ public sealed class LicensingDiagnoser(
         var probes = await Task.WhenAll(config.LicenseServers.Value.Select(url => ProbeAsync(url, config.Version.Value, cancellationToken)));
         var now = clock.GetUtcNow();
         var host = options.Value.Name;
-        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes));
+        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, await store.RevocationSyncsAsync(cancellationToken)));
         return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),
             problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count));
     }

@@ -57,6 +57,14 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
     public Task<LicenseServerReply<LicenseServerDiagnosticsView>> DiagnosticsAsync(string url, CancellationToken cancellationToken) =>
         SendAsync<LicenseServerDiagnosticsView>(url, HttpMethod.Get, "api/sessionhost/diagnostics", null, cancellationToken);
 
+    /// <summary>The server's signed revocation list (DER X.509 CRL), not yet verified.</summary>
+    public Task<LicenseServerReply<byte[]>> RevocationListAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<byte[]>(url, HttpMethod.Get, "api/sessionhost/revocations", null, cancellationToken);
+
+    /// <summary>This host's grace period start as the server anchored it.</summary>
+    public Task<LicenseServerReply<HostGraceView>> GraceAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<HostGraceView>(url, HttpMethod.Get, "api/sessionhost/grace", null, cancellationToken);
+
     /// <summary>Checks a token before it is stored: the server must answer GET license-server with it.</summary>
     public Task<LicenseServerReply<LicenseServerInfoView>> InfoWithTokenAsync(string url, string token, CancellationToken cancellationToken) =>
         SendWithTokenAsync<LicenseServerInfoView>(url, token, HttpMethod.Get, "api/sessionhost/license-server", null, cancellationToken);
@@ -95,14 +103,18 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
         using (response)
         {
             string text;
+            byte[] bytes;
             try
             {
-                text = await response.Content.ReadAsStringAsync(cancellationToken);
+                bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                text = typeof(T) == typeof(byte[]) && response.IsSuccessStatusCode ? "" : System.Text.Encoding.UTF8.GetString(bytes);
             }
             catch (HttpRequestException e)
             {
                 return new(url, LicenseServerContact.NotConnectable, null, $"the connection broke while reading the answer ({e.Message.TrimEnd('.')})");
             }
+            if (response.IsSuccessStatusCode && typeof(T) == typeof(byte[]))
+                return new(url, LicenseServerContact.Answered, (T)(object)bytes, null);
             if (response.IsSuccessStatusCode)
             {
                 try

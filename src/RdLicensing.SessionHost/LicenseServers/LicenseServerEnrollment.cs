@@ -23,6 +23,7 @@ public sealed class LicenseServerEnrollment(
     SessionHostStore store,
     LicenseServerCalls calls,
     LicenseServerKeys keys,
+    RevocationLists revocations,
     HostConfiguration configuration,
     IHttpClientFactory httpClients,
     IOptions<SessionHostOptions> options,
@@ -56,7 +57,11 @@ public sealed class LicenseServerEnrollment(
         }, cancellationToken);
 
         string? productId = null;
-        if (check.Answered) productId = (await keys.LearnAsync(url, cancellationToken)).Key?.Record.ProductId ?? check.Value!.ProductId;
+        if (check.Answered)
+        {
+            productId = (await keys.LearnAsync(url, cancellationToken)).Key?.Record.ProductId ?? check.Value!.ProductId;
+            await revocations.SyncAsync(url, cancellationToken); // a newly enrolled host starts with the server's revocation list
+        }
         var listed = (await configuration.LoadAsync(cancellationToken)).LicenseServers.Value.Contains(url, StringComparer.OrdinalIgnoreCase);
         var message = (check.Answered
                 ? $"This session host ({options.Value.Name}) will present its token to license server {url} (Product ID {productId})."
