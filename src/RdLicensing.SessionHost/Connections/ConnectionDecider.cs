@@ -31,6 +31,7 @@ public sealed class ConnectionDecider(
     LicenseServerList licenseServers,
     LicenseServerKeys keys,
     RevocationLists revocations,
+    GraceRecovery graceRecovery,
     AdministrativeSessions administrative,
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
@@ -45,7 +46,13 @@ public sealed class ConnectionDecider(
         if (string.IsNullOrEmpty(request.HardwareId))
             throw new ArgumentException("A client connection needs the client's hardware id.", nameof(request));
 
-        var draft = new ConnectionDraft(request, config, grace, clock.GetUtcNow(), options.Value.Name);
+        // A store without a grace period start asks its license servers for the start they anchored before deciding anything.
+        var knowledge = await graceRecovery.RecoverAsync(grace, config.LicenseServers.Value, cancellationToken);
+        var draft = new ConnectionDraft(request, config, knowledge.Grace, clock.GetUtcNow(), options.Value.Name) { GraceUnknown = knowledge.Unknown };
+        if (knowledge.Unknown is { } why)
+            draft.Event(SessionHostEventId.GracePeriodStartUnknown,
+                $"Session host {draft.HostName} has no record of its grace period start and none of its license servers answered to say when it started ({why}): " +
+                "the grace period counts as ended until one answers, so clients without a valid CAL are refused.");
         if (config.Mode.Value == LicensingMode.NotConfigured) ModeNotConfigured(draft);
         else if (config.LicenseServers.Value.Count == 0) NoLicenseServerSpecified(draft);
         else if (config.Mode.Value == LicensingMode.PerDevice) await PerDeviceAsync(draft, cancellationToken);
@@ -141,7 +148,7 @@ public sealed class ConnectionDecider(
         }
 
         var attempt = await licenseServers.RequestCalAsync(d.Servers, new CalRequestBody(CalType.PerDevice.ToShortName(), d.Version.ToShortName(),
-            request.HardwareId, request.ClientName, request.UserName, presentedBytes is { } bytes ? Convert.ToBase64String(bytes) : null, d.Grace.EndsAt), cancellationToken);
+            request.HardwareId, request.ClientName, request.UserName, presentedBytes is { } bytes ? Convert.ToBase64String(bytes) : null, d.ReportedGraceEndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
@@ -195,6 +202,8 @@ public sealed class ConnectionDecider(
     /// <summary>What every CAL answer carries besides the decision: a newer revocation list number (fetch it now, so the next connection uses it).</summary>
     private async Task AfterAnswerAsync(ConnectionDraft d, string url, CalResponseBody answer, CancellationToken cancellationToken)
     {
+        if (answer.HostGraceStartedAt is { } anchored && d.AdoptGrace(anchored))
+            d.Note($"License server {url} recorded this host's grace period as started on {anchored:yyyy-MM-dd HH:mm} UTC: that start holds (it ends on {d.Grace.EndsAt:yyyy-MM-dd}).");
         if (await revocations.SyncIfNewerAsync(url, answer.RevocationListNumber, cancellationToken) is { Synced: false } failed)
             d.Note($"License server {url} announced revocation list {answer.RevocationListNumber}, which could not be fetched: {failed.Problem}.");
     }
@@ -232,7 +241,7 @@ public sealed class ConnectionDecider(
         var request = d.Request;
         var user = string.IsNullOrWhiteSpace(request.UserName) ? request.ClientName : request.UserName;
         var attempt = await licenseServers.RequestCalAsync(d.Servers,
-            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null, d.Grace.EndsAt), cancellationToken);
+            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null, d.ReportedGraceEndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
@@ -270,7 +279,13 @@ public sealed class ConnectionDecider(
     private async Task<ConnectionDecision> RecordAsync(ConnectionDraft d, CancellationToken cancellationToken) =>
         await store.WriteAsync(async s =>
         {
-            var (grace, started) = await GracePeriodState.StartOnceAsync(s, d.Now);
+            if (d.AdoptedGraceStart is { } anchored && (await GracePeriodState.AdoptEarlierAsync(s, anchored)).Changed && d.HadRecordedGrace)
+                await s.AddEventAsync(d.Now, new PendingSessionHostEvent(SessionHostEventId.GracePeriodCorrected,
+                    $"License server {d.LicenseServer} recorded an earlier grace period start for session host {d.HostName} ({anchored:yyyy-MM-dd HH:mm} UTC) than this host's: " +
+                    $"that start holds, so the grace period ends on {anchored + GracePeriod.Length:yyyy-MM-dd}.", LicenseServer: d.LicenseServer));
+            var (grace, started) = d.GraceUnknown is null
+                ? await GracePeriodState.StartOnceAsync(s, d.Now) // keeps an adopted start
+                : (new GracePeriod(null), false); // unknown: this connection starts nothing
             if (started)
                 await s.AddEventAsync(d.Now, new PendingSessionHostEvent(SessionHostEventId.GracePeriodStarted,
                     $"The licensing grace period of session host {d.HostName} started with the first client connection ({d.Request.ClientName}): clients may connect without CALs until {grace.EndsAt:yyyy-MM-dd HH:mm} UTC. It cannot be extended or reset.",

@@ -34,6 +34,7 @@ public static class SessionHostServices
         services.AddSingleton<AdministrativeSessions>();
         services.AddSingleton<HostSessions>();
         services.AddSingleton<SignInReporter>();
+        services.AddSingleton<GraceRecovery>();
         services.AddSingleton<ConnectionDecider>();
         services.AddSingleton<LicensingDiagnoser>();
         services.AddHostedService<SessionHostInitializer>();

@@ -9,7 +9,7 @@ namespace RdLicensing.SessionHost.Tests.Support;
 
 /// <summary>
 /// Something at a license server URL that is not a real one: answers CAL requests with <see cref="CalStatus"/> (a ProblemDetails
-/// when it is an error) and the revocation list with <see cref="List"/>, whatever the token.
+/// when it is an error) and the revocation list with <see cref="List"/>, whatever the token; it has no grace period record for any host.
 /// </summary>
 public sealed class StubLicenseServer(WebApplication app, string url) : IAsyncDisposable
 {
@@ -24,6 +24,7 @@ public sealed class StubLicenseServer(WebApplication app, string url) : IAsyncDi
         var app = builder.Build();
         StubLicenseServer? stub = null;
         app.MapPost("/api/sessionhost/cals", () => Results.Problem(statusCode: stub!.CalStatus, type: "https://rdlicensing.dev/problems/stub", detail: "the stub refuses"));
+        app.MapGet("/api/sessionhost/grace", () => Results.Json(new { startedAt = (DateTimeOffset?)null, endsAt = (DateTimeOffset?)null }));
         app.MapGet("/api/sessionhost/revocations", () => Results.Bytes(stub!.List, "application/pkix-crl"));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
