@@ -22,14 +22,31 @@ public sealed class RevocationListPublisher(LicenseStore store, ServerState serv
     /// <summary>A host whose list is older than this (by the server's clock) is shown as not synced (2 sync intervals).</summary>
     public static readonly TimeSpan StaleAfter = RevocationList.SyncInterval * 2;
 
+    private readonly SemaphoreSlim _reading = new(1, 1);
+
+    /// <summary>The current number; when it is stale, one caller reads it and the concurrent ones wait for that read (no connection each).</summary>
     public async ValueTask<long> CurrentNumberAsync(CancellationToken cancellationToken)
     {
+        if (Fresh() is { } number) return number;
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } read) return read;
+            var current = await store.RevocationListNumberAsync(cancellationToken);
+            Interlocked.Exchange(ref _readAt, TimeProvider.System.GetTimestamp());
+            Interlocked.Exchange(ref _number, current);
+            return current;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private long? Fresh()
+    {
         var number = Interlocked.Read(ref _number);
-        if (number >= 0 && TimeProvider.System.GetElapsedTime(Interlocked.Read(ref _readAt)) < NumberFreshness) return number;
-        number = await store.RevocationListNumberAsync(cancellationToken);
-        Interlocked.Exchange(ref _readAt, TimeProvider.System.GetTimestamp());
-        Interlocked.Exchange(ref _number, number);
-        return number;
+        return number >= 0 && TimeProvider.System.GetElapsedTime(Interlocked.Read(ref _readAt)) < NumberFreshness ? number : null;
     }
 
     /// <summary>A revocation committed here: the next CAL answer reads the number again.</summary>

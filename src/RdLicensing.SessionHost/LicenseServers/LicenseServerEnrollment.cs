@@ -106,6 +106,7 @@ public sealed class LicenseServerEnrollment(
         if (existing is not null && info is { Answered: true })
         {
             var key = (await keys.LearnAsync(url, cancellationToken)).Key;
+            await revocations.SyncAsync(url, cancellationToken); // joining again (rdlic up): start with the current revocation list
             result = new EnrollmentResult(url, existing.EnrolledAt, key?.Record.ProductId ?? info.Value!.ProductId, $"Already enrolled with license server {url}.");
         }
         else
