@@ -29,6 +29,13 @@ public sealed class SessionHostOptions
     /// <summary>How long the host waits for one license server before it tries the next.</summary>
     public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often (real time) the host looks whether a license server's revocation list is due: it fetches each one when its last
+    /// sync is <see cref="Core.Cals.RevocationList.SyncInterval"/> old by the host's clock (so a simulated clock moved forward
+    /// syncs at the next look), and retries a failed fetch at every look.
+    /// </summary>
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
 
     /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>

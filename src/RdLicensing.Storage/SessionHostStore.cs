@@ -8,7 +8,7 @@ namespace RdLicensing.Storage;
 /// start, enrollment tokens, learned license server keys, sessions and events. Reads run on their own
 /// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction.
 /// </summary>
-public sealed class SessionHostStore(IStoreDialect dialect) : SqlStore<SessionHostWriteSession>(dialect, tx => new SessionHostWriteSession(tx))
+public sealed partial class SessionHostStore(IStoreDialect dialect) : SqlStore<SessionHostWriteSession>(dialect, tx => new SessionHostWriteSession(tx))
 {
     /// <summary>The folder under sqlite/ whose scripts make this database (pass it to <see cref="SqliteDialect"/>).</summary>
     public const string SqliteMigrations = "sessionhost";

@@ -7,7 +7,7 @@ namespace RdLicensing.Storage;
 /// The operations of one session host write transaction. The administrative connection limit is checked and
 /// the session inserted in the same transaction, so two racing third connections cannot both get in.
 /// </summary>
-public sealed class SessionHostWriteSession
+public sealed partial class SessionHostWriteSession
 {
     private readonly WriteTransaction _tx;
 

@@ -94,6 +94,22 @@ internal static class ServerCommands
                     Render.Number(p.Available), Render.Number(p.Temporary), Render.Cell(p.OverUsed.ToString(), p.OverUsed > 0 ? new Style(Color.Red) : null), Render.Number(p.Revoked));
             output.Write(table);
         }
+        if (status.Hosts is { Count: > 0 } hosts)
+        {
+            output.Line();
+            var table = Render.Table("Session host", "Last seen", "Revocation list synced", "Grace period");
+            foreach (var h in hosts)
+            {
+                var sync = h.RevocationsSyncedAt is { } at
+                    ? $"{Render.Time(at)}, revocation list {h.RevocationListNumber ?? 0}{(h.RevocationState == "stale" ? " (not synced)" : "")}"
+                    : "never";
+                var grace = h.GraceStartedAt is { } start ? $"started {Render.Date(start)}, ends {Render.Date(h.GraceEndsAt)}{(h.GraceMovedAt is null ? "" : " (reported moved)")}" : "not reported";
+                table.AddRow(Render.Cell(h.Name), Render.Cell(h.LastSeenAt is { } seen ? Render.Time(seen) : "never"),
+                    Render.Cell(sync, h.RevocationState == "synced" ? null : new Style(Color.Yellow)), Render.Cell(grace, h.GraceMovedAt is null ? null : new Style(Color.Yellow)));
+            }
+            output.Write(table);
+            output.Line($"Revocation list: number {status.RevocationListNumber}.");
+        }
         var overUsed = $"OverUsed Per User CALs: {status.OverUsedPerUserCals}";
         if (status.OverUsedPerUserCals > 0) output.Loud(overUsed);
         else output.Line(overUsed);

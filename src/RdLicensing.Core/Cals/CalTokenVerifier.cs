@@ -57,6 +57,9 @@ public sealed class CalTokenVerifier : IDisposable
     /// <summary>Verifies the token was signed with this key and returns what it binds.</summary>
     public CalTokenContent Verify(ReadOnlySpan<byte> token) => Verify(_publicKey, token);
 
+    /// <summary>Verifies a revocation list (X.509 CRL) was signed with this key as this server's, and reads it.</summary>
+    public RevocationListContent VerifyRevocationList(ReadOnlySpan<byte> crl) => RevocationList.Verify(_publicKey, ProductId, crl);
+
     internal static CalTokenContent Verify(ECDsa key, ReadOnlySpan<byte> token)
     {
         if (token.IsEmpty || token.Length > CalTokenService.MaxTokenBytes)

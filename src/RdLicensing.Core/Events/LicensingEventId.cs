@@ -62,6 +62,13 @@ public enum LicensingEventId
     KeyPacksMigratedAway = 5090,
     /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>
     MigrationReleasePutBack = 5091,
+
+    /// <summary>A session host reported a sign-in for a device whose CAL another host requested: refused.</summary>
+    SignInFromAnotherHostRefused = 5080,
+    /// <summary>A session host reported a grace period start later than the one recorded (its state was reset): it got the recorded start back.</summary>
+    HostGracePeriodMoved = 5081,
+    /// <summary>A session host without local state asked for its recorded grace period start.</summary>
+    HostGracePeriodRecovered = 5082,
 }
 
 public enum EventLevel
@@ -85,7 +92,8 @@ public static class LicensingEvents
             or LicensingEventId.ServerDeactivated or LicensingEventId.IdentityKeyRotated
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
             or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
-            or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack => EventLevel.Warning,
+            or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack
+            or LicensingEventId.SignInFromAnotherHostRefused or LicensingEventId.HostGracePeriodMoved => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

@@ -18,7 +18,9 @@ public sealed record CalRequestBody(
 
 /// <summary>
 /// The answer to a CAL request. <see cref="License"/> is the CAL token (base64 X.509) the device must store,
-/// present only when it differs from what the device presented.
+/// present only when it differs from what the device presented. <see cref="RevocationListNumber"/>: the server's current
+/// revocation list number — a host holding an older list fetches it again. <see cref="HostGraceStartedAt"/>: the host's grace
+/// period start as the server anchored it, which the host adopts when it is earlier than its own.
 /// </summary>
 public sealed record CalResponseBody(
     bool Licensed,
@@ -27,7 +29,12 @@ public sealed record CalResponseBody(
     CalView? Cal,
     string? License,
     RefusalView? Refusal,
-    string? PresentedLicenseProblem);
+    string? PresentedLicenseProblem,
+    long? RevocationListNumber = null,
+    DateTimeOffset? HostGraceStartedAt = null);
+
+/// <summary>GET /api/sessionhost/grace — the calling host's grace period start as the server anchored it (null: none recorded yet).</summary>
+public sealed record HostGraceView(DateTimeOffset? StartedAt, DateTimeOffset? EndsAt);
 
 public sealed record RefusalView(string Code, string Reason, string Message);
 
@@ -122,4 +129,21 @@ public sealed record StatusView(
     int KeyPacks,
     int SessionHosts,
     string Database,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    long RevocationListNumber = 0,
+    IReadOnlyList<HostSyncView>? Hosts = null);
+
+/// <summary>
+/// One enrolled session host in the server's status: when it last fetched the revocation list and which number it got
+/// (<see cref="RevocationState"/> "synced", "stale" or "never"), and its grace period as anchored here (<see cref="GraceMovedAt"/>:
+/// when it last reported a later start, i.e. its state was reset).
+/// </summary>
+public sealed record HostSyncView(
+    string Name,
+    DateTimeOffset? LastSeenAt,
+    DateTimeOffset? RevocationsSyncedAt,
+    long? RevocationListNumber,
+    string RevocationState,
+    DateTimeOffset? GraceStartedAt,
+    DateTimeOffset? GraceEndsAt,
+    DateTimeOffset? GraceMovedAt);

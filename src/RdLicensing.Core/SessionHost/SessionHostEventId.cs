@@ -33,6 +33,23 @@ public enum SessionHostEventId
     EnrolledWithLicenseServer = 5041,
     PolicyFileProblem = 5042,
     ClockAdvanced = 5050,
+
+    /// <summary>A client's name, user name or hardware id broke the rules license servers apply: refused by the host itself.</summary>
+    ClientInputRefused = 5070,
+    /// <summary>A license server answered a CAL request with a client error (4xx): the connection is refused, never let in by grace.</summary>
+    LicenseServerRejectedRequest = 5071,
+    /// <summary>A license server's revocation list with a new number was verified and stored.</summary>
+    RevocationListUpdated = 5072,
+    /// <summary>A revocation list did not verify (signature, issuer, an older number): refused, the one held is kept.</summary>
+    RevocationListRejected = 5073,
+    /// <summary>A client presented a CAL its license server revoked: treated as absent.</summary>
+    RevokedLicensePresented = 5074,
+    /// <summary>A host without a local grace period record took the start a license server anchored.</summary>
+    GracePeriodRecovered = 5075,
+    /// <summary>A host without a local grace period record could ask no license server: its grace period counts as ended until one answers.</summary>
+    GracePeriodStartUnknown = 5076,
+    /// <summary>A license server answered with an earlier grace start than the host's: the host took it.</summary>
+    GracePeriodCorrected = 5077,
 }
 
 public static class SessionHostEvents
@@ -40,12 +57,14 @@ public static class SessionHostEvents
     public static Events.EventLevel LevelOf(SessionHostEventId id) => id switch
     {
         SessionHostEventId.CannotIssueLicense or SessionHostEventId.GracePeriodExpiredModeNotConfigured or SessionHostEventId.ConnectionRefused
+            or SessionHostEventId.LicenseServerRejectedRequest or SessionHostEventId.GracePeriodStartUnknown
             => Events.EventLevel.Error,
         SessionHostEventId.InvalidClientLicense or SessionHostEventId.CannotRenewLicense or SessionHostEventId.LicensingModeNotConfigured
             or SessionHostEventId.NoLicenseServerSpecified or SessionHostEventId.LicenseServerUnavailable
             or SessionHostEventId.NotInLicenseServerSecurityGroup or SessionHostEventId.LicenseServerAccessDenied
             or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported
-            or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod => Events.EventLevel.Warning,
+            or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused
+            or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected => Events.EventLevel.Warning,
         _ => Events.EventLevel.Information,
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Time;
 using RdLicensing.Core.Versions;
 using RdLicensing.LicenseServer.Auth;
@@ -68,11 +69,21 @@ public static class AdminApi
             warnings.Add("The clock is simulated: dates are not real.");
 
         var sessionHosts = await store.SessionHostsAsync(cancellationToken);
+        var revocationNumber = await store.RevocationListNumberAsync(cancellationToken);
+        var hosts = new List<HostSyncView>();
+        foreach (var h in await store.SessionHostSyncsAsync(cancellationToken))
+        {
+            var sync = HostSyncRules.Evaluate(h.Name, h.LastSeenAt, h.RevocationsSyncedAt, h.RevocationListNumber, revocationNumber, h.GraceMovedAt, h.GraceStartedAt, now);
+            if (sync.Warning is { } w) warnings.Add(w);
+            if (sync.GraceWarning is { } g) warnings.Add(g);
+            hosts.Add(new HostSyncView(h.Name, h.LastSeenAt, h.RevocationsSyncedAt, h.RevocationListNumber, sync.RevocationState, h.GraceStartedAt,
+                h.GraceStartedAt + GracePeriod.Length, h.GraceMovedAt));
+        }
         var database = StoreDialects.Describe(store.Dialect);
         return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
             new ActivationView(activationStatus, activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
             server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),
-            pools, overUsed, packs.Count, sessionHosts.Count, database, warnings));
+            pools, overUsed, packs.Count, sessionHosts.Count, database, warnings, revocationNumber, hosts));
     }
 
     public static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> Events(

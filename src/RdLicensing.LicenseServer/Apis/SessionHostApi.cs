@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 using RdLicensing.LicenseServer.Auth;
 using RdLicensing.LicenseServer.Licensing;
@@ -21,6 +22,8 @@ public static class SessionHostApi
         var api = app.MapGroup("/api/sessionhost").WithTags("Session host").RequireAuthorization(TokenAuthenticationHandler.SessionHostRole);
         api.MapPost("/cals", RequestCal).WithSummary("Request, present, renew or upgrade a CAL for one client connection.");
         api.MapPost("/cals/sign-in", ReportSignIn).WithSummary("Report that the user signed in: the device's temporary CAL becomes validated.");
+        api.MapGet("/revocations", Revocations).WithSummary("The signed revocation list (X.509 CRL, application/pkix-crl): CALs the host must treat as absent. Records the host's sync.");
+        api.MapGet("/grace", Grace).WithSummary("The calling host's grace period start as this server anchored it; a host without local state asks before deciding any connection.");
         api.MapGet("/ping", Ping).WithSummary("Liveness check for an enrolled host: answers without touching licensing state.");
         return api;
     }
@@ -36,8 +39,31 @@ public static class SessionHostApi
     /// </summary>
     public static Ok<PingResponse> Ping() => TypedResults.Ok(Alive);
 
+    /// <summary>Not refused by the security group policy: revocations must reach every enrolled host.</summary>
+    public static async Task<FileContentHttpResult> Revocations(ClaimsPrincipal user, RevocationListPublisher publisher, CancellationToken cancellationToken)
+    {
+        var (list, _) = await publisher.ForHostAsync(user.Identity!.Name!, cancellationToken);
+        return TypedResults.File(list, "application/pkix-crl");
+    }
+
+    public static async Task<Ok<HostGraceView>> Grace(ClaimsPrincipal user, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var host = user.Identity!.Name!;
+        var started = await store.WriteAsync(async s =>
+        {
+            var recorded = await s.HostGraceStartAsync(host);
+            if (recorded is { } start)
+                await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.HostGracePeriodRecovered,
+                    $"Session host {host} asked for its grace period start (it has no local record of it): it started {start:yyyy-MM-dd HH:mm} UTC and ends {start + GracePeriod.Length:yyyy-MM-dd}.",
+                    host);
+            return recorded;
+        }, cancellationToken);
+        return TypedResults.Ok(new HostGraceView(started, started + GracePeriod.Length));
+    }
+
     public static async Task<Results<Ok<CalResponseBody>, ProblemHttpResult>> RequestCal(
-        CalRequestBody body, ClaimsPrincipal user, CalIssuer issuer, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+        CalRequestBody body, ClaimsPrincipal user, CalIssuer issuer, RevocationListPublisher revocations, LicenseStore store, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var host = user.Identity!.Name!;
         if (await RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } refused) return refused;
@@ -71,7 +97,7 @@ public static class SessionHostApi
         return TypedResults.Ok(new CalResponseBody(outcome.Licensed, outcome.Outcome, outcome.Message, outcome.Cal?.ToView(),
             outcome.License is null ? null : Convert.ToBase64String(outcome.License),
             outcome.Refusal is { } r ? new RefusalView($"0x{(int)r:X3}", RefusalName(r), outcome.Message) : null,
-            outcome.PresentedLicenseProblem));
+            outcome.PresentedLicenseProblem, await revocations.CurrentNumberAsync(cancellationToken), outcome.HostGraceStartedAt));
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> ReportSignIn(
@@ -81,7 +107,9 @@ public static class SessionHostApi
         var hardwareId = Clean(body.HardwareId);
         if (hardwareId is null || hardwareId.Length > MaxIdLength || FirstWithControlCharacter(("hardwareId", hardwareId)) is not null)
             return Problems.Invalid("hardwareId", $"hardwareId (1 to {MaxIdLength} printable characters) names the device whose user signed in.");
-        var (validated, message, cal) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
+        var (validated, message, cal, notThisHost) = await issuer.ReportSignInAsync(user.Identity!.Name!, hardwareId, cancellationToken);
+        if (notThisHost)
+            return Problems.Create(StatusCodes.Status403Forbidden, "sign-in-not-requested-by-host", "The device's CAL was requested by another session host", message);
         return cal is null
             ? Problems.NotFound("no-temporary-cal", message)
             : TypedResults.Ok(new SignInResponse(validated, message, cal.ToView()));

@@ -29,6 +29,7 @@ public static class LicenseServerServices
         services.AddSingleton<KeyPackInstaller>();
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();
+        services.AddSingleton<RevocationListPublisher>();
         services.AddSingleton<CalUsageReport>();
         services.AddSingleton<KeyPackReleaser>();
         services.AddSingleton<MigratedAwayRecorder>();

@@ -1,6 +1,7 @@
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.Storage;
@@ -25,6 +26,31 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         await ValidWithoutWritingAsync(request, cancellationToken) ?? await DecideAndWriteAsync(request, cancellationToken);
 
     /// <summary>
+    /// Anchors the host's grace period (<see cref="GraceAnchorPolicy"/>): the first start this server learns is kept; a later one
+    /// reported afterwards (the host's state was reset) is refused with event 5081 and the dashboard's warning, and the host gets
+    /// the anchored start back.
+    /// </summary>
+    private static async Task<DateTimeOffset?> AnchorGraceAsync(LicenseWriteSession s, CalRequest request, DateTimeOffset now)
+    {
+        var recorded = await s.HostGraceStartAsync(request.HostName);
+        var reported = request.HostGraceEndsAt - GracePeriod.Length;
+        var decision = GraceAnchorPolicy.Decide(recorded, reported, now);
+        if (decision.Moved)
+        {
+            await s.SetHostGraceAsync(request.HostName, decision.StartedAt!.Value, decision.StartedAt.Value + GracePeriod.Length, now);
+            await s.AddEventAsync(now, LicensingEventId.HostGracePeriodMoved,
+                $"Session host {request.HostName} reported a moved grace period: it says its grace period started {reported:yyyy-MM-dd HH:mm} UTC, but it started " +
+                $"{decision.StartedAt:yyyy-MM-dd HH:mm} UTC (its local state was probably deleted). The recorded start holds (grace ends {decision.StartedAt + GracePeriod.Length:yyyy-MM-dd}); the host was told so.",
+                request.HostName, reason: "grace-period-moved");
+        }
+        else if (decision.Record)
+        {
+            await s.SetHostGraceAsync(request.HostName, decision.StartedAt!.Value, decision.StartedAt.Value + GracePeriod.Length, null);
+        }
+        return decision.StartedAt;
+    }
+
+    /// <summary>
     /// The most common connection — a device presenting its valid permanent CAL, a user with a valid Per User CAL —
     /// changes nothing, so it is answered from a read without queueing for the writer. It is taken only when nothing
     /// would be written: no renewal is due, the presented license is this device's own, and the host's last-seen time
@@ -45,16 +71,17 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             request.Type == CalType.PerDevice ? request.HardwareId! : request.UserName!, LicensingPolicies.Settings, cancellationToken);
         if (snapshot.HostLastSeen is not { } seen || now - seen >= HostSeenResolution || now < seen) return null;
         if (request.HostGraceEndsAt is { } grace && snapshot.HostGraceEndsAt != grace) return null;
+        var graceStart = snapshot.HostGraceEndsAt - GracePeriod.Length;
 
         var policies = LicensingPolicies.From(snapshot.Settings);
         if (request.Type == CalType.PerDevice)
         {
             var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, snapshot.Cals, snapshot.Packs, server.IsActivatedAt(now),
                 policies.PreventLicenseUpgrade, now));
-            return decision is CalDecision.Valid(var cal) ? ValidDevice(cal, presentedCalId) : null;
+            return decision is CalDecision.Valid(var cal) ? ValidDevice(cal, presentedCalId) with { HostGraceStartedAt = graceStart } : null;
         }
         var userDecision = PerUserCalPolicy.Decide(new PerUserRequest(request.HostVersion, snapshot.Cals, snapshot.Packs, policies.PreventLicenseUpgrade, now));
-        return userDecision is CalDecision.Valid(var userCal) ? ValidUser(userCal) : null;
+        return userDecision is CalDecision.Valid(var userCal) ? ValidUser(userCal) with { HostGraceStartedAt = graceStart } : null;
     }
 
     private long _sweptAtTicks;
@@ -78,11 +105,13 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         {
             var now = clock.GetUtcNow();
             await ExpireDueAtMostEverySecondAsync(s, now);
-            await s.TouchSessionHostAsync(request.HostName, now, request.HostGraceEndsAt);
+            await s.TouchSessionHostAsync(request.HostName, now);
+            var graceStart = await AnchorGraceAsync(s, request, now);
             var policies = await LicensingPolicies.ReadAsync(s);
-            return request.Type == CalType.PerDevice
+            var outcome = request.Type == CalType.PerDevice
                 ? await PerDeviceAsync(s, request, policies, now)
                 : await PerUserAsync(s, request, policies, now);
+            return outcome with { HostGraceStartedAt = graceStart };
         }, cancellationToken);
 
     private async Task<CalOutcome> PerDeviceAsync(LicenseWriteSession s, CalRequest request, LicensingPolicies policies, DateTimeOffset now)
@@ -128,6 +157,9 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
 
             case CalDecision.TemporaryKept(var temporary, var why):
             {
+                // The host that asked last is the one whose sign-in report counts (a device moves between hosts).
+                if (!string.Equals(temporary.HostName, request.HostName, StringComparison.OrdinalIgnoreCase))
+                    await s.UpdateCalAsync(temporary = temporary with { HostName = request.HostName });
                 if (why == TemporaryKeptReason.NotActivated)
                     await Event(LicensingEventId.NotActivatedTemporaryOnly, $"The temporary CAL of {request.ClientName} cannot be upgraded: the license server is not activated.", temporary.Id);
                 else if (why != TemporaryKeptReason.AwaitingSignIn)
@@ -220,8 +252,12 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }
     }
 
-    /// <summary>The user signed in on the device: its temporary CAL becomes validated, so the next connection can upgrade it.</summary>
-    public Task<(bool Validated, string Message, IssuedCal? Cal)> ReportSignInAsync(string hostName, string hardwareId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The user signed in on the device: its temporary CAL becomes validated, so the next connection can upgrade it. Only the
+    /// session host that last requested the device's CAL may report it (<paramref name="NotThisHost"/> otherwise, with event
+    /// 5080): another host's token cannot validate a device it never served.
+    /// </summary>
+    public Task<(bool Validated, string Message, IssuedCal? Cal, bool NotThisHost)> ReportSignInAsync(string hostName, string hardwareId, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
@@ -232,15 +268,23 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             {
                 var permanent = cals.Where(c => !c.IsTemporary && c.Status == CalStatus.Active && !c.IsExpiredAt(now)).MaxBy(c => c.ExpiresAt);
                 return permanent is not null
-                    ? (false, "The device holds a permanent CAL; there is nothing to validate.", permanent)
-                    : (false, "The device holds no temporary CAL to validate: request a CAL first.", (IssuedCal?)null);
+                    ? (false, "The device holds a permanent CAL; there is nothing to validate.", permanent, false)
+                    : (false, "The device holds no temporary CAL to validate: request a CAL first.", (IssuedCal?)null, false);
             }
-            if (temporary.Validated) return (true, "The temporary CAL was already validated.", temporary);
+            if (!string.Equals(temporary.HostName, hostName, StringComparison.OrdinalIgnoreCase))
+            {
+                var refused = $"Session host {hostName} reported a sign-in on {temporary.ClientName}, but it did not request that device's CAL " +
+                              $"(session host {temporary.HostName} did): a host reports sign-ins only for the connections it asked a CAL for. Nothing was validated.";
+                await s.AddEventAsync(now, LicensingEventId.SignInFromAnotherHostRefused, refused, hostName, hardwareId, null, temporary.Id,
+                    reason: "sign-in-not-requested-by-host");
+                return (false, refused, temporary, true);
+            }
+            if (temporary.Validated) return (true, "The temporary CAL was already validated.", temporary, false);
             var validated = temporary with { Validated = true };
             await s.UpdateCalAsync(validated);
             await s.AddEventAsync(now, LicensingEventId.TemporaryCalValidated,
                 $"The temporary CAL {temporary.Id} of {temporary.ClientName} was validated after a sign-in.", hostName, hardwareId, null, temporary.Id);
-            return (true, "The temporary CAL was validated: the next connection upgrades it to a permanent CAL when one is available.", validated);
+            return (true, "The temporary CAL was validated: the next connection upgrades it to a permanent CAL when one is available.", validated, false);
         }, cancellationToken);
 
     /// <summary>Expires what time has ended and returns licenses to their packs; logs how many.</summary>

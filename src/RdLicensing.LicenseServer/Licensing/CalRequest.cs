@@ -21,7 +21,8 @@ public sealed record CalOutcome(
     IssuedCal? Cal,
     byte[]? License,
     RefusalReason? Refusal,
-    string? PresentedLicenseProblem)
+    string? PresentedLicenseProblem,
+    DateTimeOffset? HostGraceStartedAt = null)
 {
     public bool Licensed => Refusal is null;
 }

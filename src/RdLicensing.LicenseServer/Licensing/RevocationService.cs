@@ -15,7 +15,7 @@ public enum RevokeError
 public sealed record RevokeResult(IssuedCal? Cal, RevocationAllowance Allowance, RevokeError? Error, string Message);
 
 /// <summary>Revokes permanent Per Device CALs within the 20% limit; the license returns to its pack at once.</summary>
-public sealed class RevocationService(LicenseStore store, TimeProvider clock)
+public sealed class RevocationService(LicenseStore store, TimeProvider clock, RevocationListPublisher publisher)
 {
     public Task<RevocationAllowance> AllowanceAsync(ProductVersion version, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
@@ -26,7 +26,14 @@ public sealed class RevocationService(LicenseStore store, TimeProvider clock)
             return RevocationPolicy.Evaluate(installed, revoked, now);
         }, cancellationToken);
 
-    public Task<RevokeResult> RevokeAsync(long calId, CancellationToken cancellationToken) =>
+    public async Task<RevokeResult> RevokeAsync(long calId, CancellationToken cancellationToken)
+    {
+        var result = await RevokeInTransactionAsync(calId, cancellationToken);
+        if (result.Error is null) publisher.Invalidate();
+        return result;
+    }
+
+    private Task<RevokeResult> RevokeInTransactionAsync(long calId, CancellationToken cancellationToken) =>
         store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
@@ -60,8 +67,10 @@ public sealed class RevocationService(LicenseStore store, TimeProvider clock)
             var revokedCal = cal with { Status = CalStatus.Revoked, RevokedAt = now, HoldsSlot = false };
             await s.UpdateCalAsync(revokedCal);
             if (cal.HoldsSlot && cal.KeyPackId is { } pack) await s.ReturnLicenseAsync(pack);
+            var listNumber = await s.NextRevocationListNumberAsync();
             await s.AddEventAsync(now, LicensingEventId.CalRevoked,
-                $"The {cal.Version.ToDisplayName()} Per Device CAL {cal.Id} of {cal.ClientName} was revoked; its license is back in the pool.",
+                $"The {cal.Version.ToDisplayName()} Per Device CAL {cal.Id} of {cal.ClientName} was revoked; its license is back in the pool. " +
+                $"Session hosts stop accepting it once they have revocation list {listNumber} (at their next sync, within the hour, or with their next CAL answer).",
                 device: cal.HardwareId, calId: cal.Id);
             var after = RevocationPolicy.Evaluate(installed, revoked.Append(cal.ExpiresAt), now);
             return new RevokeResult(revokedCal, after, null, $"CAL {cal.Id} was revoked. {after.RevocableNow} more can be revoked now.");

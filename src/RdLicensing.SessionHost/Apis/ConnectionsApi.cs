@@ -8,8 +8,8 @@ namespace RdLicensing.SessionHost.Apis;
 /// <summary>The HTTP front end of the connection decision: a client connects here as it would over RDP.</summary>
 public static class ConnectionsApi
 {
-    public const int MaxIdLength = 128;
-    public const int MaxNameLength = 256;
+    public const int MaxIdLength = Core.SessionHost.ClientInput.MaxIdLength;
+    public const int MaxNameLength = Core.SessionHost.ClientInput.MaxNameLength;
 
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
@@ -25,14 +25,12 @@ public static class ConnectionsApi
         var clientName = Clean(body.ClientName);
         var hardwareId = Clean(body.HardwareId);
         var userName = Clean(body.UserName);
-        if (clientName is null || clientName.Length > MaxNameLength)
+        if (clientName is null)
             return Problems.Invalid("clientName", $"clientName (1 to {MaxNameLength} characters) is the client computer's name.");
-        if (userName?.Length > MaxNameLength)
-            return Problems.Invalid("userName", $"userName is limited to {MaxNameLength} characters.");
         if (!administrative && hardwareId is null)
             return Problems.Invalid("hardwareId", "A client connection needs the client's hardwareId (an administrative one may leave it out).");
-        if (hardwareId is not null && (hardwareId.Length > MaxIdLength || hardwareId.Any(char.IsControl)))
-            return Problems.Invalid("hardwareId", $"hardwareId is limited to {MaxIdLength} printable characters.");
+        // Lengths and control characters are the decision's to refuse (ClientInput, as the RDP endpoint's clients): a licensing
+        // refusal with an event, never a request a license server would answer 400 — and never the grace period.
         byte[]? presented = null;
         if (!string.IsNullOrEmpty(body.PresentedLicense))
         {

@@ -6,7 +6,10 @@ public static class SettingNames
     public const string LicensingMode = "licensing_mode";
     public const string LicenseServers = "license_servers";
     public const string ProductVersion = "product_version";
-    /// <summary>Unix milliseconds of the first client connection; written once, never changed.</summary>
+    /// <summary>
+    /// Unix milliseconds of the first client connection, or of the start a license server anchored (which replaces a later local one);
+    /// never moved later.
+    /// </summary>
     public const string GraceStartedAt = "grace_started_at";
     /// <summary>Unix milliseconds of the store's first start: a new grace period needs a new store, and status says when this one began.</summary>
     public const string StoreCreatedAt = "store_created_at";

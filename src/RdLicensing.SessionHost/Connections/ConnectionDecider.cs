@@ -30,6 +30,8 @@ public sealed class ConnectionDecider(
     SessionHostStore store,
     LicenseServerList licenseServers,
     LicenseServerKeys keys,
+    RevocationLists revocations,
+    GraceRecovery graceRecovery,
     AdministrativeSessions administrative,
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
@@ -38,16 +40,57 @@ public sealed class ConnectionDecider(
     {
         var config = await configuration.LoadAsync(cancellationToken);
         var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
+        if (ClientInput.Check(Clean(request.ClientName), Clean(request.HardwareId), Clean(request.UserName)) is { } bad)
+            return await RefuseBadInputAsync(request, bad, config, grace, cancellationToken);
         if (request.Administrative) return await administrative.ConnectAsync(request, config, grace, cancellationToken);
         if (string.IsNullOrEmpty(request.HardwareId))
             throw new ArgumentException("A client connection needs the client's hardware id.", nameof(request));
 
-        var draft = new ConnectionDraft(request, config, grace, clock.GetUtcNow(), options.Value.Name);
+        // A store without a grace period start asks its license servers for the start they anchored before deciding anything.
+        var knowledge = await graceRecovery.RecoverAsync(grace, config.LicenseServers.Value, cancellationToken);
+        var draft = new ConnectionDraft(request, config, knowledge.Grace, clock.GetUtcNow(), options.Value.Name) { GraceUnknown = knowledge.Unknown };
+        if (knowledge.Unknown is { } why)
+            draft.Event(SessionHostEventId.GracePeriodStartUnknown,
+                $"Session host {draft.HostName} has no record of its grace period start and none of its license servers answered to say when it started ({why}): " +
+                "the grace period counts as ended until one answers, so clients without a valid CAL are refused.");
         if (config.Mode.Value == LicensingMode.NotConfigured) ModeNotConfigured(draft);
         else if (config.LicenseServers.Value.Count == 0) NoLicenseServerSpecified(draft);
         else if (config.Mode.Value == LicensingMode.PerDevice) await PerDeviceAsync(draft, cancellationToken);
         else await PerUserAsync(draft, cancellationToken);
         return await RecordAsync(draft, cancellationToken);
+    }
+
+    /// <summary>
+    /// A client whose name, user name or hardware id breaks the rules license servers apply is refused here, whatever the
+    /// grace period: asking a server would only bring its 400 back, and nothing about such a request may let a client in.
+    /// </summary>
+    private Task<ConnectionDecision> RefuseBadInputAsync(ConnectionRequest request, ClientInputProblem bad, SessionHostConfiguration config, GracePeriod grace,
+        CancellationToken cancellationToken)
+    {
+        // What the events and the answer show of the client: printable and bounded, whatever it sent.
+        var shown = request with { ClientName = Printable(request.ClientName) ?? "(no name)", HardwareId = Printable(request.HardwareId), UserName = Printable(request.UserName) };
+        var d = new ConnectionDraft(shown, config, grace, clock.GetUtcNow(), options.Value.Name);
+        d.Event(SessionHostEventId.ClientInputRefused,
+            $"A connection from {shown.ClientName} was refused without asking any license server: its {bad.Message}.");
+        d.Refuse(LicensingErrorCode.NoLicense, "INVALID_CLIENT_INPUT", $"Session host {d.HostName} refused the connection: the client's {bad.Message}.");
+        return RecordAsync(d, cancellationToken);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? Printable(string? value)
+    {
+        if (value is null) return null;
+        var printable = new string(value.Select(c => char.IsControl(c) ? '?' : c).Take(ClientInput.MaxNameLength).ToArray());
+        return printable.Length < value.Length ? printable + "…" : printable;
+    }
+
+    /// <summary>A license server refused the request itself (a 4xx other than a refused token or the security group): an answer, so never the grace period.</summary>
+    private static void RejectedByServer(ConnectionDraft d, LicenseServerFailure rejection)
+    {
+        d.Event(SessionHostEventId.LicenseServerRejectedRequest,
+            $"License server {rejection.Url} refused the CAL request for {d.Request.ClientName} ({rejection.Problem}); the connection is refused, not let in by the grace period.", rejection.Url);
+        d.Refuse(LicensingErrorCode.NoLicense, "LICENSE_SERVER_REJECTED_REQUEST", $"License server {rejection.Url} refused the CAL request: {rejection.Problem}.", rejection.Url);
     }
 
     private static void ModeNotConfigured(ConnectionDraft d)
@@ -79,6 +122,17 @@ public sealed class ConnectionDecider(
     {
         var request = d.Request;
         var presented = PresentedLicense.Check(request.PresentedLicense, await keys.VerifiersAsync(cancellationToken), request.HardwareId!, d.Version, d.Now);
+        var presentedBytes = request.PresentedLicense;
+        if (presented.Content is { } signed && await revocations.IsRevokedAsync(signed, cancellationToken))
+        {
+            // Revoked by the server that signed it: as if the device had no CAL — the server decides as for such a device.
+            var url = await keys.UrlOfAsync(signed.LicenseServerProductId, cancellationToken);
+            d.Event(SessionHostEventId.RevokedLicensePresented,
+                $"{request.ClientName} presented CAL {signed.CalId}, which license server {url ?? signed.LicenseServerProductId} revoked: it is treated as absent.", url);
+            d.Note($"The CAL this device presented (CAL {signed.CalId}) was revoked by its license server; it counts as no CAL.");
+            presented = PresentedLicense.None;
+            presentedBytes = null;
+        }
         if (presented.State == PresentedLicenseState.Valid)
         {
             var valid = presented.Content!;
@@ -94,11 +148,12 @@ public sealed class ConnectionDecider(
         }
 
         var attempt = await licenseServers.RequestCalAsync(d.Servers, new CalRequestBody(CalType.PerDevice.ToShortName(), d.Version.ToShortName(),
-            request.HardwareId, request.ClientName, request.UserName, request.PresentedLicense is { } bytes ? Convert.ToBase64String(bytes) : null, d.Grace.EndsAt), cancellationToken);
+            request.HardwareId, request.ClientName, request.UserName, presentedBytes is { } bytes ? Convert.ToBase64String(bytes) : null, d.ReportedGraceEndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
             var url = attempt.AnsweredBy!;
+            await AfterAnswerAsync(d, url, answer, cancellationToken);
             // A CAL the host verified itself is genuine: the server only says it is another license server's.
             if (answer.PresentedLicenseProblem is { } problem && !presentedInvalid && presented.Content is null)
             {
@@ -107,7 +162,7 @@ public sealed class ConnectionDecider(
             }
             if (answer.Licensed && answer.Cal is { } cal)
             {
-                await LicensedByServerAsync(d, url, answer, cal, presented, cancellationToken);
+                await LicensedByServerAsync(d, url, answer, cal, presented, presentedBytes, cancellationToken);
                 return;
             }
             // The server refused a license: say why in the client's terms — the CAL it presented is bad (0x105), or it
@@ -118,6 +173,11 @@ public sealed class ConnectionDecider(
             d.Event(code == LicensingErrorCode.CantUpgradeLicense ? SessionHostEventId.CannotRenewLicense : SessionHostEventId.CannotIssueLicense,
                 $"License server {url} could not license {request.ClientName}: {answer.Message}", url);
             d.GraceOr(code, code.ToName(), $"License server {url}: {answer.Message}", url);
+            return;
+        }
+        if (attempt.Rejection is { } rejection)
+        {
+            RejectedByServer(d, rejection);
             return;
         }
 
@@ -139,7 +199,17 @@ public sealed class ConnectionDecider(
         NoLicenseServerAnswered(d, attempt.Failures);
     }
 
-    private async Task LicensedByServerAsync(ConnectionDraft d, string url, CalResponseBody answer, CalView cal, PresentedLicense presented, CancellationToken cancellationToken)
+    /// <summary>What every CAL answer carries besides the decision: a newer revocation list number (fetch it now, so the next connection uses it).</summary>
+    private async Task AfterAnswerAsync(ConnectionDraft d, string url, CalResponseBody answer, CancellationToken cancellationToken)
+    {
+        if (answer.HostGraceStartedAt is { } anchored && d.AdoptGrace(anchored))
+            d.Note($"License server {url} recorded this host's grace period as started on {anchored:yyyy-MM-dd HH:mm} UTC: that start holds (it ends on {d.Grace.EndsAt:yyyy-MM-dd}).");
+        if (await revocations.SyncIfNewerAsync(url, answer.RevocationListNumber, cancellationToken) is { Synced: false } failed)
+            d.Note($"License server {url} announced revocation list {answer.RevocationListNumber}, which could not be fetched: {failed.Problem}.");
+    }
+
+    private async Task LicensedByServerAsync(ConnectionDraft d, string url, CalResponseBody answer, CalView cal, PresentedLicense presented, byte[]? presentedBytes,
+        CancellationToken cancellationToken)
     {
         byte[]? license = null;
         var productId = presented.Content?.LicenseServerProductId;
@@ -156,7 +226,7 @@ public sealed class ConnectionDecider(
                     $"{d.Request.ClientName} received a {(cal.Temporary ? "temporary" : "permanent")} {Names(cal)} from license server {url} ({answer.Outcome}), valid until {cal.ExpiresAt:yyyy-MM-dd}.", url);
             }
         }
-        else if (productId is null && d.Request.PresentedLicense is { } presentedBytes)
+        else if (productId is null && presentedBytes is not null)
         {
             // The server says the presented CAL is its current one, but this host does not know the server's key yet: learn it now.
             productId = (await keys.VerifyAsync(presentedBytes, url, cancellationToken))?.LicenseServerProductId;
@@ -171,18 +241,24 @@ public sealed class ConnectionDecider(
         var request = d.Request;
         var user = string.IsNullOrWhiteSpace(request.UserName) ? request.ClientName : request.UserName;
         var attempt = await licenseServers.RequestCalAsync(d.Servers,
-            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null, d.Grace.EndsAt), cancellationToken);
+            new CalRequestBody(CalType.PerUser.ToShortName(), d.Version.ToShortName(), request.HardwareId, request.ClientName, user, null, d.ReportedGraceEndsAt), cancellationToken);
         d.Failures(attempt.Failures);
         if (attempt.Response is { } answer)
         {
             var url = attempt.AnsweredBy!;
+            await AfterAnswerAsync(d, url, answer, cancellationToken);
             if (answer.Licensed && answer.Cal is { } cal)
             {
-                await LicensedByServerAsync(d, url, answer, cal, PresentedLicense.None, cancellationToken);
+                await LicensedByServerAsync(d, url, answer, cal, PresentedLicense.None, null, cancellationToken);
                 return;
             }
             d.Event(SessionHostEventId.CannotIssueLicense, $"License server {url} could not give {user} a Per User CAL: {answer.Message}", url);
             d.GraceOr(LicensingErrorCode.NoLicense, LicensingErrorCode.NoLicense.ToName(), $"License server {url}: {answer.Message}", url);
+            return;
+        }
+        if (attempt.Rejection is { } rejection)
+        {
+            RejectedByServer(d, rejection);
             return;
         }
         NoLicenseServerAnswered(d, attempt.Failures);
@@ -203,7 +279,13 @@ public sealed class ConnectionDecider(
     private async Task<ConnectionDecision> RecordAsync(ConnectionDraft d, CancellationToken cancellationToken) =>
         await store.WriteAsync(async s =>
         {
-            var (grace, started) = await GracePeriodState.StartOnceAsync(s, d.Now);
+            if (d.AdoptedGraceStart is { } anchored && (await GracePeriodState.AdoptEarlierAsync(s, anchored)).Changed && d.HadRecordedGrace)
+                await s.AddEventAsync(d.Now, new PendingSessionHostEvent(SessionHostEventId.GracePeriodCorrected,
+                    $"License server {d.LicenseServer} recorded an earlier grace period start for session host {d.HostName} ({anchored:yyyy-MM-dd HH:mm} UTC) than this host's: " +
+                    $"that start holds, so the grace period ends on {anchored + GracePeriod.Length:yyyy-MM-dd}.", LicenseServer: d.LicenseServer));
+            var (grace, started) = d.GraceUnknown is null
+                ? await GracePeriodState.StartOnceAsync(s, d.Now) // keeps an adopted start
+                : (new GracePeriod(null), false); // unknown: this connection starts nothing
             if (started)
                 await s.AddEventAsync(d.Now, new PendingSessionHostEvent(SessionHostEventId.GracePeriodStarted,
                     $"The licensing grace period of session host {d.HostName} started with the first client connection ({d.Request.ClientName}): clients may connect without CALs until {grace.EndsAt:yyyy-MM-dd HH:mm} UTC. It cannot be extended or reset.",

@@ -20,7 +20,34 @@ internal sealed class ConnectionDraft(ConnectionRequest request, SessionHostConf
     public IReadOnlyList<string> Servers => Config.LicenseServers.Value;
 
     /// <summary>The grace period as it will be once this connection is recorded (the first client connection starts it).</summary>
-    public GracePeriod Grace { get; } = grace.HasStarted ? grace : new GracePeriod(now);
+    public GracePeriod Grace { get; private set; } = grace.HasStarted ? grace : new GracePeriod(now);
+
+    /// <summary>Whether the store recorded a start before this connection.</summary>
+    public bool HadRecordedGrace { get; } = grace.HasStarted;
+
+    /// <summary>
+    /// Why the grace period's start cannot be known (no local record and no license server answered), or null. While it is unknown
+    /// the period counts as ended, and this connection does not start one.
+    /// </summary>
+    public string? GraceUnknown { get => _graceUnknown; init => _graceUnknown = value; }
+
+    private string? _graceUnknown;
+
+    /// <summary>A start a license server anchored that is earlier than this host's: recorded with the connection.</summary>
+    public DateTimeOffset? AdoptedGraceStart { get; private set; }
+
+    /// <summary>What the CAL request reports as the grace period's end: nothing while the start is unknown.</summary>
+    public DateTimeOffset? ReportedGraceEndsAt => GraceUnknown is null ? Grace.EndsAt : null;
+
+    /// <summary>Takes the start a license server anchored when it is earlier than the one this decision uses (or the start is unknown).</summary>
+    public bool AdoptGrace(DateTimeOffset anchored)
+    {
+        if (GraceUnknown is null && Grace.StartedAt is { } start && start <= anchored) return false;
+        Grace = new GracePeriod(anchored);
+        AdoptedGraceStart = anchored;
+        _graceUnknown = null; // a license server answered: the start is known now
+        return true;
+    }
 
     public List<PendingSessionHostEvent> Events { get; } = [];
     public List<string> Notes { get; } = [];
@@ -32,7 +59,7 @@ internal sealed class ConnectionDraft(ConnectionRequest request, SessionHostConf
     public string? LicenseServer { get; private set; }
     public ConnectionRefusal? Refusal { get; private set; }
 
-    public bool GraceActive => Grace.IsActiveAt(Now);
+    public bool GraceActive => GraceUnknown is null && Grace.IsActiveAt(Now);
 
     public void Event(SessionHostEventId id, string message, string? licenseServer = null) =>
         Events.Add(new PendingSessionHostEvent(id, message, Request.ClientName, Request.UserName, licenseServer));
@@ -60,7 +87,21 @@ internal sealed class ConnectionDraft(ConnectionRequest request, SessionHostConf
             Event(SessionHostEventId.ConnectionAllowedByGracePeriod, $"{Request.ClientName} connected without a CAL during the grace period ({days} days left): {why}", licenseServer);
             return;
         }
-        var message = $"{code.ClientMessage()} {why} The licensing grace period of session host {HostName} ended on {Grace.EndsAt:yyyy-MM-dd}.";
+        var message = GraceUnknown is { } unknown
+            ? $"{code.ClientMessage()} {why} Session host {HostName} has no record of its licensing grace period and no license server answered to say when it started " +
+              $"({unknown}): it counts as ended until one does."
+            : $"{code.ClientMessage()} {why} The licensing grace period of session host {HostName} ended on {Grace.EndsAt:yyyy-MM-dd}.";
+        Outcome = ConnectionOutcome.Refused;
+        Refusal = new ConnectionRefusal(code, reason, message);
+        Message = message;
+        LicenseServer = licenseServer;
+        Event(SessionHostEventId.ConnectionRefused, $"{Request.ClientName} was refused ({code.ToHex()} {reason}): {why}", licenseServer);
+    }
+
+    /// <summary>Refused whatever the grace period: the request itself cannot be licensed (never let in by the grace period).</summary>
+    public void Refuse(LicensingErrorCode code, string reason, string why, string? licenseServer = null)
+    {
+        var message = $"{code.ClientMessage()} {why}";
         Outcome = ConnectionOutcome.Refused;
         Refusal = new ConnectionRefusal(code, reason, message);
         Message = message;

@@ -18,6 +18,18 @@ public static class GracePeriodState
         return (new GracePeriod(Parse(await s.SettingAsync(SettingNames.GraceStartedAt))), started);
     }
 
+    /// <summary>
+    /// Takes a start a license server anchored when it is earlier than the one recorded here (or none is): the period only ever
+    /// gets shorter. Returns the period after this call and whether it changed.
+    /// </summary>
+    public static async Task<(GracePeriod Grace, bool Changed)> AdoptEarlierAsync(SessionHostWriteSession s, DateTimeOffset anchored)
+    {
+        var current = Parse(await s.SettingAsync(SettingNames.GraceStartedAt));
+        if (current is { } start && start <= anchored) return (new GracePeriod(start), false);
+        await s.SetSettingAsync(SettingNames.GraceStartedAt, anchored.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        return (new GracePeriod(anchored), true);
+    }
+
     private static DateTimeOffset? Parse(string? value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 }

@@ -7,7 +7,9 @@ using RdLicensing.SessionHost.Configuration;
 namespace RdLicensing.SessionHost.Diagnostics;
 
 /// <summary>Everything the diagnoser compares: the host's configuration and grace period, and what each of its license servers said.</summary>
-public sealed record DiagnosisInput(string HostName, SessionHostConfiguration Config, GracePeriod Grace, DateTimeOffset Now, IReadOnlyList<ServerProbe> Servers);
+/// <param name="RevocationSyncs">The host's last revocation list fetch from each license server URL.</param>
+public sealed record DiagnosisInput(string HostName, SessionHostConfiguration Config, GracePeriod Grace, DateTimeOffset Now, IReadOnlyList<ServerProbe> Servers,
+    IReadOnlyList<Storage.RevocationSyncRecord>? RevocationSyncs = null);
 
 /// <summary>
 /// The Licensing Diagnoser's rules: compares the host's licensing mode, version and license server list with what
@@ -67,8 +69,28 @@ public static class DiagnosisRules
         }
 
         foreach (var server in input.Servers)
+        {
             problems.AddRange(ServerProblems(input, server));
+            if (RevocationProblem(input, server) is { } stale) problems.Add(stale);
+        }
         return problems;
+    }
+
+    /// <summary>
+    /// A server the host can use whose revocation list it has not fetched within <see cref="HostSyncRules.StaleAfter"/>: revoked
+    /// CALs of that server may still be accepted here.
+    /// </summary>
+    private static DiagnosisProblemView? RevocationProblem(DiagnosisInput input, ServerProbe server)
+    {
+        if (server.Connectivity == Connectivity.AccessDenied) return null; // not enrolled there: reported on its own
+        var sync = input.RevocationSyncs?.FirstOrDefault(r => string.Equals(r.Url, server.Url, StringComparison.OrdinalIgnoreCase));
+        if (sync?.SyncedAt is { } synced && input.Now >= synced && input.Now - synced <= HostSyncRules.StaleAfter) return null;
+        var when = sync?.SyncedAt is { } at ? $"last fetched on {at:yyyy-MM-dd HH:mm} UTC (list {sync.Number})" : "never fetched";
+        return new DiagnosisProblemView("revocation-list-not-synced", "warning",
+            $"Session host {input.HostName} has not synced the revocation list of license server {server.Url}.",
+            $"The list was {when}{(sync?.Problem is { } p ? $"; the last attempt failed: {p}" : "")}. Until it is fetched, CALs that server revoked may still be accepted here.",
+            ["Check that the license server is reachable and this host's token is accepted; the host fetches the list at start, every hour and with every CAL answer.",
+             "Restart the session host to fetch it at once."], server.Url);
     }
 
     public static string Summary(string hostName, int problems) => problems == 0

@@ -28,7 +28,12 @@ public sealed class LicensingDiagnoser(
         var probes = await Task.WhenAll(config.LicenseServers.Value.Select(url => ProbeAsync(url, config.Version.Value, cancellationToken)));
         var now = clock.GetUtcNow();
         var host = options.Value.Name;
-        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes));
+        var syncs = await store.RevocationSyncsAsync(cancellationToken);
+        // Each server says when this host last fetched its revocation list, whatever else it found.
+        probes = probes.Select(p => syncs.FirstOrDefault(r => string.Equals(r.Url, p.Url, StringComparison.OrdinalIgnoreCase)) is { SyncedAt: { } at } sync
+            ? p with { Message = $"{p.Message} Revocation list {sync.Number} last fetched {at:yyyy-MM-dd HH:mm} UTC." }
+            : p with { Message = $"{p.Message} Revocation list never fetched." }).ToArray();
+        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, syncs));
         return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),
             problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count));
     }
@@ -44,7 +49,7 @@ public sealed class LicensingDiagnoser(
                 return new ServerProbe(url, Connectivity.AccessDenied, reply.Problem!, null);
             case LicenseServerContact.NotInSecurityGroup:
                 return new ServerProbe(url, Connectivity.NotInTscGroup, reply.Problem!, null);
-            case LicenseServerContact.Failed:
+            case LicenseServerContact.Failed or LicenseServerContact.Rejected:
                 return new ServerProbe(url, Connectivity.Unknown, reply.Problem!, null);
         }
         var d = reply.Value!;

@@ -29,12 +29,16 @@ public static class SessionHostServices
         services.AddSingleton<LicenseServerList>();
         services.AddSingleton<LicenseServerKeys>();
         services.AddSingleton<LicenseServerEnrollment>();
+        services.AddSingleton<RevocationLists>();
+        services.AddSingleton<RevocationSync>();
         services.AddSingleton<AdministrativeSessions>();
         services.AddSingleton<HostSessions>();
         services.AddSingleton<SignInReporter>();
+        services.AddSingleton<GraceRecovery>();
         services.AddSingleton<ConnectionDecider>();
         services.AddSingleton<LicensingDiagnoser>();
         services.AddHostedService<SessionHostInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationSync>());
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);

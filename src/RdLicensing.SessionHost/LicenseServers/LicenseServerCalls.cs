@@ -18,8 +18,13 @@ public enum LicenseServerContact
     AccessDenied,
     /// <summary>The server's security group policy is on and this host is not in the group (403 host-not-in-security-group).</summary>
     NotInSecurityGroup,
-    /// <summary>Any other error answer, or an answer that is not an RdLicensing license server's.</summary>
+    /// <summary>A server error (5xx), a request timeout (408), or an answer that is not an RdLicensing license server's.</summary>
     Failed,
+    /// <summary>
+    /// The server answered and refused the request itself (any other 4xx: bad input, too large, too many requests…). This is
+    /// an answer, never "no license server answered": the connection is refused, not let in by the grace period.
+    /// </summary>
+    Rejected,
 }
 
 public sealed record LicenseServerReply<T>(string Url, LicenseServerContact Contact, T? Value, string? Problem) where T : class
@@ -51,6 +56,14 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
 
     public Task<LicenseServerReply<LicenseServerDiagnosticsView>> DiagnosticsAsync(string url, CancellationToken cancellationToken) =>
         SendAsync<LicenseServerDiagnosticsView>(url, HttpMethod.Get, "api/sessionhost/diagnostics", null, cancellationToken);
+
+    /// <summary>The server's signed revocation list (DER X.509 CRL), not yet verified.</summary>
+    public Task<LicenseServerReply<byte[]>> RevocationListAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<byte[]>(url, HttpMethod.Get, "api/sessionhost/revocations", null, cancellationToken);
+
+    /// <summary>This host's grace period start as the server anchored it.</summary>
+    public Task<LicenseServerReply<HostGraceView>> GraceAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync<HostGraceView>(url, HttpMethod.Get, "api/sessionhost/grace", null, cancellationToken);
 
     /// <summary>Checks a token before it is stored: the server must answer GET license-server with it.</summary>
     public Task<LicenseServerReply<LicenseServerInfoView>> InfoWithTokenAsync(string url, string token, CancellationToken cancellationToken) =>
@@ -90,14 +103,18 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
         using (response)
         {
             string text;
+            byte[] bytes;
             try
             {
-                text = await response.Content.ReadAsStringAsync(cancellationToken);
+                bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                text = typeof(T) == typeof(byte[]) && response.IsSuccessStatusCode ? "" : System.Text.Encoding.UTF8.GetString(bytes);
             }
             catch (HttpRequestException e)
             {
                 return new(url, LicenseServerContact.NotConnectable, null, $"the connection broke while reading the answer ({e.Message.TrimEnd('.')})");
             }
+            if (response.IsSuccessStatusCode && typeof(T) == typeof(byte[]))
+                return new(url, LicenseServerContact.Answered, (T)(object)bytes, null);
             if (response.IsSuccessStatusCode)
             {
                 try
@@ -118,6 +135,9 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
                     $"the license server refused this host's token ({(detail ?? "unauthorized").TrimEnd('.')}); enroll again and store the new token"),
                 HttpStatusCode.Forbidden when type == SecurityGroupProblemType => new(url, LicenseServerContact.NotInSecurityGroup, null,
                     detail ?? "this session host is not in the license server's security group"),
+                HttpStatusCode.RequestTimeout => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
+                var status when (int)status is >= 400 and < 500 => new(url, LicenseServerContact.Rejected, null,
+                    $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
                 _ => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
             };
         }

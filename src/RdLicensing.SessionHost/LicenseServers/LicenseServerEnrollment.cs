@@ -23,6 +23,7 @@ public sealed class LicenseServerEnrollment(
     SessionHostStore store,
     LicenseServerCalls calls,
     LicenseServerKeys keys,
+    RevocationLists revocations,
     HostConfiguration configuration,
     IHttpClientFactory httpClients,
     IOptions<SessionHostOptions> options,
@@ -41,7 +42,7 @@ public sealed class LicenseServerEnrollment(
         if (!token.StartsWith("rdlh_", StringComparison.Ordinal) || token.Length > MaxTokenLength || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new EnrollmentException("the token must be the session host token 'rdlh_…' that 'rdlic hosts enroll NAME' printed on the license server.");
         var check = await calls.InfoWithTokenAsync(url, token, cancellationToken);
-        if (check.Contact is LicenseServerContact.AccessDenied or LicenseServerContact.Failed)
+        if (check.Contact is LicenseServerContact.AccessDenied or LicenseServerContact.Failed or LicenseServerContact.Rejected)
             throw new EnrollmentException($"license server {url} did not accept the token: {check.Problem}.");
 
         var now = clock.GetUtcNow();
@@ -56,7 +57,11 @@ public sealed class LicenseServerEnrollment(
         }, cancellationToken);
 
         string? productId = null;
-        if (check.Answered) productId = (await keys.LearnAsync(url, cancellationToken)).Key?.Record.ProductId ?? check.Value!.ProductId;
+        if (check.Answered)
+        {
+            productId = (await keys.LearnAsync(url, cancellationToken)).Key?.Record.ProductId ?? check.Value!.ProductId;
+            await revocations.SyncAsync(url, cancellationToken); // a newly enrolled host starts with the server's revocation list
+        }
         var listed = (await configuration.LoadAsync(cancellationToken)).LicenseServers.Value.Contains(url, StringComparer.OrdinalIgnoreCase);
         var message = (check.Answered
                 ? $"This session host ({options.Value.Name}) will present its token to license server {url} (Product ID {productId})."
@@ -101,6 +106,7 @@ public sealed class LicenseServerEnrollment(
         if (existing is not null && info is { Answered: true })
         {
             var key = (await keys.LearnAsync(url, cancellationToken)).Key;
+            await revocations.SyncAsync(url, cancellationToken); // joining again (rdlic up): start with the current revocation list
             result = new EnrollmentResult(url, existing.EnrolledAt, key?.Record.ProductId ?? info.Value!.ProductId, $"Already enrolled with license server {url}.");
         }
         else

@@ -66,6 +66,22 @@ public sealed class RdpLicensingClientTests
     }
 
     [Fact]
+    public async Task A_user_name_with_a_control_character_is_refused_by_the_host_not_let_in_by_the_grace_period()
+    {
+        await using var system = await RdpTestSystem.StartAsync(perDeviceCals: 5);
+
+        var refused = await new RdpLicensingClient(Options(system, "kiosk-30", RdpClientSecurity.Rdp) with { UserName = "bob\u0007" }).ConnectAsync();
+
+        Assert.Equal(RdpLicensingOutcome.Refused, refused.Outcome);
+        Assert.Equal(0x102u, refused.ErrorInfo);
+        Assert.Null(refused.License);
+        Assert.Single(await system.EventsAsync(5070));
+        Assert.Empty(await system.EventsAsync(5011)); // not let in by the grace period
+        // Positive control: the same device with a proper user name gets its CAL.
+        Assert.Equal(RdpLicensingOutcome.NewLicense, (await new RdpLicensingClient(Options(system, "kiosk-30", RdpClientSecurity.Rdp)).ConnectAsync()).Outcome);
+    }
+
+    [Fact]
     public async Task A_console_connection_needs_no_CAL()
     {
         await using var system = await RdpTestSystem.StartAsync();
