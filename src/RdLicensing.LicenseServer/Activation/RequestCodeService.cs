@@ -42,13 +42,16 @@ public sealed class RequestCodeService(LicenseStore store, ServerState server, T
     public static string WireName(ServerRequestPurpose purpose) => Purposes.First(p => p.Value == purpose).Key;
 
     /// <summary>
-    /// A new request code. It carries the server's public key while the server has never been activated, so the clearinghouse
-    /// can record it (the Product ID derives from it); a deactivation request is remembered until its confirmation comes back.
+    /// A new request code. It carries the server's public key while the server has never been activated, and for every
+    /// activation or reactivation, so the clearinghouse can record the key (the Product ID derives from it; a key that does
+    /// not is refused) even for a server activated before the clearinghouse recorded keys. A deactivation request is
+    /// remembered until its confirmation comes back.
     /// </summary>
     public async Task<string> CreateAsync(ServerRequestPurpose purpose, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var code = ServerRequestCode.Create(server.Identity.Key, server.ProductId, purpose, server.Version, now, includeKey: server.Activation is null);
+        var includeKey = server.Activation is null || purpose is ServerRequestPurpose.Activate or ServerRequestPurpose.Reactivate;
+        var code = ServerRequestCode.Create(server.Identity.Key, server.ProductId, purpose, server.Version, now, includeKey);
         if (purpose == ServerRequestPurpose.Deactivate)
         {
             var nonce = ServerRequestCode.Read(code).Nonce;
