@@ -66,7 +66,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
     public async Task Reactivation_by_web_browser_takes_the_license_server_id_of_the_clearinghouse_page()
     {
         await using var deployment = await Deployment.StartAsync();
-        var server = await deployment.WebActivateAsync(await deployment.AddServerAsync());
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
         var before = (await Deployment.StatusAsync(server)).Activation.LicenseServerId!;
         var page = await browser.NewPageAsync();
         await SignIn.AsAdministratorAsync(page, server, "/console/reactivate");
@@ -146,6 +146,8 @@ public sealed class ReactivateDeactivateTests(Browser browser)
 
         await page.GetByLabel("Telephone", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Country or region (telephone)").SelectOptionAsync("Canada");
+        await page.GetByLabel("First name").FillAsync("Ada"); // a web activation saved no company information
+        await page.GetByLabel("Last name").FillAsync("Lovelace");
         await Wizard.NextAsync(page);
         await page.GetByLabel("I understand that this license server will issue no new CALs until it is reactivated.").CheckAsync();
         await Wizard.FinishAsync(page);
