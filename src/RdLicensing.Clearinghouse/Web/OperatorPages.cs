@@ -83,6 +83,7 @@ public static class OperatorPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return await ConsolePage(session, store, "", "activate", form, errors, refusal.Status, cancellationToken);
         }
@@ -103,6 +104,7 @@ public static class OperatorPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return await ConsolePage(session, store, "", "install", form, errors, refusal.Status, cancellationToken);
         }
@@ -121,6 +123,7 @@ public static class OperatorPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return await ConsolePage(session, store, "", "deactivate", form, errors, refusal.Status, cancellationToken);
         }

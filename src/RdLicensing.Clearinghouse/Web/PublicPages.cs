@@ -63,6 +63,7 @@ public static class PublicPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Activate a license server", ActivationForm.Render("/activate", form, errors), refusal.Status);
         }
@@ -84,6 +85,7 @@ public static class PublicPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Install licenses", InstallForm.Render("/install", form, errors), refusal.Status);
         }
@@ -103,6 +105,7 @@ public static class PublicPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Deactivate a license server", DeactivationForm.Render("/deactivate", form, errors), refusal.Status);
         }
