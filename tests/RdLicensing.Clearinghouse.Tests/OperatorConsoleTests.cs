@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Versions;
 using RdLicensing.Core.Cals;
 using RdLicensing.Testing;
@@ -58,15 +59,16 @@ public sealed partial class OperatorConsoleTests
     }
 
     [Fact]
-    public async Task The_operator_signs_in_then_activates_and_installs_for_a_caller_and_reads_back_group_by_group()
+    public async Task The_operator_signs_in_then_activates_installs_and_deactivates_for_a_caller_and_reads_back_group_by_group()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         using var browser = Browser(ch);
         var formToken = await SignInAsync(browser, ch.AdminToken);
         Assert.NotEmpty(formToken);
-        var productId = NewProductId();
+        using var server = new CodeServer(ProductVersion.WindowsServer2022);
+        var productId = server.ProductId;
 
-        var activationFields = WebPageTests.ActivationFields(productId);
+        var activationFields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
         activationFields["formToken"] = formToken;
         var activated = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(activationFields));
         var activationHtml = await activated.Content.ReadAsStringAsync();
@@ -78,17 +80,27 @@ public sealed partial class OperatorConsoleTests
         Assert.Contains("telephone", activationHtml); // the latest activations list shows the method
 
         var agreement = await ch.AddAgreementAsync(LicenseProgram.School, ProductVersion.WindowsServer2019, CalType.PerDevice, 30);
-        var installed = await browser.PostAsync("/operator/install", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["formToken"] = formToken, ["licenseServerId"] = licenseServerId, ["productId"] = productId, ["serverVersion"] = "2022",
-            ["program"] = "school", ["agreementNumber"] = agreement, ["version"] = "2019", ["calType"] = "per-device", ["quantity"] = "30",
-        }));
+        var installFields = RequestCodeSupport.AgreementFields(server.Code(ServerRequestPurpose.Install), "school", agreement, "2019", "per-device", 30);
+        installFields["formToken"] = formToken;
+        var installed = await browser.PostAsync("/operator/install", new FormUrlEncodedContent(installFields));
         var installHtml = await installed.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, installed.StatusCode);
         var keyPackId = WebPageTests.CodeIn(installHtml, "key-pack-id");
         Assert.NotNull(keyPackId);
         Assert.Equal(30, KeyPackIdCode.Verify(keyPackId, ch.Certificate(), productId).Quantity);
         Assert.Contains("<td>Group 34</td>", installHtml);
+
+        var deactivated = await browser.PostAsync("/operator/deactivate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["formToken"] = formToken, ["requestCode"] = server.Code(ServerRequestPurpose.Deactivate), ["firstName"] = "Grace", ["lastName"] = "Hopper",
+        }));
+        var deactivationHtml = await deactivated.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+        var confirmation = WebPageTests.CodeIn(deactivationHtml, "confirmation-code");
+        Assert.NotNull(confirmation);
+        Assert.Equal(productId, DeactivationConfirmationCode.Verify(confirmation, ch.Certificate(), productId).ProductId);
+        Assert.Contains("<td>Group 30</td>", deactivationHtml);
+        Assert.Equal("deactivated", Assert.Single(await ch.ActivationsAsync()).Status);
     }
 
     [Fact]
@@ -98,7 +110,8 @@ public sealed partial class OperatorConsoleTests
         using var browser = Browser(ch);
         await SignInAsync(browser, ch.AdminToken);
 
-        var fields = WebPageTests.ActivationFields(NewProductId());
+        using var server = new CodeServer();
+        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
         fields["formToken"] = "forged";
         var response = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(fields));
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using RdLicensing.Core.Cals;
+using System.Net.Http.Json;
 using RdLicensing.Core.Codes;
+using RdLicensing.Core.Proof;
+using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
 using RdLicensing.Testing;
 using static RdLicensing.Clearinghouse.Tests.Support;
@@ -17,21 +20,11 @@ public sealed partial class WebPageTests
     internal static string? CodeIn(string html, string id) =>
         CodePattern().Matches(html).FirstOrDefault(m => m.Groups["id"].Value == id)?.Groups["code"].Value.Replace(' ', '-');
 
-    internal static Dictionary<string, string> ActivationFields(string productId) => new()
-    {
-        ["productId"] = productId,
-        ["company.firstName"] = "Grace",
-        ["company.lastName"] = "Hopper",
-        ["company.company"] = "Compilers & <Co>",
-        ["company.countryRegion"] = "United States",
-        ["reason"] = "",
-    };
-
     [Fact]
     public async Task The_index_and_the_forms_are_served_as_html()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        foreach (var path in new[] { "/", "/activate", "/install", "/telephone" })
+        foreach (var path in new[] { "/", "/activate", "/install", "/deactivate", "/telephone" })
         {
             var response = await ch.Public.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -39,7 +32,7 @@ public sealed partial class WebPageTests
         }
         Assert.Contains("""name="company.countryRegion" """.Trim(), await ch.Public.GetStringAsync("/activate"));
         Assert.Contains("+44 800 000 0555", WebUtility.HtmlDecode(await ch.Public.GetStringAsync("/telephone")));
-        Assert.Contains("""value="12345-67890-12345-67890" """.Trim(), await ch.Public.GetStringAsync("/activate?productId=12345-67890-12345-67890"));
+        Assert.Contains("""value="ABCDE-FGHJK" """.Trim(), await ch.Public.GetStringAsync("/activate?requestCode=ABCDE-FGHJK"));
         Assert.Contains("/api/licenses", await ch.Public.GetStringAsync("/openapi/v1.json"));
     }
 
@@ -47,15 +40,16 @@ public sealed partial class WebPageTests
     public async Task Activating_in_the_browser_shows_a_license_server_id_that_verifies_and_the_next_step()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var productId = NewProductId();
+        using var server = new CodeServer();
 
-        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(ActivationFields(productId)));
+        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true))));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var code = CodeIn(html, "license-server-id");
         Assert.NotNull(code);
-        LicenseServerIdCode.Verify(code, ch.Certificate(), productId);
+        LicenseServerIdCode.Verify(code, ch.Certificate(), server.ProductId);
+        Assert.Equal("web", Assert.Single(await ch.ActivationsAsync()).Method);
         Assert.Contains("rdlic server activate --license-server-id " + code, html);
     }
 
@@ -63,7 +57,8 @@ public sealed partial class WebPageTests
     public async Task A_missing_company_is_shown_next_to_its_field_and_what_was_typed_is_kept_encoded()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var fields = ActivationFields(NewProductId());
+        using var server = new CodeServer();
+        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
         fields["company.company"] = "";
         fields["company.city"] = "<script>alert(1)</script>";
 
@@ -75,44 +70,43 @@ public sealed partial class WebPageTests
         Assert.DoesNotContain("<script>", html);
         Assert.Contains("&lt;script&gt;", html);
         Assert.Null(CodeIn(html, "license-server-id"));
+        Assert.Empty(await ch.ActivationsAsync());
     }
 
     [Fact]
     public async Task Installing_in_the_browser_shows_a_license_key_pack_id()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+        using var server = new CodeServer(ProductVersion.WindowsServer2025);
+        await ch.WebActivateAsync(server);
         var licenseCode = await ch.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 20);
 
-        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["licenseServerId"] = licenseServerId, ["productId"] = productId, ["serverVersion"] = "2025", ["program"] = "retail",
-            ["licenseCode"] = licenseCode, ["licenseNumber"] = "", ["version"] = "", ["calType"] = "", ["quantity"] = "",
-        }));
+        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(RequestCodeSupport.RetailFields(server.Code(ServerRequestPurpose.Install), licenseCode)));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var code = CodeIn(html, "key-pack-id");
         Assert.NotNull(code);
-        var grant = KeyPackIdCode.Verify(code, ch.Certificate(), productId);
+        var grant = KeyPackIdCode.Verify(code, ch.Certificate(), server.ProductId);
         Assert.Equal((ProductVersion.WindowsServer2022, CalType.PerUser, 20), (grant.Version, grant.Type, grant.Quantity));
         Assert.Contains("rdlic licenses install --key-pack-id " + code, html);
     }
 
     [Fact]
-    public async Task A_mistyped_license_server_id_group_is_named_on_the_install_page()
+    public async Task A_mistyped_request_code_group_is_named_on_the_install_page()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+        using var server = new CodeServer();
+        await ch.WebActivateAsync(server);
+        var licenseCode = await ch.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 20);
+        var groups = server.Code(ServerRequestPurpose.Install).Split('-');
+        groups[1] = groups[1][..4] + (groups[1][4] == 'A' ? 'B' : 'A');
 
-        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["licenseServerId"] = MistypeLicenseServerId(licenseServerId, 2), ["productId"] = productId, ["serverVersion"] = "2025", ["program"] = "retail",
-            ["licenseCode"] = LicenseIdentifiers.NewRetailCode(),
-        }));
+        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(RequestCodeSupport.RetailFields(string.Join('-', groups), licenseCode)));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Matches("""id="error-licenseServerId">[^<]*group 2""", html);
+        Assert.Matches("""id="error-requestCode">[^<]*group 2""", html);
+        Assert.Null((await ch.Admin.GetFromJsonAsync<RetailCodeView[]>("/api/admin/codes"))!.Single().UsedAt);
     }
 }

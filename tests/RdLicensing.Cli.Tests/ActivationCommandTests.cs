@@ -94,6 +94,7 @@ public sealed class ActivationCommandTests
         var output = await Rdlic.OkAsync(server, "server", "activate", "--method", "web");
 
         Assert.Contains($"Product ID:        {server.ProductId}", output);
+        Assert.Matches(@"Request code:      ([0-9A-Z]{5}-){47}[0-9A-Z]{5}", output); // never activated: it carries the server's key
         Assert.Contains("Clearinghouse web: http://clearinghouse.example/activate", output);
         Assert.Contains("rdlic server activate --license-server-id <License Server ID>", output);
     }
@@ -106,15 +107,49 @@ public sealed class ActivationCommandTests
         await Rdlic.OkAsync(server, "server", "properties", "set", "--method", "telephone", "--first-name", "Ada", "--last-name", "Lovelace",
             "--company", "Contoso", "--country", "Canada");
 
-        var deactivated = await Rdlic.OkAsync(server, "server", "deactivate");
+        var asked = await Rdlic.OkAsync(server, "server", "deactivate");
+        Assert.Contains("Nothing changed yet", asked);
+        Assert.Contains("+1 800 555 0199", asked);
+        Assert.DoesNotContain("deactivated", await Rdlic.OkAsync(server, "server", "status"));
+        var requestCode = System.Text.RegularExpressions.Regex.Match(asked, @"Request code:\s+(\S+)").Groups[1].Value;
+        var confirmation = server.Authority.ConfirmDeactivation(server.ProductId, requestCode);
+        var deactivated = await Rdlic.OkAsync(server, "server", "deactivate", "--confirmation-code", confirmation.ToLowerInvariant());
         var status = await Rdlic.OkAsync(server, "server", "status");
         var reactivate = await Rdlic.OkAsync(server, "server", "reactivate", "--reason", "redeployed");
 
-        Assert.Contains("The license server is deactivated", deactivated);
-        Assert.Contains("+1 800 555 0199", deactivated);
+        Assert.Contains("The license server is deactivated, as the clearinghouse confirmed", deactivated);
         Assert.Contains("deactivated (was License Server ID", status);
         Assert.Contains("Telephone:         +1 800 555 0199 (Canada)", reactivate);
+        Assert.Matches(@"Request code:      ([0-9A-Z]{5}-){47}[0-9A-Z]{5}", reactivate); // carries the key, so the clearinghouse can record it
         Assert.Contains("reactivate (reason: the license server has been redeployed)", reactivate);
+    }
+
+    [Fact]
+    public async Task Licenses_install_by_web_prints_the_request_code_and_the_install_page()
+    {
+        await using var server = await TestLicenseServer.StartAsync(clearinghouseUrl: "http://clearinghouse.example");
+        await server.ActivateAsync();
+
+        var output = await Rdlic.OkAsync(server, "licenses", "install", "--method", "web");
+        var line = Rdlic.OneErrorLine(await Rdlic.RunAsync(server, "licenses", "install", "--method", "web", "--program", "retail"), 2);
+
+        Assert.Contains("Clearinghouse web: http://clearinghouse.example/install", output);
+        Assert.Contains("rdlic licenses install --key-pack-id", output);
+        var code = Core.Proof.ServerRequestCode.Read(System.Text.RegularExpressions.Regex.Match(output, @"Request code:\s+(\S+)").Groups[1].Value);
+        Assert.Equal((server.ProductId, Core.Proof.ServerRequestPurpose.Install), (code.ProductId, code.Purpose));
+        Assert.Contains("only prints the request code", line);
+    }
+
+    [Fact]
+    public async Task A_mistyped_confirmation_code_is_a_usage_error_and_changes_nothing()
+    {
+        await using var server = await TestLicenseServer.StartAsync();
+        await server.ActivateAsync();
+
+        var line = Rdlic.OneErrorLine(await Rdlic.RunAsync(server, "server", "deactivate", "--confirmation-code", "ABCDE-FGHJK"), 2);
+
+        Assert.Contains("--confirmation-code", line);
+        Assert.DoesNotContain("deactivated", await Rdlic.OkAsync(server, "server", "status"));
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public sealed class ActivationEndToEndTests
         Assert.Contains($"Clearinghouse web: {deployment.Clearinghouse.BaseAddress}activate", instructions);
         Assert.Contains(server.ProductId, instructions);
         using var browser = WebSite.Public(deployment.Clearinghouse);
-        var code = await browser.ActivateAsync("/activate", server.ProductId, Deployment.Contoso);
+        var code = await browser.ActivateAsync("/activate", WebSite.RequestCodeIn(instructions), Deployment.Contoso);
         var output = await Rdlic.OkAsync(server, "server", "activate", "--license-server-id", code);
 
         Assert.Contains($"License Server ID {code}", output);
@@ -54,7 +54,7 @@ public sealed class ActivationEndToEndTests
         var instructions = await Rdlic.OkAsync(server, "server", "activate", "--method", "telephone", "--country", "Australia");
         Assert.Contains("Telephone:         +61 1800 160 401 (Australia)", instructions);
         using var operatorConsole = await WebSite.OperatorAsync(deployment.Clearinghouse);
-        var code = await operatorConsole.ActivateAsync("/operator/activate", server.ProductId, Deployment.Contoso);
+        var code = await operatorConsole.ActivateAsync("/operator/activate", WebSite.RequestCodeIn(instructions), Deployment.Contoso);
         await Rdlic.OkAsync(server, "server", "activate", "--license-server-id", code.ToLowerInvariant());
 
         Assert.Equal("activated", (await Deployment.StatusAsync(server)).Activation.Status);

@@ -56,6 +56,18 @@ internal sealed class Deployment : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Activates by the web method as an administrator does: `rdlic server activate --method web` prints the request code, the
+    /// clearinghouse page answers the License Server ID, `rdlic server activate --license-server-id` installs it.
+    /// </summary>
+    public async Task<TestLicenseServer> WebActivateAsync(TestLicenseServer server)
+    {
+        var requestCode = WebSite.RequestCodeIn(await Rdlic.OkAsync(server, "server", "activate", "--method", "web"));
+        using var browser = WebSite.Public(Clearinghouse);
+        await Rdlic.OkAsync(server, "server", "activate", "--license-server-id", await browser.ActivateAsync("/activate", requestCode, Contoso));
+        return server;
+    }
+
     /// <summary>Installs a retail pack through the clearinghouse (Install Licenses, automatic).</summary>
     public async Task<LicenseInstallResponse> InstallRetailAsync(TestLicenseServer server, ProductVersion version, CalType type, int quantity)
     {

@@ -16,7 +16,8 @@ public sealed class InstallLicensesEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _deployment = await Deployment.StartAsync();
-        _server = await Deployment.ActivateAsync(await _deployment.AddServerAsync(ProductVersion.WindowsServer2022));
+        // Activated by the web method, so the clearinghouse knows the server's key for the request codes of the web and telephone installs.
+        _server = await _deployment.WebActivateAsync(await _deployment.AddServerAsync(ProductVersion.WindowsServer2022));
     }
 
     public async Task DisposeAsync() => await _deployment.DisposeAsync();
@@ -67,10 +68,10 @@ public sealed class InstallLicensesEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_key_pack_id_from_the_install_page_installs_offline_once()
     {
-        var status = await Deployment.StatusAsync(_server);
         var code = await _deployment.Clearinghouse.IssueRetailCodeAsync(ProductVersion.WindowsServer2016, CalType.PerDevice, 7);
+        var requestCode = WebSite.RequestCodeIn(await Rdlic.OkAsync(_server, "licenses", "install", "--method", "web"));
         using var browser = WebSite.Public(_deployment.Clearinghouse);
-        var keyPackId = await browser.InstallAsync("/install", status.Activation.LicenseServerId!, _server.ProductId, "2022", ("program", "retail"), ("licenseCode", code));
+        var keyPackId = await browser.InstallAsync("/install", requestCode, ("program", "retail"), ("licenseCode", code));
 
         var output = await Rdlic.OkAsync(_server, "licenses", "install", "--key-pack-id", keyPackId);
         var replay = await Rdlic.FailsAsync(_server, 1, "licenses", "install", "--key-pack-id", keyPackId);
@@ -83,10 +84,10 @@ public sealed class InstallLicensesEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_key_pack_id_read_by_the_telephone_operator_installs()
     {
-        var status = await Deployment.StatusAsync(_server);
         var agreement = await _deployment.Clearinghouse.AddAgreementAsync(LicenseProgram.Select, ProductVersion.WindowsServer2022, CalType.PerDevice, 10);
+        var requestCode = WebSite.RequestCodeIn(await Rdlic.OkAsync(_server, "licenses", "install", "--method", "telephone", "--country", "Canada"));
         using var operatorConsole = await WebSite.OperatorAsync(_deployment.Clearinghouse);
-        var keyPackId = await operatorConsole.InstallAsync("/operator/install", status.Activation.LicenseServerId!, _server.ProductId, "2022",
+        var keyPackId = await operatorConsole.InstallAsync("/operator/install", requestCode,
             ("program", "select"), ("agreementNumber", agreement), ("version", "2022"), ("calType", "per-device"), ("quantity", "10"));
 
         await Rdlic.OkAsync(_server, "licenses", "install", "--key-pack-id", keyPackId);

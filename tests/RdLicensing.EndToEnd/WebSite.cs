@@ -28,31 +28,58 @@ internal sealed partial class WebSite : IDisposable
         return site;
     }
 
-    /// <summary>POST /activate (or the operator's /operator/activate): the License Server ID shown on the result page.</summary>
-    public async Task<string> ActivateAsync(string path, string productId, CompanyInformation company, string? reason = null)
+    /// <summary>The request code `rdlic` printed ("Request code:      …").</summary>
+    public static string RequestCodeIn(string rdlicOutput)
     {
-        var html = await PostAsync(path, ("productId", productId), ("company.firstName", company.FirstName), ("company.lastName", company.LastName),
+        var match = Regex.Match(rdlicOutput, @"Request code:\s+(\S+)");
+        Assert.True(match.Success, $"no request code in: {rdlicOutput}");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>POST /activate (or the operator's /operator/activate): the License Server ID shown on the result page.</summary>
+    public async Task<string> ActivateAsync(string path, string requestCode, CompanyInformation company, string? reason = null)
+    {
+        var html = await PostAsync(path, ("requestCode", requestCode), ("company.firstName", company.FirstName), ("company.lastName", company.LastName),
             ("company.company", company.Company), ("company.countryRegion", company.CountryRegion), ("reason", reason));
         return CodeIn(html, "license-server-id");
     }
 
     /// <summary>POST /install (or /operator/install): the license key pack ID shown on the result page.</summary>
-    public async Task<string> InstallAsync(string path, string licenseServerId, string productId, string serverVersion, params (string Name, string? Value)[] licenses)
+    public async Task<string> InstallAsync(string path, string requestCode, params (string Name, string? Value)[] licenses)
     {
-        var html = await PostAsync(path, [("licenseServerId", licenseServerId), ("productId", productId), ("serverVersion", serverVersion), .. licenses]);
+        var html = await PostAsync(path, [("requestCode", requestCode), .. licenses]);
         return CodeIn(html, "key-pack-id");
     }
 
-    private async Task<string> PostAsync(string path, params (string Name, string? Value)[] fields)
+    /// <summary>POST /deactivate (or /operator/deactivate): the confirmation code shown on the result page.</summary>
+    public async Task<string> DeactivateAsync(string path, string requestCode, string firstName = "Ada", string lastName = "Lovelace")
+    {
+        var html = await PostAsync(path, ("requestCode", requestCode), ("firstName", firstName), ("lastName", lastName));
+        return CodeIn(html, "confirmation-code");
+    }
+
+    /// <summary>A form posted whatever the answer: the status and the page (for refusals).</summary>
+    public async Task<(HttpStatusCode Status, string Html)> TryPostAsync(string path, params (string Name, string? Value)[] fields)
+    {
+        var response = await _http.PostAsync(path, Form([.. await WithFormTokenAsync(path, fields)]));
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    private async Task<List<(string Name, string? Value)>> WithFormTokenAsync(string path, (string Name, string? Value)[] fields)
     {
         var all = fields.ToList();
         if (path.StartsWith("/operator", StringComparison.Ordinal))
         {
-            // Every operator form carries the session's form token, taken from the console page like a browser would.
             var console = await _http.GetStringAsync("/operator");
             all.Add(("formToken", FormToken().Match(console).Groups[1].Value));
         }
-        var response = await _http.PostAsync(path, Form([.. all]));
+        return all;
+    }
+
+    private async Task<string> PostAsync(string path, params (string Name, string? Value)[] fields)
+    {
+        // Every operator form carries the session's form token, taken from the console page like a browser would.
+        var response = await _http.PostAsync(path, Form([.. await WithFormTokenAsync(path, fields)]));
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {html}");
         return html;

@@ -111,7 +111,9 @@ public sealed class ActivationTests
         var instructions = await server.Admin.GetFromJsonAsync<ActivationInstructionsView>("/api/admin/activation/instructions?method=web");
 
         Assert.Equal("http://clearinghouse.example:8080/activate", instructions!.PageUrl);
-        Assert.Contains(server.ProductId, instructions.NextStep);
+        var code = Core.Proof.ServerRequestCode.Read(instructions.RequestCode);
+        Assert.Equal((server.ProductId, Core.Proof.ServerRequestPurpose.Activate), (code.ProductId, code.Purpose));
+        Assert.Contains("give the request code", instructions.NextStep);
     }
 
     [Fact]
@@ -178,11 +180,12 @@ public sealed class ActivationTests
         await server.ActivateAsync();
 
         var answer = await ProblemAssert.OkAsync<ActivationChangeResponse>(await server.Admin.PostAsJsonAsync("/api/admin/activation/reactivate",
-            new ReactivationBody("certificate-corrupt", "telephone", "Ada", "Lovelace", "France")));
+            new ReactivationBody("upgraded", "telephone", "Ada", "Lovelace", "France")));
 
         Assert.Equal("activated", answer.Activation.Status);
         Assert.Equal("+33 800 000 555", answer.Instructions!.TelephoneNumber);
-        Assert.Contains("reactivate (reason: the license server certificate has been corrupted)", answer.Instructions.NextStep);
+        Assert.Contains("reactivate (reason: the license server has been upgraded)", answer.Instructions.NextStep);
+        Assert.Equal(Core.Proof.ServerRequestPurpose.Reactivate, Core.Proof.ServerRequestCode.Read(answer.Instructions.RequestCode).Purpose);
     }
 
     [Fact]
@@ -199,11 +202,14 @@ public sealed class ActivationTests
         await host.SignInAsync("hw-waiting");
         var licenseServerId = (await server.Admin.GetFromJsonAsync<StatusView>("/api/admin/status"))!.Activation.LicenseServerId!;
 
-        var deactivated = await ProblemAssert.OkAsync<ActivationChangeResponse>(await server.Admin.PostAsJsonAsync("/api/admin/activation/deactivate",
+        var asked = await ProblemAssert.OkAsync<ActivationChangeResponse>(await server.Admin.PostAsJsonAsync("/api/admin/activation/deactivate",
             new DeactivationBody("telephone", "Ada", "Lovelace", "Canada")));
+        Assert.Equal("activated", asked.Activation.Status);
+        Assert.Contains("+1 800 555 0199", asked.Message);
+        var deactivated = await ProblemAssert.OkAsync<ActivationChangeResponse>(await server.Admin.PostAsJsonAsync("/api/admin/activation/deactivate",
+            new DeactivationBody(null, null, null, null, server.Authority.ConfirmDeactivation(server.ProductId, asked.Instructions!.RequestCode!))));
 
         Assert.Equal("deactivated", deactivated.Activation.Status);
-        Assert.Contains("+1 800 555 0199", deactivated.Message);
         var status = await server.Admin.GetFromJsonAsync<StatusView>("/api/admin/status");
         Assert.Equal("deactivated", status!.Activation.Status);
         Assert.Contains(status.Warnings, w => w.Contains("deactivated"));
@@ -233,8 +239,7 @@ public sealed class ActivationTests
         {
             server.KeepDataDirectory = true;
             await server.ActivateAsync();
-            await ProblemAssert.OkAsync<ActivationChangeResponse>(await server.Admin.PostAsJsonAsync("/api/admin/activation/deactivate",
-                new DeactivationBody("telephone", "Ada", "Lovelace", "Canada")));
+            await RequestCodeTests.DeactivateByTelephoneAsync(server);
         }
 
         await using var restarted = await TestLicenseServer.StartAsync(dataDirectory: data, authority: authority);

@@ -42,5 +42,9 @@ public sealed class TestKeyAuthority : IDisposable
     public string IssueLicenseServerId(string productId, DateTimeOffset expiresAt, uint serial = 1) =>
         LicenseServerIdCode.Issue(Authority, productId, serial, DateTimeOffset.UtcNow, expiresAt);
 
+    /// <summary>The clearinghouse's confirmation of a web or telephone deactivation, for the server's deactivation request code.</summary>
+    public string ConfirmDeactivation(string productId, string requestCode) =>
+        DeactivationConfirmationCode.Issue(Authority, productId, Core.Proof.ServerRequestCode.Read(requestCode).Nonce, DateTimeOffset.UtcNow);
+
     public void Dispose() => Authority.Dispose();
 }

@@ -11,7 +11,7 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// Activation, reactivation and deactivation of license servers: issues the License Server ID (a code the
 /// clearinghouse signs for the Product ID) and records who asked, how and why.
 /// </summary>
-public sealed class ActivationService(ClearinghouseStore store, ClearinghouseKeys keys, TimeProvider clock, IOptions<ClearinghouseOptions> options)
+public sealed partial class ActivationService(ClearinghouseStore store, ClearinghouseKeys keys, TimeProvider clock, IOptions<ClearinghouseOptions> options)
 {
     public static IReadOnlyList<string> Methods { get; } = ["automatic", "web", "telephone"];
 

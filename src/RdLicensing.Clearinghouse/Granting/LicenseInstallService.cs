@@ -13,7 +13,7 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// Everything — the version check, using the code or drawing the entitlement, recording the install — is
 /// one transaction, and every refusal comes before anything is consumed.
 /// </summary>
-public sealed class LicenseInstallService(ClearinghouseStore store, LicenseServerVerifier verifier, GrantSigner signer, TimeProvider clock)
+public sealed partial class LicenseInstallService(ClearinghouseStore store, LicenseServerVerifier verifier, GrantSigner signer, TimeProvider clock)
 {
     private sealed record Granted(string Identifier, ProductVersion Version, CalType Type, int Quantity);
 
@@ -130,7 +130,8 @@ public sealed class LicenseInstallService(ClearinghouseStore store, LicenseServe
         ClearinghouseRefusal.Conflict(slug, "Already used",
             $"{what} was already used on {usedAt:yyyy-MM-dd HH:mm} UTC{(usedBy is null ? "" : $" by license server {usedBy}")}; each installs once. " +
             (usedBy == productId
-                ? "This license server already has its key pack: if it lost it, ask the clearinghouse to reissue its key packs."
+                // Granted is not installed: a web or telephone grant may never have reached the server, so say only what the record shows.
+                ? "The clearinghouse granted its key pack to this license server then: if the license server does not list it, install it with the license key pack ID given then, or ask the clearinghouse to reissue the server's key packs."
                 : "To move the licenses to this license server, migrate them from the other one."),
             new Dictionary<string, object?> { ["usedAt"] = usedAt });
 

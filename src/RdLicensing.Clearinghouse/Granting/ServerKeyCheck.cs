@@ -87,6 +87,7 @@ public static class ServerKeyCheck
         if (code.Purpose != expected)
             throw ClearinghouseRefusal.Unprocessable("request-code-purpose", "Request code for something else",
                 $"This request code was made to {Describe(code.Purpose)}, not to {Describe(expected)}: create the right one on the license server.", "requestCode");
+        RequireFresh(code, now);
         var current = await session.CurrentServerKeyAsync(code.ProductId);
         var key = current?.PublicKey ?? code.EmbeddedPublicKey
             ?? throw ClearinghouseRefusal.Conflict("request-code-needs-key", "License server not known yet",
@@ -94,6 +95,18 @@ public static class ServerKeyCheck
         if (!code.VerifiesWith(key)) throw NotProven(code.ProductId, "requestCode");
         await RequireAsync(session, code.ProductId, key, "code-" + code.Nonce + "-" + code.ProductId, code.Purpose, null, now);
         return (code, (await session.CurrentServerKeyAsync(code.ProductId))!);
+    }
+
+    /// <summary>How long a request code can be carried to the clearinghouse: a code found later (a note, a mail) is worth nothing.</summary>
+    public static readonly TimeSpan RequestCodeValidity = TimeSpan.FromDays(7);
+
+    /// <summary>A request code is made on a day (UTC); it is refused from <see cref="RequestCodeValidity"/> after that day, and before it.</summary>
+    public static void RequireFresh(ServerRequestCodeContent code, DateTimeOffset now)
+    {
+        if (code.CreatedOn > now + TimeSpan.FromDays(1) || code.CreatedOn + RequestCodeValidity + TimeSpan.FromDays(1) <= now)
+            throw ClearinghouseRefusal.Unprocessable("request-code-expired", "Request code expired",
+                $"This request code was made on {code.CreatedOn:yyyy-MM-dd}; a request code is good for {RequestCodeValidity.TotalDays:0} days. Create a new one on the license server.",
+                "requestCode");
     }
 
     /// <summary>Reads a typed request code, naming a mistyped group.</summary>
@@ -114,7 +127,7 @@ public static class ServerKeyCheck
             $"The request for license server {productId} is not signed by that license server's key. Only the license server itself can ask for this: " +
             "run the action on the license server (automatic method), or carry the request code it shows to the web page or the operator.", field);
 
-    private static string Describe(ServerRequestPurpose purpose) => purpose switch
+    public static string Describe(ServerRequestPurpose purpose) => purpose switch
     {
         ServerRequestPurpose.Activate => "activate",
         ServerRequestPurpose.Reactivate => "reactivate",

@@ -5,13 +5,14 @@ using static RdLicensing.Clearinghouse.Web.Html;
 namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
-/// The activation form of the web site and of the telephone operator: Product ID, company information and,
-/// to reactivate, a reason. Inputs are named like the API's fields, so a refusal's field finds its input.
+/// The activation form of the web site and of the telephone operator: the license server's request code (it proves which
+/// server asks, and whether it activates or reactivates), company information and, to reactivate, a reason. Inputs are
+/// named like the API's fields, so a refusal's field finds its input.
 /// </summary>
 public static class ActivationForm
 {
     public static IReadOnlyList<string> Fields { get; } =
-        ["productId", "reason", .. CompanyFields.All.Select(f => "company." + f.Name)];
+        ["requestCode", "reason", .. CompanyFields.All.Select(f => "company." + f.Name)];
 
     public static string Render(string action, Func<string, string?> value, FormErrors errors, string hidden = "")
     {
@@ -23,19 +24,19 @@ public static class ActivationForm
             <form method="post" action="{E(action)}">
             {hidden}
             {errors.General(Fields)}
-            {Input("productId", "Product ID", value("productId"), errors, required: true, hint: "shown by the license server: rdlic server status")}
+            {Input("requestCode", "Request code", value("requestCode"), errors, required: true, hint: "shown by the license server: rdlic server activate --method web (or reactivate)")}
             <fieldset><legend>Company information</legend>
             <p class="hint">* required to activate. To reactivate, only first and last name are required.</p>
             {company}
             </fieldset>
-            {Select("reason", "Reactivation reason", reasons, value("reason") ?? "", errors, hint: "only when the license server was activated before")}
+            {Select("reason", "Reactivation reason", reasons, value("reason") ?? "", errors, hint: "only for a reactivation request code. A compromised key or a corrupt certificate gives the server a new key: reactivate those automatically, or call the vendor's operator")}
             <p><button type="submit">Get the License Server ID</button></p>
             </form>
             """;
     }
 
-    public static ActivationRequestBody Read(Func<string, string?> value, string method) =>
-        new(value("productId"), method, CompanyFields.FromValues(name => value("company." + name)), value("reason"));
+    public static (string? RequestCode, CompanyInformation Company, string? Reason) Read(Func<string, string?> value) =>
+        (value("requestCode"), CompanyFields.FromValues(name => value("company." + name)), value("reason"));
 
     public static string Result(ActivationResponse activation, bool readBack) => $"""
         <section id="result">

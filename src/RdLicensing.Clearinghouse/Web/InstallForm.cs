@@ -14,7 +14,7 @@ namespace RdLicensing.Clearinghouse.Web;
 public static class InstallForm
 {
     public static IReadOnlyList<string> Fields { get; } =
-        ["licenseServerId", "productId", "serverVersion", "program", "licenseCode", "licenseNumber", "authorizationNumber", "agreementNumber", "version", "calType", "quantity"];
+        ["requestCode", "program", "licenseCode", "licenseNumber", "authorizationNumber", "agreementNumber", "version", "calType", "quantity"];
 
     private static IEnumerable<(string, string)> Versions(string? blank) =>
         (blank is null ? [] : new[] { ("", blank) }).Concat(ProductVersions.All.Reverse().Select(v => (v.ToShortName(), v.ToDisplayName())));
@@ -28,9 +28,7 @@ public static class InstallForm
             {hidden}
             {errors.General(Fields)}
             <fieldset><legend>License server</legend>
-            {Input("licenseServerId", "License Server ID", value("licenseServerId"), errors, required: true, hint: "groups of five, as shown when it was activated")}
-            {Input("productId", "Product ID", value("productId"), errors, required: true)}
-            {Select("serverVersion", "License server version", Versions(null), value("serverVersion") ?? ProductVersions.Latest.ToShortName(), errors, hint: "it hosts CALs of its version or older")}
+            {Input("requestCode", "Request code", value("requestCode"), errors, required: true, hint: "shown by the license server: rdlic licenses install --method web. It says which server asks and its version")}
             </fieldset>
             <fieldset><legend>Licenses</legend>
             {Select("program", "License program", programs, value("program") ?? "retail", errors)}
@@ -48,7 +46,7 @@ public static class InstallForm
     }
 
     /// <summary>The request, or null with the errors filled in when the form itself cannot be read.</summary>
-    public static LicenseInstallRequestBody? Read(Func<string, string?> value, FormErrors errors)
+    public static (string? RequestCode, LicenseInstallRequestBody Licenses)? Read(Func<string, string?> value, FormErrors errors)
     {
         int? quantity = null;
         if (!string.IsNullOrWhiteSpace(value("quantity")))
@@ -57,8 +55,9 @@ public static class InstallForm
             else errors.Add("quantity", "The quantity is a whole number of CALs.");
         }
         if (errors.Any) return null;
-        return new LicenseInstallRequestBody(value("productId"), value("licenseServerId"), value("serverVersion"), value("program"),
-            value("licenseCode"), value("licenseNumber"), value("authorizationNumber"), value("agreementNumber"), value("version"), value("calType"), quantity);
+        // The server (Product ID) and its version come from the request code only, never from a form field.
+        return (value("requestCode"), new LicenseInstallRequestBody(null, null, null, value("program"),
+            value("licenseCode"), value("licenseNumber"), value("authorizationNumber"), value("agreementNumber"), value("version"), value("calType"), quantity));
     }
 
     public static string Result(GrantedKeyPack pack, bool readBack)

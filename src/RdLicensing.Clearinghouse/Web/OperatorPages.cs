@@ -10,7 +10,7 @@ namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
 /// The telephone operator's console: the operator signs in with the clearinghouse admin token, types what the
-/// caller reads (Product ID and company information, or license identifiers), and reads the result back group
+/// caller reads (the license server's request code, with company information or license identifiers), and reads the result back group
 /// by group. Every POST needs the session cookie and the session's form token.
 /// </summary>
 public static class OperatorPages
@@ -26,6 +26,7 @@ public static class OperatorPages
         pages.MapGet("", Console);
         pages.MapPost("/activate", Activate);
         pages.MapPost("/install", Install);
+        pages.MapPost("/deactivate", Deactivate);
         return app;
     }
 
@@ -65,7 +66,7 @@ public static class OperatorPages
         HttpRequest request, OperatorSessions sessions, ClearinghouseStore store, CancellationToken cancellationToken)
     {
         if (sessions.Find(request) is not { } session) return TypedResults.Redirect("/operator/login");
-        return await ConsolePage(session, store, "", FormValues.Empty, new FormErrors(), FormValues.Empty, new FormErrors(), StatusCodes.Status200OK, cancellationToken);
+        return await ConsolePage(session, store, "", null, FormValues.Empty, new FormErrors(), StatusCodes.Status200OK, cancellationToken);
     }
 
     public static async Task<Results<RedirectHttpResult, ContentHttpResult>> Activate(
@@ -76,15 +77,15 @@ public static class OperatorPages
         var errors = new FormErrors();
         try
         {
-            var activationBody = ActivationForm.Read(form, "telephone");
-            var activation = await activations.ActivateAsync(activationBody, ServerProof.WebFormWithoutRequestCode(activationBody.ProductId?.Trim() ?? ""), cancellationToken);
-            return await ConsolePage(session, store, ActivationForm.Result(activation, readBack: true),
-                FormValues.Empty, errors, FormValues.Empty, new FormErrors(), StatusCodes.Status200OK, cancellationToken);
+            var (requestCode, company, reason) = ActivationForm.Read(form);
+            var activation = await activations.ActivateWithCodeAsync(requestCode, company, reason, "telephone", cancellationToken);
+            return await ConsolePage(session, store, ActivationForm.Result(activation, readBack: true), null, FormValues.Empty, errors, StatusCodes.Status200OK, cancellationToken);
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
-            return await ConsolePage(session, store, "", form, errors, FormValues.Empty, new FormErrors(), refusal.Status, cancellationToken);
+            return await ConsolePage(session, store, "", "activate", form, errors, refusal.Status, cancellationToken);
         }
     }
 
@@ -94,36 +95,59 @@ public static class OperatorPages
         var form = await FormValues.ReadAsync(request, cancellationToken) ?? FormValues.Empty;
         if (sessions.FindForForm(request, form(OperatorSessions.FormTokenField)) is not { } session) return TypedResults.Redirect("/operator/login");
         var errors = new FormErrors();
-        var body = InstallForm.Read(form, errors);
-        if (body is null)
-            return await ConsolePage(session, store, "", FormValues.Empty, new FormErrors(), form, errors, StatusCodes.Status400BadRequest, cancellationToken);
+        if (InstallForm.Read(form, errors) is not var (requestCode, licenses))
+            return await ConsolePage(session, store, "", "install", form, errors, StatusCodes.Status400BadRequest, cancellationToken);
         try
         {
-            var pack = await installs.InstallAsync(body, ServerProof.WebFormWithoutRequestCode(body.ProductId?.Trim() ?? ""), cancellationToken);
-            return await ConsolePage(session, store, InstallForm.Result(pack, readBack: true),
-                FormValues.Empty, new FormErrors(), FormValues.Empty, errors, StatusCodes.Status200OK, cancellationToken);
+            var pack = await installs.InstallWithCodeAsync(requestCode, licenses, cancellationToken);
+            return await ConsolePage(session, store, InstallForm.Result(pack, readBack: true), null, FormValues.Empty, errors, StatusCodes.Status200OK, cancellationToken);
         }
         catch (ClearinghouseRefusal refusal)
         {
+            RefusalLog.Write(request, refusal);
             errors.Add(refusal.Field, refusal.Detail);
-            return await ConsolePage(session, store, "", FormValues.Empty, new FormErrors(), form, errors, refusal.Status, cancellationToken);
+            return await ConsolePage(session, store, "", "install", form, errors, refusal.Status, cancellationToken);
         }
     }
 
-    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> ConsolePage(OperatorSessions.Session session, ClearinghouseStore store, string result,
-        Func<string, string?> activation, FormErrors activationErrors, Func<string, string?> install, FormErrors installErrors, int status,
-        CancellationToken cancellationToken)
+    public static async Task<Results<RedirectHttpResult, ContentHttpResult>> Deactivate(
+        HttpRequest request, OperatorSessions sessions, ClearinghouseStore store, ActivationService activations, CancellationToken cancellationToken)
     {
+        var form = await FormValues.ReadAsync(request, cancellationToken) ?? FormValues.Empty;
+        if (sessions.FindForForm(request, form(OperatorSessions.FormTokenField)) is not { } session) return TypedResults.Redirect("/operator/login");
+        var errors = new FormErrors();
+        try
+        {
+            var answer = await activations.DeactivateWithCodeAsync(form("requestCode"), form("firstName"), form("lastName"), cancellationToken);
+            return await ConsolePage(session, store, DeactivationForm.Result(answer, readBack: true), null, FormValues.Empty, errors, StatusCodes.Status200OK, cancellationToken);
+        }
+        catch (ClearinghouseRefusal refusal)
+        {
+            RefusalLog.Write(request, refusal);
+            errors.Add(refusal.Field, refusal.Detail);
+            return await ConsolePage(session, store, "", "deactivate", form, errors, refusal.Status, cancellationToken);
+        }
+    }
+
+    /// <param name="failedForm">"activate" | "install" | "deactivate": the form shown again with what was typed and its errors.</param>
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult>> ConsolePage(OperatorSessions.Session session, ClearinghouseStore store, string result,
+        string? failedForm, Func<string, string?> typed, FormErrors errors, int status, CancellationToken cancellationToken)
+    {
+        Func<string, string?> Values(string form) => form == failedForm ? typed : FormValues.Empty;
+        FormErrors Errors(string form) => form == failedForm ? errors : new FormErrors();
         var hidden = Hidden(OperatorSessions.FormTokenField, session.FormToken);
         var activations = await store.ActivationsAsync(10, cancellationToken);
         var installs = await store.InstallsAsync(10, cancellationToken);
         return Page(ConsoleTitle, $"""
             <form method="post" action="/operator/logout">{hidden}<button type="submit">Sign out</button></form>
             {result}
-            <h2>Activate a license server (telephone)</h2>
-            {ActivationForm.Render("/operator/activate", activation, activationErrors, hidden)}
+            <p>Ask the caller for the request code the license server shows for what they want; it names the server and proves the request comes from it.</p>
+            <h2>Activate or reactivate a license server (telephone)</h2>
+            {ActivationForm.Render("/operator/activate", Values("activate"), Errors("activate"), hidden)}
             <h2>Install licenses (telephone)</h2>
-            {InstallForm.Render("/operator/install", install, installErrors, hidden)}
+            {InstallForm.Render("/operator/install", Values("install"), Errors("install"), hidden)}
+            <h2>Deactivate a license server (telephone)</h2>
+            {DeactivationForm.Render("/operator/deactivate", Values("deactivate"), Errors("deactivate"), hidden)}
             <h2>Latest activations</h2>
             {Table(["Activated", "Product ID", "Method", "Status", "Company", "Reason"],
                 activations.Select(a => new[] { a.ActivatedAt.ToString("yyyy-MM-dd HH:mm"), a.ProductId, a.Method, a.Status, a.Company.Company, a.Reason }))}

@@ -86,6 +86,9 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
     public Task<Reply<ActivationChangeResponse>> DeactivateAsync(DeactivationBody body, CancellationToken ct) =>
         SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/deactivate", body, ct);
 
+    public Task<Reply<RequestCodeView>> RequestCodeAsync(RequestCodeBody body, CancellationToken ct) =>
+        SendAsync<RequestCodeView>(HttpMethod.Post, "api/admin/request-codes", body, ct);
+
     public Task<Reply<LicenseInstallResponse>> InstallLicensesAsync(LicenseInstallBody body, CancellationToken ct) =>
         SendAsync<LicenseInstallResponse>(HttpMethod.Post, "api/admin/licenses", body, ct);
 

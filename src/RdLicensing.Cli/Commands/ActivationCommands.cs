@@ -77,18 +77,34 @@ internal static class ActivationCommands
     {
         var method = Method("Connection method (default: the one in 'rdlic server properties')");
         var names = new CompanyOptions(required: false);
+        var confirmation = Options.Text("--confirmation-code", "CODE",
+            "Web or telephone: finish with the confirmation code the clearinghouse gave for this server's deactivation request code");
         var command = new Command("deactivate", "Deactivate the license server: it returns to not activated (no permanent Per Device CALs; temporary Per Device and Per User CALs only) until it is reactivated")
         {
-            method, names.FirstName, names.LastName, names.Country,
+            method, names.FirstName, names.LastName, names.Country, confirmation,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(confirmation) is { } typed)
+            {
+                if (result.GetValue(method) is not null) throw new UsageException("--confirmation-code finishes a web or telephone deactivation; it does not go with --method");
+                try { DeactivationConfirmationCode.CheckTyping(typed); }
+                catch (CodeFormatException e) { throw new UsageException($"--confirmation-code: {e.Message}"); }
+                using var confirming = cli.Client(result);
+                cli.Out.Line((await confirming.DeactivateAsync(new DeactivationBody(null, null, null, null, typed), ct)).Value.Message);
+                return 0;
+            }
             using var client = cli.Client(result);
             var info = await names.CompleteAsync(result, client, "deactivate", namesOnly: true, ct);
             var chosen = result.GetValue(method);
             var answer = (await client.DeactivateAsync(new DeactivationBody(chosen, info.FirstName, info.LastName,
                 CheckCountry(chosen, result.GetValue(names.Country))), ct)).Value;
-            cli.Out.Line(answer.Message);
+            if (answer.Instructions is { } instructions)
+            {
+                cli.Out.Line("Nothing changed yet: this license server stays activated until you give it the clearinghouse's confirmation code.");
+                PrintInstructions(cli.Out, instructions);
+            }
+            else cli.Out.Line(answer.Message);
             return 0;
         });
         return command;
@@ -120,6 +136,7 @@ internal static class ActivationCommands
     private static void PrintInstructions(Render output, ActivationInstructionsView i)
     {
         output.Line($"Product ID:        {i.ProductId}");
+        if (i.RequestCode is not null) output.Line($"Request code:      {i.RequestCode}");
         if (i.PageUrl is not null && i.Method == "web") output.Line($"Clearinghouse web: {i.PageUrl}");
         if (i.TelephoneNumber is not null) output.Line($"Telephone:         {i.TelephoneNumber} ({i.CountryRegion})");
         output.Line($"Next:              {i.NextStep}");

@@ -32,12 +32,30 @@ internal static class LicenseCommands
         type.Description = "Agreements: the CAL type";
         var count = Options.Int("--count", "N", "Agreements: how many CALs", 1, KeyPackGrant.MaxQuantity);
         var keyPackId = Options.Text("--key-pack-id", "CODE", "Install by the license key pack ID of a web or telephone install (no other option)");
+        var method = Options.OneOf("--method", "web or telephone: print the request code to give the clearinghouse's install page or operator (then use --key-pack-id)",
+            ["web", "telephone"]);
+        var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
         var command = new Command("install", "Install Licenses: retail code, Open License, agreement, or a license key pack ID")
         {
-            program, code, licenseNumber, authorization, agreement, version, type, count, keyPackId,
+            program, code, licenseNumber, authorization, agreement, version, type, count, keyPackId, method, country,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(method) is { } chosen)
+            {
+                if (result.GetValue(program) is not null || result.GetValue(keyPackId) is not null || result.GetValue(code) is not null ||
+                    result.GetValue(licenseNumber) is not null || result.GetValue(authorization) is not null || result.GetValue(agreement) is not null ||
+                    result.GetValue(version) is not null || result.GetValue(type) is not null || result.GetValue(count) is not null)
+                    throw new UsageException("--method web|telephone only prints the request code: type the license identifiers on the clearinghouse's page (or read them to the operator), then run --key-pack-id CODE");
+                using var asking = cli.Client(result);
+                var request = (await asking.RequestCodeAsync(new RequestCodeBody("install", chosen, result.GetValue(country)), ct)).Value;
+                cli.Out.Line($"Product ID:        {request.ProductId}");
+                cli.Out.Line($"Request code:      {request.RequestCode}");
+                if (request.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {request.PageUrl}");
+                if (request.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {request.TelephoneNumber} ({request.CountryRegion})");
+                cli.Out.Line($"Next:              {request.NextStep}");
+                return 0;
+            }
             var given = new (Option Option, bool Given)[]
             {
                 (code, result.GetValue(code) is not null), (licenseNumber, result.GetValue(licenseNumber) is not null),

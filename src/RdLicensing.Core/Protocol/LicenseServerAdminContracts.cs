@@ -19,7 +19,8 @@ public sealed record AutomaticActivationBody(CompanyInformation? Company);
 
 /// <summary>
 /// GET /api/admin/activation/instructions — what the administrator needs for the web or telephone method:
-/// the Product ID to give, the clearinghouse page or telephone number, and the command that finishes.
+/// the request code to carry (made and signed by this server; it names the server and proves the request is its own),
+/// the clearinghouse page or telephone number, and the command that finishes.
 /// </summary>
 public sealed record ActivationInstructionsView(
     string ProductId,
@@ -27,6 +28,26 @@ public sealed record ActivationInstructionsView(
     string? PageUrl,
     string? CountryRegion,
     string? TelephoneNumber,
+    string NextStep,
+    string? RequestCode = null);
+
+/// <summary>
+/// POST /api/admin/request-codes — a request code for the web or telephone method. Purpose: "activate" | "reactivate" |
+/// "install" | "deactivate" (also "reissue", "migrate-in", "migrate-out", "convert"); Method: "web" | "telephone" (default:
+/// the properties'); CountryRegion for the telephone.
+/// </summary>
+public sealed record RequestCodeBody(string? Purpose, string? Method = null, string? CountryRegion = null);
+
+/// <summary>A request code and where to carry it: the clearinghouse page (web) or telephone number, and what to do with the answer.</summary>
+public sealed record RequestCodeView(
+    string ProductId,
+    string Purpose,
+    string RequestCode,
+    string Method,
+    string? PageUrl,
+    string? CountryRegion,
+    string? TelephoneNumber,
+    DateTimeOffset ValidUntil,
     string NextStep);
 
 /// <summary>
@@ -35,8 +56,12 @@ public sealed record ActivationInstructionsView(
 /// </summary>
 public sealed record ReactivationBody(string? Reason, string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
 
-/// <summary>POST /api/admin/activation/deactivate — the server returns to not activated (no permanent Per Device CALs) until it is reactivated.</summary>
-public sealed record DeactivationBody(string? Method, string? FirstName, string? LastName, string? CountryRegion = null);
+/// <summary>
+/// POST /api/admin/activation/deactivate — the server returns to not activated (no permanent Per Device CALs) until it is reactivated. Web and telephone:
+/// without ConfirmationCode the answer carries the request code to take to the clearinghouse and nothing changes yet; with
+/// the confirmation code the clearinghouse gave for it, the server deactivates.
+/// </summary>
+public sealed record DeactivationBody(string? Method, string? FirstName, string? LastName, string? CountryRegion = null, string? ConfirmationCode = null);
 
 /// <summary>
 /// The result of activate/reactivate/deactivate: the activation now, and — for the web and telephone

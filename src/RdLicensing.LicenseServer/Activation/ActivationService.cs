@@ -11,15 +11,17 @@ namespace RdLicensing.LicenseServer.Activation;
 
 /// <summary>
 /// The Activate Server, Reactivate Server and Deactivate Server wizards. Automatic: this server asks the
-/// clearinghouse and installs the License Server ID it returns. Web and telephone: the administrator gets the
-/// Product ID and where to take it, and finishes with the License Server ID (<see cref="ActivationInstaller"/>).
+/// clearinghouse and installs the License Server ID it returns. Web and telephone: the administrator gets a request
+/// code this server signed (<see cref="RequestCodeService"/>) and where to take it, and finishes with the License Server
+/// ID (<see cref="ActivationInstaller"/>) or, to deactivate, the clearinghouse's confirmation code.
 /// </summary>
 public sealed class ActivationService(
     LicenseStore store,
     ServerState server,
     TimeProvider clock,
     ActivationInstaller installer,
-    ClearinghouseClient clearinghouse)
+    ClearinghouseClient clearinghouse,
+    RequestCodeService requestCodes)
 {
     /// <summary>The reasons of the Reactivate Server wizard, by their wire names.</summary>
     public static IReadOnlyDictionary<string, string> Reasons { get; } = new Dictionary<string, string>
@@ -37,7 +39,8 @@ public sealed class ActivationService(
     private const string FinishCommand = "rdlic server activate --license-server-id <License Server ID>";
 
     public async Task<ActivationInstructionsView> InstructionsAsync(string? method, string? country, CancellationToken cancellationToken) =>
-        Instructions(await MethodAsync(method, cancellationToken), country, await ServerProperties.ReadAsync(store, cancellationToken), "activate");
+        await InstructionsAsync(await MethodAsync(method, cancellationToken), country, await ServerProperties.ReadAsync(store, cancellationToken),
+            ServerRequestPurpose.Activate, "activate", cancellationToken);
 
     public async Task<ActivationChangeResponse> ActivateAutomaticAsync(CompanyInformation? given, CancellationToken cancellationToken)
     {
@@ -67,7 +70,12 @@ public sealed class ActivationService(
 
         if (method != "automatic")
         {
-            var instructions = Instructions(method, body.CountryRegion, properties, $"reactivate (reason: {why})");
+            if (KeyRotatingReasons.Contains(reason))
+                throw Refusal.Unprocessable("reactivation-needs-new-key", "Reactivation replaces the key",
+                    $"A reactivation because {why} gives the license server a new key, which a web or telephone request code cannot prove: " +
+                    $"reactivate with the automatic method (rdlic server reactivate --reason {reason} --method automatic), or, if this server cannot reach the clearinghouse, " +
+                    "call the vendor's operator for the key-compromise procedure.", new Dictionary<string, object?> { ["field"] = "reason" });
+            var instructions = await InstructionsAsync(method, body.CountryRegion, properties, ServerRequestPurpose.Reactivate, $"reactivate (reason: {why})", cancellationToken);
             return new ActivationChangeResponse(View(), instructions,
                 $"Reactivate by {(method == "web" ? "web browser" : "telephone")}: {instructions.NextStep}");
         }
@@ -108,6 +116,13 @@ public sealed class ActivationService(
         if (server.Activation is not { } current || server.IsDeactivated)
             throw Refusal.Conflict("not-activated", "License server not activated",
                 server.IsDeactivated ? "The license server is already deactivated." : "The license server is not activated: there is nothing to deactivate.");
+        if (!string.IsNullOrWhiteSpace(body.ConfirmationCode))
+        {
+            // The clearinghouse's answer to this server's deactivation request: only then does the server deactivate.
+            await requestCodes.ConfirmDeactivationAsync(body.ConfirmationCode, cancellationToken);
+            return new ActivationChangeResponse(View(), null,
+                $"The license server is deactivated, as the clearinghouse confirmed: {ActivationLicensingPolicy.Deactivated}.");
+        }
         var method = await MethodAsync(body.Method, cancellationToken);
         var properties = await ServerProperties.ReadAsync(store, cancellationToken);
         var (first, last) = Names(body.FirstName, body.LastName, properties);
@@ -119,11 +134,12 @@ public sealed class ActivationService(
             return new ActivationChangeResponse(View(), null,
                 $"The license server is deactivated and the clearinghouse was told: {ActivationLicensingPolicy.Deactivated}.");
         }
-        var instructions = Instructions(method, body.CountryRegion, properties, $"deactivate License Server ID {current.LicenseServerId}");
-        await installer.DeactivateAsync($"{method}: the administrator tells the clearinghouse", cancellationToken);
+        var instructions = await InstructionsAsync(method, body.CountryRegion, properties, ServerRequestPurpose.Deactivate,
+            $"deactivate License Server ID {current.LicenseServerId}", cancellationToken);
         var where = instructions.PageUrl ?? $"{instructions.TelephoneNumber} ({instructions.CountryRegion})";
-        return new ActivationChangeResponse(View(), instructions with { NextStep = $"Tell the clearinghouse ({where}) that license server {server.ProductId} with License Server ID {current.LicenseServerId} is deactivated." },
-            $"The license server is deactivated: {ActivationLicensingPolicy.Deactivated}. Tell the clearinghouse ({where}) that License Server ID {current.LicenseServerId} is deactivated.");
+        return new ActivationChangeResponse(View(), instructions,
+            $"Nothing changed yet: this license server stays activated until you give it the clearinghouse's confirmation code. Give the request code {instructions.RequestCode} " +
+            $"to the clearinghouse ({where}), then: rdlic server deactivate --confirmation-code <confirmation code>");
     }
 
     public ActivationView View()
@@ -133,27 +149,25 @@ public sealed class ActivationService(
         return new ActivationView(server.ActivationStatusAt(now), a?.LicenseServerId, a?.IssuedAt, a?.ExpiresAt);
     }
 
-    private ActivationInstructionsView Instructions(string method, string? country, ServerProperties properties, string purpose)
+    /// <summary>Reasons whose reactivation gives the server a new key: not by request code (see the clearinghouse's ActivationService.KeyRotatingReasons).</summary>
+    public static IReadOnlySet<string> KeyRotatingReasons { get; } = new HashSet<string>(StringComparer.Ordinal) { "certificate-corrupt", "key-compromised" };
+
+    /// <summary>Web and telephone: a new request code for <paramref name="purpose"/> and where to take it; automatic: the command to run.</summary>
+    private async Task<ActivationInstructionsView> InstructionsAsync(string method, string? country, ServerProperties properties, ServerRequestPurpose purpose,
+        string what, CancellationToken cancellationToken)
     {
         var productId = server.ProductId;
-        switch (method)
-        {
-            case "web":
-                var page = clearinghouse.PageUrl("activate") ?? throw Refusal.Conflict("clearinghouse-not-configured", "No clearinghouse address",
-                    "This server does not know the clearinghouse's web site (no clearinghouse address is configured). Use the telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL).");
-                return new ActivationInstructionsView(productId, method, page, null, null,
-                    $"Open {page} on any computer with a browser, choose to {purpose} and give Product ID {productId}, then type the License Server ID it shows: {FinishCommand}");
-            case "telephone":
-                var chosen = CompanyValidation.Clean(country) ?? properties.CountryRegion ?? properties.Company.CountryRegion;
-                var entry = TelephoneDirectory.Find(chosen) ?? throw Refusal.Invalid("countryRegion", (chosen is null
-                    ? "Choose the country or region you call from"
-                    : $"There is no clearinghouse telephone number for '{chosen}'") + $": one of {string.Join(", ", TelephoneDirectory.Entries.Select(e => e.CountryRegion))}.");
-                return new ActivationInstructionsView(productId, method, null, entry.CountryRegion, entry.Number,
-                    $"Call {entry.Number} ({entry.CountryRegion}), ask the operator to {purpose} and give Product ID {productId}, then type the License Server ID the operator reads out: {FinishCommand}");
-            default:
-                return new ActivationInstructionsView(productId, method, clearinghouse.PageUrl(""), null, null,
-                    "rdlic server activate --method automatic --first-name … --last-name … --company … --country … (this server asks the clearinghouse itself)");
-        }
+        if (method is not ("web" or "telephone"))
+            return new ActivationInstructionsView(productId, method, clearinghouse.PageUrl(""), null, null,
+                "rdlic server activate --method automatic --first-name … --last-name … --company … --country … (this server asks the clearinghouse itself)");
+        var (page, countryRegion, number) = requestCodes.Where(method, purpose, country, properties);
+        var code = await requestCodes.CreateAsync(purpose, cancellationToken);
+        var finish = RequestCodeService.Finish(purpose);
+        var valid = $"it is good once, until {RequestCodeService.ValidUntil(clock.GetUtcNow()):yyyy-MM-dd}";
+        return new ActivationInstructionsView(productId, method, page, countryRegion, number, method == "web"
+                ? $"Open {page} on any computer with a browser, choose to {what} and give the request code ({valid}). {finish}"
+                : $"Call {number} ({countryRegion}), ask the operator to {what} and read the request code ({valid}). {finish}",
+            code);
     }
 
     private async Task<string> MethodAsync(string? method, CancellationToken cancellationToken)

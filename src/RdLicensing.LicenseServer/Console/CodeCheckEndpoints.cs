@@ -16,6 +16,7 @@ public static class CodeCheckEndpoints
         ["license-server-id"] = LicenseServerIdCode.CheckTypingSoFar,
         ["key-pack-id"] = KeyPackIdCode.CheckTypingSoFar,
         ["license-code"] = CodeTyping.RetailCode,
+        ["confirmation-code"] = DeactivationConfirmationCode.CheckTypingSoFar,
     };
 
     public const int MaxCodeLength = 400;

@@ -36,6 +36,10 @@ public sealed partial class ManagerApi
     public Task<ActivationChangeResponse> DeactivateAsync(DeactivationBody body, CancellationToken ct) =>
         SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/deactivate", body, ct);
 
+    /// <summary>POST /api/admin/request-codes — a request code for the web or telephone method and where to take it.</summary>
+    public Task<RequestCodeView> RequestCodeAsync(RequestCodeBody body, CancellationToken ct) =>
+        SendAsync<RequestCodeView>(HttpMethod.Post, "api/admin/request-codes", body, ct);
+
     /// <summary>POST /api/admin/licenses — Install Licenses through the clearinghouse.</summary>
     public Task<LicenseInstallResponse> InstallLicensesAsync(LicenseInstallBody body, CancellationToken ct) =>
         SendAsync<LicenseInstallResponse>(HttpMethod.Post, "api/admin/licenses", body, ct);

@@ -35,6 +35,7 @@ public static class LicenseServerHost
         app.MapReportsApi();
         app.MapPropertiesApi();
         app.MapActivationApi();
+        app.MapRequestCodesApi();
         app.MapLicensesApi();
         app.MapKeyPackConversionApi();
         app.MapRecoveryApi();

@@ -66,6 +66,8 @@ public sealed class ActivationInstaller(LicenseStore store, ServerState server, 
             if (current is not null && current != activation.LicenseServerId) await RetireAsync(s, current);
             await s.SetSettingAsync(SettingNames.LicenseServerId, activation.LicenseServerId);
             await s.DeleteSettingAsync(SettingNames.Deactivated);
+            // A deactivation asked before this activation must not undo it.
+            await s.DeleteSettingAsync(SettingNames.PendingDeactivationRequests);
             await s.AddEventAsync(now, LicensingEventId.ServerActivated,
                 $"The license server was activated as License Server ID {activation.LicenseServerId}, valid until {activation.ExpiresAt:yyyy-MM-dd}.");
             server.SetActivation(activation);

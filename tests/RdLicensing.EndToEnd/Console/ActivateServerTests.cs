@@ -90,7 +90,9 @@ public sealed class ActivateServerTests(Browser browser)
         await Expect(page.Locator("#clearinghouse-link")).ToHaveTextAsync($"{deployment.Clearinghouse.BaseAddress}activate");
         var clearinghouse = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#clearinghouse-link"));
         await clearinghouse.WaitForLoadStateAsync();
-        await Expect(clearinghouse.Locator("#productId")).ToHaveValueAsync(productId); // filled in from the wizard
+        var requestCode = (await page.InnerTextAsync("#request-code")).Trim();
+        Assert.Equal(server.ProductId, Core.Proof.ServerRequestCode.Read(requestCode).ProductId);
+        await Expect(clearinghouse.Locator("#requestCode")).ToHaveValueAsync(requestCode); // filled in from the wizard
         await Expect(clearinghouse.Locator("[id='company.company']")).ToHaveValueAsync("Contoso");
         await clearinghouse.ClickAsync("text=Get the License Server ID");
         var licenseServerId = (await clearinghouse.InnerTextAsync("#license-server-id")).Trim().Replace(' ', '-');
@@ -138,7 +140,7 @@ public sealed class ActivateServerTests(Browser browser)
 
         await Expect(page.Locator("#telephone-number")).ToHaveTextAsync("+61 1800 160 401");
         using var operatorConsole = await WebSite.OperatorAsync(deployment.Clearinghouse);
-        var code = await operatorConsole.ActivateAsync("/operator/activate", await page.InnerTextAsync("#product-id"), Deployment.Contoso);
+        var code = await operatorConsole.ActivateAsync("/operator/activate", (await page.InnerTextAsync("#request-code")).Trim(), Deployment.Contoso);
         var wrong = code.Split('-');
         wrong[0] = "U" + wrong[0][1..];
         await page.GetByLabel("License Server ID").FillAsync(string.Join(' ', wrong));

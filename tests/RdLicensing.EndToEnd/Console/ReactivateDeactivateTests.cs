@@ -80,7 +80,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
 
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("License Server ID");
         var clearinghouse = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#clearinghouse-link"));
-        await Expect(clearinghouse.Locator("#productId")).ToHaveValueAsync(server.ProductId);
+        await Expect(clearinghouse.Locator("#requestCode")).ToHaveValueAsync((await page.InnerTextAsync("#request-code")).Trim());
         await Expect(clearinghouse.Locator("#reason")).ToHaveValueAsync("redeployed");
         await clearinghouse.ClickAsync("text=Get the License Server ID");
         var code = (await clearinghouse.InnerTextAsync("#license-server-id")).Trim().Replace(' ', '-');
@@ -137,20 +137,37 @@ public sealed class ReactivateDeactivateTests(Browser browser)
     }
 
     [Fact]
-    public async Task Deactivation_by_telephone_says_which_number_to_call()
+    public async Task Deactivation_by_telephone_says_which_number_to_call_and_waits_for_the_confirmation_code()
     {
         await using var deployment = await Deployment.StartAsync();
-        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var server = await deployment.WebActivateAsync(await deployment.AddServerAsync());
         var page = await browser.NewPageAsync();
         await SignIn.AsAdministratorAsync(page, server, "/console/deactivate");
 
         await page.GetByLabel("Telephone", new() { Exact = true }).CheckAsync();
         await page.GetByLabel("Country or region (telephone)").SelectOptionAsync("Canada");
+        await page.GetByLabel("First name").FillAsync("Ada"); // a web activation saved no company information
+        await page.GetByLabel("Last name").FillAsync("Lovelace");
         await Wizard.NextAsync(page);
         await page.GetByLabel("I understand that this license server will issue no new CALs until it is reactivated.").CheckAsync();
         await Wizard.FinishAsync(page);
 
-        await Expect(page.Locator("#tell-clearinghouse")).ToContainTextAsync("call +1 800 555 0199 (Canada)");
+        await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Confirmation code");
+        await Expect(page.Locator("#telephone-number")).ToContainTextAsync("call +1 800 555 0199 (Canada)");
+        await Expect(page.Locator("#tell-clearinghouse")).ToContainTextAsync("Nothing changed yet");
+        Assert.Equal("activated", (await Deployment.StatusAsync(server)).Activation.Status);
+
+        using var operatorConsole = await WebSite.OperatorAsync(deployment.Clearinghouse);
+        var confirmation = await operatorConsole.DeactivateAsync("/operator/deactivate", (await page.InnerTextAsync("#request-code")).Trim());
+        var wrong = confirmation.Split('-');
+        wrong[1] = wrong[1][..4] + (wrong[1][4] == 'A' ? 'B' : 'A');
+        await page.GetByLabel("Confirmation code").FillAsync(string.Join(' ', wrong));
+        await Expect(page.Locator("#confirmation-code-box-check [role=alert]")).ToContainTextAsync("Group 2");
+        await page.GetByLabel("Confirmation code").FillAsync(confirmation.Replace('-', ' '));
+        await Wizard.FinishAsync(page);
+
+        await page.WaitForURLAsync("**/console/deactivate?done=1&method=telephone**");
+        await Expect(page.Locator("#clearinghouse-confirmed")).ToContainTextAsync("The clearinghouse confirmed the deactivation");
         Assert.Equal("deactivated", (await Deployment.StatusAsync(server)).Activation.Status);
     }
 }
