@@ -29,6 +29,15 @@ public sealed class SessionHostOptions
     /// <summary>How long the host waits for one license server before it tries the next.</summary>
     public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Failed authentications (a wrong administrator token) one client address may make per
+    /// <see cref="FailedAuthenticationWindow"/>; beyond them 429 with Retry-After. As on the license server: a valid
+    /// token from the same address is always served.
+    /// </summary>
+    public int FailedAuthenticationsPerWindow { get; set; } = 10;
+
+    public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
 
     /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>

@@ -7,7 +7,7 @@ namespace RdLicensing.Storage;
 /// connections; every change goes through <see cref="WriteAsync{T}"/> as one transaction, which rolls back
 /// when the work throws — so a refused request leaves nothing consumed.
 /// </summary>
-public sealed class ClearinghouseStore(IStoreDialect dialect) : SqlStore<ClearinghouseWriteSession>(dialect, tx => new ClearinghouseWriteSession(tx))
+public sealed partial class ClearinghouseStore(IStoreDialect dialect) : SqlStore<ClearinghouseWriteSession>(dialect, tx => new ClearinghouseWriteSession(tx))
 {
     public const string SigningKeySetting = "signing_key_pem";
     public const string CertificateSetting = "certificate_pem";

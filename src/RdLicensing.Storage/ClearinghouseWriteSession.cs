@@ -11,7 +11,7 @@ namespace RdLicensing.Storage;
 /// guarded UPDATEs whose row count says whether this transaction got it, so two servers racing for the
 /// same code cannot both succeed.
 /// </summary>
-public sealed class ClearinghouseWriteSession
+public sealed partial class ClearinghouseWriteSession
 {
     private readonly WriteTransaction _tx;
 

@@ -21,6 +21,8 @@ public static class VendorAdminApi
         api.MapGet("/activations", ListActivations).WithSummary("Activations, newest first.");
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
+        api.MapGet("/security-events", ListSecurityEvents)
+            .WithSummary("Security events, newest first: client addresses and Product IDs locked out after too many unrecognized identifiers.");
         return api;
     }
 
@@ -66,4 +68,8 @@ public static class VendorAdminApi
 
     public static async Task<Ok<List<ConversionRecordView>>> ListConversions(ClearinghouseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ConversionsAsync(cancellationToken: cancellationToken)).Select(c => c.ToView()).ToList());
+
+    public static async Task<Ok<List<SecurityEventView>>> ListSecurityEvents(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.SecurityEventsAsync(cancellationToken: cancellationToken))
+            .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail)).ToList());
 }

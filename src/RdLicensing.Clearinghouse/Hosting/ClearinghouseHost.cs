@@ -19,14 +19,17 @@ public static class ClearinghouseHost
         var app = builder.Build();
         app.UseProblemDetailsDefaults();
         app.UseAuthentication();
+        app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
-        app.MapActivationApi();
-        app.MapLicensesApi();
-        app.MapTelephoneApi();
+        // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.
+        var guarded = app.MapGroup("").AddEndpointFilter<Abuse.UnrecognizedIdentifierFilter>();
+        guarded.MapActivationApi();
+        guarded.MapLicensesApi();
+        guarded.MapTelephoneApi();
+        guarded.MapPublicPages();
         app.MapVendorAdminApi();
-        app.MapPublicPages();
         app.MapOperatorPages();
         return app;
     }

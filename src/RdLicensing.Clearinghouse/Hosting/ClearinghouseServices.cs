@@ -26,6 +26,7 @@ public static class ClearinghouseServices
         services.AddSingleton<ConversionService>();
         services.AddSingleton<VendorCatalog>();
         services.AddSingleton<OperatorSessions>();
+        services.AddSingleton<Abuse.UnrecognizedIdentifiers>();
         services.AddHostedService<ClearinghouseInitializer>();
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
@@ -33,6 +34,8 @@ public static class ClearinghouseServices
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminTokenAuthenticationHandler.AdminRole, p => p.RequireRole(AdminTokenAuthenticationHandler.AdminRole));
 
+        services.AddFailedAuthenticationLimits(options.RateLimits.FailedAuthenticationsPerWindow, options.RateLimits.FailedAuthenticationWindow,
+            new FailedAuthenticationHints("the clearinghouse administrator token rdca_… is in the clearinghouse data directory's admin.token", ["/operator/login"]));
         services.AddProblemDetailsDefaults();
         // Forms are small: a few fields of company information or a code.
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>

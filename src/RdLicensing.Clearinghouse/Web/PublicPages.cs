@@ -56,6 +56,7 @@ public static class PublicPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Activate a license server", ActivationForm.Render("/activate", form, errors), refusal.Status);
         }
@@ -77,6 +78,7 @@ public static class PublicPages
         }
         catch (ClearinghouseRefusal refusal)
         {
+            Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Install licenses", InstallForm.Render("/install", form, errors), refusal.Status);
         }

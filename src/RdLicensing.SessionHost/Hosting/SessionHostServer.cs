@@ -31,6 +31,7 @@ public static class SessionHostServer
         var app = builder.Build();
         app.UseProblemDetailsDefaults();
         app.UseAuthentication();
+        app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "sessionhost" })).WithTags("Health").AllowAnonymous();
