@@ -17,7 +17,9 @@ public static class ClearinghouseHost
         builder.Services.AddClearinghouseServices(options, clock ?? TimeProvider.System);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseProblemDetailsDefaults();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseFailedAuthenticationLimits();
         app.UseAuthorization();

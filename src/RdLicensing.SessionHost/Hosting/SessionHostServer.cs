@@ -29,7 +29,9 @@ public static class SessionHostServer
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseProblemDetailsDefaults();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
