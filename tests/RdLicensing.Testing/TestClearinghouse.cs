@@ -53,7 +53,7 @@ public sealed class TestClearinghouse : IAsyncDisposable
         configure?.Invoke(options);
         var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
-        return new TestClearinghouse(app, dataDirectory, address, token);
+        return new TestClearinghouse(app, options.DataDirectory, address, token);
     }
 
     public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);

@@ -65,8 +65,7 @@ public sealed class SqliteDialect : IStoreDialect
         }
         else
         {
-            if (!Directory.Exists(directory))
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            OwnerOnlyDirectory.Ensure(directory);
             if (!File.Exists(DatabasePath))
             {
                 try
