@@ -15,6 +15,7 @@ public static class ClearinghouseServices
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton(clock);
+        OwnerOnlyDirectory.Ensure(options.DataDirectory); // signing key, admin token, database: 0700, tightened when found open
         services.AddSingleton(new ClearinghouseStore(new SqliteDialect(options.DatabasePath, SqliteDialect.ClearinghouseMigrations)));
         services.AddSingleton<ClearinghouseKeys>();
         services.AddSingleton<ActivationService>();
