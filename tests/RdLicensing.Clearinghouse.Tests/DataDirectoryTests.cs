@@ -30,4 +30,24 @@ public sealed class DataDirectoryTests
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_shared_directory_like_tmp_is_refused_and_left_as_it_is()
+    {
+        if (OperatingSystem.IsWindows()) return; // Unix modes
+        var shared = Directory.CreateTempSubdirectory("rdl-ch-shared-").FullName;
+        var sharedMode = (UnixFileMode)0b1_111_111_111; // 1777, as /tmp
+        File.SetUnixFileMode(shared, sharedMode);
+        try
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestClearinghouse.StartAsync(configure: o => o.DataDirectory = shared));
+
+            Assert.Contains("is a shared directory (mode 1777): give the service a directory of its own", refused.Message);
+            Assert.Equal(sharedMode, File.GetUnixFileMode(shared));
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
 }
