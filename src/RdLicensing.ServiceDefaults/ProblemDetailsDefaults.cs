@@ -22,6 +22,7 @@ public static class ProblemDetailsDefaults
                 400 => "malformed-request",
                 404 => "not-found",
                 405 => "method-not-allowed",
+                413 => RequestBodyLimits.TooLargeSlug,
                 415 => "unsupported-media-type",
                 502 => "bad-gateway",
                 _ => "internal-error",
@@ -52,6 +53,20 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
     {
         if (exception is not BadHttpRequestException bad) return false;
         context.Response.StatusCode = bad.StatusCode;
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            context.Response.Headers.Connection = "close";
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? RequestBodyLimits.AnonymousLimit;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = bad.StatusCode, Type = ProblemTypes.Prefix + RequestBodyLimits.TooLargeSlug, Title = "Request too large",
+                    Detail = RequestBodyLimits.Detail(limit),
+                },
+            });
+        }
         var detail = bad.InnerException is System.Text.Json.JsonException json
             ? $"The request body is not valid JSON for this call: {json.Message}"
             : bad.Message;

@@ -30,6 +30,15 @@ public sealed class SessionHostOptions
     public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Failed authentications (a wrong administrator token) one client address may make per
+    /// <see cref="FailedAuthenticationWindow"/>; beyond them 429 with Retry-After. As on the license server: a valid
+    /// token from the same address is always served.
+    /// </summary>
+    public int FailedAuthenticationsPerWindow { get; set; } = 10;
+
+    public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How often (real time) the host looks whether a license server's revocation list is due: it fetches each one when its last
     /// sync is <see cref="Core.Cals.RevocationList.SyncInterval"/> old by the host's clock (so a simulated clock moved forward
     /// syncs at the next look), and retries a failed fetch at every look.

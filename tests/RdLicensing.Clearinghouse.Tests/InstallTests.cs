@@ -61,7 +61,7 @@ public sealed class InstallTests
         var again = await (await ch.InstallAsync(body)).ProblemAsync(409);
         Assert.Equal(Slug("open-license-already-used"), again.Type);
         var wrongAuthorization = await (await ch.InstallAsync(body with { AuthorizationNumber = "ABCDEFGHJK12345" })).ProblemAsync(422);
-        Assert.Equal(Slug("open-license-not-recognized"), wrongAuthorization.Type);
+        Assert.Equal(Slug("not-recognized"), wrongAuthorization.Type);
     }
 
     [Theory]
@@ -113,7 +113,7 @@ public sealed class InstallTests
         var problem = await (await ch.InstallAsync(new LicenseInstallRequestBody(productId, licenseServerId, "2025", "retail",
             LicenseCode: LicenseIdentifiers.NewRetailCode()))).ProblemAsync(422);
 
-        Assert.Equal(Slug("license-code-not-recognized"), problem.Type);
+        Assert.Equal(Slug("not-recognized"), problem.Type);
         Assert.StartsWith("The license code is not recognized.", problem.Detail);
     }
 
@@ -160,7 +160,7 @@ public sealed class InstallTests
     }
 
     [Fact]
-    public async Task An_exceeded_entitlement_is_refused_stating_what_remains_and_draws_nothing()
+    public async Task An_exceeded_entitlement_is_not_recognized_without_saying_what_remains_and_draws_nothing()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
@@ -168,26 +168,33 @@ public sealed class InstallTests
         var body = new LicenseInstallRequestBody(productId, licenseServerId, "2025", "enterprise", AgreementNumber: number, Version: "2022", CalType: "per-user", Quantity: 70);
         await (await ch.InstallAsync(body)).GrantedAsync();
 
-        var problem = await (await ch.InstallAsync(body)).ProblemAsync(409);
+        var problem = await (await ch.InstallAsync(body)).ProblemAsync(422);
 
-        Assert.Equal(Slug("entitlement-exceeded"), problem.Type);
-        Assert.Contains("30", problem.Detail);
-        Assert.Equal(30, problem.Body.GetProperty("remaining").GetInt32());
+        Assert.Equal((Slug("not-recognized"), "agreementNumber"), (problem.Type, problem.Field));
+        Assert.DoesNotContain("30", problem.Detail);
+        Assert.DoesNotContain("100", problem.Detail);
+        Assert.False(problem.Body.TryGetProperty("remaining", out _));
         Assert.Equal(70, (await ch.Admin.GetFromJsonAsync<List<AgreementView>>("/api/admin/agreements"))!.Single().Entitlements.Single().Drawn);
         await (await ch.InstallAsync(body with { Quantity = 30 })).GrantedAsync();
     }
 
     [Fact]
-    public async Task An_agreement_of_another_program_or_without_the_entitlement_is_refused()
+    public async Task An_agreement_of_another_program_or_without_the_entitlement_is_not_recognized()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
         var number = await ch.AddAgreementAsync(LicenseProgram.Campus, ProductVersion.WindowsServer2022, CalType.PerUser, 10);
         var body = new LicenseInstallRequestBody(productId, licenseServerId, "2025", "school", AgreementNumber: number, Version: "2022", CalType: "per-user", Quantity: 1);
 
-        Assert.Equal("program", (await (await ch.InstallAsync(body)).ProblemAsync(422)).Field);
-        Assert.Equal(Slug("no-entitlement"), (await (await ch.InstallAsync(body with { Program = "campus", CalType = "per-device" })).ProblemAsync(422)).Type);
-        Assert.Equal(Slug("agreement-not-recognized"), (await (await ch.InstallAsync(body with { AgreementNumber = "7654321" })).ProblemAsync(422)).Type);
+        var otherProgram = await (await ch.InstallAsync(body)).ProblemAsync(422);
+        var noEntitlement = await (await ch.InstallAsync(body with { Program = "campus", CalType = "per-device" })).ProblemAsync(422);
+        var unknown = await (await ch.InstallAsync(body with { AgreementNumber = "7654321" })).ProblemAsync(422);
+
+        Assert.All(new[] { otherProgram, noEntitlement, unknown }, p => Assert.Equal((Slug("not-recognized"), "agreementNumber"), (p.Type, p.Field)));
+        Assert.DoesNotContain("Campus", otherProgram.Detail);
+        Assert.DoesNotContain("Per User", noEntitlement.Detail);
+        Assert.Equal(0, (await ch.Admin.GetFromJsonAsync<List<AgreementView>>("/api/admin/agreements"))!.Single().Entitlements.Single().Drawn);
+        await (await ch.InstallAsync(body with { Program = "campus" })).GrantedAsync();
     }
 
     [Fact]

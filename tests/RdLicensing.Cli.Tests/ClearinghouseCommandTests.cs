@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Codes;
 using RdLicensing.Testing;
 
@@ -46,6 +48,27 @@ public sealed class ClearinghouseCommandTests
         var code = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
         Assert.Matches("^([0-9A-Z]{5}-){4}[0-9A-Z]{5}$", code);
         Assert.Contains(code, await OkAsync(ch, "clearinghouse", "codes", "list"));
+    }
+
+    [Fact]
+    public async Task Events_lists_an_address_locked_out_for_guessing_agreement_numbers()
+    {
+        await using var ch = await TestClearinghouse.StartAsync(configure: o => o.RateLimits.UnrecognizedIdentifiersPerWindow = 2);
+        Assert.Contains("No security events", await OkAsync(ch, "clearinghouse", "events"));
+        using var identity = RdLicensing.Core.Identity.LicenseServerIdentity.Create();
+        var activation = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(identity.ProductId, "automatic",
+            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")));
+        var licenseServerId = (await activation.Content.ReadFromJsonAsync<ActivationResponse>())!.LicenseServerId;
+
+        foreach (var guess in new[] { "1000001", "1000002" })
+            await ch.Public.PostAsJsonAsync("/api/licenses", new LicenseInstallRequestBody(identity.ProductId, licenseServerId, "2025", "select",
+                AgreementNumber: guess, Version: "2022", CalType: "per-user", Quantity: 1));
+
+        var table = await OkAsync(ch, "clearinghouse", "events");
+        Assert.Contains("unrecognized-identifiers-address", table);
+        Assert.Contains("127.0.0.1", table);
+        var json = JsonDocument.Parse(await OkAsync(ch, "clearinghouse", "events", "--json")).RootElement;
+        Assert.Equal("POST /api/licenses", Assert.Single(json.EnumerateArray().ToList()).GetProperty("route").GetString());
     }
 
     [Fact]

@@ -40,6 +40,29 @@ public sealed class ReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Report_files_are_written_owner_only_even_over_a_file_open_to_others()
+    {
+        if (OperatingSystem.IsWindows()) return; // Unix modes
+        await Rdlic.OkAsync(_server, "report", "create");
+        var report = (await _server.Admin.GetFromJsonAsync<List<ReportView>>("/api/admin/reports"))!.Single();
+        var fresh = _files.File("fresh.csv");
+        var existing = _files.File("existing.csv");
+        await File.WriteAllTextAsync(existing, "old");
+        File.SetUnixFileMode(existing, (UnixFileMode)0b110_100_100); // 0644
+
+        await Rdlic.OkAsync(_server, "report", "download", report.Id, "--out", fresh);
+        await Rdlic.OkAsync(_server, "report", "download", report.Id, "--out", existing);
+        var created = _files.File("created.csv");
+        await Rdlic.OkAsync(_server, "report", "create", "--out", created);
+
+        foreach (var file in new[] { fresh, existing, created })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.StartsWith("Report,CAL Usage", await File.ReadAllTextAsync(file));
+        }
+    }
+
+    [Fact]
     public async Task List_download_and_delete()
     {
         await Rdlic.OkAsync(_server, "report", "create");

@@ -27,6 +27,9 @@ internal sealed partial class ConsoleSession : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The cookies the browser would send to the console (sign-in and antiforgery).</summary>
+    public IReadOnlyList<Cookie> Cookies() => _cookies.GetCookies(new Uri(_server, "/console")).ToList();
+
     public bool SignedIn => _cookies.GetCookies(new Uri(_server, "/console")).Any(c => c.Name == CookieName && c.Value.Length > 0);
 
     /// <summary>Posts the sign-in form with <paramref name="token"/>: a redirect means signed in, the page again (200) means refused.</summary>

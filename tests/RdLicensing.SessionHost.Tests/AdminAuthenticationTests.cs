@@ -40,7 +40,8 @@ public sealed class AdminAuthenticationTests
     [Fact]
     public async Task Administrative_calls_without_the_token_are_401_problems_and_change_nothing()
     {
-        await using var host = await TestSessionHost.StartAsync(clock: null); // its own clock, so /api/clock/advance could move it
+        // Its own clock, so /api/clock/advance could move it; failures unthrottled here (FailedAuthenticationTests covers the limit).
+        await using var host = await TestSessionHost.StartAsync(clock: null, configure: o => o.FailedAuthenticationsPerWindow = 1_000_000);
         var hash = await host.Store.SettingAsync(SettingNames.AdminTokenHash);
         string?[] credentials =
         [

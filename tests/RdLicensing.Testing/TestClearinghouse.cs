@@ -45,13 +45,15 @@ public sealed class TestClearinghouse : IAsyncDisposable
     /// <summary>No credential: the public API a license server uses (activation, Install Licenses, reissue, migration).</summary>
     public HttpClient Public { get; }
 
-    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null)
+    /// <param name="configure">Changes the options before start, e.g. tighter rate limits.</param>
+    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, Action<ClearinghouseOptions>? configure = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };
+        configure?.Invoke(options);
         var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
-        return new TestClearinghouse(app, dataDirectory, address, token);
+        return new TestClearinghouse(app, options.DataDirectory, address, token);
     }
 
     public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);

@@ -24,6 +24,8 @@ public static class VendorAdminApi
             .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
+        api.MapGet("/security-events", ListSecurityEvents)
+            .WithSummary("Security events, newest first: client addresses and Product IDs locked out after too many unrecognized identifiers.");
         return api;
     }
 
@@ -81,4 +83,8 @@ public static class VendorAdminApi
         try { return TypedResults.Ok(await keys.RecordAsync(productId, body, cancellationToken)); }
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
+
+    public static async Task<Ok<List<SecurityEventView>>> ListSecurityEvents(ClearinghouseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.SecurityEventsAsync(cancellationToken: cancellationToken))
+            .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail)).ToList());
 }

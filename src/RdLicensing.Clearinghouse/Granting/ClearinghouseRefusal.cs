@@ -25,6 +25,28 @@ public sealed class ClearinghouseRefusal(int status, string slug, string title, 
 
     public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
 
+    /// <summary>Problem type slug of every identifier the clearinghouse does not recognize (<see cref="NotRecognized"/>).</summary>
+    public const string NotRecognizedSlug = "not-recognized";
+
+    /// <summary>
+    /// Refusals that tell an identifier guesser "wrong": an unrecognized agreement, Open License or retail number, a
+    /// License Server ID or source that is not this Product ID's. Each counts against the client address and the Product
+    /// ID named (<see cref="Abuse.UnrecognizedIdentifiers"/>); a lock-out follows after too many.
+    /// </summary>
+    public static readonly IReadOnlySet<string> UnrecognizedIdentifierSlugs = new HashSet<string>(StringComparer.Ordinal)
+    {
+        NotRecognizedSlug, "license-server-id-rejected", "license-server-id-superseded", "license-server-id-mismatch", "source-not-found", "key-pack-not-found",
+    };
+
+    public bool IsUnrecognizedIdentifier => UnrecognizedIdentifierSlugs.Contains(Slug);
+
+    /// <summary>
+    /// An identifier (agreement, Open License or retail number) that is unknown, or known but not for what was asked: one
+    /// problem type and one wording whatever the reason, so a refusal reveals nothing about what exists or remains.
+    /// </summary>
+    public static ClearinghouseRefusal NotRecognized(string detail, string field) =>
+        new(StatusCodes.Status422UnprocessableEntity, NotRecognizedSlug, "Not recognized", detail, field);
+
     public static ClearinghouseRefusal Invalid(string field, string detail) =>
         new(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", detail, field);
 

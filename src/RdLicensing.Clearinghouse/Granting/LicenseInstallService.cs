@@ -52,8 +52,7 @@ public sealed partial class LicenseInstallService(ClearinghouseStore store, Lice
         return async (s, now) =>
         {
             var record = await s.RetailCodeAsync(code)
-                ?? throw ClearinghouseRefusal.Unprocessable("license-code-not-recognized", "License code not recognized",
-                    "The license code is not recognized. Check it against your purchase and type it again.", "licenseCode");
+                ?? throw ClearinghouseRefusal.NotRecognized("The license code is not recognized. Check it against your purchase and type it again.", "licenseCode");
             if (record.UsedAt is { } usedAt)
                 throw AlreadyUsed("license-code-already-used", "The license code", usedAt, record.UsedByProductId, productId);
             RequireHostable(serverVersion, record.Version, "licenseCode");
@@ -75,7 +74,7 @@ public sealed partial class LicenseInstallService(ClearinghouseStore store, Lice
         {
             var record = await s.OpenLicenseAsync(number!);
             if (record is null || record.AuthorizationNumber != authorization)
-                throw ClearinghouseRefusal.Unprocessable("open-license-not-recognized", "Open License not recognized",
+                throw ClearinghouseRefusal.NotRecognized(
                     "The license number and authorization number are not recognized. Check both against your Open License confirmation.", "licenseNumber");
             if (record.UsedAt is { } usedAt)
                 throw AlreadyUsed("open-license-already-used", "The Open License", usedAt, record.UsedByProductId, productId);
@@ -97,22 +96,17 @@ public sealed partial class LicenseInstallService(ClearinghouseStore store, Lice
         RequireHostable(serverVersion, version, "version");
         return async (s, _) =>
         {
+            // Until the number is proven the customer's, every refusal is the same: an unknown number, another program, an
+            // entitlement it lacks or one drawn dry all read "not recognized", so guessing reveals neither what an
+            // agreement holds nor what remains (the vendor's administrator sees that in /api/admin/agreements).
             var agreement = await s.AgreementAsync(number!);
-            if (agreement is null)
-                throw ClearinghouseRefusal.Unprocessable("agreement-not-recognized", "Agreement not recognized",
-                    $"The agreement number {number} is not recognized. Check it against your {program.ToDisplayName()}.", "agreementNumber");
-            if (agreement.Program != program)
-                throw ClearinghouseRefusal.Unprocessable("agreement-not-recognized", "Agreement of another program",
-                    $"Agreement {number} is a {agreement.Program.ToDisplayName()}, not a {program.ToDisplayName()}: choose {agreement.Program.ToDisplayName()} as the license program.",
-                    "program");
-            var what = $"{version.ToDisplayName()} {type.ToDisplayName()}s";
-            var entitlement = agreement.Entitlements.FirstOrDefault(e => e.Version == version && e.Type == type)
-                ?? throw ClearinghouseRefusal.Unprocessable("no-entitlement", "Not in the agreement",
-                    $"Agreement {number} does not include {what}; it includes {Describe(agreement.Entitlements)}.", "version");
-            if (!await s.DrawEntitlementAsync(agreement.Id, version, type, quantity))
-                throw ClearinghouseRefusal.Conflict("entitlement-exceeded", "Entitlement exceeded",
-                    $"Agreement {number} has {entitlement.Remaining} {what} remaining of {entitlement.Quantity}; you asked for {quantity}. Install at most {entitlement.Remaining}, or extend the agreement.",
-                    new Dictionary<string, object?> { ["field"] = "quantity", ["remaining"] = entitlement.Remaining });
+            if (agreement is null || agreement.Program != program
+                || !agreement.Entitlements.Any(e => e.Version == version && e.Type == type)
+                || !await s.DrawEntitlementAsync(agreement.Id, version, type, quantity))
+                throw ClearinghouseRefusal.NotRecognized(
+                    $"{program.ToDisplayName()} number {number} is not recognized for {quantity} {version.ToDisplayName()} {type.ToDisplayName()}(s). " +
+                    "Check the agreement number, the license program, the version, the CAL type and the quantity against your agreement " +
+                    "(at most what it has left); your reseller or the vendor can tell you what it holds.", "agreementNumber");
             return new Granted(number!, version, type, quantity);
         };
     }
@@ -134,9 +128,4 @@ public sealed partial class LicenseInstallService(ClearinghouseStore store, Lice
                 ? "The clearinghouse granted its key pack to this license server then: if the license server does not list it, install it with the license key pack ID given then, or ask the clearinghouse to reissue the server's key packs."
                 : "To move the licenses to this license server, migrate them from the other one."),
             new Dictionary<string, object?> { ["usedAt"] = usedAt });
-
-    private static string Describe(IReadOnlyList<EntitlementRecord> entitlements) =>
-        entitlements.Count == 0
-            ? "nothing"
-            : string.Join("; ", entitlements.Select(e => $"{e.Version.ToDisplayName()} {e.Type.ToDisplayName()}s ({e.Remaining} remaining)"));
 }

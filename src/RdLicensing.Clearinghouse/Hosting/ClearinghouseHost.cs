@@ -17,17 +17,22 @@ public static class ClearinghouseHost
         builder.Services.AddClearinghouseServices(options, clock ?? TimeProvider.System);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseProblemDetailsDefaults();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
+        app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.UseServerProofs();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
-        app.MapActivationApi();
-        app.MapLicensesApi();
-        app.MapTelephoneApi();
+        // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.
+        var guarded = app.MapGroup("").AddEndpointFilter<Abuse.UnrecognizedIdentifierFilter>();
+        guarded.MapActivationApi();
+        guarded.MapLicensesApi();
+        guarded.MapTelephoneApi();
+        guarded.MapPublicPages();
         app.MapVendorAdminApi();
-        app.MapPublicPages();
         app.MapOperatorPages();
         return app;
     }

@@ -15,6 +15,7 @@ public static class ClearinghouseServices
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton(clock);
+        OwnerOnlyDirectory.Ensure(options.DataDirectory); // signing key, admin token, database: 0700, tightened when found open
         services.AddSingleton(new ClearinghouseStore(new SqliteDialect(options.DatabasePath, SqliteDialect.ClearinghouseMigrations)));
         services.AddSingleton<ClearinghouseKeys>();
         services.AddSingleton<ActivationService>();
@@ -27,6 +28,7 @@ public static class ClearinghouseServices
         services.AddSingleton<VendorKeyRecording>();
         services.AddSingleton<VendorCatalog>();
         services.AddSingleton<OperatorSessions>();
+        services.AddSingleton<Abuse.UnrecognizedIdentifiers>();
         services.AddHostedService<ClearinghouseInitializer>();
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
@@ -34,6 +36,8 @@ public static class ClearinghouseServices
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminTokenAuthenticationHandler.AdminRole, p => p.RequireRole(AdminTokenAuthenticationHandler.AdminRole));
 
+        services.AddFailedAuthenticationLimits(options.RateLimits.FailedAuthenticationsPerWindow, options.RateLimits.FailedAuthenticationWindow,
+            new FailedAuthenticationHints("the clearinghouse administrator token rdca_… is in the clearinghouse data directory's admin.token", ["/operator/login"]));
         services.AddProblemDetailsDefaults();
         // Forms are small: a few fields of company information or a code.
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>

@@ -29,4 +29,7 @@ internal sealed class ClearinghouseClient(ClearinghouseConnection connection) : 
 
     public Task<Reply<List<InstallRecordView>>> InstallsAsync(CancellationToken ct) =>
         SendAsync<List<InstallRecordView>>(HttpMethod.Get, "api/admin/installs", null, ct);
+
+    public Task<Reply<List<SecurityEventView>>> SecurityEventsAsync(CancellationToken ct) =>
+        SendAsync<List<SecurityEventView>>(HttpMethod.Get, "api/admin/security-events", null, ct);
 }

@@ -49,6 +49,7 @@ internal static class ClearinghouseCommands
             },
             new Command("activations", "License servers activated") { ListActivations(cli, connection) },
             new Command("installs", "Key packs granted to license servers") { ListInstalls(cli, connection) },
+            ListSecurityEvents(cli, connection),
         };
     }
 
@@ -235,6 +236,26 @@ internal static class ClearinghouseCommands
                 table.AddRow(Render.Cell(Render.Time(i.InstalledAt)), Render.Cell(i.ProductId), Render.Cell(Program(i.Program)), Render.Cell(i.Identifier),
                     Render.Cell(Names.Version(i.Version)), Render.Cell(Names.Type(i.CalType)), Render.Number(i.Quantity), Render.Cell(i.Status),
                     Render.Cell(i.KeyPackId.ToString("D")));
+            cli.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListSecurityEvents(CliContext cli, Connections connection)
+    {
+        var json = Options.Json();
+        var command = new Command("events", "Security events, newest first: addresses and Product IDs locked out after too many unrecognized identifiers") { json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = Client(cli, connection, result);
+            var reply = await client.SecurityEventsAsync(ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            if (reply.Value.Count == 0) { cli.Out.Line("No security events: no address or license server has been locked out."); return 0; }
+            var table = Render.Table("Time", "Kind", "Address", "Product ID", "Request", "Detail");
+            foreach (var e in reply.Value)
+                table.AddRow(Render.Cell(Render.Time(e.OccurredAt)), Render.Cell(e.Kind), Render.Cell(e.ClientAddress ?? "-"), Render.Cell(e.ProductId ?? "-"),
+                    Render.Cell(e.Route), Render.Cell(e.Detail));
             cli.Out.Write(table);
             return 0;
         });

@@ -94,7 +94,14 @@ internal static class ReportCommands
         var path = Path.GetFullPath(file);
         try
         {
-            await File.WriteAllBytesAsync(path, csv, ct);
+            // Owner-only (0600), like every file holding the server's data: the report names devices and users.
+            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                if (File.Exists(path)) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            await using (var stream = new FileStream(path, create)) await stream.WriteAsync(csv, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

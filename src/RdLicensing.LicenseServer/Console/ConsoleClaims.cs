@@ -12,11 +12,15 @@ public static class ConsoleClaims
     public const string ServerUrl = "rdlic:server";
     public const string Token = "rdlic:token";
 
-    public static ClaimsPrincipal Principal(string serverUrl, string token, string productId) =>
+    /// <summary>The console session (a row of the license server's database) the cookie belongs to; sign-out ends it.</summary>
+    public const string Session = "rdlic:session";
+
+    public static ClaimsPrincipal Principal(string serverUrl, string token, string productId, string? session = null) =>
         new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, productId),
             new Claim(ServerUrl, serverUrl),
             new Claim(Token, token),
+            .. session is null ? Array.Empty<Claim>() : [new Claim(Session, session)],
         ], Scheme));
 }

@@ -59,7 +59,7 @@ public static class ConsoleConnections
     /// <summary>Re-issues the sign-in cookie for <paramref name="server"/> with both lists (the signed-in server is kept in the known servers too).</summary>
     public static Task SignInAsync(HttpContext context, KnownConnection server, IReadOnlyList<KnownConnection> knownServers, IReadOnlyList<KnownConnection> sessionHosts)
     {
-        var principal = ConsoleClaims.Principal(server.Url, server.Token, server.Name ?? "");
+        var principal = ConsoleClaims.Principal(server.Url, server.Token, server.Name ?? "", context.User.FindFirstValue(ConsoleClaims.Session));
         var identity = (ClaimsIdentity)principal.Identity!;
         identity.AddClaim(new Claim(KnownServersClaim, JsonSerializer.Serialize(Merge([server], knownServers), Json)));
         if (sessionHosts.Count > 0) identity.AddClaim(new Claim(SessionHostsClaim, JsonSerializer.Serialize(sessionHosts.Take(Limit).ToList(), Json)));

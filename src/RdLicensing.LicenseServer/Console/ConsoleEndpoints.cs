@@ -35,8 +35,11 @@ public static class ConsoleEndpoints
         return Results.Stream(stream, type);
     }
 
-    private static async Task<IResult> SignOut(HttpContext context)
+    /// <summary>Ends the session in the database, so the cookie — and any copy of it — no longer works, then clears the cookie.</summary>
+    private static async Task<IResult> SignOut(HttpContext context, RdLicensing.Storage.LicenseStore store)
     {
+        var signedIn = await context.AuthenticateAsync(ConsoleClaims.Scheme);
+        if (signedIn.Principal?.FindFirst(ConsoleClaims.Session)?.Value is { } session) await store.EndConsoleSessionAsync(session, context.RequestAborted);
         await context.SignOutAsync(ConsoleClaims.Scheme);
         return Results.Redirect("/console/sign-in");
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -6,6 +7,12 @@ namespace RdLicensing.LicenseServer.Console;
 
 public static class ConsoleServices
 {
+    /// <summary>
+    /// How long a console session lasts at most, however often it is used (the cookie also ends after 8 idle hours). Measured
+    /// on the wall clock, not the licensing clock, so advancing a simulated clock does not sign the administrator out.
+    /// </summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromDays(7);
+
     /// <summary>
     /// The Licensing Manager console: Razor components rendered on the server, a sign-in cookie (8 hours, sliding,
     /// HttpOnly, SameSite=Strict) protected by Data Protection keys kept owner-only in &lt;data&gt;/console-keys so a
@@ -43,6 +50,17 @@ public static class ConsoleServices
             o.Cookie.Path = "/console";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            // The cookie is only a pointer to a live session of the database: after sign-out (or past the session's end) a
+            // copy of it no longer signs anyone in, on this node or any other sharing the database.
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                var store = context.HttpContext.RequestServices.GetRequiredService<RdLicensing.Storage.LicenseStore>();
+                if (context.Principal?.FindFirstValue(ConsoleClaims.Session) is { } session
+                    && await store.IsConsoleSessionLiveAsync(session, TimeProvider.System.GetUtcNow(), context.HttpContext.RequestAborted))
+                    return;
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(ConsoleClaims.Scheme);
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(ConsoleClaims.Scheme, p => p.AddAuthenticationSchemes(ConsoleClaims.Scheme).RequireClaim(ConsoleClaims.Token));
         return services;

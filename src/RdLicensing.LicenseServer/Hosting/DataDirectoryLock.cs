@@ -16,9 +16,8 @@ public sealed class DataDirectoryLock : IDisposable
     /// <summary>Null when another license server (or a restore) holds the directory.</summary>
     public static DataDirectoryLock? TryAcquire(string dataDirectory)
     {
-        // Owner-only: the directory holds the database with the server's private key and the admin token.
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDirectory);
-        else Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Owner-only (created, or tightened, 0700): the directory holds the database with the server's private key and the admin token.
+        Storage.OwnerOnlyDirectory.Ensure(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
         try
         {

@@ -18,7 +18,9 @@ public static class LicenseServerHost
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseProblemDetailsDefaults();
+        app.UseRequestBodyLimits();
         app.UseMiddleware<RequestCharsetGate>();
         app.UseAuthentication();
         app.UseLicenseServerRateLimits();

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using RdLicensing.LicenseServer.Auth;
 using RdLicensing.ServiceDefaults;
 
@@ -9,22 +7,27 @@ namespace RdLicensing.LicenseServer.Hosting;
 
 /// <summary>
 /// The license server's rate limits (<see cref="RateLimitOptions"/>): failed authentications per client address
-/// (<see cref="FailedAuthenticationGate"/>, <see cref="ConsoleSignInGate"/>) and a token bucket per authenticated
-/// caller. Every refusal is a 429 ProblemDetails with Retry-After.
+/// (bearer tokens and console sign-ins, <see cref="FailedAuthenticationGates"/> shared with the other services) and a
+/// token bucket per authenticated caller. Every refusal is a 429 ProblemDetails with Retry-After.
 /// </summary>
 public static class RateLimiting
 {
     /// <summary>Problem type slug of too many failed authentications from one address.</summary>
-    public const string TooManyAttempts = "too-many-attempts";
+    public const string TooManyAttempts = ServiceDefaults.TooManyRequests.TooManyAttempts;
 
     /// <summary>Problem type slug of a caller beyond its request rate.</summary>
-    public const string TooManyRequests = "too-many-requests";
+    public const string TooManyRequests = ServiceDefaults.TooManyRequests.TooManyRequestsSlug;
+
+    /// <summary>The console's sign-in page: a refused sign-in shows it again, an accepted one redirects.</summary>
+    public const string ConsoleSignInPath = "/console/sign-in";
 
     public static IServiceCollection AddLicenseServerRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
         if (limits.SessionHostRequestsPerSecond < 1 || limits.SessionHostBurst < 1 || limits.AdminRequestsPerSecond < 1 || limits.AdminBurst < 1)
             throw new ArgumentOutOfRangeException(nameof(limits), "RateLimits: the request rates and bursts of session hosts and administrators must be at least 1.");
-        services.AddSingleton(_ => new FailedAuthenticationLimiter(limits));
+        services.AddFailedAuthenticationLimits(limits.FailedAuthenticationsPerWindow, limits.FailedAuthenticationWindow, new FailedAuthenticationHints(
+            "the administrator token rdla_… is in the license server data directory's admin.token, a session host's rdlh_… token is given once at enrollment",
+            [ConsoleSignInPath]));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -36,7 +39,7 @@ public static class RateLimiting
                 var (rate, burst) = isHost ? (limits.SessionHostRequestsPerSecond, limits.SessionHostBurst) : (limits.AdminRequestsPerSecond, limits.AdminBurst);
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
                 var who = isHost ? $"Session host {user.Identity?.Name}" : "This administrator credential";
-                return new ValueTask(WriteTooManyAsync(rejected.HttpContext, retryAfter, TooManyRequests, "Too many requests",
+                return new ValueTask(ServiceDefaults.TooManyRequests.WriteAsync(rejected.HttpContext, retryAfter, TooManyRequests, "Too many requests",
                     seconds => $"{who} sent more than {rate} requests per second (at most {burst} at once). Slow down and retry after {seconds} s."));
             };
         });
@@ -46,8 +49,7 @@ public static class RateLimiting
     /// <summary>After authentication (the limits need to know the caller), before authorization and the endpoints.</summary>
     public static WebApplication UseLicenseServerRateLimits(this WebApplication app)
     {
-        app.UseMiddleware<FailedAuthenticationGate>();
-        app.UseMiddleware<ConsoleSignInGate>();
+        app.UseFailedAuthenticationLimits();
         app.UseRateLimiter();
         return app;
     }
@@ -67,23 +69,5 @@ public static class RateLimiting
             QueueLimit = 0,
             AutoReplenishment = true,
         });
-    }
-
-    /// <summary>429 with Retry-After (whole seconds, at least 1) and a ProblemDetails whose detail says how long to wait.</summary>
-    internal static Task WriteTooManyAsync(HttpContext context, TimeSpan retryAfter, string slug, string title, Func<int, string> detail)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Type = ProblemTypes.Prefix + slug,
-            Title = title,
-            Detail = detail(seconds),
-            Extensions = { ["retryAfterSeconds"] = seconds },
-        };
-        return response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
     }
 }

@@ -18,10 +18,6 @@ public static class OwnerOnlyFiles
             if (File.Exists(file) && File.GetUnixFileMode(file) != OwnerReadWrite) File.SetUnixFileMode(file, OwnerReadWrite);
     }
 
-    /// <summary>Creates the data directory owner-only (0700) when it does not exist yet.</summary>
-    public static void CreateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows() || Directory.Exists(path)) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, OwnerOnlyDirectory);
-    }
+    /// <summary>Creates the data directory owner-only (0700), or tightens one found open to others (<see cref="Storage.OwnerOnlyDirectory"/>).</summary>
+    public static void CreateDirectory(string path) => Storage.OwnerOnlyDirectory.Ensure(path);
 }

@@ -29,8 +29,11 @@ public static class SessionHostServer
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseProblemDetailsDefaults();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
+        app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "sessionhost" })).WithTags("Health").AllowAnonymous();

@@ -45,6 +45,8 @@ public static class SessionHostServices
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminTokenAuthenticationHandler.AdminRole, p => p.RequireRole(AdminTokenAuthenticationHandler.AdminRole));
 
+        services.AddFailedAuthenticationLimits(options.FailedAuthenticationsPerWindow, options.FailedAuthenticationWindow, new FailedAuthenticationHints(
+            "the session host administrator token rdsa_… is in admin.token in the host's data directory, <data>/sessionhost/admin.token for 'rdlic up'", []));
         services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;

@@ -65,6 +65,8 @@ public sealed class SqliteDialect : IStoreDialect
         }
         else
         {
+            // Only a missing directory is created here: the service tightens its own data directory (OwnerOnlyDirectory);
+            // a database file elsewhere must not change the mode of the directory it happens to be in.
             if (!Directory.Exists(directory))
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             if (!File.Exists(DatabasePath))

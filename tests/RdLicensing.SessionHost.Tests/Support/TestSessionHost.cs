@@ -42,7 +42,8 @@ public sealed class TestSessionHost : IAsyncDisposable
     public bool KeepDataDirectory { get; set; }
 
     /// <param name="clock">A clock to share; null: the host's own simulated clock (as `rdlic sessionhost run --clock simulated`).</param>
-    public static async Task<TestSessionHost> StartAsync(TimeProvider? clock, string name = "rdsh-01", string? dataDirectory = null)
+    public static async Task<TestSessionHost> StartAsync(TimeProvider? clock, string name = "rdsh-01", string? dataDirectory = null,
+        Action<SessionHostOptions>? configure = null)
     {
         var options = new SessionHostOptions
         {
@@ -52,6 +53,7 @@ public sealed class TestSessionHost : IAsyncDisposable
             SimulatedClock = clock is null,
             LicenseServerTimeout = TimeSpan.FromSeconds(10),
         };
+        configure?.Invoke(options);
         var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
         return new TestSessionHost(app, options, address, token);
