@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Testing;
 using static RdLicensing.Clearinghouse.Tests.Support;
@@ -49,14 +50,17 @@ public sealed class RequestLimitTests
     public async Task Bodies_within_64_KiB_are_handled_as_usual()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        var productId = NewProductId();
-        var padded = JsonSerializer.Serialize(new ActivationRequestBody(productId, "automatic", Company)).TrimEnd('}') + new string(' ', 60 * 1024) + "}";
+        using var identity = SignedClearinghouseCalls.NewIdentity();
+        var padded = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new ActivationRequestBody(identity.ProductId, "automatic", Company), SignedClearinghouseCalls.Json)
+            .TrimEnd('}') + new string(' ', 60 * 1024) + "}");
+        var proof = ServerRequestProof.Create(identity.Key, identity.ProductId, SignedClearinghouseCalls.DefaultInstallationId, "POST", "/api/activations", padded);
 
-        var activated = await ch.Public.PostAsync("/api/activations", new StringContent(padded, Encoding.UTF8, "application/json"));
+        var activated = await ch.Public.PostSignedBytesAsync("/api/activations", padded, proof);
 
         Assert.True(activated.IsSuccessStatusCode, await activated.Content.ReadAsStringAsync());
-        var form = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(WebPageTests.ActivationFields(NewProductId())));
-        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        using var server = new CodeServer();
+        var (status, html) = await ch.Public.PostFormAsync("/activate", RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true)));
+        Assert.True(status == HttpStatusCode.OK, html);
     }
 
     [Fact]

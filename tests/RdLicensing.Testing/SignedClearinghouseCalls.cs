@@ -14,7 +14,7 @@ namespace RdLicensing.Testing;
 /// </summary>
 public static class SignedClearinghouseCalls
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly ConcurrentDictionary<string, LicenseServerIdentity> Identities = new();
 
     /// <summary>The installation id signed when a test names none.</summary>

@@ -64,7 +64,6 @@ public static class PublicPages
         catch (ClearinghouseRefusal refusal)
         {
             RefusalLog.Write(request, refusal);
-            Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Activate a license server", ActivationForm.Render("/activate", form, errors), refusal.Status);
         }
@@ -87,7 +86,6 @@ public static class PublicPages
         catch (ClearinghouseRefusal refusal)
         {
             RefusalLog.Write(request, refusal);
-            Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
             errors.Add(refusal.Field, refusal.Detail);
             return Page("Install licenses", InstallForm.Render("/install", form, errors), refusal.Status);
         }

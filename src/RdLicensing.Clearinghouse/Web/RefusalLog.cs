@@ -4,7 +4,8 @@ namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
 /// Every refusal of a web page or operator form leaves a log line (category RdLicensing.Clearinghouse.Web): the page, the
-/// client address, the problem type and the field at fault — never what was typed (request code, token, license identifiers).
+/// client address, the problem type and the field at fault — never what was typed (request code, token, license identifiers) — and
+/// counts toward the guessing limits (<see cref="Abuse.UnrecognizedIdentifiers"/>).
 /// </summary>
 public static class RefusalLog
 {
@@ -13,5 +14,6 @@ public static class RefusalLog
         var log = request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RdLicensing.Clearinghouse.Web");
         log.LogWarning("{Page} refused a request from {Address}: {Slug} (field {Field})", request.Path.Value, request.HttpContext.Connection.RemoteIpAddress,
             refusal.Slug, refusal.Field ?? "-");
+        Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
     }
 }
