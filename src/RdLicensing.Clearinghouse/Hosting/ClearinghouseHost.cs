@@ -1,6 +1,7 @@
 using RdLicensing.ServiceDefaults;
 using RdLicensing.Clearinghouse.Apis;
 using RdLicensing.Clearinghouse.Web;
+using RdLicensing.Clearinghouse.Web.Components;
 
 namespace RdLicensing.Clearinghouse.Hosting;
 
@@ -20,14 +21,16 @@ public static class ClearinghouseHost
         app.UseProblemDetailsDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         app.MapActivationApi();
         app.MapLicensesApi();
         app.MapTelephoneApi();
         app.MapVendorAdminApi();
-        app.MapPublicPages();
-        app.MapOperatorPages();
+        // The web site and the operator console: Razor components rendered on the server (static SSR), framework antiforgery on every form.
+        app.MapOperatorSignOut();
+        app.MapRazorComponents<App>();
         return app;
     }
 }

@@ -25,7 +25,8 @@ public static class ClearinghouseServices
         services.AddSingleton<MigrationService>();
         services.AddSingleton<ConversionService>();
         services.AddSingleton<VendorCatalog>();
-        services.AddSingleton<OperatorSessions>();
+        services.AddRazorComponents();
+        services.AddOperatorAuthentication(options);
         services.AddHostedService<ClearinghouseInitializer>();
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
