@@ -131,4 +131,23 @@ public sealed partial class WebPageTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.NotNull(CodeIn(html, "license-server-id"));
     }
+
+    [Fact]
+    public async Task A_refused_form_and_a_refused_sign_in_each_leave_a_log_line_without_what_was_typed()
+    {
+        var logs = new WarningLines();
+        await using var ch = await TestClearinghouse.StartAsync(logs: logs);
+        using var server = new CodeServer();
+        var code = server.Code(ServerRequestPurpose.Install);
+        var guessedToken = "rdca_" + new string('x', 40);
+
+        var (status, _) = await ch.Public.PostFormAsync("/install", RequestCodeSupport.RetailFields(code[..^3], "BOGUS-LICENSE-CODE"));
+        var signIn = await ch.Public.SubmitFormAsync("/operator/login", [new("token", guessedToken)]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized), (status, signIn.StatusCode));
+        var web = logs.Lines.Where(l => l.Contains("RdLicensing.Clearinghouse.Web", StringComparison.Ordinal)).ToList();
+        Assert.Contains(web, l => l.Contains("/install refused a request from 127.0.0.1: code-mistyped (field requestCode)", StringComparison.Ordinal));
+        Assert.Contains(web, l => l.Contains("/operator/login refused a sign-in from 127.0.0.1", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(code[..20], StringComparison.Ordinal) || l.Contains("BOGUS", StringComparison.Ordinal) || l.Contains(guessedToken, StringComparison.Ordinal));
+    }
 }

@@ -45,11 +45,16 @@ public sealed class TestClearinghouse : IAsyncDisposable
     /// <summary>No credential: the public API a license server uses (activation, Install Licenses, reissue, migration).</summary>
     public HttpClient Public { get; }
 
-    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null)
+    /// <param name="logs">Also receives the clearinghouse's log lines (warnings and up), for tests of what a refusal logs.</param>
+    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, ILoggerProvider? logs = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };
-        var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = ClearinghouseHost.Build(options, clock, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null) logging.AddProvider(logs);
+        });
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
         return new TestClearinghouse(app, dataDirectory, address, token);
     }

@@ -14,4 +14,11 @@ public static class RefusalLog
         log.LogWarning("{Page} refused a request from {Address}: {Slug} (field {Field})", request.Path.Value, request.HttpContext.Connection.RemoteIpAddress,
             refusal.Slug, refusal.Field ?? "-");
     }
+
+    /// <summary>A refused operator sign-in: the client address only, never the token typed.</summary>
+    public static void SignInRefused(HttpContext context)
+    {
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RdLicensing.Clearinghouse.Web");
+        log.LogWarning("/operator/login refused a sign-in from {Address}: not the clearinghouse administrator token", context.Connection.RemoteIpAddress);
+    }
 }
