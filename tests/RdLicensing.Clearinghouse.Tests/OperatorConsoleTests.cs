@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Proof;
@@ -12,25 +11,31 @@ namespace RdLicensing.Clearinghouse.Tests;
 
 public sealed partial class OperatorConsoleTests
 {
-    [GeneratedRegex("name=\"formToken\" value=\"(?<token>[^\"]+)\"")]
-    private static partial Regex FormTokenPattern();
-
     private static HttpClient Browser(TestClearinghouse ch, CookieContainer? cookies = null) =>
         new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true, AllowAutoRedirect = false })
         {
             BaseAddress = ch.BaseAddress,
         };
 
+    /// <summary>Signs in at /operator/login: the operator cookie (its Set-Cookie value, name=value).</summary>
     private static async Task<string> SignInAsync(HttpClient browser, string token)
     {
-        var login = await browser.PostAsync("/operator/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+        var login = await browser.SubmitFormAsync("/operator/login", [new("token", token)]);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+        Assert.Equal("/operator", login.Headers.Location?.AbsolutePath);
+        var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("rdch_operator=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/operator", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(token, cookie);
-        var console = await browser.GetStringAsync("/operator");
-        return FormTokenPattern().Match(console).Groups["token"].Value;
+        return cookie.Split(';')[0];
+    }
+
+    private static void AssertSentToSignIn(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = Assert.IsType<Uri>(response.Headers.Location);
+        Assert.Equal("/operator/login", location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0]);
     }
 
     [Fact]
@@ -39,10 +44,8 @@ public sealed partial class OperatorConsoleTests
         await using var ch = await TestClearinghouse.StartAsync();
         using var browser = Browser(ch);
 
-        var response = await browser.GetAsync("/operator");
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/operator/login", response.Headers.Location?.OriginalString);
+        foreach (var page in new[] { "/operator", "/operator/activate", "/operator/install", "/operator/deactivate" })
+            AssertSentToSignIn(await browser.GetAsync(page));
         Assert.Contains("type=\"password\"", await browser.GetStringAsync("/operator/login"));
     }
 
@@ -52,10 +55,12 @@ public sealed partial class OperatorConsoleTests
         await using var ch = await TestClearinghouse.StartAsync();
         using var browser = Browser(ch);
 
-        var response = await browser.PostAsync("/operator/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = "rdca_guess" }));
+        var response = await browser.SubmitFormAsync("/operator/login", [new("token", "rdca_guess")]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Contains("That is not the clearinghouse administrator token", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("rdch_operator=", StringComparison.Ordinal));
+        AssertSentToSignIn(await browser.GetAsync("/operator"));
     }
 
     [Fact]
@@ -63,14 +68,12 @@ public sealed partial class OperatorConsoleTests
     {
         await using var ch = await TestClearinghouse.StartAsync();
         using var browser = Browser(ch);
-        var formToken = await SignInAsync(browser, ch.AdminToken);
-        Assert.NotEmpty(formToken);
+        await SignInAsync(browser, ch.AdminToken);
         using var server = new CodeServer(ProductVersion.WindowsServer2022);
         var productId = server.ProductId;
 
         var activationFields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
-        activationFields["formToken"] = formToken;
-        var activated = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(activationFields));
+        var activated = await browser.SubmitFormAsync("/operator/activate", activationFields);
         var activationHtml = await activated.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
         var licenseServerId = WebPageTests.CodeIn(activationHtml, "license-server-id");
@@ -81,8 +84,7 @@ public sealed partial class OperatorConsoleTests
 
         var agreement = await ch.AddAgreementAsync(LicenseProgram.School, ProductVersion.WindowsServer2019, CalType.PerDevice, 30);
         var installFields = RequestCodeSupport.AgreementFields(server.Code(ServerRequestPurpose.Install), "school", agreement, "2019", "per-device", 30);
-        installFields["formToken"] = formToken;
-        var installed = await browser.PostAsync("/operator/install", new FormUrlEncodedContent(installFields));
+        var installed = await browser.SubmitFormAsync("/operator/install", installFields);
         var installHtml = await installed.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, installed.StatusCode);
         var keyPackId = WebPageTests.CodeIn(installHtml, "key-pack-id");
@@ -90,10 +92,10 @@ public sealed partial class OperatorConsoleTests
         Assert.Equal(30, KeyPackIdCode.Verify(keyPackId, ch.Certificate(), productId).Quantity);
         Assert.Contains("<td>Group 34</td>", installHtml);
 
-        var deactivated = await browser.PostAsync("/operator/deactivate", new FormUrlEncodedContent(new Dictionary<string, string>
+        var deactivated = await browser.SubmitFormAsync("/operator/deactivate", new Dictionary<string, string>
         {
-            ["formToken"] = formToken, ["requestCode"] = server.Code(ServerRequestPurpose.Deactivate), ["firstName"] = "Grace", ["lastName"] = "Hopper",
-        }));
+            ["requestCode"] = server.Code(ServerRequestPurpose.Deactivate), ["firstName"] = "Grace", ["lastName"] = "Hopper",
+        });
         var deactivationHtml = await deactivated.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
         var confirmation = WebPageTests.CodeIn(deactivationHtml, "confirmation-code");
@@ -104,18 +106,74 @@ public sealed partial class OperatorConsoleTests
     }
 
     [Fact]
-    public async Task A_form_posted_without_the_session_form_token_is_refused()
+    public async Task A_form_posted_without_the_antiforgery_token_is_refused()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        using var browser = Browser(ch);
+        await SignInAsync(browser, ch.AdminToken);
+        using var server = new CodeServer();
+        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
+
+        // As a page elsewhere would post it: the cookie comes along, the form names its handler, but no token of this site.
+        var hidden = await HtmlForms.HiddenFieldsAsync(browser, "/operator/activate");
+        var forged = new Dictionary<string, string>(fields) { ["_handler"] = hidden["_handler"], [HtmlForms.AntiforgeryField] = "forged" };
+        var refused = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(forged));
+        var withoutToken = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["_handler"] = hidden["_handler"] }));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (refused.StatusCode, withoutToken.StatusCode));
+        Assert.Empty(await ch.ActivationsAsync());
+        // Positive control: the same form with the page's token.
+        Assert.Equal(HttpStatusCode.OK, (await browser.SubmitFormAsync("/operator/activate", fields)).StatusCode);
+        Assert.Single(await ch.ActivationsAsync());
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_the_operator_cookie_is_sent_to_sign_in()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        using var signedIn = Browser(ch);
+        await SignInAsync(signedIn, ch.AdminToken);
+        using var server = new CodeServer();
+        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
+        var hidden = await HtmlForms.HiddenFieldsAsync(signedIn, "/operator/activate");
+
+        // Another browser with no cookie posts the form with every hidden field a signed-in page had.
+        using var stranger = Browser(ch);
+        AssertSentToSignIn(await stranger.PostAsync("/operator/activate", new FormUrlEncodedContent(new Dictionary<string, string>(fields).Concat(hidden))));
+
+        Assert.Empty(await ch.ActivationsAsync());
+    }
+
+    [Fact]
+    public async Task A_cookie_replayed_after_sign_out_is_refused()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        using var browser = Browser(ch);
+        var cookie = await SignInAsync(browser, ch.AdminToken);
+        using var replay = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = ch.BaseAddress };
+        HttpRequestMessage WithCopiedCookie() => new(HttpMethod.Get, "/operator") { Headers = { { "Cookie", cookie } } };
+        // Positive control: the copied cookie works while the session lives.
+        var before = await replay.SendAsync(WithCopiedCookie());
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Contains("Telephone operator console", await before.Content.ReadAsStringAsync());
+
+        var signOut = await browser.SubmitFormAsync("/operator/logout", [], page: "/operator");
+        AssertSentToSignIn(signOut);
+
+        AssertSentToSignIn(await replay.SendAsync(WithCopiedCookie()));
+        AssertSentToSignIn(await browser.GetAsync("/operator"));
+    }
+
+    [Fact]
+    public async Task Signing_out_needs_the_antiforgery_token()
     {
         await using var ch = await TestClearinghouse.StartAsync();
         using var browser = Browser(ch);
         await SignInAsync(browser, ch.AdminToken);
 
-        using var server = new CodeServer();
-        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
-        fields["formToken"] = "forged";
-        var response = await browser.PostAsync("/operator/activate", new FormUrlEncodedContent(fields));
+        var forged = await browser.PostAsync("/operator/logout", new FormUrlEncodedContent([]));
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Empty(await ch.ActivationsAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/operator")).StatusCode);
     }
 }

@@ -47,7 +47,8 @@ internal static class RequestCodeSupport
 
     public static async Task<(HttpStatusCode Status, string Html)> PostFormAsync(this HttpClient client, string path, Dictionary<string, string> fields)
     {
-        var response = await client.PostAsync(path, new FormUrlEncodedContent(fields));
+        // The form as a browser posts it: with the antiforgery token of the page that shows it.
+        var response = await client.SubmitFormAsync(path, fields);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -42,7 +42,7 @@ public sealed partial class WebPageTests
         await using var ch = await TestClearinghouse.StartAsync();
         using var server = new CodeServer();
 
-        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true))));
+        var response = await ch.Public.SubmitFormAsync("/activate", RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true)));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -62,7 +62,7 @@ public sealed partial class WebPageTests
         fields["company.company"] = "";
         fields["company.city"] = "<script>alert(1)</script>";
 
-        var response = await ch.Public.PostAsync("/activate", new FormUrlEncodedContent(fields));
+        var response = await ch.Public.SubmitFormAsync("/activate", fields);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -81,7 +81,7 @@ public sealed partial class WebPageTests
         await ch.WebActivateAsync(server);
         var licenseCode = await ch.IssueRetailCodeAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 20);
 
-        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(RequestCodeSupport.RetailFields(server.Code(ServerRequestPurpose.Install), licenseCode)));
+        var response = await ch.Public.SubmitFormAsync("/install", RequestCodeSupport.RetailFields(server.Code(ServerRequestPurpose.Install), licenseCode));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -102,11 +102,52 @@ public sealed partial class WebPageTests
         var groups = server.Code(ServerRequestPurpose.Install).Split('-');
         groups[1] = groups[1][..4] + (groups[1][4] == 'A' ? 'B' : 'A');
 
-        var response = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(RequestCodeSupport.RetailFields(string.Join('-', groups), licenseCode)));
+        var response = await ch.Public.SubmitFormAsync("/install", RequestCodeSupport.RetailFields(string.Join('-', groups), licenseCode));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Matches("""id="error-requestCode">[^<]*group 2""", html);
         Assert.Null((await ch.Admin.GetFromJsonAsync<RetailCodeView[]>("/api/admin/codes"))!.Single().UsedAt);
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_the_antiforgery_token_is_refused()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        using var server = new CodeServer();
+        var fields = RequestCodeSupport.ActivationFields(server.Code(ServerRequestPurpose.Activate, includeKey: true));
+        var handler = (await HtmlForms.HiddenFieldsAsync(ch.Public, "/activate"))["_handler"];
+
+        // As a page on another site would post it: the form's name and fields, no token of this site.
+        using var elsewhere = new HttpClient { BaseAddress = ch.BaseAddress };
+        var refused = await elsewhere.PostAsync("/activate", new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["_handler"] = handler }));
+        var forged = await elsewhere.PostAsync("/activate", new FormUrlEncodedContent(
+            new Dictionary<string, string>(fields) { ["_handler"] = handler, [HtmlForms.AntiforgeryField] = "forged" }));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (refused.StatusCode, forged.StatusCode));
+        Assert.Empty(await ch.ActivationsAsync());
+        // Positive control: the same fields with the token of the page that shows the form.
+        var (status, html) = await ch.Public.PostFormAsync("/activate", fields);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(CodeIn(html, "license-server-id"));
+    }
+
+    [Fact]
+    public async Task A_refused_form_and_a_refused_sign_in_each_leave_a_log_line_without_what_was_typed()
+    {
+        var logs = new WarningLines();
+        await using var ch = await TestClearinghouse.StartAsync(logs: logs);
+        using var server = new CodeServer();
+        var code = server.Code(ServerRequestPurpose.Install);
+        var guessedToken = "rdca_" + new string('x', 40);
+
+        var (status, _) = await ch.Public.PostFormAsync("/install", RequestCodeSupport.RetailFields(code[..^3], "BOGUS-LICENSE-CODE"));
+        var signIn = await ch.Public.SubmitFormAsync("/operator/login", [new("token", guessedToken)]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized), (status, signIn.StatusCode));
+        var web = logs.Lines.Where(l => l.Contains("RdLicensing.Clearinghouse.Web", StringComparison.Ordinal)).ToList();
+        Assert.Contains(web, l => l.Contains("/install refused a request from 127.0.0.1: code-mistyped (field requestCode)", StringComparison.Ordinal));
+        Assert.Contains(web, l => l.Contains("/operator/login refused a sign-in from 127.0.0.1", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(code[..20], StringComparison.Ordinal) || l.Contains("BOGUS", StringComparison.Ordinal) || l.Contains(guessedToken, StringComparison.Ordinal));
     }
 }

@@ -6,10 +6,11 @@ using RdLicensing.Testing;
 namespace RdLicensing.EndToEnd;
 
 /// <summary>
-/// The clearinghouse web site as a browser uses it: plain HTML forms posted over HTTP, the resulting code
-/// read out of the page. The operator console signs in with the clearinghouse admin token (cookie session).
+/// The clearinghouse web site as a browser uses it: HTML forms posted over HTTP with the antiforgery token of the page
+/// that shows them (<see cref="HtmlForms"/>), the resulting code read out of the page. The operator console signs in with
+/// the clearinghouse admin token (cookie authentication).
 /// </summary>
-internal sealed partial class WebSite : IDisposable
+internal sealed class WebSite : IDisposable
 {
     private readonly HttpClient _http;
 
@@ -22,7 +23,7 @@ internal sealed partial class WebSite : IDisposable
     public static async Task<WebSite> OperatorAsync(TestClearinghouse clearinghouse)
     {
         var site = Public(clearinghouse);
-        var signIn = await site._http.PostAsync("/operator/login", Form(("token", clearinghouse.AdminToken)));
+        var signIn = await site._http.SubmitFormAsync("/operator/login", Fields(("token", clearinghouse.AdminToken)));
         Assert.True(signIn.IsSuccessStatusCode, await signIn.Content.ReadAsStringAsync());
         Assert.Contains("Telephone operator console", await signIn.Content.ReadAsStringAsync());
         return site;
@@ -61,25 +62,13 @@ internal sealed partial class WebSite : IDisposable
     /// <summary>A form posted whatever the answer: the status and the page (for refusals).</summary>
     public async Task<(HttpStatusCode Status, string Html)> TryPostAsync(string path, params (string Name, string? Value)[] fields)
     {
-        var response = await _http.PostAsync(path, Form([.. await WithFormTokenAsync(path, fields)]));
+        var response = await _http.SubmitFormAsync(path, Fields(fields));
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
-    }
-
-    private async Task<List<(string Name, string? Value)>> WithFormTokenAsync(string path, (string Name, string? Value)[] fields)
-    {
-        var all = fields.ToList();
-        if (path.StartsWith("/operator", StringComparison.Ordinal))
-        {
-            var console = await _http.GetStringAsync("/operator");
-            all.Add(("formToken", FormToken().Match(console).Groups[1].Value));
-        }
-        return all;
     }
 
     private async Task<string> PostAsync(string path, params (string Name, string? Value)[] fields)
     {
-        // Every operator form carries the session's form token, taken from the console page like a browser would.
-        var response = await _http.PostAsync(path, Form([.. await WithFormTokenAsync(path, fields)]));
+        var response = await _http.SubmitFormAsync(path, Fields(fields));
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {html}");
         return html;
@@ -92,11 +81,8 @@ internal sealed partial class WebSite : IDisposable
         return match.Groups[1].Value.Trim().Replace(' ', '-');
     }
 
-    private static FormUrlEncodedContent Form(params (string Name, string? Value)[] fields) =>
-        new(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Name, f.Value!)));
-
-    [GeneratedRegex("""name="formToken" value="([^"]+)">""")]
-    private static partial Regex FormToken();
+    private static IEnumerable<KeyValuePair<string, string>> Fields(params (string Name, string? Value)[] fields) =>
+        fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Name, f.Value!));
 
     public void Dispose() => _http.Dispose();
 }

@@ -46,12 +46,17 @@ public sealed class TestClearinghouse : IAsyncDisposable
     public HttpClient Public { get; }
 
     /// <param name="configure">Changes the options before start, e.g. tighter rate limits.</param>
-    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, Action<ClearinghouseOptions>? configure = null)
+    /// <param name="logs">Also receives the clearinghouse's log lines (warnings and up), for tests of what a refusal logs.</param>
+    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, ILoggerProvider? logs = null, Action<ClearinghouseOptions>? configure = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };
         configure?.Invoke(options);
-        var app = ClearinghouseHost.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = ClearinghouseHost.Build(options, clock, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null) logging.AddProvider(logs);
+        });
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
         return new TestClearinghouse(app, options.DataDirectory, address, token);
     }

@@ -1,6 +1,7 @@
 using RdLicensing.ServiceDefaults;
 using RdLicensing.Clearinghouse.Apis;
 using RdLicensing.Clearinghouse.Web;
+using RdLicensing.Clearinghouse.Web.Components;
 
 namespace RdLicensing.Clearinghouse.Hosting;
 
@@ -24,6 +25,8 @@ public static class ClearinghouseHost
         app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.UseServerProofs();
+        app.UseAntiforgery();
+        app.UseUnrecognizedIdentifierLimitsOnPages();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.
@@ -31,9 +34,10 @@ public static class ClearinghouseHost
         guarded.MapActivationApi();
         guarded.MapLicensesApi();
         guarded.MapTelephoneApi();
-        guarded.MapPublicPages();
         app.MapVendorAdminApi();
-        app.MapOperatorPages();
+        // The web site and the operator console: Razor components rendered on the server (static SSR), framework antiforgery on every form.
+        app.MapOperatorSignOut();
+        app.MapRazorComponents<App>();
         return app;
     }
 }

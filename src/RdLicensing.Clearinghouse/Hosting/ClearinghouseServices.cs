@@ -27,8 +27,9 @@ public static class ClearinghouseServices
         services.AddSingleton<ConversionService>();
         services.AddSingleton<VendorKeyRecording>();
         services.AddSingleton<VendorCatalog>();
-        services.AddSingleton<OperatorSessions>();
         services.AddSingleton<Abuse.UnrecognizedIdentifiers>();
+        services.AddRazorComponents();
+        services.AddOperatorAuthentication(options);
         services.AddHostedService<ClearinghouseInitializer>();
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)

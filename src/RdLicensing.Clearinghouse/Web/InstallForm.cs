@@ -1,49 +1,29 @@
+using RdLicensing.Clearinghouse.Granting;
 using System.Globalization;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.KeyPacks;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
-using static RdLicensing.Clearinghouse.Web.Html;
 
 namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
 /// The Install Licenses form of the web site and of the telephone operator. Without JavaScript every
-/// program's identifiers are on the form; the hints say which belong to which program.
+/// program's identifiers are on the form; the hints say which belong to which program. Rendered by InstallFormView.razor.
 /// </summary>
 public static class InstallForm
 {
     public static IReadOnlyList<string> Fields { get; } =
         ["requestCode", "program", "licenseCode", "licenseNumber", "authorizationNumber", "agreementNumber", "version", "calType", "quantity"];
 
-    private static IEnumerable<(string, string)> Versions(string? blank) =>
-        (blank is null ? [] : new[] { ("", blank) }).Concat(ProductVersions.All.Reverse().Select(v => (v.ToShortName(), v.ToDisplayName())));
+    public static IReadOnlyList<(string Value, string Text)> Programs { get; } =
+        [.. Enum.GetValues<LicenseProgram>().Select(p => (p.ToShortName(), p.ToDisplayName()))];
 
-    public static string Render(string action, Func<string, string?> value, FormErrors errors, string hidden = "")
-    {
-        var programs = Enum.GetValues<LicenseProgram>().Select(p => (p.ToShortName(), p.ToDisplayName()));
-        var types = new[] { ("", "— choose (agreements) —") }.Concat(Enum.GetValues<CalType>().Select(t => (t.ToShortName(), t.ToDisplayName())));
-        return $"""
-            <form method="post" action="{E(action)}">
-            {hidden}
-            {errors.General(Fields)}
-            <fieldset><legend>License server</legend>
-            {Input("requestCode", "Request code", value("requestCode"), errors, required: true, hint: "shown by the license server: rdlic licenses install --method web. It says which server asks and its version")}
-            </fieldset>
-            <fieldset><legend>Licenses</legend>
-            {Select("program", "License program", programs, value("program") ?? "retail", errors)}
-            {Input("licenseCode", "License code", value("licenseCode"), errors, hint: "License Pack (Retail Purchase): 25 characters")}
-            {Input("licenseNumber", "License number", value("licenseNumber"), errors, hint: "Open License: 8 digits")}
-            {Input("authorizationNumber", "Authorization number", value("authorizationNumber"), errors, hint: "Open License: 15 letters or digits")}
-            {Input("agreementNumber", "Agreement number", value("agreementNumber"), errors, hint: "Select, Enterprise, Campus, School, SPLA, other agreements: 7 digits")}
-            {Select("version", "Product version", Versions("— choose (agreements) —"), value("version") ?? "", errors, hint: "agreements only")}
-            {Select("calType", "License type", types, value("calType") ?? "", errors, hint: "agreements only")}
-            {Input("quantity", "Quantity", value("quantity"), errors, hint: "agreements only", type: "number")}
-            </fieldset>
-            <p><button type="submit">Get the license key pack ID</button></p>
-            </form>
-            """;
-    }
+    public static IReadOnlyList<(string Value, string Text)> Versions { get; } =
+        [("", "— choose (agreements) —"), .. ProductVersions.All.Reverse().Select(v => (v.ToShortName(), v.ToDisplayName()))];
+
+    public static IReadOnlyList<(string Value, string Text)> CalTypeOptions { get; } =
+        [("", "— choose (agreements) —"), .. Enum.GetValues<CalType>().Select(t => (t.ToShortName(), t.ToDisplayName()))];
 
     /// <summary>The request, or null with the errors filled in when the form itself cannot be read.</summary>
     public static (string? RequestCode, LicenseInstallRequestBody Licenses)? Read(Func<string, string?> value, FormErrors errors)
@@ -60,21 +40,17 @@ public static class InstallForm
             value("licenseCode"), value("licenseNumber"), value("authorizationNumber"), value("agreementNumber"), value("version"), value("calType"), quantity));
     }
 
-    public static string Result(GrantedKeyPack pack, bool readBack)
+    /// <summary>The granted key pack, or null with the errors filled in when the form itself cannot be read.</summary>
+    public static async Task<GrantedKeyPack?> SubmitAsync(LicenseInstallService installs, Func<string, string?> value, FormErrors errors, CancellationToken cancellationToken) =>
+        Read(value, errors) is var (requestCode, licenses) ? await installs.InstallWithCodeAsync(requestCode, licenses, cancellationToken) : null;
+
+    /// <summary>"30 × Windows Server 2022 Per Device CAL (Select), until 2027-01-01"</summary>
+    public static string Describe(GrantedKeyPack pack)
     {
         LicensePrograms.TryParse(pack.Program, out var program);
         ProductVersions.TryParse(pack.Version, out var version);
         CalTypes.TryParse(pack.CalType, out var type);
         var expiry = pack.ExpiresAt is { } e ? $", until {e:yyyy-MM-dd}" : "";
-        return $"""
-            <section id="result">
-            <h2>License key pack ID</h2>
-            <p>{E(pack.Quantity.ToString(CultureInfo.InvariantCulture))} × {E(version.ToDisplayName())} {E(type.ToDisplayName())} ({E(program.ToDisplayName())}){E(expiry)}. Keep this ID for support.</p>
-            {Code(pack.KeyPackIdCode, "key-pack-id")}
-            {(readBack ? Groups(pack.KeyPackIdCode) : "")}
-            <p>Next step, on the license server:</p>
-            <pre>rdlic licenses install --key-pack-id {E(pack.KeyPackIdCode)}</pre>
-            </section>
-            """;
+        return $"{pack.Quantity.ToString(CultureInfo.InvariantCulture)} × {version.ToDisplayName()} {type.ToDisplayName()} ({program.ToDisplayName()}){expiry}";
     }
 }

@@ -1,56 +1,101 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RdLicensing.Storage;
 
 namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
-/// Signed-in telephone operators. The browser holds only a random session id (HttpOnly, SameSite=Strict
-/// cookie), never the admin token; each session has its own form token that every operator form carries,
-/// so a form posted from elsewhere is refused even if the cookie came along. Kept in memory: a restart
-/// signs operators out.
+/// Signed-in telephone operators. The operator signs in with the vendor token (rdca_…, checked against the store); the
+/// browser then holds an ASP.NET Core authentication cookie (rdch_operator: HttpOnly, SameSite=Strict, path /operator,
+/// 8 hours, protected by Data Protection keys kept owner-only in &lt;data&gt;/web-keys) carrying only a random session id,
+/// never the token. The ids of live sessions are kept here, in memory: every request's cookie must name one, so signing
+/// out (which forgets the id) makes a copied or replayed cookie worthless, and a restart signs operators out.
+/// Every operator form also carries the framework's antiforgery token.
 /// </summary>
 public sealed class OperatorSessions(TimeProvider clock)
 {
+    public const string Scheme = "ClearinghouseOperator";
     public const string CookieName = "rdch_operator";
-    public const string FormTokenField = "formToken";
+    public const string SessionClaim = "rdch:session";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
-    public sealed record Session(string Id, string FormToken, DateTimeOffset ExpiresAt);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-
-    public Session Start(HttpResponse response, bool secure)
+    /// <summary>The principal of a new session when <paramref name="token"/> is the vendor token; null otherwise.</summary>
+    public async Task<ClaimsPrincipal?> StartAsync(ClearinghouseStore store, string? token, CancellationToken cancellationToken)
     {
+        token = token?.Trim() ?? "";
+        if (token.Length is 0 or > 200 || !await store.IsAdminTokenAsync(token, cancellationToken)) return null;
         var now = clock.GetUtcNow();
-        foreach (var old in _sessions.Values.Where(s => s.ExpiresAt <= now)) _sessions.TryRemove(old.Id, out _);
-        var session = new Session(NewSecret(), NewSecret(), now + Lifetime);
-        _sessions[session.Id] = session;
-        response.Cookies.Append(CookieName, session.Id, new CookieOptions
-        {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/operator", MaxAge = Lifetime, IsEssential = true,
-        });
-        return session;
+        foreach (var old in _sessions.Where(s => s.Value <= now)) _sessions.TryRemove(old.Key, out _);
+        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        _sessions[id] = now + Lifetime;
+        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator"), new Claim(SessionClaim, id)], Scheme));
     }
 
-    /// <summary>The signed-in session of the request's cookie, or null.</summary>
-    public Session? Find(HttpRequest request) =>
-        request.Cookies.TryGetValue(CookieName, out var id) && id is not null && _sessions.TryGetValue(id, out var session) && session.ExpiresAt > clock.GetUtcNow()
-            ? session
-            : null;
+    public bool IsLive(ClaimsPrincipal? principal) =>
+        principal?.FindFirstValue(SessionClaim) is { } id && _sessions.TryGetValue(id, out var expiresAt) && expiresAt > clock.GetUtcNow();
 
-    /// <summary>The session when the cookie is signed in AND the posted form carries its form token.</summary>
-    public Session? FindForForm(HttpRequest request, string? formToken) =>
-        Find(request) is { } session && formToken is not null &&
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(session.FormToken), Encoding.ASCII.GetBytes(formToken))
-            ? session
-            : null;
-
-    public void End(HttpRequest request, HttpResponse response)
+    /// <summary>Forgets the session: its cookie no longer signs anyone in, even replayed.</summary>
+    public void End(ClaimsPrincipal? principal)
     {
-        if (request.Cookies.TryGetValue(CookieName, out var id) && id is not null) _sessions.TryRemove(id, out _);
-        response.Cookies.Delete(CookieName, new CookieOptions { Path = "/operator" });
+        if (principal?.FindFirstValue(SessionClaim) is { } id) _sessions.TryRemove(id, out _);
+    }
+}
+
+public static class OperatorAuthentication
+{
+    /// <summary>The operator cookie scheme, its policy (<see cref="OperatorSessions.Scheme"/>) and the Data Protection keys.</summary>
+    public static IServiceCollection AddOperatorAuthentication(this IServiceCollection services, ClearinghouseOptions options)
+    {
+        services.AddSingleton<OperatorSessions>();
+        var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "web-keys"));
+        if (!keys.Exists)
+        {
+            if (OperatingSystem.IsWindows()) keys.Create();
+            else Directory.CreateDirectory(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        services.AddDataProtection().SetApplicationName("RdLicensing Clearinghouse").PersistKeysToFileSystem(keys);
+        services.AddAuthentication().AddCookie(OperatorSessions.Scheme, o =>
+        {
+            o.LoginPath = "/operator/login";
+            o.LogoutPath = "/operator/logout";
+            o.AccessDeniedPath = "/operator/login";
+            o.Cookie.Name = OperatorSessions.CookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.Path = "/operator";
+            o.ExpireTimeSpan = OperatorSessions.Lifetime;
+            o.SlidingExpiration = false;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.HttpContext.RequestServices.GetRequiredService<OperatorSessions>().IsLive(context.Principal)) return;
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(OperatorSessions.Scheme);
+            };
+        });
+        services.AddAuthorizationBuilder().AddPolicy(OperatorSessions.Scheme, p => p.AddAuthenticationSchemes(OperatorSessions.Scheme).RequireClaim(OperatorSessions.SessionClaim));
+        return services;
     }
 
-    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>POST /operator/logout (antiforgery token required): forgets the session server-side, then deletes the cookie.</summary>
+    public static IEndpointRouteBuilder MapOperatorSignOut(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/operator/logout", async Task<Results<BadRequest, RedirectHttpResult>> (HttpContext context, OperatorSessions sessions) =>
+        {
+            // The antiforgery middleware checks the token; an endpoint that binds no form must look at its verdict itself.
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true }) return TypedResults.BadRequest();
+            sessions.End(context.User);
+            await context.SignOutAsync(OperatorSessions.Scheme);
+            return TypedResults.Redirect("/operator/login");
+        }).RequireAuthorization(OperatorSessions.Scheme).ExcludeFromDescription()
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
+        return app;
+    }
 }

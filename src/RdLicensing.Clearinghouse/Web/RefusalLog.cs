@@ -16,4 +16,11 @@ public static class RefusalLog
             refusal.Slug, refusal.Field ?? "-");
         Abuse.UnrecognizedIdentifiers.Note(request.HttpContext, refusal);
     }
+
+    /// <summary>A refused operator sign-in: the client address only, never the token typed.</summary>
+    public static void SignInRefused(HttpContext context)
+    {
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RdLicensing.Clearinghouse.Web");
+        log.LogWarning("/operator/login refused a sign-in from {Address}: not the clearinghouse administrator token", context.Connection.RemoteIpAddress);
+    }
 }
