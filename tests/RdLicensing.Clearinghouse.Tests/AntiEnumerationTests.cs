@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Time;
 using RdLicensing.Core.Versions;
@@ -90,45 +91,45 @@ public sealed class AntiEnumerationTests
 
         for (var i = 0; i < 3; i++)
         {
-            var refused = await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(victim, otherLicenseServerId));
+            // Signed by the victim's own key, so only the License Server ID is at fault (an unsigned request never gets this far).
+            var refused = await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(victim, otherLicenseServerId));
             Assert.Equal(Slug("license-server-id-rejected"), (await refused.ProblemAsync(422)).Type);
         }
 
-        await AssertLockedOutAsync(await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(victim, victimLicenseServerId)), 15 * 60);
-        Assert.True((await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(other, otherLicenseServerId))).IsSuccessStatusCode);
+        await AssertLockedOutAsync(await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(victim, victimLicenseServerId)), 15 * 60);
+        Assert.True((await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(other, otherLicenseServerId))).IsSuccessStatusCode);
         var lockOut = Assert.Single(await EventsAsync(ch));
         Assert.Equal(("unrecognized-identifiers-product", victim, "POST /api/reissue"), (lockOut.Kind, lockOut.ProductId, lockOut.Route));
 
         clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.True((await ch.Public.PostAsJsonAsync("/api/reissue", new ReissueRequestBody(victim, victimLicenseServerId))).IsSuccessStatusCode);
+        Assert.True((await ch.Public.PostAsServerAsync("/api/reissue", new ReissueRequestBody(victim, victimLicenseServerId))).IsSuccessStatusCode);
     }
 
     [Fact]
     public async Task The_install_web_page_counts_unrecognized_numbers_too()
     {
         var clock = new SimulatedTimeProvider(TimeProvider.System);
-        await using var ch = await TestClearinghouse.StartAsync(clock, o => o.RateLimits.UnrecognizedIdentifiersPerWindow = 2);
-        var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
+        await using var ch = await TestClearinghouse.StartAsync(clock, configure: o => o.RateLimits.UnrecognizedIdentifiersPerWindow = 2);
+        using var server = new CodeServer(clock: clock);
+        await ch.WebActivateAsync(server);
         var number = await ch.AddAgreementAsync(LicenseProgram.EnterpriseAgreement, ProductVersion.WindowsServer2022, CalType.PerUser, 100);
-        Dictionary<string, string> Form(string agreement) => new()
-        {
-            ["licenseServerId"] = licenseServerId, ["productId"] = productId, ["serverVersion"] = "2025", ["program"] = "enterprise",
-            ["agreementNumber"] = agreement, ["version"] = "2022", ["calType"] = "per-user", ["quantity"] = "5",
-        };
+        Dictionary<string, string> Form(string agreement) =>
+            RequestCodeSupport.AgreementFields(server.Code(ServerRequestPurpose.Install), "enterprise", agreement, "2022", "per-user", 5);
         var wrong = number == "1234567" ? "7654321" : "1234567";
 
         for (var i = 0; i < 2; i++)
         {
-            var refused = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(Form(wrong)));
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-            Assert.Contains("is not recognized", await refused.Content.ReadAsStringAsync());
+            var (status, html) = await ch.Public.PostFormAsync("/install", Form(wrong));
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+            Assert.Contains("is not recognized", html);
         }
-        await AssertLockedOutAsync(await ch.Public.PostAsync("/install", new FormUrlEncodedContent(Form(number))), 15 * 60);
+        await AssertLockedOutAsync(await ch.Public.SubmitFormAsync("/install", Form(number)), 15 * 60);
         Assert.Equal(HttpStatusCode.OK, (await ch.Public.GetAsync("/install")).StatusCode); // the form itself is still served
+        Assert.Single(await EventsAsync(ch), e => e.Kind == "unrecognized-identifiers-address");
 
         clock.Advance(TimeSpan.FromMinutes(15));
-        var granted = await ch.Public.PostAsync("/install", new FormUrlEncodedContent(Form(number)));
-        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
-        Assert.Contains("Licenses granted", await granted.Content.ReadAsStringAsync());
+        var (grantedStatus, granted) = await ch.Public.PostFormAsync("/install", Form(number));
+        Assert.Equal(HttpStatusCode.OK, grantedStatus);
+        Assert.Contains("Licenses granted", granted);
     }
 }

@@ -56,13 +56,13 @@ public sealed class ClearinghouseCommandTests
         await using var ch = await TestClearinghouse.StartAsync(configure: o => o.RateLimits.UnrecognizedIdentifiersPerWindow = 2);
         Assert.Contains("No security events", await OkAsync(ch, "clearinghouse", "events"));
         using var identity = RdLicensing.Core.Identity.LicenseServerIdentity.Create();
-        var activation = await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(identity.ProductId, "automatic",
-            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")));
+        var activation = await ch.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(identity.ProductId, "automatic",
+            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")), identity);
         var licenseServerId = (await activation.Content.ReadFromJsonAsync<ActivationResponse>())!.LicenseServerId;
 
         foreach (var guess in new[] { "1000001", "1000002" })
-            await ch.Public.PostAsJsonAsync("/api/licenses", new LicenseInstallRequestBody(identity.ProductId, licenseServerId, "2025", "select",
-                AgreementNumber: guess, Version: "2022", CalType: "per-user", Quantity: 1));
+            await ch.Public.PostSignedAsync("/api/licenses", new LicenseInstallRequestBody(identity.ProductId, licenseServerId, "2025", "select",
+                AgreementNumber: guess, Version: "2022", CalType: "per-user", Quantity: 1), identity);
 
         var table = await OkAsync(ch, "clearinghouse", "events");
         Assert.Contains("unrecognized-identifiers-address", table);

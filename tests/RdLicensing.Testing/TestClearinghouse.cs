@@ -47,7 +47,7 @@ public sealed class TestClearinghouse : IAsyncDisposable
 
     /// <param name="configure">Changes the options before start, e.g. tighter rate limits.</param>
     /// <param name="logs">Also receives the clearinghouse's log lines (warnings and up), for tests of what a refusal logs.</param>
-    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, ILoggerProvider? logs = null, Action<ClearinghouseOptions>? configure = null)
+    public static async Task<TestClearinghouse> StartAsync(TimeProvider? clock = null, Action<ClearinghouseOptions>? configure = null, ILoggerProvider? logs = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "rdl-ch-test-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new ClearinghouseOptions { DataDirectory = dataDirectory, Urls = "http://127.0.0.1:0" };

@@ -1,4 +1,5 @@
 using RdLicensing.ServiceDefaults;
+using RdLicensing.Clearinghouse.Abuse;
 using RdLicensing.Clearinghouse.Apis;
 using RdLicensing.Clearinghouse.Web;
 using RdLicensing.Clearinghouse.Web.Components;
@@ -26,7 +27,7 @@ public static class ClearinghouseHost
         app.UseAuthorization();
         app.UseServerProofs();
         app.UseAntiforgery();
-        app.UseUnrecognizedIdentifierLimitsOnPages();
+        app.UseUnrecognizedIdentifierLimitsOnPages(); // the Razor pages are not behind the endpoint filter below
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.

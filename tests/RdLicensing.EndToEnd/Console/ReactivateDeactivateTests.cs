@@ -95,7 +95,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
     }
 
     [Fact]
-    public async Task Deactivation_with_an_error_on_each_step_tells_the_clearinghouse_and_the_server_licenses_no_new_clients()
+    public async Task Deactivation_with_an_error_on_each_step_tells_the_clearinghouse_and_the_server_issues_no_permanent_per_device_cals()
     {
         await using var deployment = await Deployment.StartAsync();
         var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
@@ -119,11 +119,11 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         await Wizard.BackAsync(page);
         await Expect(page.GetByLabel("First name")).ToHaveValueAsync("Charles");
         await Wizard.NextAsync(page);
-        await page.GetByLabel("I understand that this license server will issue no new CALs until it is reactivated.").CheckAsync();
+        await page.GetByLabel("I understand that this license server will issue no permanent Per Device CALs until it is reactivated.").CheckAsync();
         await Wizard.FinishAsync(page);
 
         await page.WaitForURLAsync("**/console/deactivate?done=1&method=automatic");
-        await Expect(page.Locator("#deactivated")).ToContainTextAsync("The license server is deactivated.");
+        await Expect(page.Locator("#deactivated")).ToContainTextAsync("The license server is deactivated: it returns to not activated: it issues no permanent Per Device CALs");
         await Expect(page.Locator("main")).ToContainTextAsync("The clearinghouse was told.");
         await Expect(page.Locator("header.server")).ToContainTextAsync("deactivated");
         await Browser.ScreenshotAsync(page, "deactivate");
@@ -149,7 +149,7 @@ public sealed class ReactivateDeactivateTests(Browser browser)
         await page.GetByLabel("First name").FillAsync("Ada"); // a web activation saved no company information
         await page.GetByLabel("Last name").FillAsync("Lovelace");
         await Wizard.NextAsync(page);
-        await page.GetByLabel("I understand that this license server will issue no new CALs until it is reactivated.").CheckAsync();
+        await page.GetByLabel("I understand that this license server will issue no permanent Per Device CALs until it is reactivated.").CheckAsync();
         await Wizard.FinishAsync(page);
 
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Confirmation code");
