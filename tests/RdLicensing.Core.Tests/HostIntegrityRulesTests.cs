@@ -37,6 +37,10 @@ public class HostIntegrityRulesTests
         Assert.Equal(new GraceAnchorDecision(null, false, false), GraceAnchorPolicy.Decide(null, null, T0));
         // A start in the future is taken as now: a host cannot anchor a period that has not begun.
         Assert.Equal(new GraceAnchorDecision(T0, true, false), GraceAnchorPolicy.Decide(null, T0.AddDays(5), T0));
+        // A report with more precision than the record (ticks against the database's milliseconds) is the same start, not a move;
+        // a second later is a move.
+        Assert.Equal(new GraceAnchorDecision(T0, false, false), GraceAnchorPolicy.Decide(T0, T0.AddTicks(4321), T0.AddDays(1)));
+        Assert.Equal(new GraceAnchorDecision(T0, false, true), GraceAnchorPolicy.Decide(T0, T0.AddSeconds(1), T0.AddDays(1)));
     }
 
     [Fact]

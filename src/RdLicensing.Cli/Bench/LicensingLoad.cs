@@ -47,7 +47,7 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
             return;
         }
         var started = LoadWorker.Now();
-        var signIn = await HostOf(worker).ReportSignInAsync(device.HardwareId);
+        var signIn = await HostFor(device).ReportSignInAsync(device.HardwareId);
         worker.Record(RequestKind.SignIn, started, signIn.Body is { Validated: true } ? "validated" : "not-validated", signIn.Error, signIn.ConnectionFailed);
         if (signIn.Body?.Cal is { } validated) log?.Write(validated.Id, "device", device.HardwareId, "validated");
         if (signIn.Error is not null)
@@ -88,12 +88,23 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
 
     private SessionHostCalls HostOf(LoadWorker worker) => hosts[worker.Index % hosts.Count];
 
+    /// <summary>
+    /// A device always connects through the same host, as a kiosk does: only the host that asked for a temporary CAL may report
+    /// its sign-in. The host is picked from the hardware id, so every worker agrees.
+    /// </summary>
+    private SessionHostCalls HostFor(SimulatedDevice device)
+    {
+        var hash = 0u;
+        foreach (var c in device.HardwareId) hash = hash * 31 + c;
+        return hosts[(int)(hash % (uint)hosts.Count)];
+    }
+
     /// <summary>A Per Device CAL request presenting what the device stored; keeps the new token when one comes back.</summary>
     /// <returns>The answer, or null when the request failed.</returns>
     private async Task<CalResponseBody?> DeviceRequestAsync(LoadWorker worker, RequestKind kind, SimulatedDevice device)
     {
         var started = LoadWorker.Now();
-        var result = await HostOf(worker).RequestCalAsync(new CalRequestBody("per-device", hostVersion, device.HardwareId, device.ClientName, "bench-user", device.License));
+        var result = await HostFor(device).RequestCalAsync(new CalRequestBody("per-device", hostVersion, device.HardwareId, device.ClientName, "bench-user", device.License));
         worker.Record(kind, started, result.Body?.Outcome, result.Error, result.ConnectionFailed);
         if (result.Body is not { } answer) return null;
         if (answer.License is { } license) device.License = license;

@@ -17,8 +17,14 @@ public static class GraceAnchorPolicy
     public static GraceAnchorDecision Decide(DateTimeOffset? recorded, DateTimeOffset? reported, DateTimeOffset now)
     {
         if (reported > now) reported = now;
+        // Starts are compared to the second: a database keeps milliseconds, a clock gives ticks, and neither is a move.
+        reported = ToSecond(reported);
+        recorded = ToSecond(recorded);
         if (recorded is null) return reported is null ? new(null, false, false) : new(reported, true, false);
         if (reported is null || reported == recorded) return new(recorded, false, false);
         return reported < recorded ? new(reported, true, false) : new(recorded, false, true);
     }
+
+    private static DateTimeOffset? ToSecond(DateTimeOffset? time) =>
+        time is { } t ? new DateTimeOffset(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset) : null;
 }

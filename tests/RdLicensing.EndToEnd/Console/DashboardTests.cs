@@ -50,7 +50,7 @@ public sealed class DashboardTests(Browser browser)
         Assert.Contains("2022 Per Device issued", await page.InnerHTMLAsync("#chart-pools"));
         Assert.Contains("Session host not in the security group\t14", await page.InnerTextAsync("table[aria-label='Denials by reason']"));
         var hosts = await page.InnerTextAsync("table[aria-label='Session hosts']");
-        Assert.Contains("rdsh-01\tactive\t33", hosts); // the host's grace period as it reported it: 120 days from the first day, 87 days later
+        Assert.Contains("rdsh-01\tactive\t33", hosts); // the grace period as this server anchored it (not "reported moved"): 120 days from the first day, 87 days later
         Assert.Contains("rdsh-02\tunknown", hosts);
         var expiring = await page.InnerTextAsync("table[aria-label='Temporary CALs expiring soon']");
         Assert.Contains("kiosk-6a", expiring); // never upgraded: the pool ran out before the last day's devices came back

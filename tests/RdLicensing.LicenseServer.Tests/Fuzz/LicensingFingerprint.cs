@@ -7,7 +7,8 @@ namespace RdLicensing.LicenseServer.Tests.Fuzz;
 /// Every row of the licensing state, as text, in a stable order: key packs (with their issued counts), issued CALs,
 /// settings (identity, activation, policies, properties, clock), session hosts, administrator credentials, reports and
 /// the dashboard's pool levels. The event log is left out: refusals may rightly add audit events; so is when a host last
-/// fetched the revocation list (any fetch, however its query is mangled, is a sync the server records).
+/// fetched the revocation list (any fetch, however its query is mangled, is a sync the server records), and the periodic
+/// jobs' leases (settings named job-lease:…, which a node claims on a shared database whenever a job falls due).
 /// </summary>
 internal static class LicensingFingerprint
 {
@@ -27,6 +28,7 @@ internal static class LicensingFingerprint
             var rows = new List<string>();
             while (await reader.ReadAsync())
             {
+                if (table == "settings" && Convert.ToString(reader["name"], CultureInfo.InvariantCulture)!.StartsWith("job-lease:", StringComparison.Ordinal)) continue;
                 rows.Add(table + ": " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Where(i => !AuditColumns.Contains(reader.GetName(i)))
                     .Select(i => reader.GetName(i) + "=" + Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
             }
