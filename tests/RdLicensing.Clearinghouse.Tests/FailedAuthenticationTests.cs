@@ -26,13 +26,14 @@ public sealed class FailedAuthenticationTests
     {
         await using var ch = await TestClearinghouse.StartAsync(configure: o => o.RateLimits.FailedAuthenticationsPerWindow = 2);
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = ch.BaseAddress };
-        FormUrlEncodedContent SignIn(string token) => new(new Dictionary<string, string> { ["token"] = token });
+        // Posted as a browser does, with the sign-in page's antiforgery token.
+        Task<HttpResponseMessage> SignIn(string token) => browser.SubmitFormAsync("/operator/login", new Dictionary<string, string> { ["token"] = token });
 
-        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await browser.PostAsync("/operator/login", SignIn("rdca_wrong"))).StatusCode);
-        var refused = await browser.PostAsync("/operator/login", SignIn("rdca_wrong"));
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await SignIn("rdca_wrong")).StatusCode);
+        var refused = await SignIn("rdca_wrong");
 
         Assert.Equal(Slug("too-many-attempts"), (await refused.ProblemAsync(429)).Type);
-        var signedIn = await browser.PostAsync("/operator/login", SignIn(ch.AdminToken));
+        var signedIn = await SignIn(ch.AdminToken);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 }

@@ -171,8 +171,9 @@ public sealed class InstallTests
         var problem = await (await ch.InstallAsync(body)).ProblemAsync(422);
 
         Assert.Equal((Slug("not-recognized"), "agreementNumber"), (problem.Type, problem.Field));
-        Assert.DoesNotContain("30", problem.Detail);
-        Assert.DoesNotContain("100", problem.Detail);
+        var said = problem.Detail!.Replace(number, "<number>", StringComparison.Ordinal); // the number itself may hold these digits
+        Assert.DoesNotContain("30", said);
+        Assert.DoesNotContain("100", said);
         Assert.False(problem.Body.TryGetProperty("remaining", out _));
         Assert.Equal(70, (await ch.Admin.GetFromJsonAsync<List<AgreementView>>("/api/admin/agreements"))!.Single().Entitlements.Single().Drawn);
         await (await ch.InstallAsync(body with { Quantity = 30 })).GrantedAsync();

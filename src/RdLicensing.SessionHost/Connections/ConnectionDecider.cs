@@ -286,6 +286,8 @@ public sealed class ConnectionDecider(
             var (grace, started) = d.GraceUnknown is null
                 ? await GracePeriodState.StartOnceAsync(s, d.Now) // keeps an adopted start
                 : (new GracePeriod(null), false); // unknown: this connection starts nothing
+            // A new host whose license server anchored its start with this very connection: the period started now, here.
+            started |= !d.HadRecordedGrace && d.AdoptedGraceStart is { } adopted && d.Now - adopted < TimeSpan.FromMinutes(1);
             if (started)
                 await s.AddEventAsync(d.Now, new PendingSessionHostEvent(SessionHostEventId.GracePeriodStarted,
                     $"The licensing grace period of session host {d.HostName} started with the first client connection ({d.Request.ClientName}): clients may connect without CALs until {grace.EndsAt:yyyy-MM-dd HH:mm} UTC. It cannot be extended or reset.",

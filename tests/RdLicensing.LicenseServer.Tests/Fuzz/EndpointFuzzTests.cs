@@ -72,7 +72,18 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output)
             if (target.InConsole && !console.SignedIn)
                 Assert.Equal(HttpStatusCode.Redirect, (await console.SignInAsync(server.AdminToken)).StatusCode); // a fuzzed sign-out signed out
             using var message = request.ToMessage();
-            using var response = await target.Client.SendAsync(message);
+            HttpResponseMessage response;
+            try
+            {
+                response = await target.Client.SendAsync(message);
+            }
+            catch (HttpRequestException e) when (request.Body?.Length > 64 * 1024 && e.InnerException is IOException)
+            {
+                // Over the body limit the server answers 413 and closes before the client has written it all: a refusal.
+                Interlocked.Increment(ref sent);
+                return;
+            }
+            using var _ = response;
             var text = await response.Content.ReadAsStringAsync();
             Interlocked.Increment(ref sent);
             var status = (int)response.StatusCode;
