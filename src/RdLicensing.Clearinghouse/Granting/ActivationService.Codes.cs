@@ -61,13 +61,7 @@ public sealed partial class ActivationService
                         $"License server {productId} was never activated with this clearinghouse, so it cannot be reactivated: activate it (rdlic server activate --method web).");
                 company = CompanyFields.FillFrom(company, previous.Company);
             }
-            // As ActivateAsync (automatic): the previous activation is superseded and a new License Server ID issued.
-            await s.SupersedeActivationsAsync(productId);
-            var serial = await s.NextActivationSerialAsync();
-            var expiresAt = now + options.Value.LicenseServerIdValidity;
-            var licenseServerId = LicenseServerIdCode.Issue(keys.Authority, productId, serial, now, expiresAt);
-            await s.InsertActivationAsync(new ActivationRecord(0, productId, licenseServerId, serial, method, ActivationStatus.Active, company, reason, now, expiresAt));
-            return new ActivationResponse(productId, licenseServerId, now, expiresAt);
+            return await IssueActivationAsync(s, productId, method, company, reason, now);
         }, cancellationToken);
     }
 

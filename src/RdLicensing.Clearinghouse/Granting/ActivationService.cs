@@ -50,13 +50,20 @@ public sealed partial class ActivationService(ClearinghouseStore store, Clearing
             // A reactivation needs only the names; it keeps the rest of what the server gave last time.
             if (reason is not null && await s.LatestActivationAsync(productId) is { } previous)
                 company = CompanyFields.FillFrom(company, previous.Company);
-            await s.SupersedeActivationsAsync(productId);
-            var serial = await s.NextActivationSerialAsync();
-            var expiresAt = now + options.Value.LicenseServerIdValidity;
-            var code = LicenseServerIdCode.Issue(keys.Authority, productId, serial, now, expiresAt);
-            await s.InsertActivationAsync(new ActivationRecord(0, productId, code, serial, method, ActivationStatus.Active, company, reason, now, expiresAt));
-            return new ActivationResponse(productId, code, now, expiresAt);
+            return await IssueActivationAsync(s, productId, method, company, reason, now);
         }, cancellationToken);
+    }
+
+    /// <summary>Supersedes the Product ID's activation and issues a new License Server ID: the end of every method's activation.</summary>
+    private async Task<ActivationResponse> IssueActivationAsync(ClearinghouseWriteSession s, string productId, string method, CompanyInformation company,
+        string? reason, DateTimeOffset now)
+    {
+        await s.SupersedeActivationsAsync(productId);
+        var serial = await s.NextActivationSerialAsync();
+        var expiresAt = now + options.Value.LicenseServerIdValidity;
+        var code = LicenseServerIdCode.Issue(keys.Authority, productId, serial, now, expiresAt);
+        await s.InsertActivationAsync(new ActivationRecord(0, productId, code, serial, method, ActivationStatus.Active, company, reason, now, expiresAt));
+        return new ActivationResponse(productId, code, now, expiresAt);
     }
 
     /// <summary>The reasons that replace the server's identity key (the others keep it).</summary>
