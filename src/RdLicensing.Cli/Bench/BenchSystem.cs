@@ -1,3 +1,4 @@
+using RdLicensing.SessionHost.Rdp;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Client;

@@ -14,7 +14,7 @@ using RdLicensing.Cli.Output;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Rdp;
 using RdLicensing.Rdp.Connection;
-using RdLicensing.Rdp.Hosting;
+using RdLicensing.SessionHost.Rdp;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Configuration;
 using RdLicensing.SessionHost.Hosting;

@@ -1,3 +1,4 @@
+using RdLicensing.SessionHost.Rdp;
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Client;

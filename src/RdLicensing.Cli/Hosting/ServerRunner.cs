@@ -13,7 +13,7 @@ using RdLicensing.Clearinghouse.Hosting;
 using RdLicensing.LicenseServer;
 using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.Rdp;
-using RdLicensing.Rdp.Hosting;
+using RdLicensing.SessionHost.Rdp;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Hosting;
 

@@ -3,7 +3,7 @@ using RdLicensing.Cli.Output;
 using RdLicensing.Clearinghouse;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer;
-using RdLicensing.Rdp.Hosting;
+using RdLicensing.SessionHost.Rdp;
 using Spectre.Console;
 
 namespace RdLicensing.Cli.Hosting;

@@ -4,9 +4,9 @@ using RdLicensing.Rdp.Security;
 namespace RdLicensing.Rdp.Connection;
 
 /// <summary>What every connection of one endpoint shares: its keys, its options and the licensing decision.</summary>
-public sealed class RdpServerContext(RdpEndpointOptions options, ServerRsaKey key, X509Certificate2? tlsCertificate, IClientLicensing licensing)
+public sealed class RdpServerContext(RdpConnectionSettings options, ServerRsaKey key, X509Certificate2? tlsCertificate, IClientLicensing licensing)
 {
-    public RdpEndpointOptions Options { get; } = options;
+    public RdpConnectionSettings Options { get; } = options;
     public ServerRsaKey Key { get; } = key;
 
     /// <summary>The proprietary certificate (MS-RDPBCGR 2.2.1.4.3.1.1) of <see cref="Key"/>, built once.</summary>

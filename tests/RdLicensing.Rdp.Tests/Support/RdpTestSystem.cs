@@ -8,7 +8,7 @@ using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Time;
 using RdLicensing.Core.Versions;
 using RdLicensing.Rdp.Connection;
-using RdLicensing.Rdp.Hosting;
+using RdLicensing.SessionHost.Rdp;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Hosting;
 

@@ -1,3 +1,4 @@
+using RdLicensing.Rdp;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -7,7 +8,7 @@ using RdLicensing.Core.Protocol;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.SessionHost.Apis;
 
-namespace RdLicensing.Rdp.Hosting;
+namespace RdLicensing.SessionHost.Rdp;
 
 /// <summary>
 /// The session host's RDP endpoint: accepts TCP connections and runs each as its own task

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RdLicensing.Rdp.Security;
 
-namespace RdLicensing.Rdp.Hosting;
+namespace RdLicensing.SessionHost.Rdp;
 
 /// <summary>
 /// The endpoint's RSA key (standard RDP security and the licensing key exchange) and its TLS certificate, created at

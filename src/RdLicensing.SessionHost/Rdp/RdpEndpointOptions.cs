@@ -1,6 +1,6 @@
 using RdLicensing.Rdp.Connection;
 
-namespace RdLicensing.Rdp;
+namespace RdLicensing.SessionHost.Rdp;
 
 /// <summary>How the session host's RDP endpoint listens and licenses (`rdlic sessionhost run --rdp-port`).</summary>
 public sealed class RdpEndpointOptions
@@ -43,4 +43,15 @@ public sealed class RdpEndpointOptions
     public string KeyPath => Path.Combine(DataDirectory, "rdp-server-key.pem");
 
     public string CertificatePath => Path.Combine(DataDirectory, "rdp-tls.pfx");
+
+    /// <summary>What each connection's state machines need of these options.</summary>
+    public RdpConnectionSettings ToConnectionSettings() => new()
+    {
+        SecurityLayer = SecurityLayer,
+        HandshakeTimeout = HandshakeTimeout,
+        ReadTimeout = ReadTimeout,
+        CompanyName = CompanyName,
+        ProductId = ProductId,
+        Scope = Scope,
+    };
 }

@@ -18,7 +18,7 @@ public sealed record RdpClientOptions
 {
     public string Host { get; init; } = "127.0.0.1";
 
-    public int Port { get; init; } = RdpEndpointOptions.DefaultPort;
+    public int Port { get; init; } = 3389;
 
     /// <summary>
     /// The client's own hostname: the CS_CORE client name (first 15 characters), the licensing machine name, and the

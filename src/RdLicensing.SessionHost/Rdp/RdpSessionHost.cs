@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using RdLicensing.SessionHost;
 using RdLicensing.SessionHost.Hosting;
 
-namespace RdLicensing.Rdp.Hosting;
+namespace RdLicensing.SessionHost.Rdp;
 
 /// <summary>A session host with its RDP endpoint: what `rdlic sessionhost run --rdp-port`, `rdlic up` and the tests start.</summary>
 public static class RdpSessionHost

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.SessionHost;
 
-namespace RdLicensing.Rdp.Hosting;
+namespace RdLicensing.SessionHost.Rdp;
 
 public static class RdpEndpointServices
 {
@@ -17,7 +17,7 @@ public static class RdpEndpointServices
             var host = provider.GetRequiredService<IOptions<SessionHostOptions>>().Value;
             var key = RdpEndpointKeys.LoadOrCreateKey(options);
             var certificate = options.SecurityLayer == RdpSecurityLayer.Rdp ? null : RdpEndpointKeys.LoadOrCreateCertificate(options, host.Name);
-            return new RdpServerContext(options, key, certificate, provider.GetRequiredService<IClientLicensing>());
+            return new RdpServerContext(options.ToConnectionSettings(), key, certificate, provider.GetRequiredService<IClientLicensing>());
         });
         services.AddSingleton<RdpListener>();
         services.AddSingleton<SessionHost.Apis.IFrontEndStatus>(provider => provider.GetRequiredService<RdpListener>());

@@ -2,7 +2,7 @@ using RdLicensing.Core.Cals;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.SessionHost.Connections;
 
-namespace RdLicensing.Rdp.Hosting;
+namespace RdLicensing.SessionHost.Rdp;
 
 /// <summary>
 /// The RDP endpoint's licensing decisions are the session host's own: the same <see cref="ConnectionDecider"/> as the
