@@ -83,7 +83,7 @@ public sealed partial class RdpServerConnection
                 : licensePdu[0] == (byte)LicensingMessageType.UpgradeLicense ? RdpLicensingOutcome.UpgradedLicense : RdpLicensingOutcome.NewLicense;
             await ActivateAsync(cancellationToken);
             // Reaching the session is the sign-in: it validates a temporary CAL, so the next connection can upgrade it.
-            await _context.Licensing.SignedInAsync(verdict, cancellationToken);
+            await _context.Licensing.SignedInAsync(verdict, RdpSignIn.WithoutDesktop, cancellationToken);
             await DisconnectAsync(ErrorInfo.RpcInitiatedDisconnect, null, cancellationToken);
             return new RdpConnectionResult(outcome, client, verdict, _tls);
         }

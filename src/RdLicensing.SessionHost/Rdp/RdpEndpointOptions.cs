@@ -40,6 +40,12 @@ public sealed class RdpEndpointOptions
 
     public string Scope { get; set; } = "rdlicensing.dev";
 
+    /// <summary>
+    /// The desktops behind this endpoint (`--desktop rdp://HOST:PORT`, repeatable): licensed connections are relayed
+    /// to one of them. Empty: today's behaviour, the endpoint licenses and then disconnects.
+    /// </summary>
+    public List<Uri> Desktops { get; set; } = [];
+
     public string KeyPath => Path.Combine(DataDirectory, "rdp-server-key.pem");
 
     public string CertificatePath => Path.Combine(DataDirectory, "rdp-tls.pfx");

@@ -19,6 +19,7 @@ public static class RdpEndpointServices
             var certificate = options.SecurityLayer == RdpSecurityLayer.Rdp ? null : RdpEndpointKeys.LoadOrCreateCertificate(options, host.Name);
             return new RdpServerContext(options.ToConnectionSettings(), key, certificate, provider.GetRequiredService<IClientLicensing>());
         });
+        services.AddSingleton<LiveConnections>();
         services.AddSingleton<RdpListener>();
         services.AddSingleton<SessionHost.Apis.IFrontEndStatus>(provider => provider.GetRequiredService<RdpListener>());
         services.AddHostedService(provider => provider.GetRequiredService<RdpListener>());

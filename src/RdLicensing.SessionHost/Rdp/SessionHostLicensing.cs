@@ -21,9 +21,10 @@ public sealed class SessionHostLicensing(ConnectionDecider decider, SignInReport
         return new RdpLicensingVerdict(true, license, null, decision.Message, decision.SessionId, decision.Cal?.Temporary ?? false);
     }
 
-    public async Task SignedInAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken)
+    public async Task<RdpSignInOutcome> SignedInAsync(RdpLicensingVerdict verdict, RdpSignIn signedIn, CancellationToken cancellationToken)
     {
         if (verdict.SessionId is { } id) await signIn.ReportAsync(id, cancellationToken);
+        return RdpSignInOutcome.Proceed;
     }
 
     public async Task EndedAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken)
