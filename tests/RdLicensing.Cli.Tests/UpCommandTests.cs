@@ -91,6 +91,47 @@ public sealed class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_with_free_ports_restarted_leaves_the_session_host_only_the_license_servers_current_address()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "rdl-up-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var addresses = new List<string>();
+            for (var start = 0; start < 3; start++)
+            {
+                var stdout = new StringWriter();
+                var output = TextWriter.Synchronized(stdout);
+                string Printed() { lock (output) return stdout.ToString(); }
+                using var stop = new CancellationTokenSource();
+                var up = RdlicApp.RunAsync(["up", "--port", "0", "--data", data], output, TextWriter.Synchronized(new StringWriter()), stop.Token);
+                for (var waited = 0; !Printed().Contains("Press Ctrl+C to stop.") && !up.IsCompleted; waited += 20)
+                {
+                    Assert.True(waited < 30_000, "rdlic up did not finish its banner");
+                    await Task.Delay(20);
+                }
+                Assert.False(up.IsCompleted, $"rdlic up ended early: {Printed()}");
+                using (var written = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "rdlic.json"))))
+                    addresses.Add(written.RootElement.GetProperty("server").GetString()!);
+
+                var config = await Rdlic.RunAsync("sessionhost", "config", "get", "--json", "--data", data);
+                Assert.True(config.ExitCode == 0, config.ToString());
+                using var json = JsonDocument.Parse(config.Stdout);
+                var servers = json.RootElement.GetProperty("licenseServers").GetProperty("value").EnumerateArray().Select(e => e.GetString()).ToList();
+                // Only the address the license server has now: the ones of earlier starts would be dead entries.
+                Assert.Equal([addresses[^1]], servers);
+
+                stop.Cancel();
+                Assert.Equal(0, await up.WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+            Assert.Equal(3, addresses.Distinct().Count()); // the ports did change between starts
+        }
+        finally
+        {
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Up_on_a_port_in_use_says_so_and_suggests_port()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

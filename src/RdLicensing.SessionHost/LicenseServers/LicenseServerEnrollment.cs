@@ -96,10 +96,14 @@ public sealed class LicenseServerEnrollment(
     /// What `rdlic up` does to put a session host beside its license server: enroll with the administrator token
     /// unless the stored token still works, and add the server to the local license server list unless it is
     /// there already or policy sets the list. Leaves the licensing mode alone (the administrator chooses it).
+    /// The same license server (the same Product ID) at an address it no longer has — `rdlic up --port 0` picks a new
+    /// port at every start — leaves the local list: it would only be a dead entry warned about on every connection.
     /// </summary>
     public async Task<EnrollmentResult> JoinAsync(string licenseServerUrl, string administratorToken, CancellationToken cancellationToken = default)
     {
         if (!LicenseServerUrls.TryNormalize(licenseServerUrl, out var url, out var error)) throw new EnrollmentException(error);
+        // Where each known server was last seen, before this join records the new address.
+        var seenAt = (await keys.KnownAsync(cancellationToken)).Select(k => k.Record).ToList();
         EnrollmentResult result;
         var existing = await store.TokenAsync(url, cancellationToken);
         var info = existing is null ? null : await calls.InfoAsync(url, cancellationToken);
@@ -115,8 +119,26 @@ public sealed class LicenseServerEnrollment(
         }
 
         var config = await configuration.LoadAsync(cancellationToken);
-        if (config.LicenseServers.Source != SettingSource.Policy && !config.LicenseServers.Value.Contains(url, StringComparer.OrdinalIgnoreCase))
-            await configuration.SetLocalAsync(new LocalSettingsChange(LicenseServers: [.. config.LicenseServers.Value, url]), cancellationToken);
-        return result with { Message = $"Session host {options.Value.Name} uses license server {url}." };
+        var message = $"Session host {options.Value.Name} uses license server {url}.";
+        if (config.LicenseServers.Source != SettingSource.Policy)
+        {
+            var moved = seenAt
+                .Where(k => result.ProductId is not null && k.ProductId == result.ProductId && !string.Equals(k.Url, url, StringComparison.OrdinalIgnoreCase))
+                .Select(k => k.Url)
+                .Where(old => config.LicenseServers.Value.Contains(old, StringComparer.OrdinalIgnoreCase))
+                .ToList();
+            var list = config.LicenseServers.Value.Where(u => !moved.Contains(u, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (!list.Contains(url, StringComparer.OrdinalIgnoreCase)) list.Add(url);
+            if (!list.SequenceEqual(config.LicenseServers.Value, StringComparer.OrdinalIgnoreCase))
+                await configuration.SetLocalAsync(new LocalSettingsChange(LicenseServers: list), cancellationToken);
+            if (moved.Count > 0)
+            {
+                message += $" Its previous address{(moved.Count == 1 ? "" : "es")} {string.Join(", ", moved)} left the license server list (the same server, Product ID {result.ProductId}).";
+                var now = clock.GetUtcNow();
+                await store.WriteAsync(s => s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.EnrolledWithLicenseServer,
+                    $"License server {result.ProductId} moved to {url}: {string.Join(", ", moved)} removed from the license server list.", LicenseServer: url)), cancellationToken);
+            }
+        }
+        return result with { Message = message };
     }
 }
