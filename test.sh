@@ -3,7 +3,8 @@
 # Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
 # the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, and Debian's
 # Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots), and
-# PostgreSQL 15 for a throwaway cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh).
+# PostgreSQL 15 for a throwaway cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh). It also builds the
+# Debian package and installs it on this machine (scripts/deb-test.sh, as root), removing it afterwards.
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -66,6 +67,11 @@ RDLIC_TEST_SERVERS_ON=postgres dotnet test tests/RdLicensing.LicenseServer.Tests
 echo "== crash test (scripts/crash-test.sh --short)"
 if scripts/crash-test.sh --short; then crash_passed=1; crash_failed=0; else crash_passed=0; crash_failed=1; fi
 
+# The Debian package: built, installed, its units verified, each service started as its unit says, removed (one test).
+echo "== Debian package (scripts/deb-test.sh)"
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+if $sudo scripts/deb-test.sh; then deb_passed=1; deb_failed=0; else deb_passed=0; deb_failed=1; fi
+
 # dotnet test's own summary is not what CI reads: sum the counters of every .trx.
 counter() { # counter NAME FILE -> the attribute's value in the file's <Counters> element
   grep -o '<Counters [^>]*>' "$2" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
@@ -79,7 +85,7 @@ for trx in "$results"/*.trx; do
   for kind in failed error timeout aborted; do failed=$((failed + $(counter "$kind" "$trx"))); done
 done
 [ "$files" -gt 0 ] || failed=$((failed + 1))
-passed=$((passed + crash_passed)); failed=$((failed + crash_failed + unreported))
+passed=$((passed + crash_passed + deb_passed)); failed=$((failed + crash_failed + deb_failed + unreported))
 if [ "${failed:-0}" != 0 ] && command -v python3 >/dev/null; then
   # Name each failed test with the first lines of its message, so a CI log says what broke.
   python3 - "$results"/*.trx <<'PY'
