@@ -50,6 +50,8 @@ public static class AdminApi
         var activation = current.Certificate;
         if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is { } retiredHere)
             warnings.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
+        if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is { } clone)
+            warnings.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
         var activationStatus = current.StatusAt(now);

@@ -78,6 +78,9 @@ public sealed class ServerState
     internal void SetIdentity(LicenseServerIdentity identity, string storedKey, IReadOnlyList<RetiredServerKey> retired) =>
         _id = new IdentityState(identity, new CalTokenService(identity), storedKey, retired, ServerIdentityStore.Verifiers(retired, identity.ProductId));
 
+    /// <summary>This copy was refused as a clone, or another node of the database renewed the installation id.</summary>
+    internal void SetInstallationId(string installationId) => InstallationId = installationId;
+
     internal void SetActivation(ActivationCertificate? activation) => _activation = new ActivationSnapshot(activation, false);
 
     internal void SetDeactivated() => _activation = _activation with { Deactivated = true };
