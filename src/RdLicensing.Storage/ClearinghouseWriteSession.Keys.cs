@@ -41,3 +41,23 @@ public sealed partial class ClearinghouseWriteSession
             "INSERT INTO used_request_nonces (nonce, product_id, purpose, used_at) VALUES (@nonce, @productId, @purpose, @now) ON CONFLICT (nonce) DO NOTHING",
             new { nonce, productId, purpose, now = Times.ToDb(now) })) == 1;
 }
+
+public sealed partial class ClearinghouseWriteSession
+{
+    /// <summary>
+    /// Uses an installation's clearinghouse contact number; false when that installation used it before (another live copy of the
+    /// same database). <paramref name="highest"/>: the highest number this installation used so far (before this one).
+    /// </summary>
+    public async Task<(bool Used, long? Highest)> TryUseContactAsync(string productId, string installationId, long contact, DateTimeOffset now)
+    {
+        var highest = await _tx.Connection.ExecuteScalarAsync<long?>(Cmd(
+            "SELECT MAX(contact) FROM installation_contacts WHERE product_id = @productId AND installation_id = @installationId", new { productId, installationId }));
+        var used = await _tx.Connection.ExecuteAsync(Cmd(
+            """
+            INSERT INTO installation_contacts (product_id, installation_id, contact, used_at) VALUES (@productId, @installationId, @contact, @now)
+            ON CONFLICT (product_id, installation_id, contact) DO NOTHING
+            """,
+            new { productId, installationId, contact, now = Times.ToDb(now) })) == 1;
+        return (used, highest);
+    }
+}

@@ -27,6 +27,22 @@ public class ServerProofTests
     }
 
     [Fact]
+    public void A_contact_number_is_signed_with_the_request_and_cannot_be_changed()
+    {
+        using var identity = LicenseServerIdentity.Create();
+        var header = ServerRequestProof.Create(identity.Key, identity.ProductId, "inst-1", "POST", "/api/licenses", Body, contact: 7);
+
+        var proof = ServerRequestProof.Parse(header);
+        Assert.Equal(7, proof.Contact);
+        Assert.True(proof.Verifies("POST", "/api/licenses", Body));
+        // A copy that wanted to pass as ahead of the original cannot renumber a signed request.
+        Assert.False(ServerRequestProof.Parse(header.Replace(";contact=7;", ";contact=8;")).Verifies("POST", "/api/licenses", Body));
+        Assert.Throws<ServerProofException>(() => ServerRequestProof.Parse(header.Replace(";contact=7;", ";contact=0;")));
+        // Without a number: the version 1 proof, as before.
+        Assert.Null(ServerRequestProof.Parse(ServerRequestProof.Create(identity.Key, identity.ProductId, "inst-1", "POST", "/api/licenses", Body)).Contact);
+    }
+
+    [Fact]
     public void A_header_whose_key_was_swapped_does_not_verify()
     {
         using var owner = LicenseServerIdentity.Create();

@@ -86,4 +86,42 @@ public sealed partial class ConsoleSecurityTests
         Assert.Equal(HttpStatusCode.Redirect, (await again.SignInAsync(server.AdminToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await again.Http.GetAsync("/console/keypacks")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_cross_site_sign_out_without_the_consoles_antiforgery_token_signs_nobody_out()
+    {
+        await using var server = await TestLicenseServer.StartAsync();
+        using var console = new ConsoleSession(server.BaseAddress);
+        Assert.Equal(HttpStatusCode.Redirect, (await console.SignInAsync(server.AdminToken)).StatusCode);
+        var page = await console.Http.GetStringAsync("/console");
+        var copied = string.Join("; ", console.Cookies().Select(c => $"{c.Name}={c.Value}"));
+        using var other = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        async Task<HttpStatusCode> WithTheCookieAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/console/keypacks");
+            request.Headers.Add("Cookie", copied);
+            return (await other.SendAsync(request)).StatusCode;
+        }
+
+        // What another site's form sends with the victim's cookie: no token, or a token of the attacker's own console session.
+        using var attacker = new ConsoleSession(server.BaseAddress);
+        Assert.Equal(HttpStatusCode.Redirect, (await attacker.SignInAsync(server.AdminToken)).StatusCode);
+        var attackersToken = WebUtility.HtmlDecode(AntiforgeryInput().Match(await attacker.Http.GetStringAsync("/console")).Groups["value"].Value);
+        foreach (var fields in new[] { new Dictionary<string, string>(), new Dictionary<string, string> { ["__RequestVerificationToken"] = attackersToken } })
+        {
+            var forged = await console.Http.PostAsync("/console/sign-out", new FormUrlEncodedContent(fields));
+            await ProblemAssert.IsAsync(forged, HttpStatusCode.BadRequest, "antiforgery-token-invalid");
+            Assert.True(console.SignedIn, "the cookie was cleared");
+            Assert.Equal(HttpStatusCode.OK, (await console.Http.GetAsync("/console/keypacks")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, await WithTheCookieAsync()); // the session is still live on the server
+        }
+
+        // Positive control: the console's own Sign out button (its form's token) ends the session on the server.
+        var signOut = await console.Http.PostAsync("/console/sign-out", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryInput().Match(page).Groups["value"].Value),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, await WithTheCookieAsync());
+    }
 }

@@ -22,8 +22,9 @@ public static class ServerKeyCheck
     /// </summary>
     /// <param name="takesOverInstallation">A reactivation "redeployed": this installation takes the identity over from the recorded one,
     /// which is told it was retired at its next contact. Otherwise a second installation of the key is refused (clone detection).</param>
+    /// <param name="contact">The installation's clearinghouse contact number the proof signed (version 2 proofs), checked once the installation is.</param>
     public static async Task<ServerKeyRecord> RequireAsync(ClearinghouseWriteSession session, string productId, byte[] publicKey, string nonce,
-        ServerRequestPurpose purpose, string? installationId, DateTimeOffset now, bool takesOverInstallation = false)
+        ServerRequestPurpose purpose, string? installationId, DateTimeOffset now, bool takesOverInstallation = false, long? contact = null)
     {
         var fingerprint = ServerRequestProof.Fingerprint(publicKey);
         var current = await session.CurrentServerKeyAsync(productId);
@@ -47,8 +48,34 @@ public static class ServerKeyCheck
         if (!await session.TryUseNonceAsync(nonce, productId, purpose.ToString(), now))
             throw ClearinghouseRefusal.Conflict("proof-replayed", "Request already used",
                 "This signed request (or request code) was used before; each is good once. Create a new one on the license server.");
-        if (installationId is not null) await RequireInstallationAsync(session, productId, current, installationId, now, takesOverInstallation);
+        if (installationId is not null)
+        {
+            await RequireInstallationAsync(session, productId, current, installationId, now, takesOverInstallation);
+            if (contact is { } number) await RequireNewContactAsync(session, productId, installationId, number, now);
+        }
         return current;
+    }
+
+    /// <summary>
+    /// Clone detection for a plain file copy, which keeps the installation id: each contact number of an installation is good once.
+    /// The request's nonce is new (a replay was refused above), so a number used before means a second live copy of the same database
+    /// made it. The copy that contacts second with a number is refused; the other keeps working.
+    /// </summary>
+    private static async Task RequireNewContactAsync(ClearinghouseWriteSession session, string productId, string installationId, long contact, DateTimeOffset now)
+    {
+        var (used, highest) = await session.TryUseContactAsync(productId, installationId, contact, now);
+        if (used) return;
+        var lastContact = await session.ServerLastContactAsync(productId);
+        throw ClearinghouseRefusal.Conflict("clone-detected", "Another copy of this license server is active",
+            $"License server {productId} (installation {installationId}) made clearinghouse contact number {contact}, which another copy of the same installation " +
+            $"already made (the highest so far is {highest}; last accepted contact {lastContact:yyyy-MM-dd HH:mm} UTC): two copies of one data directory are running " +
+            "(a plain file copy). This copy was refused and now acts as a new installation; the other copy keeps the identity. Stop this copy — or, if it is the one " +
+            "to keep, stop the other and reactivate this one with reason 'redeployed' (rdlic server reactivate --reason redeployed).",
+            new Dictionary<string, object?>
+            {
+                ["installationId"] = installationId, ["activeInstallationId"] = installationId, ["contact"] = contact, ["highestContact"] = highest,
+                ["activeLastContact"] = lastContact, ["cause"] = "contact-number-reused",
+            });
     }
 
     /// <summary>

@@ -77,7 +77,7 @@ public sealed class SignedServerRequest(ServerRequestProof proof) : ServerProof
     public override string? InstallationId => Proof.InstallationId;
 
     protected override async Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now, bool takesOverInstallation) =>
-        await ServerKeyCheck.RequireAsync(session, Proof.ProductId, Proof.PublicKey, Proof.Nonce, purpose, Proof.InstallationId, now, takesOverInstallation);
+        await ServerKeyCheck.RequireAsync(session, Proof.ProductId, Proof.PublicKey, Proof.Nonce, purpose, Proof.InstallationId, now, takesOverInstallation, Proof.Contact);
 
     /// <summary>Endpoint parameter binding: the proof the middleware verified for this request.</summary>
     public static ValueTask<SignedServerRequest?> BindAsync(HttpContext context) =>

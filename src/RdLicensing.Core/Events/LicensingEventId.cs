@@ -58,6 +58,8 @@ public enum LicensingEventId
     IdentityKeyRotated = 5085,
     /// <summary>The clearinghouse says this installation of the identity was retired (another installation took it over).</summary>
     InstallationRetired = 5086,
+    /// <summary>The clearinghouse refused this copy of the installation: another live copy of the same database used its contact number (a file copy).</summary>
+    CloneDetected = 5087,
     /// <summary>The clearinghouse said key packs of this server were migrated to another (source no longer functioning): removed here.</summary>
     KeyPacksMigratedAway = 5090,
     /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>
@@ -83,7 +85,7 @@ public static class LicensingEvents
     public static EventLevel LevelOf(LicensingEventId id) => id switch
     {
         LicensingEventId.DatabaseNotValid or LicensingEventId.InitializationError or LicensingEventId.CertificateProblem
-            or LicensingEventId.InstallationRetired
+            or LicensingEventId.InstallationRetired or LicensingEventId.CloneDetected
             or LicensingEventId.NoPermanentLicensesLeft or LicensingEventId.DeviceRefused => EventLevel.Error,
         LicensingEventId.NotActivatedTemporaryOnly or LicensingEventId.TooFewPermanentLicenses
             or LicensingEventId.RevocationLimitReached or LicensingEventId.HostNotInSecurityGroup

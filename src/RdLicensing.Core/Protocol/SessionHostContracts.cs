@@ -65,7 +65,10 @@ public sealed record SessionHostConfigChange(SessionHostConfigView Config, IRead
 public sealed record HostEnrollmentBody(string? LicenseServer, string? Token);
 
 /// <summary>An enrollment; never carries the token back.</summary>
-public sealed record HostEnrollmentView(string LicenseServer, DateTimeOffset EnrolledAt, string? ProductId, string Message);
+/// <param name="PublicKey">The server's current CAL signing key as this host learned it (SubjectPublicKeyInfo, base64), when known.</param>
+/// <param name="RetiredKeys">The keys the server told this host it retired: CALs they signed are not accepted by the host alone.</param>
+public sealed record HostEnrollmentView(string LicenseServer, DateTimeOffset EnrolledAt, string? ProductId, string Message, string? PublicKey = null,
+    IReadOnlyList<RetiredKeyView>? RetiredKeys = null);
 
 /// <summary>The licensing grace period: State "not-started" | "active" | "expired"; DaysLeft 0 when over.</summary>
 public sealed record GraceView(string State, DateTimeOffset? StartedAt, DateTimeOffset? EndsAt, int DaysLeft);

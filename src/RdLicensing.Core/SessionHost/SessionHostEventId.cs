@@ -27,6 +27,10 @@ public enum SessionHostEventId
     NotInLicenseServerSecurityGroup = 5021,
     LicenseServerAccessDenied = 5022,
     LicenseServerKeyLearned = 5023,
+    /// <summary>A license server named a key it retired (rotation): CALs that key signed are no longer accepted by the host alone.</summary>
+    LicenseServerKeyRetired = 5024,
+    /// <summary>A license server presented a key it (or the host's record) retired as its current key: refused, never trusted again.</summary>
+    RetiredLicenseServerKeyRefused = 5025,
     AdministrativeConnectionRefused = 5030,
     AdministrativeSessionIdle = 5031,
     ConfigurationChanged = 5040,
@@ -64,7 +68,8 @@ public static class SessionHostEvents
             or SessionHostEventId.NotInLicenseServerSecurityGroup or SessionHostEventId.LicenseServerAccessDenied
             or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported
             or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused
-            or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected => Events.EventLevel.Warning,
+            or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected
+            or SessionHostEventId.RetiredLicenseServerKeyRefused => Events.EventLevel.Warning,
         _ => Events.EventLevel.Information,
     };
 }

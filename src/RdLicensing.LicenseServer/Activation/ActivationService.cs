@@ -145,8 +145,9 @@ public sealed class ActivationService(
     public ActivationView View()
     {
         var now = clock.GetUtcNow();
-        var a = server.Activation;
-        return new ActivationView(server.ActivationStatusAt(now), a?.LicenseServerId, a?.IssuedAt, a?.ExpiresAt);
+        var current = server.CurrentActivation; // one read: another node may change it meanwhile
+        var a = current.Certificate;
+        return new ActivationView(current.StatusAt(now), a?.LicenseServerId, a?.IssuedAt, a?.ExpiresAt);
     }
 
     /// <summary>Reasons whose reactivation gives the server a new key: not by request code (see the clearinghouse's ActivationService.KeyRotatingReasons).</summary>

@@ -45,15 +45,19 @@ public static class AdminApi
         var overUsed = counts.Where(c => c.Type == CalType.PerUser).Sum(c => c.OverUsed);
 
         var warnings = new List<string>();
-        var activation = server.Activation;
+        // One read of the activation: another node's activation may reach this node (SharedStateRefresher) while status is made.
+        var current = server.CurrentActivation;
+        var activation = current.Certificate;
         if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is { } retiredHere)
             warnings.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
+        if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is { } clone)
+            warnings.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
-        var activationStatus = server.ActivationStatusAt(now);
+        var activationStatus = current.StatusAt(now);
         if (activationStatus == "deactivated")
             warnings.Add($"The license server is deactivated: {Core.Activation.ActivationLicensingPolicy.Deactivated}. Reactivate it with 'rdlic server reactivate'.");
-        else if (!server.IsActivatedAt(now))
+        else if (!current.IsActivatedAt(now))
             warnings.Add(activation is null
                 ? "The license server is not activated: it issues only temporary Per Device CALs (and Per User CALs)."
                 : $"The activation expired on {activation.ExpiresAt:yyyy-MM-dd}: reactivate the license server ('rdlic server reactivate --reason expired').");

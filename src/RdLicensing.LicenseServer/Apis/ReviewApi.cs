@@ -29,8 +29,9 @@ public static class ReviewApi
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var activation = server.Activation;
-        var status = server.ActivationStatusAt(now);
+        var current = server.CurrentActivation; // one read: another node may change it meanwhile
+        var activation = current.Certificate;
+        var status = current.StatusAt(now);
         var policies = await LicensingPolicies.ReadAsync(store, cancellationToken);
         var hosts = (await store.SessionHostsAsync(cancellationToken)).Select(h => h.ToView()).OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var keyPacks = (await store.KeyPacksAsync(cancellationToken)).Count;

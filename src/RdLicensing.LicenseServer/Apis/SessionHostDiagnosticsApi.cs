@@ -50,14 +50,15 @@ public static class SessionHostDiagnosticsApi
             .Where(c => c.IsTemporary && c.Status == CalStatus.Temporary && c.ExpiresAt > now && c.ExpiresAt <= horizon)
             .OrderBy(c => c.ExpiresAt).ToList();
 
-        var activation = server.Activation;
+        var current = server.CurrentActivation; // one read: another node may change it meanwhile
+        var activation = current.Certificate;
         var policies = await LicensingPolicies.ReadAsync(store, cancellationToken);
         return TypedResults.Ok(new LicenseServerDiagnosticsView(
             server.ProductId,
             server.Version.ToShortName(),
             now,
             // The status and dates, never the License Server ID: a host token must not be worth anything at the clearinghouse.
-            new ActivationView(server.ActivationStatusAt(now), null, activation?.IssuedAt, activation?.ExpiresAt),
+            new ActivationView(current.StatusAt(now), null, activation?.IssuedAt, activation?.ExpiresAt),
             pools,
             new TemporaryCalsExpiringView(ExpiringWithinDays, expiring.Count, expiring.FirstOrDefault()?.ExpiresAt,
                 expiring.Take(MaxExpiringListed).Select(c => new ExpiringCalView(c.ClientName, c.ExpiresAt, c.Validated)).ToList()),

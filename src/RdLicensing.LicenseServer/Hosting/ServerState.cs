@@ -13,10 +13,7 @@ namespace RdLicensing.LicenseServer.Hosting;
 public sealed class ServerState
 {
     private volatile IdentityState? _id;
-    private volatile ActivationState _activation = new(null, false);
-
-    // Activation and the deactivated flag change together, so readers never see one without the other.
-    private sealed record ActivationState(ActivationCertificate? Certificate, bool Deactivated);
+    private volatile ActivationSnapshot _activation = new(null, false);
 
     // The key, its token service and the retired keys change together (a rotation).
     private sealed record IdentityState(LicenseServerIdentity Identity, CalTokenService Tokens, string StoredKey, IReadOnlyList<RetiredServerKey> Retired,
@@ -48,22 +45,24 @@ public sealed class ServerState
 
     public ClearinghouseCertificate? Clearinghouse { get; private set; }
 
+    /// <summary>
+    /// The activation as it is at this moment, in one read. Another node's activation or deactivation reaches this node through
+    /// <see cref="SharedStateRefresher"/> on another thread at any time, so whatever looks at more than one of certificate, status
+    /// and "activated" takes this snapshot once and asks it, instead of reading the properties below one after another (a status
+    /// read between two of them once saw "activated" without a certificate: a 500).
+    /// </summary>
+    public ActivationSnapshot CurrentActivation => _activation;
+
     /// <summary>The last License Server ID installed, kept after deactivation so status can name it.</summary>
     public ActivationCertificate? Activation => _activation.Certificate;
 
     /// <summary>Deactivated: back to not activated (no permanent Per Device CALs; see ActivationLicensingPolicy) until a new License Server ID is installed.</summary>
     public bool IsDeactivated => _activation.Deactivated;
 
-    public bool IsActivatedAt(DateTimeOffset now) => _activation is { Certificate: { } a, Deactivated: false } && a.ExpiresAt > now;
+    public bool IsActivatedAt(DateTimeOffset now) => _activation.IsActivatedAt(now);
 
     /// <summary>"activated" | "expired" | "deactivated" | "not-activated", as status and the API report it.</summary>
-    public string ActivationStatusAt(DateTimeOffset now) => _activation switch
-    {
-        { Deactivated: true } => "deactivated",
-        { Certificate: null } => "not-activated",
-        { Certificate: var a } when a.ExpiresAt <= now => "expired",
-        _ => "activated",
-    };
+    public string ActivationStatusAt(DateTimeOffset now) => _activation.StatusAt(now);
 
     internal void Initialize(LicenseServerIdentity identity, ProductVersion version, ClearinghouseCertificate? clearinghouse, ActivationCertificate? activation,
         bool deactivated = false, string? installationId = null, string? storedKey = null, IReadOnlyList<RetiredServerKey>? retired = null)
@@ -72,14 +71,33 @@ public sealed class ServerState
         InstallationId = installationId ?? InstallationId;
         Version = version;
         Clearinghouse = clearinghouse;
-        _activation = new ActivationState(activation, deactivated);
+        _activation = new ActivationSnapshot(activation, deactivated);
     }
 
     /// <summary>After a key rotation (here or on another node): new CAL tokens are signed by <paramref name="identity"/>.</summary>
     internal void SetIdentity(LicenseServerIdentity identity, string storedKey, IReadOnlyList<RetiredServerKey> retired) =>
         _id = new IdentityState(identity, new CalTokenService(identity), storedKey, retired, ServerIdentityStore.Verifiers(retired, identity.ProductId));
 
-    internal void SetActivation(ActivationCertificate? activation) => _activation = new ActivationState(activation, false);
+    /// <summary>This copy was refused as a clone, or another node of the database renewed the installation id.</summary>
+    internal void SetInstallationId(string installationId) => InstallationId = installationId;
+
+    internal void SetActivation(ActivationCertificate? activation) => _activation = new ActivationSnapshot(activation, false);
 
     internal void SetDeactivated() => _activation = _activation with { Deactivated = true };
+}
+
+/// <summary>The activation and the deactivated flag, which change together: readers never see one without the other.</summary>
+/// <param name="Certificate">The last License Server ID installed, kept after deactivation so status can name it.</param>
+public sealed record ActivationSnapshot(ActivationCertificate? Certificate, bool Deactivated)
+{
+    public bool IsActivatedAt(DateTimeOffset now) => this is { Certificate: { } a, Deactivated: false } && a.ExpiresAt > now;
+
+    /// <summary>"activated" | "expired" | "deactivated" | "not-activated", as status and the API report it.</summary>
+    public string StatusAt(DateTimeOffset now) => this switch
+    {
+        { Deactivated: true } => "deactivated",
+        { Certificate: null } => "not-activated",
+        { Certificate: var a } when a.ExpiresAt <= now => "expired",
+        _ => "activated",
+    };
 }

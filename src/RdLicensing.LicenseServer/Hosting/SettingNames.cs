@@ -16,6 +16,13 @@ internal static class SettingNames
     /// Nodes of one PostgreSQL database share it.
     /// </summary>
     public const string InstallationId = "identity.installationId";
+    /// <summary>
+    /// How many signed clearinghouse contacts this installation made: advanced (and committed) before each one, which the proof signs.
+    /// A plain file copy of the database continues from the same number as the original, and the clearinghouse refuses a number used twice.
+    /// </summary>
+    public const string ClearinghouseContacts = "identity.clearinghouseContacts";
+    /// <summary>What the clearinghouse said when it refused this copy as a clone (another live copy made the same contact): status shows it.</summary>
+    public const string CloneDetectedNotice = "identity.cloneDetected";
     public const string LicenseServerId = "activation.licenseServerId";
     /// <summary>"true" after deactivation, until a new License Server ID is installed.</summary>
     public const string Deactivated = "activation.deactivated";

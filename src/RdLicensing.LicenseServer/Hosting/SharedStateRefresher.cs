@@ -53,6 +53,10 @@ public sealed class SharedStateRefresher(LicenseStore store, ServerState state, 
                 state.SetIdentity(identity, storedKey, ServerIdentityStore.Retired(await store.SettingAsync(SettingNames.RetiredKeys, cancellationToken)));
         }
 
+        // Another node was told its database is a copy (clone detection) and renewed the installation id: sign as the new one.
+        if (await store.SettingAsync(SettingNames.InstallationId, cancellationToken) is { } installation && installation != state.InstallationId)
+            state.SetInstallationId(installation);
+
         var code = await store.SettingAsync(SettingNames.LicenseServerId, cancellationToken);
         var deactivated = await store.SettingAsync(SettingNames.Deactivated, cancellationToken) == "true";
         if (code is not null && code != state.Activation?.LicenseServerId && state.Clearinghouse is { } clearinghouse)

@@ -53,10 +53,28 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         try
         {
             var answer = await SignedPostAsync<T>(path, body, cancellationToken);
-            // Accepted again (this installation took the identity over): the old notice no longer holds.
+            // Accepted again (this installation took the identity over): the old notices no longer hold.
             if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is not null)
                 await store.WriteAsync(s => s.DeleteSettingAsync(SettingNames.InstallationRetiredNotice), CancellationToken.None);
+            if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is not null)
+                await store.WriteAsync(s => s.DeleteSettingAsync(SettingNames.CloneDetectedNotice), CancellationToken.None);
             return answer;
+        }
+        catch (RemoteCallException e) when (e.Is("clone-detected") && e.Cause == "contact-number-reused")
+        {
+            // Another live copy of this very database (same installation id) holds the identity at the clearinghouse. This copy stops speaking as that installation: it takes a
+            // new installation id (as a restore does), so every later contact is refused as another installation until the administrator
+            // retires one copy or reactivates this one with reason "redeployed" — two copies never take turns. Status and the log say so.
+            var renewed = ServerInitializer.NewInstallationId();
+            await store.WriteAsync(async s =>
+            {
+                await s.SetSettingAsync(SettingNames.InstallationId, renewed);
+                await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.CloneDetected,
+                    $"The clearinghouse refused this copy of license server {server.ProductId}: {e.Message} This copy is now installation {renewed}.");
+                await s.SetSettingAsync(SettingNames.CloneDetectedNotice, e.Message);
+            }, CancellationToken.None);
+            server.SetInstallationId(renewed);
+            throw;
         }
         catch (RemoteCallException e) when (e.ProblemType?.EndsWith("/installation-retired", StringComparison.Ordinal) == true)
         {
@@ -76,11 +94,19 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
         var uri = new Uri(b, path);
+        // The number is committed before the request leaves: a copy of the database made from now on continues after it, as this one does.
+        var contact = await store.WriteAsync(async s =>
+        {
+            var next = long.TryParse(await s.SettingAsync(SettingNames.ClearinghouseContacts), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var n) ? n + 1 : 1;
+            await s.SetSettingAsync(SettingNames.ClearinghouseContacts, next.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return next;
+        }, cancellationToken);
         try
         {
             return await RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
                 (request, bytes) => request.Headers.TryAddWithoutValidation(ServerRequestProof.HeaderName,
-                    ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes)));
+                    ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes, contact)));
         }
         catch (RemoteCallException e) when (e.Is(MigrationProblems.MigratedAway))
         {

@@ -12,9 +12,12 @@ public enum RemoteFailure
 
 /// <summary>A call to the clearinghouse or to another license server failed; the message says what happened.</summary>
 public sealed class RemoteCallException(RemoteFailure failure, string message, int? status = null, string? problemType = null, string? field = null, int? group = null,
-    IReadOnlyList<Guid>? keyPackIds = null)
+    IReadOnlyList<Guid>? keyPackIds = null, string? cause = null)
     : Exception(message)
 {
+    /// <summary>Which of several causes of one refusal type (extension <c>cause</c>), e.g. "contact-number-reused" for a clone-detected.</summary>
+    public string? Cause { get; } = cause;
+
     /// <summary>The key packs a refusal names (extension <c>keyPackIds</c>), e.g. those a migration took away.</summary>
     public IReadOnlyList<Guid> KeyPackIds { get; } = keyPackIds ?? [];
 

@@ -57,7 +57,7 @@ internal static class RemoteJson
 
     private static RemoteCallException Refusal(int status, string body, string who)
     {
-        string? type = null, detail = null, field = null;
+        string? type = null, detail = null, field = null, cause = null;
         int? group = null;
         List<Guid>? keyPackIds = null;
         try
@@ -70,6 +70,7 @@ internal static class RemoteJson
                 type = Text("type");
                 detail = Text("detail") ?? Text("title");
                 field = Text("field");
+                cause = Text("cause");
                 if (root.TryGetProperty("group", out var g) && g.ValueKind == JsonValueKind.Number) group = g.GetInt32();
                 if (root.TryGetProperty("keyPackIds", out var ids) && ids.ValueKind == JsonValueKind.Array)
                     keyPackIds = ids.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out var id) ? id : Guid.Empty)
@@ -83,6 +84,6 @@ internal static class RemoteJson
             return new RemoteCallException(RemoteFailure.Refused, $"{who} refused the credential: {detail ?? "unauthorized"}", status, type, field, group);
         return detail is null
             ? new RemoteCallException(RemoteFailure.Unreachable, $"{who} answered {status} without an explanation; is the address right?", status)
-            : new RemoteCallException(RemoteFailure.Refused, detail, status, type, field, group, keyPackIds);
+            : new RemoteCallException(RemoteFailure.Refused, detail, status, type, field, group, keyPackIds, cause);
     }
 }

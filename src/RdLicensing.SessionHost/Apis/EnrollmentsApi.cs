@@ -21,8 +21,13 @@ public static class EnrollmentsApi
     public static async Task<Ok<IEnumerable<HostEnrollmentView>>> List(SessionHostStore store, LicenseServerKeys keys, CancellationToken cancellationToken)
     {
         var known = await keys.KnownAsync(cancellationToken);
+        var retired = await keys.RetiredAsync(cancellationToken);
         return TypedResults.Ok((await store.TokensAsync(cancellationToken)).Select(t =>
-            new HostEnrollmentView(t.Url, t.EnrolledAt, known.Where(k => k.Record.Url == t.Url).MaxBy(k => k.Record.LearnedAt)?.Record.ProductId, "enrolled")));
+        {
+            var key = known.Where(k => k.Record.Url == t.Url).MaxBy(k => k.Record.LearnedAt)?.Record;
+            return new HostEnrollmentView(t.Url, t.EnrolledAt, key?.ProductId, "enrolled", key is null ? null : Convert.ToBase64String(key.PublicKey),
+                retired.Where(r => r.ProductId == key?.ProductId).Select(r => new RetiredKeyView(Convert.ToBase64String(r.PublicKey), r.RetiredAt, r.Reason)).ToList());
+        }));
     }
 
     public static async Task<Results<Ok<HostEnrollmentView>, ProblemHttpResult>> Enroll(

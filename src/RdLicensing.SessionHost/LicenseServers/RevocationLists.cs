@@ -120,7 +120,18 @@ public sealed class RevocationLists(SessionHostStore store, LicenseServerCalls c
         }
         catch (CalTokenException e)
         {
-            return (null, e.Message);
+            // The server may have rotated its key since this host learned it (a CAL answer announced the list first): learn its
+            // key once more and verify with the one it has now; a list no current key of the server signed stays refused.
+            var (learned, _) = await keys.LearnAsync(url, cancellationToken);
+            if (learned is null || learned.Record.ProductId != claimed || learned.Record.PublicKey.AsSpan().SequenceEqual(key.Record.PublicKey)) return (null, e.Message);
+            try
+            {
+                return (learned.Verifier.VerifyRevocationList(bytes), null);
+            }
+            catch (CalTokenException)
+            {
+                return (null, e.Message);
+            }
         }
     }
 
@@ -128,17 +139,34 @@ public sealed class RevocationLists(SessionHostStore store, LicenseServerCalls c
     {
         if (_lists is { } loaded) return loaded;
         var known = await keys.KnownAsync(cancellationToken);
+        var retired = await keys.RetiredAsync(cancellationToken);
         var lists = new Dictionary<string, RevocationListContent>(StringComparer.Ordinal);
         foreach (var stored in await store.RevocationListsAsync(cancellationToken))
         {
-            // Verified again: the store is the host's own, but a list is trusted only with its server's signature.
+            // Verified again: the store is the host's own, but a list is trusted only with its server's signature — its current key,
+            // or a key it retired since (the list held from before a rotation still revokes until the next one replaces it).
             if (known.FirstOrDefault(k => k.Record.ProductId == stored.ProductId) is not { } key) continue;
-            try { lists[stored.ProductId] = key.Verifier.VerifyRevocationList(stored.List); }
-            catch (CalTokenException) { }
+            if (VerifyStored(stored, key.Verifier, retired) is { } content) lists[stored.ProductId] = content;
         }
         _numberByUrl = (await store.RevocationSyncsAsync(cancellationToken)).Where(r => r.Number is not null)
             .ToDictionary(r => r.Url, r => r.Number!.Value, StringComparer.OrdinalIgnoreCase);
         _lists = lists;
         return lists;
+    }
+
+    private static RevocationListContent? VerifyStored(StoredRevocationList stored, CalTokenVerifier current, IReadOnlyList<RetiredLicenseServerKeyRecord> retired)
+    {
+        try { return current.VerifyRevocationList(stored.List); }
+        catch (CalTokenException) { }
+        foreach (var old in retired.Where(r => r.ProductId == stored.ProductId))
+        {
+            try
+            {
+                using var verifier = CalTokenVerifier.FromSubjectPublicKeyInfo(old.PublicKey, stored.ProductId);
+                return verifier.VerifyRevocationList(stored.List);
+            }
+            catch (CalTokenException) { }
+        }
+        return null;
     }
 }

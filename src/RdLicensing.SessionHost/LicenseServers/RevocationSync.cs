@@ -9,10 +9,13 @@ namespace RdLicensing.SessionHost.LicenseServers;
 /// Pulls the revocation list of every listed license server the host holds a token for: once at start, then whenever the last
 /// sync is <see cref="RevocationList.SyncInterval"/> old by the host's clock (looked at every
 /// <see cref="SessionHostOptions.RevocationCheckInterval"/> of real time, so a simulated clock moved forward syncs at the next look).
-/// A fetch that failed is tried again at every look.
+/// A fetch that failed is tried again at every look. Each sync first asks the server for its current key and the keys it retired
+/// (<see cref="LicenseServerKeys.LearnAsync"/>): a rotation reaches the host within the hour, not only at the first CAL it cannot
+/// verify, so a CAL signed by a retired (perhaps compromised) key stops being accepted offline, and the list signed by the new key verifies.
 /// </summary>
 public sealed class RevocationSync(
     RevocationLists lists,
+    LicenseServerKeys keys,
     HostConfiguration configuration,
     SessionHostStore store,
     IOptions<SessionHostOptions> options,
@@ -47,6 +50,8 @@ public sealed class RevocationSync(
         {
             var last = syncs.GetValueOrDefault(url)?.SyncedAt;
             if (last is { } synced && now >= synced && now - synced < RevocationList.SyncInterval) continue;
+            var (_, keyProblem) = await keys.LearnAsync(url, cancellationToken);
+            if (keyProblem is not null) log.LogWarning("The keys of {Url} could not be refreshed: {Problem}", url, keyProblem);
             var result = await lists.SyncAsync(url, cancellationToken);
             if (!result.Synced) log.LogWarning("The revocation list of {Url} could not be fetched: {Problem}", url, result.Problem);
             results.Add(result);
