@@ -8,6 +8,12 @@ public sealed record ServerSecurityEvent(long Id, DateTimeOffset OccurredAt, str
 
 public sealed partial class ClearinghouseStore
 {
+    /// <summary>Every identity key recorded for <paramref name="productId"/>, newest first (retired ones included).</summary>
+    public Task<IReadOnlyList<ServerKeyRecord>> ServerKeysAsync(string productId, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<ServerKeyRecord>>(async c =>
+            (await c.QueryAsync<ServerKeyRow>($"SELECT {ServerKeyRow.Columns} FROM license_server_keys WHERE product_id = @productId ORDER BY id DESC", new { productId }))
+            .Select(r => r.ToDomain()).ToList(), cancellationToken);
+
     /// <summary>The latest refused attempts, newest first; only those naming <paramref name="productId"/> when given.</summary>
     public Task<IReadOnlyList<ServerSecurityEvent>> ServerSecurityEventsAsync(string? productId = null, int limit = 1000, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<ServerSecurityEvent>>(async c =>

@@ -22,6 +22,8 @@ public static class VendorAdminApi
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
         api.MapPost("/servers/{productId}/keys", RecordServerKey)
             .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
+        api.MapGet("/servers/{productId}/keys", ListServerKeys)
+            .WithSummary("Every identity key recorded for a license server, newest first: fingerprint, installation, when recorded and retired, and why.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         api.MapGet("/security-events", ListSecurityEvents)
@@ -81,6 +83,20 @@ public static class VendorAdminApi
         CancellationToken cancellationToken)
     {
         try { return TypedResults.Ok(await keys.RecordAsync(productId, body, cancellationToken)); }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<List<ServerKeyRecordView>>, ProblemHttpResult>> ListServerKeys(string productId, ClearinghouseStore store,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = RequestFields.ProductId(productId);
+            var keys = await store.ServerKeysAsync(id, cancellationToken);
+            if (keys.Count == 0)
+                throw ClearinghouseRefusal.NotFound("server-not-known", $"The clearinghouse holds no key for license server {id}: it has never made a signed request.");
+            return TypedResults.Ok(keys.Select(k => new ServerKeyRecordView(k.ProductId, k.Fingerprint, k.InstallationId, k.RecordedAt, k.RetiredAt, k.RetiredReason)).ToList());
+        }
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
 
