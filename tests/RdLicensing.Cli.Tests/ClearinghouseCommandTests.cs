@@ -133,6 +133,39 @@ public sealed class ClearinghouseCommandTests
     }
 
     [Fact]
+    public async Task Events_lists_refused_proofs_and_lock_outs_in_one_list_and_keeps_one_servers_with_product_id()
+    {
+        await using var ch = await TestClearinghouse.StartAsync(configure: o => o.RateLimits.UnrecognizedIdentifiersPerWindow = 2);
+        var owner = SignedClearinghouseCalls.NewIdentity();
+        var activation = await ch.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(owner.ProductId, "automatic",
+            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")), owner);
+        var licenseServerId = (await activation.Content.ReadFromJsonAsync<ActivationResponse>())!.LicenseServerId;
+        using var stranger = Core.Identity.LicenseServerIdentity.Create();
+        // Someone acting for the owner's server without its key, unsigned and signed by another key…
+        await ch.Public.PostAsJsonAsync("/api/activations", new ActivationRequestBody(owner.ProductId, "automatic", new CompanyInformation("M", "X", null, null), "redeployed"));
+        await ch.Public.PostSignedAsync("/api/reissue", new ReissueRequestBody(owner.ProductId, licenseServerId), stranger, productId: owner.ProductId);
+        // …and another server guessing agreement numbers until it is locked out.
+        var guesser = SignedClearinghouseCalls.NewIdentity();
+        var guesserActivation = await ch.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(guesser.ProductId, "automatic",
+            new CompanyInformation("Bob", "Guess", "Guessers", "United Kingdom")), guesser);
+        var guesserId = (await guesserActivation.Content.ReadFromJsonAsync<ActivationResponse>())!.LicenseServerId;
+        foreach (var guess in new[] { "1000001", "1000002" })
+            await ch.Public.PostSignedAsync("/api/licenses", new LicenseInstallRequestBody(guesser.ProductId, guesserId, "2025", "select",
+                AgreementNumber: guess, Version: "2022", CalType: "per-user", Quantity: 1), guesser);
+
+        var all = JsonDocument.Parse(await OkAsync(ch, "clearinghouse", "events", "--json")).RootElement.EnumerateArray().ToList();
+        var owners = JsonDocument.Parse(await OkAsync(ch, "clearinghouse", "events", "--product-id", owner.ProductId, "--json")).RootElement.EnumerateArray().ToList();
+        var table = await OkAsync(ch, "clearinghouse", "events");
+
+        Assert.Equal(["proof-required", "proof-not-recognized", "unrecognized-identifiers-address"],
+            all.Select(e => e.GetProperty("kind").GetString()).Where(k => k != "unrecognized-identifiers-product").Reverse());
+        Assert.Equal(["proof-not-recognized", "proof-required"], owners.Select(e => e.GetProperty("kind").GetString()));
+        Assert.All(owners, e => Assert.Equal(owner.ProductId, e.GetProperty("productId").GetString()));
+        Assert.Contains("POST /api/reissue", table);
+        Assert.Contains("unrecognized-identifiers-address", table);
+    }
+
+    [Fact]
     public async Task Agreements_add_prints_the_agreement_and_list_shows_what_remains()
     {
         await using var ch = await TestClearinghouse.StartAsync();

@@ -27,7 +27,8 @@ public static class VendorAdminApi
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         api.MapGet("/security-events", ListSecurityEvents)
-            .WithSummary("Security events, newest first: client addresses and Product IDs locked out after too many unrecognized identifiers.");
+            .WithSummary("Security events in one list, newest first: refused attempts to act for a license server without its proof, and client addresses and " +
+                         "Product IDs locked out after too many unrecognized identifiers; ?productId= keeps those naming one license server.");
         return api;
     }
 
@@ -100,7 +101,15 @@ public static class VendorAdminApi
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
 
-    public static async Task<Ok<List<SecurityEventView>>> ListSecurityEvents(ClearinghouseStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.SecurityEventsAsync(cancellationToken: cancellationToken))
-            .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail)).ToList());
+    public static async Task<Results<Ok<List<SecurityEventView>>, ProblemHttpResult>> ListSecurityEvents(string? productId, ClearinghouseStore store,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var named = string.IsNullOrWhiteSpace(productId) ? null : RequestFields.ProductId(productId);
+            return TypedResults.Ok((await store.SecurityEventsAsync(named, cancellationToken: cancellationToken))
+                .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail, e.InstallationId)).ToList());
+        }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
 }

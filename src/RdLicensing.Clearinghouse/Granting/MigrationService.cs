@@ -20,7 +20,7 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// identifiers are proven move; the source's record of them is retired ('moved'), every later request of the source about
 /// them is refused, and its next signed request is refused once with the migration, the target and the date.</item>
 /// </list>
-/// A signed request that asks for licenses it cannot prove is recorded as a security event (<c>server_security_events</c>) and
+/// A signed request that asks for licenses it cannot prove is recorded as a security event (<c>security_events</c>) and
 /// logged as a warning, for the vendor. The web and telephone methods (<see cref="MigrateWithCodesAsync"/>) run the same release
 /// and claim, proven by request codes instead of signed requests.
 /// </summary>
@@ -136,7 +136,7 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
     {
         await store.WriteAsync(async s =>
         {
-            await s.AddServerSecurityEventAsync(clock.GetUtcNow(), refusal.Slug, productId, installationId, address, path, detail);
+            await s.InsertSecurityEventAsync(clock.GetUtcNow(), refusal.Slug, address, productId, installationId, $"POST {path}", detail);
             return 0;
         }, cancellationToken);
         log.LogWarning("Migration refused at {Path}: license server {ProductId} could not prove what it asked ({Slug}).", path, productId, refusal.Slug);

@@ -333,14 +333,20 @@ internal static class ClearinghouseCommands
 
     private static Command ListSecurityEvents(CliContext cli, Connections connection)
     {
+        var productId = Options.Text("--product-id", "PRODUCT-ID", "Only the events naming this license server");
         var json = Options.Json();
-        var command = new Command("events", "Security events, newest first: addresses and Product IDs locked out after too many unrecognized identifiers") { json };
+        var command = new Command("events", "Security events in one list, newest first: refused attempts to act for a license server without its proof, " +
+                                            "and addresses and Product IDs locked out after too many unrecognized identifiers") { productId, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = Client(cli, connection, result);
-            var reply = await client.SecurityEventsAsync(ct);
+            var reply = await client.SecurityEventsAsync(result.GetValue(productId)?.Trim(), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
-            if (reply.Value.Count == 0) { cli.Out.Line("No security events: no address or license server has been locked out."); return 0; }
+            if (reply.Value.Count == 0)
+            {
+                cli.Out.Line("No security events: no request for a license server was refused for want of its proof, and no address or license server was locked out.");
+                return 0;
+            }
             var table = Render.Table("Time", "Kind", "Address", "Product ID", "Request", "Detail");
             foreach (var e in reply.Value)
                 table.AddRow(Render.Cell(Render.Time(e.OccurredAt)), Render.Cell(e.Kind), Render.Cell(e.ClientAddress ?? "-"), Render.Cell(e.ProductId ?? "-"),
