@@ -95,7 +95,7 @@ public sealed class ReissueAndMigrationTests
         Assert.Equal(Slug("key-packs-migrated-away"), (await (await ReleaseAsync(ch, source.ProductId, thief.ProductId, moved.KeyPackId)).ProblemAsync(409)).Type);
         var migration = Assert.Single((await ch.Admin.GetFromJsonAsync<List<MigrationRecordView>>("/api/admin/migrations"))!);
         Assert.Equal(("live", source.ProductId, target.ProductId, pack.KeyPackId), (migration.Kind, migration.SourceProductId, migration.TargetProductId, migration.NewKeyPackId));
-        Assert.Contains(await ch.Store.ServerSecurityEventsAsync(thief.ProductId), e => e.Kind == "nothing-released");
+        Assert.Contains(await ch.Store.SecurityEventsAsync(thief.ProductId), e => e.Kind == "nothing-released");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class ReissueAndMigrationTests
         Assert.Equal(Slug("purchase-proof-required"), (await none.ProblemAsync(400)).Type);
         Assert.Equal(Slug("purchase-not-proven"), (await wrong.ProblemAsync(422)).Type);
         Assert.All((await InstallsAsync(ch)).Where(i => i.ProductId == source.ProductId), i => Assert.Equal("active", i.Status));
-        Assert.Equal(2, (await ch.Store.ServerSecurityEventsAsync(target.ProductId)).Count(e => e.Kind.StartsWith("purchase-")));
+        Assert.Equal(2, (await ch.Store.SecurityEventsAsync(target.ProductId)).Count(e => e.Kind.StartsWith("purchase-")));
 
         var response = await MigrateAsync(ch, target, "2025", null, lsid, dead: true, proofs: [new PurchaseProof("retail", LicenseCode: code.ToLowerInvariant())]);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

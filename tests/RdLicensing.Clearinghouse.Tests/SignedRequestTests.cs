@@ -15,8 +15,8 @@ public sealed class SignedRequestTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static async Task<IReadOnlyList<Storage.ServerSecurityEvent>> EventsAsync(TestClearinghouse ch, string productId) =>
-        await ch.Store.ServerSecurityEventsAsync(productId);
+    private static async Task<IReadOnlyList<Storage.SecurityEventRecord>> EventsAsync(TestClearinghouse ch, string productId) =>
+        await ch.Store.SecurityEventsAsync(productId);
 
     [Fact]
     public async Task Knowing_a_product_id_is_not_enough_to_reactivate_a_server_and_the_attempts_are_recorded()
@@ -38,7 +38,7 @@ public sealed class SignedRequestTests
         Assert.Equal(licenseServerId, Assert.Single(active).LicenseServerId);
         var events = await EventsAsync(ch, productId);
         Assert.Equal(["proof-required", "proof-not-recognized", "proof-product-mismatch"], events.Select(e => e.Kind).Reverse());
-        Assert.All(events, e => Assert.Equal("/api/activations", e.Path));
+        Assert.All(events, e => Assert.Equal("POST /api/activations", e.Route));
 
         // Positive control: the server itself reactivates.
         var own = await ch.Public.PostAsServerAsync("/api/activations", reactivate);

@@ -24,7 +24,7 @@ public sealed partial class WebPageTests
     public async Task The_index_and_the_forms_are_served_as_html()
     {
         await using var ch = await TestClearinghouse.StartAsync();
-        foreach (var path in new[] { "/", "/activate", "/install", "/deactivate", "/telephone" })
+        foreach (var path in new[] { "/", "/activate", "/install", "/migrate", "/deactivate", "/telephone" })
         {
             var response = await ch.Public.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -108,6 +108,24 @@ public sealed partial class WebPageTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Matches("""id="error-requestCode">[^<]*group 2""", html);
         Assert.Null((await ch.Admin.GetFromJsonAsync<RetailCodeView[]>("/api/admin/codes"))!.Single().UsedAt);
+    }
+
+    [Fact]
+    public async Task The_migration_form_posted_without_the_antiforgery_token_is_refused_before_any_code_is_read()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var hidden = await HtmlForms.HiddenFieldsAsync(ch.Public, "/migrate");
+        var fields = new Dictionary<string, string> { ["_handler"] = hidden["_handler"], ["requestCode"] = "ABCDE", ["releaseCode"] = "FGHJK" };
+
+        using var elsewhere = new HttpClient { BaseAddress = ch.BaseAddress };
+        var refused = await elsewhere.PostAsync("/migrate", new FormUrlEncodedContent(fields));
+        // Positive control: with the page's token the form is read, and the mistyped code is named.
+        var (status, html) = await ch.Public.PostFormAsync("/migrate", new() { ["requestCode"] = "ABCDE", ["releaseCode"] = "FGHJK" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain("request code", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("request code", WebUtility.HtmlDecode(html));
     }
 
     [Fact]

@@ -92,6 +92,39 @@ public class ServerProofTests
         else Assert.Null(read.EmbeddedPublicKey);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)] // as many groups as a code carrying the key: the format byte tells them apart
+    [InlineData(ServerRequestCode.MaxReleasedKeyPacks)]
+    public void A_release_code_carries_its_target_and_key_packs_under_the_sources_signature(int packs)
+    {
+        using var source = LicenseServerIdentity.Create();
+        using var target = LicenseServerIdentity.Create();
+        var ids = Enumerable.Range(0, packs).Select(_ => KeyPackIdCode.NewKeyPackId()).ToList();
+        var now = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+
+        var read = ServerRequestCode.Read(ServerRequestCode.CreateRelease(source.Key, source.ProductId, ProductVersion.WindowsServer2022, now, target.ProductId, ids));
+
+        Assert.Equal((ServerRequestPurpose.MigrateOut, source.ProductId, target.ProductId), (read.Purpose, read.ProductId, read.ReleaseTargetProductId));
+        Assert.Equal(ids, read.ReleasedKeyPackIds);
+        Assert.True(read.VerifiesWith(source.Key.ExportSubjectPublicKeyInfo()));
+        Assert.False(read.VerifiesWith(target.Key.ExportSubjectPublicKeyInfo()));
+        // The codes of before still read as they did.
+        var withKey = ServerRequestCode.Read(ServerRequestCode.Create(source.Key, source.ProductId, ServerRequestPurpose.Activate, ProductVersion.WindowsServer2022, now, true));
+        Assert.Equal(source.Key.ExportSubjectPublicKeyInfo(), withKey.EmbeddedPublicKey);
+        Assert.Null(withKey.ReleasedKeyPackIds);
+    }
+
+    [Fact]
+    public void A_release_code_names_only_key_packs_with_a_64_bit_id()
+    {
+        using var source = LicenseServerIdentity.Create();
+        Assert.False(ServerRequestCode.FitsReleaseCode(Guid.NewGuid()));
+        Assert.True(ServerRequestCode.FitsReleaseCode(KeyPackIdCode.NewKeyPackId()));
+        Assert.Throws<ArgumentException>(() => ServerRequestCode.CreateRelease(source.Key, source.ProductId, ProductVersion.WindowsServer2022, DateTimeOffset.UnixEpoch,
+            source.ProductId, [Guid.NewGuid()]));
+    }
+
     [Fact]
     public void Two_request_codes_for_the_same_thing_differ_by_their_nonce()
     {

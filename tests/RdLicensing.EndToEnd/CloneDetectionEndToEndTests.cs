@@ -39,7 +39,7 @@ public sealed class CloneDetectionEndToEndTests : IDisposable
         Assert.Contains($"active at the clearinghouse as installation {original.InstallationId} (last contact ", refused);
         Assert.Contains($"this is another installation ({copy.InstallationId})", refused);
         Assert.Contains("If this copy replaces the other, reactivate it with reason 'redeployed' here", refused);
-        Assert.Contains(await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(original.ProductId), e => e.Kind == "clone-detected");
+        Assert.Contains(await deployment.Clearinghouse.Store.SecurityEventsAsync(original.ProductId), e => e.Kind == "clone-detected");
         await deployment.InstallRetailAsync(original, ProductVersion.WindowsServer2025, CalType.PerUser, 2); // the original still works
 
         // The legitimate move: the copy reactivates as redeployed and takes the identity over; the original is refused after that.

@@ -70,7 +70,7 @@ public sealed class KeyRotationEndToEndTests
             new ReissueRequestBody(server.ProductId, (await Deployment.StatusAsync(server)).Activation.LicenseServerId), oldIdentity, server.InstallationId);
         Assert.Equal(HttpStatusCode.Conflict, withOldKey.StatusCode);
         Assert.Contains("proof-key-retired", await withOldKey.Content.ReadAsStringAsync());
-        Assert.Contains(await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(server.ProductId), e => e.Kind == "proof-key-retired");
+        Assert.Contains(await deployment.Clearinghouse.Store.SecurityEventsAsync(server.ProductId), e => e.Kind == "proof-key-retired");
         // Positive control: the new key acts (install), and the old License Server ID was replaced.
         await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerUser, 3);
         Assert.NotEqual(licenseServerId, (await Deployment.StatusAsync(server)).Activation.LicenseServerId);

@@ -227,5 +227,5 @@ public sealed class MigrationEndToEndTests
     }
 
     private static async Task<List<string>> SecurityEventsAsync(Deployment deployment, string productId) =>
-        (await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(productId)).Select(e => e.Kind).ToList();
+        (await deployment.Clearinghouse.Store.SecurityEventsAsync(productId)).Select(e => e.Kind).ToList();
 }

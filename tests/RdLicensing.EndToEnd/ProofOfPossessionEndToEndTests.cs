@@ -35,7 +35,7 @@ public sealed class ProofOfPossessionEndToEndTests
         Assert.All(refused, status => Assert.Equal(HttpStatusCode.UnprocessableEntity, status));
         Assert.Equal("active", Assert.Single(await deployment.ActivationRecordsAsync()).Status);
         await deployment.InstallRetailAsync(victim, ProductVersion.WindowsServer2025, CalType.PerDevice, 5);
-        var events = await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(victim.ProductId);
+        var events = await deployment.Clearinghouse.Store.SecurityEventsAsync(victim.ProductId);
         Assert.Equal(["proof-required", "proof-not-recognized"], events.Select(e => e.Kind).Reverse());
 
         // Positive control: the server itself reactivates, and installs again with its new License Server ID.
@@ -67,7 +67,7 @@ public sealed class ProofOfPossessionEndToEndTests
         Assert.Equal("active", Assert.Single(await deployment.ActivationRecordsAsync()).Status);
         var installs = (await deployment.Clearinghouse.Admin.GetFromJsonAsync<List<InstallRecordView>>("/api/admin/installs"))!;
         Assert.Equal(10, Assert.Single(installs).Quantity);
-        Assert.Equal(8, (await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(victim.ProductId)).Count);
+        Assert.Equal(8, (await deployment.Clearinghouse.Store.SecurityEventsAsync(victim.ProductId)).Count);
 
         // Positive control: the server itself converts and installs with the same License Server ID, and the code still works.
         await Rdlic.OkAsync(victim, "keypacks", "convert", pack.Id.ToString(), "--quantity", "4");

@@ -59,6 +59,23 @@ internal sealed class WebSite : IDisposable
         return CodeIn(html, "confirmation-code");
     }
 
+    /// <summary>POST /migrate (or /operator/migrate): the license key pack IDs shown on the result page, one per key pack.</summary>
+    public async Task<List<string>> MigrateAsync(string path, params (string Name, string? Value)[] fields)
+    {
+        var html = await PostAsync(path, fields);
+        var codes = Regex.Matches(html, """id="key-pack-id-\d+">([^<]+)</p>""").Select(m => m.Groups[1].Value.Trim().Replace(' ', '-')).ToList();
+        Assert.True(codes.Count > 0, $"no license key pack ID on the page: {html}");
+        return codes;
+    }
+
+    /// <summary>The release code `rdlic licenses release --method web|telephone` printed ("Release code:      …").</summary>
+    public static string ReleaseCodeIn(string rdlicOutput)
+    {
+        var match = Regex.Match(rdlicOutput, @"Release code:\s+(\S+)");
+        Assert.True(match.Success, $"no release code in: {rdlicOutput}");
+        return match.Groups[1].Value;
+    }
+
     /// <summary>A form posted whatever the answer: the status and the page (for refusals).</summary>
     public async Task<(HttpStatusCode Status, string Html)> TryPostAsync(string path, params (string Name, string? Value)[] fields)
     {

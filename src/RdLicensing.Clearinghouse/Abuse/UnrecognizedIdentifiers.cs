@@ -77,7 +77,7 @@ public sealed class UnrecognizedIdentifiers(IOptions<ClearinghouseOptions> optio
         var until = clock.GetUtcNow() + tally.WindowLeft;
         var detail = $"{what} within {Minutes(_failures.WindowLength)}: refused until {until:yyyy-MM-dd HH:mm:ss} UTC.";
         logger.LogWarning("Security: {Kind} {Address} {ProductId} on {Route}: {Detail}", kind, address, productId, route, detail);
-        await store.AddSecurityEventAsync(clock.GetUtcNow(), kind, address, productId, route, detail, cancellationToken);
+        await store.AddSecurityEventAsync(clock.GetUtcNow(), kind, address, productId, null, route, detail, cancellationToken);
     }
 
     private static IEnumerable<string> Usable(IEnumerable<string> productIds) =>

@@ -16,7 +16,7 @@ namespace RdLicensing.Clearinghouse.Apis;
 /// <remarks>
 /// It is middleware rather than an endpoint filter because the signature covers the exact bytes, which must be read before
 /// the framework binds (and consumes) the JSON body. Every refusal — here, or by the key check inside the service — is
-/// recorded as a security event (table <c>server_security_events</c>) and logged, after the service's transaction rolled back.
+/// recorded as a security event (table <c>security_events</c>, the vendor's one list) and logged, after the service's transaction rolled back.
 /// </remarks>
 public static partial class ServerProofs
 {
@@ -121,7 +121,7 @@ public static partial class ServerProofs
         services.GetRequiredService<ILoggerFactory>().CreateLogger("RdLicensing.Clearinghouse.ServerProofs").LogWarning(
             "Refused {Path} for license server {ProductId} from {Address}: {Kind}", path, productId ?? "(none)", address ?? "(unknown)", kind);
         await services.GetRequiredService<ClearinghouseStore>().WriteAsync(
-            s => s.AddServerSecurityEventAsync(now, kind, productId, installationId, address, path, detail), CancellationToken.None);
+            s => s.InsertSecurityEventAsync(now, kind, address, productId, installationId, $"{context.Request.Method} {path}", detail), CancellationToken.None);
     }
 
     /// <summary>The top-level "productId" of a JSON body (the license server the request is for), when it has one.</summary>

@@ -22,10 +22,13 @@ public static class VendorAdminApi
         api.MapGet("/installs", ListInstalls).WithSummary("Key packs granted, newest first.");
         api.MapPost("/servers/{productId}/keys", RecordServerKey)
             .WithSummary("The 'private key compromised' path with the vendor's operator: records a new key for a license server, proven by the new key and a purchase identifier installed there.");
+        api.MapGet("/servers/{productId}/keys", ListServerKeys)
+            .WithSummary("Every identity key recorded for a license server, newest first: fingerprint, installation, when recorded and retired, and why.");
         api.MapGet("/conversions", ListConversions).WithSummary("Convert Licenses recorded, newest first.");
         api.MapGet("/migrations", ListMigrations).WithSummary("Key packs moved between license servers (released by a running source, or proven for a dead one), newest first.");
         api.MapGet("/security-events", ListSecurityEvents)
-            .WithSummary("Security events, newest first: client addresses and Product IDs locked out after too many unrecognized identifiers.");
+            .WithSummary("Security events in one list, newest first: refused attempts to act for a license server without its proof, and client addresses and " +
+                         "Product IDs locked out after too many unrecognized identifiers; ?productId= keeps those naming one license server.");
         return api;
     }
 
@@ -84,7 +87,29 @@ public static class VendorAdminApi
         catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
     }
 
-    public static async Task<Ok<List<SecurityEventView>>> ListSecurityEvents(ClearinghouseStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.SecurityEventsAsync(cancellationToken: cancellationToken))
-            .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail)).ToList());
+    public static async Task<Results<Ok<List<ServerKeyRecordView>>, ProblemHttpResult>> ListServerKeys(string productId, ClearinghouseStore store,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = RequestFields.ProductId(productId);
+            var keys = await store.ServerKeysAsync(id, cancellationToken);
+            if (keys.Count == 0)
+                throw ClearinghouseRefusal.NotFound("server-not-known", $"The clearinghouse holds no key for license server {id}: it has never made a signed request.");
+            return TypedResults.Ok(keys.Select(k => new ServerKeyRecordView(k.ProductId, k.Fingerprint, k.InstallationId, k.RecordedAt, k.RetiredAt, k.RetiredReason)).ToList());
+        }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
+
+    public static async Task<Results<Ok<List<SecurityEventView>>, ProblemHttpResult>> ListSecurityEvents(string? productId, ClearinghouseStore store,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var named = string.IsNullOrWhiteSpace(productId) ? null : RequestFields.ProductId(productId);
+            return TypedResults.Ok((await store.SecurityEventsAsync(named, cancellationToken: cancellationToken))
+                .Select(e => new SecurityEventView(e.Id, e.OccurredAt, e.Kind, e.ClientAddress, e.ProductId, e.Route, e.Detail, e.InstallationId)).ToList());
+        }
+        catch (ClearinghouseRefusal refusal) { return Problems.From(refusal); }
+    }
 }

@@ -35,13 +35,16 @@ public sealed class LicenseServerVerifier(ClearinghouseKeys keys)
     }
 
     /// <summary>Inside the transaction: the code must be the Product ID's current, unexpired activation.</summary>
-    public static async Task<ActivationRecord> RequireActiveAsync(ClearinghouseWriteSession session, ActivationCertificate certificate, DateTimeOffset now)
+    public static Task<ActivationRecord> RequireActiveAsync(ClearinghouseWriteSession session, ActivationCertificate certificate, DateTimeOffset now) =>
+        RequireActiveAsync(session, certificate.LicenseServerProductId, certificate.LicenseServerId, now);
+
+    /// <summary>Inside the transaction: the Product ID's current, unexpired activation — that of <paramref name="licenseServerId"/> when one is given.</summary>
+    public static async Task<ActivationRecord> RequireActiveAsync(ClearinghouseWriteSession session, string productId, string? licenseServerId, DateTimeOffset now)
     {
-        var productId = certificate.LicenseServerProductId;
         var active = await session.ActiveActivationAsync(productId)
             ?? throw ClearinghouseRefusal.Conflict("not-activated", "License server not activated",
                 $"License server {productId} is not activated with this clearinghouse (never activated, or deactivated): activate the license server first.");
-        if (active.LicenseServerId != certificate.LicenseServerId)
+        if (licenseServerId is not null && active.LicenseServerId != licenseServerId)
             throw ClearinghouseRefusal.Conflict("license-server-id-superseded", "License Server ID replaced",
                 $"This License Server ID was replaced when license server {productId} was activated again on {active.ActivatedAt:yyyy-MM-dd}: use the current License Server ID, or reactivate.");
         if (active.ExpiresAt <= now)

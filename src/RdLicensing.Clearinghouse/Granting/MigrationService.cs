@@ -20,47 +20,25 @@ namespace RdLicensing.Clearinghouse.Granting;
 /// identifiers are proven move; the source's record of them is retired ('moved'), every later request of the source about
 /// them is refused, and its next signed request is refused once with the migration, the target and the date.</item>
 /// </list>
-/// A signed request that asks for licenses it cannot prove is recorded as a security event (<c>server_security_events</c>) and
-/// logged as a warning, for the vendor.
+/// A signed request that asks for licenses it cannot prove is recorded as a security event (<c>security_events</c>) and
+/// logged as a warning, for the vendor. The web and telephone methods (<see cref="MigrateWithCodesAsync"/>) run the same release
+/// and claim, proven by request codes instead of signed requests.
 /// </summary>
 public sealed class MigrationService(ClearinghouseStore store, LicenseServerVerifier verifier, GrantSigner signer, TimeProvider clock, ILogger<MigrationService> log)
 {
     // The refusals that mean "asked for licenses it could not prove": recorded for the vendor.
-    private static readonly HashSet<string> Unproven = ["nothing-released", "purchase-not-proven", "purchase-proof-required"];
+    private static readonly HashSet<string> Unproven = ["nothing-released", "purchase-not-proven", "purchase-proof-required", ReleaseForAnotherServer];
 
+    private const string ReleaseForAnotherServer = "release-for-another-server";
+
+    /// <summary>MigrateOut by the automatic method: the signed request names the target and the key packs.</summary>
     public async Task<MigrationReleaseResponse> ReleaseAsync(MigrationReleaseRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
-        var source = RequestFields.ProductId(body.ProductId);
-        var target = RequestFields.ProductId(body.TargetProductId, "targetProductId");
-        if (target == source) throw ClearinghouseRefusal.Invalid("targetProductId", "The target is the source itself: name the license server the licenses move to.");
-        if (body.KeyPackIds is not { Count: > 0 } named)
-            throw ClearinghouseRefusal.Invalid("keyPackIds", "Name the key packs this license server gives up (keyPackIds).");
-        var ids = named.Distinct().ToList();
-
-        return await store.WriteAsync(async s =>
-        {
-            var now = clock.GetUtcNow();
-            await proof.RequireAsync(s, source, ServerRequestPurpose.MigrateOut, now);
-            if (await s.ActiveActivationAsync(target) is null)
-                throw ClearinghouseRefusal.NotFound("target-not-activated",
-                    $"License server {target} is not activated at the clearinghouse, so it cannot receive licenses; nothing was released. Activate the target first.");
-            var total = 0;
-            foreach (var id in ids)
-            {
-                var install = await s.InstallAsync(id);
-                if (install is null || install.ProductId != source)
-                    throw ClearinghouseRefusal.NotFound("key-pack-not-found",
-                        $"Key pack {id} is not recorded as granted to license server {source}; nothing was released.");
-                if (install.Status != InstallStatus.Active || !await s.ReleaseInstallAsync(id))
-                    throw await NotHeldAsync(s, install);
-                await s.InsertMigrationAsync(new MigrationRecord(id, MigrationKind.Live, source, target, install.Quantity, now, null, null, null));
-                total += install.Quantity;
-            }
-            return new MigrationReleaseResponse(ids, target,
-                $"License server {source} released {ids.Count} key pack(s), {total} CAL(s), to license server {target}; only it can claim them.");
-        }, cancellationToken);
+        var release = Release.Read(body);
+        return await store.WriteAsync(s => ReleaseInAsync(s, release, proof, clock.GetUtcNow()), cancellationToken);
     }
 
+    /// <summary>MigrateIn by the automatic method: the target's signed claim (a running source's release, or a dead source's purchase identifiers).</summary>
     public async Task<MigrationResponse> MigrateAsync(MigrationRequestBody body, ServerProof proof, CancellationToken cancellationToken)
     {
         var target = verifier.Verify(body.TargetProductId, body.TargetLicenseServerId, "targetProductId", "targetLicenseServerId");
@@ -68,40 +46,161 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
         var sourceProductId = string.IsNullOrWhiteSpace(body.SourceProductId) ? null : RequestFields.ProductId(body.SourceProductId, "sourceProductId");
         var sourceCode = sourceProductId is null ? SourceLicenseServerId(body.SourceLicenseServerId) : null;
         var proofs = (body.PurchaseProofs ?? []).Select((p, i) => Purchase.Read(p, $"purchaseProofs[{i}]")).ToList();
-        var dead = body.SourceNoLongerFunctioning || sourceCode is not null || proofs.Count > 0;
-        var sourceNamed = sourceProductId ?? $"License Server ID {sourceCode}";
+        var claim = new Claim(target.LicenseServerProductId, target.LicenseServerId, targetVersion, sourceProductId, sourceCode, proofs,
+            body.SourceNoLongerFunctioning || sourceCode is not null || proofs.Count > 0, body.KeyPackIds);
+        try
+        {
+            return await store.WriteAsync(s => ClaimInAsync(s, claim, proof, clock.GetUtcNow()), cancellationToken);
+        }
+        catch (ClearinghouseRefusal refusal) when (Unproven.Contains(refusal.Slug))
+        {
+            // The request was signed by the target (checked before these refusals), so the record names who asked.
+            await RecordAsync(refusal, claim.Target, proof.InstallationId, null, "/api/migrations",
+                $"License server {claim.Target} asked for licenses of {claim.SourceNamed} it could not prove: {refusal.Detail}", cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Migration by web or telephone, with the same guarantees as the automatic method and the same steps: the administrator
+    /// carries the target's request code (MigrateIn) and, for a running source, the source's release code (MigrateOut, listing the
+    /// key packs it removed and the target it gives them to); in one transaction the release is recorded and the target credited
+    /// with exactly it — the answer is a license key pack ID per pack, which installs only on the target. For a source that no
+    /// longer functions: its License Server ID and the purchase identifiers, as the automatic method. Each code is good once; a
+    /// refused proof, a release for another server or a claim it cannot prove is recorded as a security event.
+    /// </summary>
+    /// <param name="page">The page or console the codes were typed on, and <paramref name="address"/> the client's address: for the security event.</param>
+    public async Task<MigrationResponse> MigrateWithCodesAsync(MigrationCodes codes, string page, string? address, CancellationToken cancellationToken)
+    {
+        var targetCode = ServerKeyCheck.ReadCode(codes.RequestCode);
+        var releaseCode = string.IsNullOrWhiteSpace(codes.ReleaseCode) ? null : ServerKeyCheck.ReadCode(codes.ReleaseCode, "releaseCode");
+        var proofs = (codes.PurchaseProofs ?? []).Select((p, i) => Purchase.Read(p, $"purchaseProofs[{i}]")).ToList();
+        var targetProof = new RequestCodeProof(targetCode);
+        RequestCodeProof? releaseProof = null;
+        Release? release = null;
+        Claim claim;
+        if (releaseCode is not null)
+        {
+            if (releaseCode.ReleasedKeyPackIds is not { } ids || releaseCode.ReleaseTargetProductId is not { } releasedTo)
+                throw ClearinghouseRefusal.Unprocessable("request-code-purpose", "Not a release code",
+                    $"This code was made to {ServerKeyCheck.Describe(releaseCode.Purpose)}; a running source's release code lists what it gives up: " +
+                    "on the source, run rdlic licenses release --target-product-id <target's Product ID> --method web.", "releaseCode");
+            if (codes.SourceLicenseServerId is { Length: > 0 } || proofs.Count > 0)
+                throw ClearinghouseRefusal.Invalid("sourceLicenseServerId",
+                    "A running source's release code moves exactly the key packs it lists: leave the source's License Server ID and the purchase identifiers empty.");
+            if (releaseCode.ProductId == targetCode.ProductId)
+                throw ClearinghouseRefusal.Invalid("releaseCode", "The release code and the request code are of the same license server: the licenses move from the source to another server.");
+            releaseProof = new RequestCodeProof(releaseCode);
+            release = new Release(releaseCode.ProductId, releasedTo, [.. ids]);
+            claim = new Claim(targetCode.ProductId, null, targetCode.ServerVersion, releaseCode.ProductId, null, [], false, ids);
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(codes.SourceLicenseServerId))
+                throw ClearinghouseRefusal.Invalid("releaseCode",
+                    "Give the source's release code (a source that still runs: rdlic licenses release --target-product-id … --method web on it), " +
+                    "or, for a source that no longer functions, its License Server ID and the purchase identifiers of the licenses to move.");
+            claim = new Claim(targetCode.ProductId, null, targetCode.ServerVersion, null, SourceLicenseServerId(codes.SourceLicenseServerId), proofs, true, null);
+        }
 
         try
         {
             return await store.WriteAsync(async s =>
             {
                 var now = clock.GetUtcNow();
-                await proof.RequireAsync(s, target.LicenseServerProductId, ServerRequestPurpose.MigrateIn, now);
-                await LicenseServerVerifier.RequireActiveAsync(s, target, now);
-                var source = sourceProductId ?? (await s.ActivationByLicenseServerIdAsync(sourceCode!))?.ProductId
-                    ?? throw ClearinghouseRefusal.NotFound("source-not-found",
-                        "No license server was activated with that License Server ID: check the source server's License Server ID, or give its Product ID.");
-                if (source == target.LicenseServerProductId)
-                    throw ClearinghouseRefusal.Invalid(sourceProductId is null ? "sourceLicenseServerId" : "sourceProductId",
-                        "The source is this license server: name the license server the licenses come from.");
-                return dead
-                    ? await FromDeadSourceAsync(s, source, target.LicenseServerProductId, targetVersion, proofs, body.KeyPackIds, now)
-                    : await ClaimReleasedAsync(s, source, target.LicenseServerProductId, targetVersion, body.KeyPackIds, now);
+                if (release is not null)
+                {
+                    // The source's signed release names the target: a code carried to another server's claim moves nothing.
+                    if (release.Target != claim.Target)
+                        throw ClearinghouseRefusal.Unprocessable(ReleaseForAnotherServer, "Release code for another license server",
+                            $"This release code gives the licenses of license server {release.Source} to license server {release.Target}, not to license server {claim.Target} " +
+                            "whose request code this is; nothing was moved. Give the target's own request code, or make a new release code on the source for this target.", "releaseCode");
+                    await ReleaseInAsync(s, release, releaseProof!, now);
+                }
+                return await ClaimInAsync(s, claim, targetProof, now);
             }, cancellationToken);
         }
-        catch (ClearinghouseRefusal refusal) when (Unproven.Contains(refusal.Slug))
+        catch (ClearinghouseRefusal refusal) when (releaseProof?.Refusal is not null || targetProof.Refusal is not null || Unproven.Contains(refusal.Slug))
         {
-            // The request was signed by the target (checked before these refusals), so the record names who asked.
-            await store.WriteAsync(async s =>
-            {
-                await s.AddServerSecurityEventAsync(clock.GetUtcNow(), refusal.Slug, target.LicenseServerProductId, proof.InstallationId, null, "/api/migrations",
-                    $"License server {target.LicenseServerProductId} asked for licenses of {sourceNamed} it could not prove: {refusal.Detail}");
-                return 0;
-            }, cancellationToken);
-            log.LogWarning("Migration refused: license server {Target} asked for licenses of {Source} it could not prove ({Slug}).",
-                target.LicenseServerProductId, sourceNamed, refusal.Slug);
+            var productId = releaseProof?.Refusal is not null ? releaseProof.ProductId : claim.Target;
+            await RecordAsync(refusal, productId, null, address, page,
+                $"A {page} migration for license server {claim.Target} from {claim.SourceNamed} was refused: {refusal.Detail}", cancellationToken);
+            if (releaseProof?.Refusal is not null && refusal.Field != "releaseCode")
+                throw new ClearinghouseRefusal(refusal.Status, refusal.Slug, refusal.Title, refusal.Detail, "releaseCode", refusal.Group, refusal.Extensions);
             throw;
         }
+    }
+
+    private async Task RecordAsync(ClearinghouseRefusal refusal, string productId, string? installationId, string? address, string path, string detail,
+        CancellationToken cancellationToken)
+    {
+        await store.WriteAsync(async s =>
+        {
+            await s.InsertSecurityEventAsync(clock.GetUtcNow(), refusal.Slug, address, productId, installationId, $"POST {path}", detail);
+            return 0;
+        }, cancellationToken);
+        log.LogWarning("Migration refused at {Path}: license server {ProductId} could not prove what it asked ({Slug}).", path, productId, refusal.Slug);
+    }
+
+    /// <summary>What a source releases: its Product ID, the one target, the key packs.</summary>
+    private sealed record Release(string Source, string Target, List<Guid> Ids)
+    {
+        public static Release Read(MigrationReleaseRequestBody body)
+        {
+            var source = RequestFields.ProductId(body.ProductId);
+            var target = RequestFields.ProductId(body.TargetProductId, "targetProductId");
+            if (target == source) throw ClearinghouseRefusal.Invalid("targetProductId", "The target is the source itself: name the license server the licenses move to.");
+            if (body.KeyPackIds is not { Count: > 0 } named)
+                throw ClearinghouseRefusal.Invalid("keyPackIds", "Name the key packs this license server gives up (keyPackIds).");
+            return new Release(source, target, named.Distinct().ToList());
+        }
+    }
+
+    /// <summary>What a target claims: from a running source (by Product ID) or a dead one (by License Server ID, with purchase proofs).</summary>
+    private sealed record Claim(string Target, string? TargetLicenseServerId, ProductVersion TargetVersion, string? SourceProductId, string? SourceCode,
+        List<Purchase> Proofs, bool Dead, IReadOnlyList<Guid>? Wanted)
+    {
+        public string SourceNamed => SourceProductId ?? $"License Server ID {SourceCode}";
+    }
+
+    /// <summary>The release, inside the transaction: the source's proof (MigrateOut), then exactly the named installs become released to the target.</summary>
+    private static async Task<MigrationReleaseResponse> ReleaseInAsync(ClearinghouseWriteSession s, Release release, ServerProof proof, DateTimeOffset now)
+    {
+        var (source, target, ids) = release;
+        await proof.RequireAsync(s, source, ServerRequestPurpose.MigrateOut, now);
+        if (await s.ActiveActivationAsync(target) is null)
+            throw ClearinghouseRefusal.NotFound("target-not-activated",
+                $"License server {target} is not activated at the clearinghouse, so it cannot receive licenses; nothing was released. Activate the target first.");
+        var total = 0;
+        foreach (var id in ids)
+        {
+            var install = await s.InstallAsync(id);
+            if (install is null || install.ProductId != source)
+                throw ClearinghouseRefusal.NotFound("key-pack-not-found",
+                    $"Key pack {id} is not recorded as granted to license server {source}; nothing was released.");
+            if (install.Status != InstallStatus.Active || !await s.ReleaseInstallAsync(id))
+                throw await NotHeldAsync(s, install);
+            await s.InsertMigrationAsync(new MigrationRecord(id, MigrationKind.Live, source, target, install.Quantity, now, null, null, null));
+            total += install.Quantity;
+        }
+        return new MigrationReleaseResponse(ids, target,
+            $"License server {source} released {ids.Count} key pack(s), {total} CAL(s), to license server {target}; only it can claim them.");
+    }
+
+    /// <summary>The claim, inside the transaction: the target's proof (MigrateIn) and activation, then the running or dead source's packs.</summary>
+    private async Task<MigrationResponse> ClaimInAsync(ClearinghouseWriteSession s, Claim claim, ServerProof proof, DateTimeOffset now)
+    {
+        await proof.RequireAsync(s, claim.Target, ServerRequestPurpose.MigrateIn, now);
+        await LicenseServerVerifier.RequireActiveAsync(s, claim.Target, claim.TargetLicenseServerId, now);
+        var source = claim.SourceProductId ?? (await s.ActivationByLicenseServerIdAsync(claim.SourceCode!))?.ProductId
+            ?? throw ClearinghouseRefusal.NotFound("source-not-found",
+                "No license server was activated with that License Server ID: check the source server's License Server ID, or give its Product ID.");
+        if (source == claim.Target)
+            throw ClearinghouseRefusal.Invalid(claim.SourceProductId is null ? "sourceLicenseServerId" : "sourceProductId",
+                "The source is this license server: name the license server the licenses come from.");
+        return claim.Dead
+            ? await FromDeadSourceAsync(s, source, claim.Target, claim.TargetVersion, claim.Proofs, claim.Wanted, now)
+            : await ClaimReleasedAsync(s, source, claim.Target, claim.TargetVersion, claim.Wanted, now);
     }
 
     /// <summary>A running source: exactly what it released to this target, not yet claimed.</summary>
@@ -271,3 +370,9 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
         };
     }
 }
+
+/// <summary>What the administrator carries for a web or telephone migration (form fields of /migrate and the operator console).</summary>
+/// <param name="ReleaseCode">A running source's release code (it lists the key packs and the target).</param>
+/// <param name="RequestCode">The target's request code for receiving migrated licenses.</param>
+/// <param name="SourceLicenseServerId">A source that no longer functions: its License Server ID, with <paramref name="PurchaseProofs"/>.</param>
+public sealed record MigrationCodes(string? ReleaseCode, string? RequestCode, string? SourceLicenseServerId, IReadOnlyList<PurchaseProof>? PurchaseProofs);

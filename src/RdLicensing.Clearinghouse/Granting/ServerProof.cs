@@ -83,3 +83,20 @@ public sealed class SignedServerRequest(ServerRequestProof proof) : ServerProof
     public static ValueTask<SignedServerRequest?> BindAsync(HttpContext context) =>
         ValueTask.FromResult(context.Items[ItemKey] as SignedServerRequest);
 }
+
+/// <summary>
+/// The web and telephone methods' proof: a request code the license server signed, carried by the administrator. Its purpose,
+/// age, signature (against the key recorded for its Product ID) and single-use nonce are checked in the transaction
+/// (<see cref="ServerKeyCheck.RequireCodeAsync"/>).
+/// </summary>
+public sealed class RequestCodeProof(ServerRequestCodeContent code) : ServerProof
+{
+    public ServerRequestCodeContent Code { get; } = code;
+
+    public override string ProductId => Code.ProductId;
+
+    public override string? InstallationId => null;
+
+    protected override async Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now, bool takesOverInstallation) =>
+        (await ServerKeyCheck.RequireCodeAsync(session, Code, purpose, now)).Key;
+}

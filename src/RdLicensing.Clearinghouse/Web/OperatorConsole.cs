@@ -9,11 +9,12 @@ namespace RdLicensing.Clearinghouse.Web;
 /// request code with company information or license identifiers) with the last submission's result or errors, and the
 /// latest activations and installs, read after any submission so they include it.
 /// </summary>
-public sealed class OperatorConsole(ClearinghouseStore store, ActivationService activations, LicenseInstallService installs)
+public sealed class OperatorConsole(ClearinghouseStore store, ActivationService activations, LicenseInstallService installs, MigrationService migrations)
 {
     public FormState<ActivationResponse> Activation { get; } = new();
     public FormState<GrantedKeyPack> Install { get; } = new();
     public FormState<DeactivationAnswer> Deactivation { get; } = new();
+    public FormState<MigrationResponse> Migration { get; } = new();
 
     public IReadOnlyList<ActivationRecord> LatestActivations { get; private set; } = [];
     public IReadOnlyList<InstallRecord> LatestInstalls { get; private set; } = [];
@@ -39,6 +40,12 @@ public sealed class OperatorConsole(ClearinghouseStore store, ActivationService 
     public async Task DeactivateAsync(HttpContext context)
     {
         await Deactivation.SubmitAsync(context, (values, _, cancellationToken) => DeactivationForm.SubmitAsync(activations, values, cancellationToken));
+        await LoadAsync(context.RequestAborted);
+    }
+
+    public async Task MigrateAsync(HttpContext context)
+    {
+        await Migration.SubmitAsync(context, (values, _, cancellationToken) => MigrationForm.SubmitAsync(migrations, context, values, cancellationToken));
         await LoadAsync(context.RequestAborted);
     }
 }

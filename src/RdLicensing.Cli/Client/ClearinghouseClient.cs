@@ -30,6 +30,13 @@ internal sealed class ClearinghouseClient(ClearinghouseConnection connection) : 
     public Task<Reply<List<InstallRecordView>>> InstallsAsync(CancellationToken ct) =>
         SendAsync<List<InstallRecordView>>(HttpMethod.Get, "api/admin/installs", null, ct);
 
-    public Task<Reply<List<SecurityEventView>>> SecurityEventsAsync(CancellationToken ct) =>
-        SendAsync<List<SecurityEventView>>(HttpMethod.Get, "api/admin/security-events", null, ct);
+    public Task<Reply<List<SecurityEventView>>> SecurityEventsAsync(string? productId, CancellationToken ct) =>
+        SendAsync<List<SecurityEventView>>(HttpMethod.Get,
+            productId is null ? "api/admin/security-events" : $"api/admin/security-events?productId={Uri.EscapeDataString(productId)}", null, ct);
+
+    public Task<Reply<ServerKeyView>> RecordServerKeyAsync(string productId, VendorKeyBody body, CancellationToken ct) =>
+        SendAsync<ServerKeyView>(HttpMethod.Post, $"api/admin/servers/{Uri.EscapeDataString(productId)}/keys", body, ct);
+
+    public Task<Reply<List<ServerKeyRecordView>>> ServerKeysAsync(string productId, CancellationToken ct) =>
+        SendAsync<List<ServerKeyRecordView>>(HttpMethod.Get, $"api/admin/servers/{Uri.EscapeDataString(productId)}/keys", null, ct);
 }

@@ -95,6 +95,9 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
     public Task<Reply<LicenseInstallResponse>> InstallKeyPackIdAsync(string code, CancellationToken ct) =>
         SendAsync<LicenseInstallResponse>(HttpMethod.Post, "api/admin/keypacks/code", new KeyPackIdCodeBody(code), ct);
 
+    public Task<Reply<KeyPackReleaseResponse>> ReleaseAsync(KeyPackReleaseBody body, CancellationToken ct) =>
+        SendAsync<KeyPackReleaseResponse>(HttpMethod.Post, "api/admin/licenses/release", body, ct);
+
     public Task<Reply<MigrationResult>> MigrateAsync(MigrationBody body, CancellationToken ct) =>
         SendAsync<MigrationResult>(HttpMethod.Post, "api/admin/licenses/migrate", body, ct);
 

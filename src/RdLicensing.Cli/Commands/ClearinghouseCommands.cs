@@ -13,8 +13,9 @@ using Spectre.Console;
 namespace RdLicensing.Cli.Commands;
 
 /// <summary>
-/// `rdlic clearinghouse run|codes|open-licenses|agreements|activations|installs`: the vendor's side — run the
-/// clearinghouse, create what customers buy, see what was activated and installed.
+/// `rdlic clearinghouse run|codes|open-licenses|agreements|activations|installs|keys|events`: the vendor's side — run the
+/// clearinghouse, create what customers buy, see what was activated and installed, record a license server's new key
+/// (the key-compromise procedure), see the security events.
 /// </summary>
 internal static class ClearinghouseCommands
 {
@@ -49,6 +50,10 @@ internal static class ClearinghouseCommands
             },
             new Command("activations", "License servers activated") { ListActivations(cli, connection) },
             new Command("installs", "Key packs granted to license servers") { ListInstalls(cli, connection) },
+            new Command("keys", "License servers' identity keys: the vendor operator's key-compromise procedure")
+            {
+                RecordServerKey(cli, connection), ListServerKeys(cli, connection),
+            },
             ListSecurityEvents(cli, connection),
         };
     }
@@ -242,16 +247,106 @@ internal static class ClearinghouseCommands
         return command;
     }
 
-    private static Command ListSecurityEvents(CliContext cli, Connections connection)
+    /// <summary>
+    /// `keys record`: the "private key compromised" path with the vendor's operator — records a license server's new key, proven by
+    /// the new key's own signature (the file the license server made) and one purchase identifier installed on that server.
+    /// </summary>
+    private static Command RecordServerKey(CliContext cli, Connections connection)
     {
+        var productId = Required(Options.Text("--product-id", "PRODUCT-ID", "The license server whose key is replaced"));
+        var newKey = Required(Options.Text("--new-key", "FILE", "The new key's proof made by the license server: JSON with publicKey, nonce and signature"));
+        var reason = Options.OneOf("--reason", "Why the key is replaced (default key-compromised)", "key-compromised", "certificate-corrupt");
+        var retailCode = Options.Text("--retail-code", "CODE", "Ownership: a retail license code installed on that server");
+        var licenseNumber = Options.Text("--license-number", "NUMBER", "Ownership: an Open License number installed on that server (with --authorization)");
+        var authorization = Options.Text("--authorization", "NUMBER", "Ownership: the Open License's authorization number");
+        var agreement = Options.Text("--agreement", "NUMBER", "Ownership: the agreement number of a key pack installed on that server");
         var json = Options.Json();
-        var command = new Command("events", "Security events, newest first: addresses and Product IDs locked out after too many unrecognized identifiers") { json };
+        var command = new Command("record", "Record a license server's new identity key when its old key cannot sign the rotation (retires the old key)")
+        {
+            productId, newKey, reason, retailCode, licenseNumber, authorization, agreement, json,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var proofs = new[] { result.GetValue(retailCode) is not null, result.GetValue(licenseNumber) is not null, result.GetValue(agreement) is not null }.Count(g => g);
+            if (proofs != 1)
+                throw new UsageException("keys record needs one proof of ownership: --retail-code CODE, --license-number NUMBER --authorization NUMBER, or --agreement NUMBER");
+            if ((result.GetValue(licenseNumber) is null) != (result.GetValue(authorization) is null))
+                throw new UsageException("--license-number and --authorization go together: the Open License's two numbers");
+            var body = new VendorKeyBody(ReadNewKey(result.GetValue(newKey)!), result.GetValue(reason), result.GetValue(retailCode)?.Trim(),
+                result.GetValue(licenseNumber)?.Trim(), result.GetValue(authorization)?.Trim(), result.GetValue(agreement)?.Trim());
+            using var client = Client(cli, connection, result);
+            var reply = await client.RecordServerKeyAsync(result.GetValue(productId)!.Trim(), body, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var k = reply.Value;
+            cli.Out.Line($"Recorded key {k.Fingerprint} for license server {k.ProductId} ({k.Reason}); key {k.RetiredFingerprint} is retired and signs nothing more here.");
+            cli.Out.Line($"Next, on that license server: rdlic server reactivate --reason {k.Reason} (signed by the new key).");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The new key's proof, as the license server writes it (NewKeyBody JSON); a file problem is one line, exit 2.</summary>
+    private static NewKeyBody ReadNewKey(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--new-key: cannot read '{path}': {e.Message}");
+        }
+        NewKeyBody? body;
+        try
+        {
+            body = System.Text.Json.JsonSerializer.Deserialize<NewKeyBody>(text, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+        return body is { PublicKey: not null, Nonce: not null, Signature: not null }
+            ? body
+            : throw new UsageException($"--new-key: '{path}' is not a new key's proof (JSON with publicKey, nonce and signature, made by the license server)");
+    }
+
+    private static Command ListServerKeys(CliContext cli, Connections connection)
+    {
+        var productId = Required(Options.Text("--product-id", "PRODUCT-ID", "The license server"));
+        var json = Options.Json();
+        var command = new Command("list", "Every identity key recorded for a license server, newest first, and why each was retired") { productId, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = Client(cli, connection, result);
-            var reply = await client.SecurityEventsAsync(ct);
+            var reply = await client.ServerKeysAsync(result.GetValue(productId)!.Trim(), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
-            if (reply.Value.Count == 0) { cli.Out.Line("No security events: no address or license server has been locked out."); return 0; }
+            var table = Render.Table("Key", "Recorded", "Installation", "Retired", "Reason");
+            foreach (var k in reply.Value)
+                table.AddRow(Render.Cell(k.Fingerprint), Render.Cell(Render.Time(k.RecordedAt)), Render.Cell(k.InstallationId ?? "-"),
+                    Render.Cell(k.RetiredAt is null ? "current" : Render.Time(k.RetiredAt)), Render.Cell(k.RetiredReason ?? "-"));
+            cli.Out.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListSecurityEvents(CliContext cli, Connections connection)
+    {
+        var productId = Options.Text("--product-id", "PRODUCT-ID", "Only the events naming this license server");
+        var json = Options.Json();
+        var command = new Command("events", "Security events in one list, newest first: refused attempts to act for a license server without its proof, " +
+                                            "and addresses and Product IDs locked out after too many unrecognized identifiers") { productId, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = Client(cli, connection, result);
+            var reply = await client.SecurityEventsAsync(result.GetValue(productId)?.Trim(), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            if (reply.Value.Count == 0)
+            {
+                cli.Out.Line("No security events: no request for a license server was refused for want of its proof, and no address or license server was locked out.");
+                return 0;
+            }
             var table = Render.Table("Time", "Kind", "Address", "Product ID", "Request", "Detail");
             foreach (var e in reply.Value)
                 table.AddRow(Render.Cell(Render.Time(e.OccurredAt)), Render.Cell(e.Kind), Render.Cell(e.ClientAddress ?? "-"), Render.Cell(e.ProductId ?? "-"),

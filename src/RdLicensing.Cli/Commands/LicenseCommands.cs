@@ -7,7 +7,7 @@ using RdLicensing.Core.Versions;
 
 namespace RdLicensing.Cli.Commands;
 
-/// <summary>`rdlic licenses install|migrate`: the Install Licenses wizard and Manage Licenses → migrate.</summary>
+/// <summary>`rdlic licenses install|migrate|release`: the Install Licenses wizard, Manage Licenses → migrate, and the source's release.</summary>
 internal static class LicenseCommands
 {
     public static readonly string[] Programs = Enum.GetValues<LicenseProgram>().Select(p => p.ToShortName()).ToArray();
@@ -17,7 +17,7 @@ internal static class LicenseCommands
 
     public static Command Create(CliContext cli) => new("licenses", "Install CAL licenses through the clearinghouse, or migrate them from another license server")
     {
-        Install(cli), Migrate(cli),
+        Install(cli), Migrate(cli), Release(cli),
     };
 
     private static Command Install(CliContext cli)
@@ -121,25 +121,65 @@ internal static class LicenseCommands
         }
     }
 
+    private static Option<Guid[]> KeyPackIds(string description) => new("--key-pack")
+    {
+        Description = description,
+        HelpName = "ID",
+        CustomParser = r =>
+        {
+            var ids = new List<Guid>();
+            foreach (var token in r.Tokens)
+            {
+                if (Guid.TryParse(token.Value, out var id)) ids.Add(id);
+                else r.AddError($"--key-pack must be a key pack id (a GUID from 'rdlic keypacks list'), not '{token.Value}'");
+            }
+            return ids.ToArray();
+        },
+    };
+
+    /// <summary>
+    /// `rdlic licenses release`: this (source) server gives up key packs for a migration — removed here at once (event 89). Automatic:
+    /// signed to the clearinghouse now (the target then claims with --source-product-id). web/telephone: prints the release code to
+    /// carry, with the target's request code, to the clearinghouse's migration page or operator.
+    /// </summary>
+    private static Command Release(CliContext cli)
+    {
+        var target = Options.Text("--target-product-id", "PRODUCT-ID", "The Product ID of the license server the CALs move to (required)");
+        var keyPacks = KeyPackIds("Only this key pack (repeat for several; default: all of this server's)");
+        var method = Options.OneOf("--method", "automatic (default: signed to the clearinghouse now), web or telephone (print a release code to carry)",
+            ["automatic", "web", "telephone"]);
+        var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
+        var command = new Command("release", "Give up key packs of this server for a migration to another license server (they are removed here)")
+        {
+            target, keyPacks, method, country,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var targetId = result.GetValue(target)?.Trim() ?? throw new UsageException("licenses release needs --target-product-id PRODUCT-ID: the license server the CALs move to");
+            var chosen = result.GetValue(method);
+            if (result.GetValue(country) is not null && chosen != "telephone") throw new UsageException("--country goes with --method telephone");
+            using var client = cli.Client(result);
+            var released = (await client.ReleaseAsync(new KeyPackReleaseBody(targetId, result.GetValue(keyPacks) is { Length: > 0 } ids ? ids : null,
+                chosen, result.GetValue(country)), ct)).Value;
+            cli.Out.Line(released.Message);
+            foreach (var p in released.Released)
+                cli.Out.Line($"  released {p.Id:D}: {p.VersionName} - {Names.CalKind(p.Type)}, {p.Total} license(s), {p.ProgramName}");
+            if (released.ReleaseCode is { } code)
+            {
+                cli.Out.Line($"Release code:      {code}");
+                if (released.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {released.PageUrl}");
+                if (released.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {released.TelephoneNumber} ({released.CountryRegion})");
+            }
+            return 0;
+        });
+        return command;
+    }
+
     private static Command Migrate(CliContext cli)
     {
         var from = Options.Text("--from", "URL", "The source license server, still running (its packs are removed there first)");
         var fromToken = Options.Text("--from-token", "TOKEN", "An administrator token of the source license server");
-        var keyPacks = new Option<Guid[]>("--key-pack")
-        {
-            Description = "Only this key pack (repeat for several; default: all of the source's)",
-            HelpName = "ID",
-            CustomParser = r =>
-            {
-                var ids = new List<Guid>();
-                foreach (var token in r.Tokens)
-                {
-                    if (Guid.TryParse(token.Value, out var id)) ids.Add(id);
-                    else r.AddError($"--key-pack must be a key pack id (a GUID from 'rdlic keypacks list'), not '{token.Value}'");
-                }
-                return ids.ToArray();
-            },
-        };
+        var keyPacks = KeyPackIds("Only this key pack (repeat for several; default: all of the source's)");
         var sourceId = Options.Text("--source-license-server-id", "CODE", "The License Server ID of a source that no longer functions");
         var sourceVersionOption = Options.Checked("--source-version", "VERSION", $"The Windows Server version of the source that no longer functions; one of {Options.VersionList}",
             v => ProductVersions.TryParse(v, out var pv) ? pv.ToShortName() : null, $"--source-version must be one of {Options.VersionList}");
@@ -154,12 +194,31 @@ internal static class LicenseCommands
         var version = Options.Version("Agreements: the CAL version");
         var type = Options.CalType();
         type.Description = "Agreements: the CAL type";
+        var method = Options.OneOf("--method", "web or telephone: print this (target) server's request code for the clearinghouse's migration page or operator " +
+            "(with the source's release code), then install each license key pack ID it gives", ["web", "telephone"]);
+        var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
         var command = new Command("migrate", "Migrate CALs from another license server to this one")
         {
-            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type,
+            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type, method, country,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(method) is { } chosenMethod)
+            {
+                var others = new Option[] { from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type }
+                    .Where(o => result.GetResult(o) is { Implicit: false }).ToList();
+                if (others.Count > 0)
+                    throw new UsageException($"--method {chosenMethod} only prints the request code: {others[0].Name} is typed on the clearinghouse's migration page " +
+                                             "(the source's release code, or its License Server ID and purchase identifiers), then run 'licenses install --key-pack-id CODE' for each pack");
+                using var asking = cli.Client(result);
+                var request = (await asking.RequestCodeAsync(new RequestCodeBody("migrate-in", chosenMethod, result.GetValue(country)), ct)).Value;
+                cli.Out.Line($"Product ID:        {request.ProductId}");
+                cli.Out.Line($"Request code:      {request.RequestCode}");
+                if (request.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {request.PageUrl}");
+                if (request.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {request.TelephoneNumber} ({request.CountryRegion})");
+                cli.Out.Line($"Next:              {request.NextStep}");
+                return 0;
+            }
             var ids = result.GetValue(keyPacks) is { Length: > 0 } chosen ? chosen : null;
             var sources = new[] { result.GetValue(from) is not null, result.GetValue(sourceId) is not null, result.GetValue(sourceProductId) is not null };
             if (sources.Count(s => s) != 1)

@@ -30,7 +30,9 @@ public sealed record ServerRequestCodeContent(
     DateTimeOffset CreatedOn,
     byte[]? EmbeddedPublicKey,
     byte[] SignedBytes,
-    byte[] Signature)
+    byte[] Signature,
+    string? ReleaseTargetProductId = null,
+    IReadOnlyList<Guid>? ReleasedKeyPackIds = null)
 {
     /// <summary>Whether the license server key <paramref name="subjectPublicKeyInfo"/> signed this code.</summary>
     public bool VerifiesWith(ReadOnlySpan<byte> subjectPublicKeyInfo)
@@ -54,14 +56,26 @@ public sealed record ServerRequestCodeContent(
 /// says what is asked (<see cref="ServerRequestPurpose"/>), the server's own version, its Product ID, a single-use nonce and
 /// the day it was made; the code for a first activation also carries the server's public key (compressed P-256 point), so
 /// the clearinghouse can record it. Typed like every code here: a mistyped group is named before anything is checked.
+/// A <b>release code</b> (<see cref="CreateRelease"/>, purpose <see cref="ServerRequestPurpose.MigrateOut"/>) also carries
+/// what the source gives up — the target's Product ID and the key pack ids — under the same signature, so the clearinghouse
+/// releases exactly what the source removed, to that target alone.
 /// </summary>
 public static class ServerRequestCode
 {
     public const string Kind = "LSRQ";
-    private const byte WithoutKey = 1, WithKey = 2;
+    private const byte WithoutKey = 1, WithKey = 2, WithRelease = 3;
     private const int HeaderBytes = 1 + 1 + 2 + 9 + 6 + 2;
     private const int CompressedKeyBytes = 33;
     private const int SignatureBytes = 64;
+
+    /// <summary>At most this many key packs in one release code (a code read over the telephone stays readable).</summary>
+    public const int MaxReleasedKeyPacks = 20;
+
+    /// <summary>Target Product ID, a count, then 8 bytes per key pack id (the clearinghouse's key pack ids are 64-bit: KeyPackIdCode.NewKeyPackId).</summary>
+    private static int ReleaseBytes(int keyPacks) => HeaderBytes + 9 + 1 + 8 * keyPacks;
+
+    /// <summary>Whether <paramref name="keyPackId"/> fits a release code (the last 8 bytes are zero, as every key pack the clearinghouse grants).</summary>
+    public static bool FitsReleaseCode(Guid keyPackId) => !keyPackId.ToByteArray(bigEndian: true).AsSpan(8).ContainsAnyExcept((byte)0);
 
     public static int GroupsWithoutKey => GroupedCode.GroupCount(HeaderBytes + SignatureBytes);
     public static int GroupsWithKey => GroupedCode.GroupCount(HeaderBytes + CompressedKeyBytes + SignatureBytes);
@@ -70,13 +84,29 @@ public static class ServerRequestCode
     public static string Create(ECDsa key, string productId, ServerRequestPurpose purpose, ProductVersion serverVersion, DateTimeOffset now, bool includeKey)
     {
         var content = new byte[HeaderBytes + (includeKey ? CompressedKeyBytes : 0)];
-        content[0] = includeKey ? WithKey : WithoutKey;
-        content[1] = (byte)purpose;
-        BinaryPrimitives.WriteUInt16BigEndian(content.AsSpan(2), checked((ushort)(int)serverVersion));
-        WriteProductId(productId, content.AsSpan(4, 9));
-        RandomNumberGenerator.Fill(content.AsSpan(13, 6));
-        BinaryPrimitives.WriteUInt16BigEndian(content.AsSpan(19), checked((ushort)Math.Max(0, (now.UtcDateTime.Date - Epoch).TotalDays)));
+        WriteHeader(content, includeKey ? WithKey : WithoutKey, productId, purpose, serverVersion, now);
         if (includeKey) Compress(key).CopyTo(content.AsSpan(HeaderBytes));
+        var signature = key.SignData(Signed(content), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return GroupedCode.Encode(Kind, [.. content, .. signature]);
+    }
+
+    /// <summary>
+    /// A release code: the source (this key's server) gives up <paramref name="keyPackIds"/> to <paramref name="targetProductId"/>
+    /// for a migration by web or telephone — what it removed, signed.
+    /// </summary>
+    public static string CreateRelease(ECDsa key, string productId, ProductVersion serverVersion, DateTimeOffset now, string targetProductId, IReadOnlyList<Guid> keyPackIds)
+    {
+        if (keyPackIds.Count is 0 or > MaxReleasedKeyPacks)
+            throw new ArgumentException($"A release code names 1 to {MaxReleasedKeyPacks} key packs.", nameof(keyPackIds));
+        var content = new byte[ReleaseBytes(keyPackIds.Count)];
+        WriteHeader(content, WithRelease, productId, ServerRequestPurpose.MigrateOut, serverVersion, now);
+        WriteProductId(targetProductId, content.AsSpan(HeaderBytes, 9));
+        content[HeaderBytes + 9] = (byte)keyPackIds.Count;
+        for (var i = 0; i < keyPackIds.Count; i++)
+        {
+            if (!FitsReleaseCode(keyPackIds[i])) throw new ArgumentException($"Key pack {keyPackIds[i]} has no 64-bit id.", nameof(keyPackIds));
+            keyPackIds[i].ToByteArray(bigEndian: true).AsSpan(0, 8).CopyTo(content.AsSpan(HeaderBytes + 10 + 8 * i));
+        }
         var signature = key.SignData(Signed(content), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return GroupedCode.Encode(Kind, [.. content, .. signature]);
     }
@@ -85,6 +115,15 @@ public static class ServerRequestCode
     public static ServerRequestCodeContent Read(string? code)
     {
         var groups = GroupedCode.Normalize(code).Length / 5;
+        // A release code's length depends on its key packs; one may have as many groups as a code with the key (format byte decides).
+        var releasePacks = Enumerable.Range(1, MaxReleasedKeyPacks).FirstOrDefault(n => GroupedCode.GroupCount(ReleaseBytes(n) + SignatureBytes) == groups);
+        if (releasePacks > 0)
+        {
+            var longest = ReleaseBytes(releasePacks) + SignatureBytes;
+            if (groups == GroupsWithKey) longest = Math.Max(longest, HeaderBytes + CompressedKeyBytes + SignatureBytes);
+            var first = GroupedCode.Decode(Kind, code, longest, "request code");
+            if (first[0] == WithRelease) return ReadRelease(first);
+        }
         var withKey = groups == GroupsWithKey;
         var total = HeaderBytes + (withKey ? CompressedKeyBytes : 0) + SignatureBytes;
         var all = GroupedCode.Decode(Kind, code, total, "request code");
@@ -107,6 +146,39 @@ public static class ServerRequestCode
             Convert.ToHexStringLower(content.AsSpan(13, 6)),
             new DateTimeOffset(Epoch.AddDays(BinaryPrimitives.ReadUInt16BigEndian(content.AsSpan(19))), TimeSpan.Zero),
             key, Signed(content), all[^SignatureBytes..]);
+    }
+
+    /// <summary>Format, purpose, version, Product ID, a random nonce and the day: the first <see cref="HeaderBytes"/> of every code.</summary>
+    private static void WriteHeader(Span<byte> content, byte format, string productId, ServerRequestPurpose purpose, ProductVersion serverVersion, DateTimeOffset now)
+    {
+        content[0] = format;
+        content[1] = (byte)purpose;
+        BinaryPrimitives.WriteUInt16BigEndian(content[2..], checked((ushort)(int)serverVersion));
+        WriteProductId(productId, content.Slice(4, 9));
+        RandomNumberGenerator.Fill(content.Slice(13, 6));
+        BinaryPrimitives.WriteUInt16BigEndian(content[19..], checked((ushort)Math.Max(0, (now.UtcDateTime.Date - Epoch).TotalDays)));
+    }
+
+    private static ServerRequestCodeContent ReadRelease(byte[] decoded)
+    {
+        var count = decoded[HeaderBytes + 9];
+        if (count is 0 or > MaxReleasedKeyPacks || GroupedCode.GroupCount(ReleaseBytes(count) + SignatureBytes) != GroupedCode.GroupCount(decoded.Length))
+            throw new CodeFormatException("The release code has an unknown format: create a new one on the license server and copy it again.");
+        var total = ReleaseBytes(count);
+        var content = decoded[..total];
+        if ((ServerRequestPurpose)content[1] != ServerRequestPurpose.MigrateOut)
+            throw new CodeFormatException("The release code has an unknown format: create a new one on the license server and copy it again.");
+        var version = (ProductVersion)BinaryPrimitives.ReadUInt16BigEndian(content.AsSpan(2));
+        if (!Enum.IsDefined(version))
+            throw new CodeFormatException("The request code names an unknown server version: create a new one on the license server.");
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++) ids.Add(new Guid([.. content.AsSpan(HeaderBytes + 10 + 8 * i, 8), .. new byte[8]], bigEndian: true));
+        return new ServerRequestCodeContent(
+            ServerRequestPurpose.MigrateOut, version, ReadProductId(content.AsSpan(4, 9)),
+            Convert.ToHexStringLower(content.AsSpan(13, 6)),
+            new DateTimeOffset(Epoch.AddDays(BinaryPrimitives.ReadUInt16BigEndian(content.AsSpan(19))), TimeSpan.Zero),
+            null, Signed(content), decoded[total..(total + SignatureBytes)],
+            ReadProductId(content.AsSpan(HeaderBytes, 9)), ids);
     }
 
     private static readonly DateTime Epoch = new(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);

@@ -42,6 +42,11 @@ public sealed record VendorKeyBody(NewKeyBody? NewKey, string? Reason = null, st
 /// <summary>The key the vendor operator recorded, and the one it retired.</summary>
 public sealed record ServerKeyView(string ProductId, string Fingerprint, string RetiredFingerprint, string Reason, DateTimeOffset RecordedAt);
 
+/// <summary>GET /api/admin/servers/{productId}/keys: every identity key the clearinghouse recorded for a license server, newest first.</summary>
+/// <param name="InstallationId">The installation (database) that last proved the key, when known.</param>
+public sealed record ServerKeyRecordView(string ProductId, string Fingerprint, string? InstallationId, DateTimeOffset RecordedAt, DateTimeOffset? RetiredAt,
+    string? RetiredReason);
+
 /// <summary>The new identity key of a rotation: SubjectPublicKeyInfo (base64), a nonce, and the new key's signature (base64) over them.</summary>
 public sealed record NewKeyBody(string? PublicKey, string? Nonce, string? Signature);
 

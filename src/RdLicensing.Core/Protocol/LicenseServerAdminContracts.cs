@@ -94,9 +94,13 @@ public sealed record KeyPackIdCodeBody(string? KeyPackId);
 /// issued CALs in one transaction, and sign their release to the clearinghouse for <see cref="TargetProductId"/>. When the
 /// clearinghouse refuses or cannot be reached, the packs are put back (their licenses all available again).
 /// </summary>
-public sealed record KeyPackReleaseBody(string? TargetProductId, IReadOnlyList<Guid>? KeyPackIds);
+/// <param name="Method">Empty or automatic: the release is signed to the clearinghouse now. web or telephone: the packs are removed and a
+/// release code (signed, listing them and the target) is answered, for the administrator to carry to the clearinghouse's migration page or operator.</param>
+public sealed record KeyPackReleaseBody(string? TargetProductId, IReadOnlyList<Guid>? KeyPackIds, string? Method = null, string? CountryRegion = null);
 
-public sealed record KeyPackReleaseResponse(IReadOnlyList<KeyPackView> Released, int RemovedCals, string TargetProductId, string Message);
+/// <param name="ReleaseCode">web or telephone: the release code, with where to take it (<paramref name="PageUrl"/> or the telephone number).</param>
+public sealed record KeyPackReleaseResponse(IReadOnlyList<KeyPackView> Released, int RemovedCals, string TargetProductId, string Message,
+    string? ReleaseCode = null, string? PageUrl = null, string? CountryRegion = null, string? TelephoneNumber = null);
 
 /// <summary>
 /// POST /api/admin/licenses/migrate — move CALs from another license server to this one. The source is one of:

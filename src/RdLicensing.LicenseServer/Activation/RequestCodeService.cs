@@ -93,6 +93,9 @@ public sealed class RequestCodeService(LicenseStore store, ServerState server, T
         ServerRequestPurpose.Install => "Then type the license key pack ID it gives: rdlic licenses install --key-pack-id <license key pack ID>",
         ServerRequestPurpose.Deactivate =>
             "Then type the confirmation code it gives: rdlic server deactivate --confirmation-code <confirmation code>. Until then this server stays activated.",
+        ServerRequestPurpose.MigrateIn =>
+            "Give it with the source's release code (rdlic licenses release --target-product-id <this Product ID> --method web on the source), or, for a source that no longer " +
+            "functions, its License Server ID and the purchase identifiers. Then type each license key pack ID it gives: rdlic licenses install --key-pack-id <license key pack ID>",
         _ => "Then give this server what the clearinghouse answers.",
     };
 
@@ -105,6 +108,7 @@ public sealed class RequestCodeService(LicenseStore store, ServerState server, T
             {
                 ServerRequestPurpose.Install => "install",
                 ServerRequestPurpose.Deactivate => "deactivate",
+                ServerRequestPurpose.MigrateIn or ServerRequestPurpose.MigrateOut => "migrate",
                 _ => "activate",
             }) ?? throw Refusal.Conflict("clearinghouse-not-configured", "No clearinghouse address",
                 "This server does not know the clearinghouse's web site (no clearinghouse address is configured). Use the telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL).");

@@ -16,7 +16,7 @@ public static class LicensesApi
         api.MapPost("/licenses", Install).WithSummary("Install Licenses: the clearinghouse grants a key pack for a retail code, Open License or agreement.");
         api.MapPost("/keypacks/code", InstallCode).WithSummary("Install by license key pack ID (web or telephone install), verified offline.");
         api.MapPost("/licenses/release", Release)
-            .WithSummary("Source side of a migration: remove key packs and their issued CALs (event 89) and sign their release to the clearinghouse for the target; put back if it refuses.");
+            .WithSummary("Source side of a migration: remove key packs and their issued CALs (event 89) and sign their release to the clearinghouse for the target (put back if it refuses), or answer a release code (method web or telephone).");
         api.MapPost("/licenses/migrate", Migrate).WithSummary("Migrate CALs from another license server (running, or no longer functioning) to this one.");
         return api;
     }
@@ -55,7 +55,13 @@ public static class LicensesApi
             if (string.IsNullOrEmpty(target) || target.Length > 64 || target.Any(char.IsControl))
                 throw Refusal.Invalid("targetProductId", "targetProductId must be the Product ID of the license server the CALs move to.");
             if (body.KeyPackIds is { Count: 0 }) throw Refusal.Invalid("keyPackIds", "keyPackIds names the key packs to give up; leave it out to give up every key pack.");
-            return TypedResults.Ok(await releaser.ReleaseAsync(target, body.KeyPackIds, cancellationToken));
+            var method = body.Method?.Trim().ToLowerInvariant();
+            return method switch
+            {
+                null or "" or "automatic" => TypedResults.Ok(await releaser.ReleaseAsync(target, body.KeyPackIds, cancellationToken)),
+                "web" or "telephone" => TypedResults.Ok(await releaser.ReleaseWithCodeAsync(target, body.KeyPackIds, method, body.CountryRegion, cancellationToken)),
+                _ => throw Refusal.Invalid("method", "method must be automatic (signed to the clearinghouse now), web or telephone (a release code to carry)."),
+            };
         });
 
     public static Task<Results<Ok<MigrationResult>, ProblemHttpResult>> Migrate(MigrationBody body, MigrationService migration, CancellationToken cancellationToken) =>

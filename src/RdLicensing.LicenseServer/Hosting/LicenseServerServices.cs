@@ -31,7 +31,7 @@ public static class LicenseServerServices
         services.AddSingleton<RevocationService>();
         services.AddSingleton<RevocationListPublisher>();
         services.AddSingleton<CalUsageReport>();
-        services.AddSingleton<KeyPackReleaser>();
+        services.AddTransient<KeyPackReleaser>();
         services.AddSingleton<MigratedAwayRecorder>();
         services.AddSingleton<DatabaseBackup>();
         services.AddCredentialFreeHttpClientLogging();
