@@ -223,6 +223,7 @@ internal static class SessionHostCommands
             ("Licensing mode", Render.Cell(Configured(ModeName(c.Mode.Value), c.Mode.Source))),
             ("License servers", Render.Cell(Configured(c.LicenseServers.Value.Count == 0 ? "none" : string.Join(", ", c.LicenseServers.Value), c.LicenseServers.Source))),
             ("Version", Render.Cell(Configured(Names.Version(c.Version.Value), c.Version.Source))),
+            ("Administrators", Render.Cell(c.Administrators is { } a ? Configured(a.Value.Count == 0 ? "none (an administrative connection is licensed like any other)" : string.Join(", ", a.Value), a.Source) : "none")),
             ("Policy file", Render.Cell(c.PolicyFileExists ? c.PolicyFile : $"{c.PolicyFile} (none: every value is local or default)")),
         ]);
         foreach (var problem in c.PolicyProblems) output.Warning("Warning: " + problem);
@@ -233,10 +234,12 @@ internal static class SessionHostCommands
         var mode = Options.OneOf("--mode", "The licensing mode: match the CAL type installed on the license servers", "per-device", "per-user", "not-configured");
         var servers = Options.Text("--license-server", "URL[,URL]", "The license servers, in the order they are asked ('none' clears the list)");
         var version = Options.Version("The Windows Server version this session host acts as (default 2022)");
+        var administrators = Options.Text("--administrators", "USER[,USER]",
+            "The users who may open an administrative session (xfreerdp /admin, rdesktop -0) without a CAL: user, DOMAIN\\user ('none' clears the list)");
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, host, token, json };
+        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, administrators, host, token, json };
         command.SetAction(async (result, ct) =>
         {
             IReadOnlyList<string>? list = null;
@@ -245,10 +248,16 @@ internal static class SessionHostCommands
                 var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 list = parts is ["none"] || parts.Length == 0 ? [] : LicenseServerUrls.TryNormalizeAll(parts, out var error) ?? throw new UsageException($"--license-server: {error}.");
             }
-            if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null)
-                throw new UsageException("give at least one of --mode, --license-server, --version.");
+            IReadOnlyList<string>? admins = null;
+            if (result.GetValue(administrators) is { } names)
+            {
+                var parts = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                admins = parts is ["none"] || parts.Length == 0 ? [] : AdministratorNames.TryNormalize(parts, out var error) ?? throw new UsageException($"--administrators: {error}.");
+            }
+            if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null && admins is null)
+                throw new UsageException("give at least one of --mode, --license-server, --version, --administrators.");
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
-            var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version)), ct);
+            var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version), admins), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             cli.Out.Line("Local settings saved. In effect now:");
             PrintConfig(cli.Out, reply.Value.Config);

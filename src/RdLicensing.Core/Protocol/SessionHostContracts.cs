@@ -54,10 +54,12 @@ public sealed record SessionHostConfigView(
     ConfiguredValue Version,
     string PolicyFile,
     bool PolicyFileExists,
-    IReadOnlyList<string> PolicyProblems);
+    IReadOnlyList<string> PolicyProblems,
+    ConfiguredList? Administrators = null);
 
 /// <summary>PUT /api/config: the local settings to change (null leaves one as it is; an empty server list clears it).</summary>
-public sealed record SessionHostConfigUpdate(string? Mode, IReadOnlyList<string>? LicenseServers, string? Version);
+/// <param name="Administrators">The users who may open an administrative session without a CAL (empty clears the list).</param>
+public sealed record SessionHostConfigUpdate(string? Mode, IReadOnlyList<string>? LicenseServers, string? Version, IReadOnlyList<string>? Administrators = null);
 
 public sealed record SessionHostConfigChange(SessionHostConfigView Config, IReadOnlyList<string> Warnings);
 

@@ -87,6 +87,7 @@ public sealed class RealClientTests(XvfbDisplay display)
     public async Task An_administrative_connection_needs_no_CAL_even_when_others_are_refused(string clientName, bool tls)
     {
         await using var system = await RdpTestSystem.StartAsync(Layer(clientName, tls));
+        await system.AdministratorsAsync("administrator");
         var client = Client(clientName);
         AssertNormalEnd(await client.ConnectAsync(system.Port, "kiosk-04", tls)); // starts the grace period
         await system.StopLicenseServerAsync();

@@ -97,6 +97,13 @@ public sealed class RdpTestSystem : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Lists the users who may open administrative sessions without a CAL.</summary>
+    public async Task AdministratorsAsync(params string[] names)
+    {
+        var response = await HostAdmin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(null, null, null, names));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Moves the shared clock (through the license server while it runs, so its expiry sweep runs too).</summary>
     public async Task AdvanceAsync(string by)
     {
