@@ -325,22 +325,36 @@ internal static class SessionHostCommands
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("sessions", "Open sessions (administrative ones end after 10 minutes without activity)") { host, token, json };
+        var command = new Command("sessions", "Open sessions: user (as the desktop authenticated it), device, CAL, desktop, start, bytes each way; end one with 'rdlic disconnect ID'") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.SessionsAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             if (reply.Value.Count == 0) { cli.Out.Line("No sessions are open."); return 0; }
-            var table = Render.Table("Session", "Kind", "Client", "User", "Outcome", "Signed in", "Started", "Last activity");
+            var table = Render.Table("Session", "User", "Device", "CAL", "Desktop", "Started", "Signed in", "From client", "To client");
             foreach (var s in reply.Value)
-                table.AddRow(Render.Cell(s.Id), Render.Cell(s.Administrative ? "administrative" : "client"), Render.Cell(s.ClientName), Render.Cell(s.UserName ?? "-"),
-                    Render.Cell(s.Outcome), Render.Cell(Names.YesNo(s.SignedIn)), Render.Cell(Render.Time(s.StartedAt)), Render.Cell(Render.Time(s.LastActivityAt)));
+                table.AddRow(Render.Cell(s.Id), Render.Cell(UserOf(s)), Render.Cell(s.ClientName), Render.Cell(s.Cal ?? s.Outcome),
+                    Render.Cell(s.Live ? s.Desktop ?? "(this endpoint)" : "- (no open connection)"), Render.Cell(Render.Time(s.StartedAt)), Render.Cell(Names.YesNo(s.SignedIn)),
+                    Render.Cell(s.Live ? Bytes(s.BytesFromClient) : "-"), Render.Cell(s.Live ? Bytes(s.BytesToClient) : "-"));
             cli.Out.Write(table);
             return 0;
         });
         return command;
     }
+
+    /// <summary>The account the desktop authenticated when it reported one (the claimed name beside it when they differ), else the claimed name.</summary>
+    private static string UserOf(SessionView s) =>
+        s.AuthenticatedUser is { } authenticated
+            ? string.Equals(authenticated, s.UserName, StringComparison.OrdinalIgnoreCase) || s.UserName is null ? authenticated : $"{authenticated} (claimed {s.UserName})"
+            : s.UserName is { } claimed ? $"{claimed} (claimed)" : "-";
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
+        _ => $"{bytes / (1024.0 * 1024):0.0} MiB",
+    };
 
     private static Command ClockAdvance(CliContext cli)
     {

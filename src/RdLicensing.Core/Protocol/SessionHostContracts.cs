@@ -112,6 +112,12 @@ public sealed record ClientCalView(
 /// <summary>Code is the licensing error (e.g. "0x102") when the protocol has one; Reason a stable name.</summary>
 public sealed record ConnectionRefusalView(string? Code, string Reason, string Message);
 
+/// <summary>
+/// A session: what the licensing decision recorded (UserName is the name the client claimed; AuthenticatedUser the account
+/// the desktop behind the RDP endpoint authenticated, once it did), the CAL it holds ("administrative", "grace",
+/// "temporary", "temporary, validated", "permanent"), and — while its RDP connection is open on this host (Live) — the
+/// desktop it is relayed to and the bytes each way.
+/// </summary>
 public sealed record SessionView(
     string Id,
     bool Administrative,
@@ -123,7 +129,17 @@ public sealed record SessionView(
     DateTimeOffset StartedAt,
     DateTimeOffset LastActivityAt,
     DateTimeOffset? EndedAt,
-    string? EndReason);
+    string? EndReason,
+    string? AuthenticatedUser = null,
+    string? HardwareId = null,
+    string? Cal = null,
+    bool Live = false,
+    string? Desktop = null,
+    long BytesFromClient = 0,
+    long BytesToClient = 0);
+
+/// <summary>POST /api/sessions/{id}/disconnect: the session as it ended, and whether an open connection was closed (both legs).</summary>
+public sealed record SessionDisconnectView(SessionView Session, bool ConnectionClosed, string Message);
 
 /// <summary>POST /api/sessions/{id}/sign-in: the user signed in; Reported says whether a license server was told (temporary CAL → validated).</summary>
 public sealed record SessionSignInView(SessionView Session, bool Reported, bool Validated, string Message);
@@ -163,7 +179,11 @@ public sealed record DiagnosisView(
     GraceView Grace,
     IReadOnlyList<DiagnosisProblemView> Problems,
     IReadOnlyList<DiagnosedServerView> Servers,
-    string Summary);
+    string Summary,
+    IReadOnlyList<DiagnosedDesktopView>? Desktops = null);
+
+/// <summary>One desktop behind the RDP endpoint (--desktop): State "ready", "unreachable", "not-rdp", "no-tls" or "tls-failed".</summary>
+public sealed record DiagnosedDesktopView(string Desktop, string State, string Message);
 
 /// <summary>Id is a stable slug ("license-server-not-available"); Severity "error" | "warning".</summary>
 public sealed record DiagnosisProblemView(string Id, string Severity, string Message, string Cause, IReadOnlyList<string> Steps, string? LicenseServer);
