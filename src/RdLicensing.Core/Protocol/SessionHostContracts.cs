@@ -12,6 +12,12 @@ namespace RdLicensing.Core.Protocol;
 /// <see cref="RetiredKeys"/>: the keys this server signed with before (rotations), with when and why they were retired. A
 /// host stops accepting offline a CAL signed by a retired key and sends it to the license server, which signs it again.
 /// </remarks>
+/// <summary>POST /api/sessionhost/endpoint-certificate: the RDP endpoint's RSA licensing key (DER SubjectPublicKeyInfo, base64).</summary>
+public sealed record EndpointCertificateBody(string? PublicKey);
+
+/// <summary>The license server's certificate and the endpoint's (base64 DER, root first) and when the endpoint's ends.</summary>
+public sealed record EndpointCertificateView(string ProductId, IReadOnlyList<string> Chain, DateTimeOffset ExpiresAt);
+
 public sealed record LicenseServerInfoView(string ProductId, string Version, string PublicKey, IReadOnlyList<RetiredKeyView>? RetiredKeys = null);
 
 /// <summary>A key a license server no longer signs with: SubjectPublicKeyInfo (base64), retirement date and reason.</summary>

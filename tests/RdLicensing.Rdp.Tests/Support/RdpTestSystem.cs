@@ -47,6 +47,9 @@ public sealed class RdpTestSystem : IAsyncDisposable
 
     public IServiceProvider HostServices => _host.Services;
 
+    /// <summary>The X.509 chain the License Request carries (null: the proprietary certificate).</summary>
+    public byte[]? CertificateChain => _host.Services.GetRequiredService<RdpServerContext>().CertificateChain;
+
     public string DataDirectory => _hostOptions.DataDirectory;
 
     public ConcurrentQueue<RdpConnectionResult> Results { get; } = new();
@@ -88,6 +91,9 @@ public sealed class RdpTestSystem : IAsyncDisposable
         var admin = LoopbackService.Client(address, token);
         var system = new RdpTestSystem(licenseServer, host, options, admin, clock) { _keepData = keepData };
         await system.ConfigureAsync(mode, [licenseServerUrl]);
+        // What the endpoint's background refresh does within a minute, done now so the first connection already sees it.
+        if (endpoint.X509LicensingCertificate && await host.Services.GetRequiredService<LicensingCertificates>().RefreshAsync(CancellationToken.None) is { } why)
+            throw new InvalidOperationException("The license server did not certify the RDP endpoint's key: " + why);
         return system;
     }
 
