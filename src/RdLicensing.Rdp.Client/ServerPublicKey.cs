@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography.X509Certificates;
 using RdLicensing.Rdp.Security;
 
 namespace RdLicensing.Rdp.Client;
@@ -27,12 +28,35 @@ internal sealed class ServerPublicKey
     /// <exception cref="RdpProtocolException">Not a proprietary certificate, or its signature does not verify.</exception>
     public static ServerPublicKey FromCertificate(ReadOnlySpan<byte> certificate)
     {
-        var (modulus, exponent) = ProprietaryCertificate.Parse(certificate);
+        var (modulus, exponent) = X509CertificateChain.IsChain(certificate) ? FromChain(certificate) : ProprietaryCertificate.Parse(certificate);
         // Little-endian: high zero bytes are at the end and do not count.
         var significant = modulus.AsSpan().TrimEnd((byte)0).Length;
         if (significant < MinModulusLength)
             throw new RdpProtocolException($"the server certificate's RSA modulus has {significant} significant byte(s); at least {MinModulusLength} (512 bits) are needed.");
         return new ServerPublicKey(modulus, exponent);
+    }
+
+    /// <summary>The RSA key of the chain's last certificate (the server's own), little-endian as the proprietary certificate gives it.</summary>
+    private static (byte[] ModulusLe, uint Exponent) FromChain(ReadOnlySpan<byte> certificate)
+    {
+        var chain = X509CertificateChain.Parse(certificate);
+        try
+        {
+            using var leaf = X509CertificateLoader.LoadCertificate(chain[^1]);
+            using var rsa = leaf.GetRSAPublicKey() ?? throw new RdpProtocolException("the last certificate of the server's chain has no RSA key.");
+            var parameters = rsa.ExportParameters(false);
+            var exponent = parameters.Exponent!.AsSpan().TrimStart((byte)0);
+            if (exponent.Length > 4) throw new RdpProtocolException("the server's RSA exponent is longer than 4 bytes.");
+            uint e = 0;
+            foreach (var b in exponent) e = e << 8 | b;
+            var modulus = parameters.Modulus!.ToArray();
+            Array.Reverse(modulus);
+            return (modulus, e);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new RdpProtocolException($"the last certificate of the server's chain cannot be read ({e.Message}).");
+        }
     }
 
     public byte[] Encrypt(ReadOnlySpan<byte> valueLe)

@@ -25,7 +25,8 @@ public sealed record HostSessionRecord(
     DateTimeOffset StartedAt,
     DateTimeOffset LastActivityAt,
     DateTimeOffset? EndedAt,
-    string? EndReason)
+    string? EndReason,
+    string? AuthenticatedUser = null)
 {
     public bool IsOpen => EndedAt is null;
 }

@@ -9,7 +9,7 @@ namespace RdLicensing.Storage;
 internal sealed class HostSessionRow
 {
     public const string Columns = "id, administrative, client_name, hardware_id, user_name, outcome, license_server, cal_temporary, cal_validated, " +
-                                  "signed_in, started_at, last_activity_at, ended_at, end_reason";
+                                  "signed_in, started_at, last_activity_at, ended_at, end_reason, authenticated_user";
 
     public string id { get; set; } = "";
     public long administrative { get; set; }
@@ -25,9 +25,10 @@ internal sealed class HostSessionRow
     public long last_activity_at { get; set; }
     public long? ended_at { get; set; }
     public string? end_reason { get; set; }
+    public string? authenticated_user { get; set; }
 
     public HostSessionRecord ToDomain() => new(id, administrative != 0, client_name, hardware_id, user_name, outcome, license_server,
-        cal_temporary != 0, cal_validated != 0, signed_in != 0, Times.FromDb(started_at), Times.FromDb(last_activity_at), Times.FromDb(ended_at), end_reason);
+        cal_temporary != 0, cal_validated != 0, signed_in != 0, Times.FromDb(started_at), Times.FromDb(last_activity_at), Times.FromDb(ended_at), end_reason, authenticated_user);
 }
 
 internal sealed class LicenseServerKeyRow

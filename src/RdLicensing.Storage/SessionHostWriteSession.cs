@@ -58,14 +58,14 @@ public sealed partial class SessionHostWriteSession
         $"""
         INSERT INTO sessions ({HostSessionRow.Columns})
         VALUES (@id, @administrative, @clientName, @hardwareId, @userName, @outcome, @licenseServer, @calTemporary, @calValidated,
-                @signedIn, @startedAt, @lastActivityAt, @endedAt, @endReason)
+                @signedIn, @startedAt, @lastActivityAt, @endedAt, @endReason, @authenticatedUser)
         """,
         new
         {
             id = s.Id, administrative = s.Administrative ? 1 : 0, clientName = s.ClientName, hardwareId = s.HardwareId, userName = s.UserName,
             outcome = s.Outcome, licenseServer = s.LicenseServer, calTemporary = s.CalTemporary ? 1 : 0, calValidated = s.CalValidated ? 1 : 0,
             signedIn = s.SignedIn ? 1 : 0, startedAt = Times.ToDb(s.StartedAt), lastActivityAt = Times.ToDb(s.LastActivityAt),
-            endedAt = Times.ToDb(s.EndedAt), endReason = s.EndReason,
+            endedAt = Times.ToDb(s.EndedAt), endReason = s.EndReason, authenticatedUser = s.AuthenticatedUser,
         }));
 
     public async Task<HostSessionRecord?> SessionAsync(string id) =>
@@ -85,6 +85,10 @@ public sealed partial class SessionHostWriteSession
         await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE sessions SET signed_in = 1, cal_validated = @validated, last_activity_at = @at WHERE id = @id AND ended_at IS NULL",
             new { id, validated = calValidated ? 1 : 0, at = Times.ToDb(at) })) == 1;
+
+    /// <summary>Records the account the desktop authenticated on an open session; false when it is not open.</summary>
+    public async Task<bool> SetAuthenticatedUserAsync(string id, string user) =>
+        await _tx.Connection.ExecuteAsync(Cmd("UPDATE sessions SET authenticated_user = @user WHERE id = @id AND ended_at IS NULL", new { id, user })) == 1;
 
     /// <summary>Ends an open session; false when it was already ended (or never existed).</summary>
     public async Task<bool> EndSessionAsync(string id, DateTimeOffset at, string reason) =>

@@ -10,6 +10,7 @@ public sealed class AdministrativeTests
     public async Task A_third_administrative_connection_is_refused_until_one_ends_or_goes_idle()
     {
         await using var s = await Scenario.StartAsync(licenseServers: 0);
+        await s.Host.AdministratorsAsync("root");
 
         var first = await s.Host.ConnectAsync("admin-pc-1", "root", admin: true);
         var second = await s.Host.ConnectAsync("admin-pc-2", "root", admin: true);
@@ -45,6 +46,7 @@ public sealed class AdministrativeTests
     public async Task Racing_administrative_connections_get_exactly_two_sessions()
     {
         await using var s = await Scenario.StartAsync(licenseServers: 0);
+        await s.Host.AdministratorsAsync("root");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => s.Host.ConnectAsync($"admin-{i}", "root", admin: true)));
 
@@ -56,6 +58,7 @@ public sealed class AdministrativeTests
     public async Task Administrative_connections_work_after_the_grace_period_without_any_licensing()
     {
         await using var s = await Scenario.StartAsync(licenseServers: 0);
+        await s.Host.AdministratorsAsync("root");
         await s.Host.ConnectAsync("pc-30");
         await s.AdvanceAsync("200d");
 

@@ -93,6 +93,7 @@ public sealed class CliTests : IAsyncLifetime
     public async Task Kept_administrative_sessions_block_a_third_until_disconnected()
     {
         await using var s = await Scenario.StartAsync(licenseServers: 0);
+        await s.Host.AdministratorsAsync("alice");
         var first = await Connect(s, "admin-1", "--admin", "--keep", "--json");
         await Connect(s, "admin-2", "--admin", "--keep");
         var id = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("connection").GetProperty("sessionId").GetString()!;

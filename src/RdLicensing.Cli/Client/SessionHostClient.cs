@@ -30,6 +30,11 @@ internal sealed class SessionHostClient(SessionHostConnection connection) : Json
     public Task<Reply<SessionView>> EndSessionAsync(string sessionId, CancellationToken ct) =>
         SendAsync<SessionView>(HttpMethod.Delete, $"api/sessions/{Uri.EscapeDataString(sessionId)}", null, ct);
 
+    public Task<Reply<SessionDisconnectView>> DisconnectAsync(string sessionId, CancellationToken ct) =>
+        SendAsync<SessionDisconnectView>(HttpMethod.Post, $"api/sessions/{Uri.EscapeDataString(sessionId)}/disconnect", null, ct);
+
+    public bool HasToken => connection.Token is not null;
+
     public Task<Reply<List<SessionView>>> SessionsAsync(CancellationToken ct) => GetAsync<List<SessionView>>("api/sessions", ct);
 
     public Task<Reply<SessionHostStatusView>> StatusAsync(CancellationToken ct) => GetAsync<SessionHostStatusView>("api/status", ct);

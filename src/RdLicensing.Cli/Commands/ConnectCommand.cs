@@ -84,13 +84,29 @@ internal static class ConnectCommand
 
     public static Command Disconnect(CliContext cli)
     {
-        var id = new Argument<string>("SESSION-ID") { Description = "The session id 'rdlic connect --keep' printed (s-…)" };
+        var id = new Argument<string>("SESSION-ID") { Description = "The session id ('rdlic sessionhost sessions' lists them; 'rdlic connect --keep' prints its own)" };
         var host = HostOption();
-        var command = new Command("disconnect", "End a session kept open with 'rdlic connect --keep'") { id, host };
+        var token = SessionHostCommands.TokenOption();
+        var json = Options.Json();
+        var command = new Command("disconnect",
+            "End a session: with the session host administrator token, any session, closing its RDP connection towards the client and the desktop; without, a session kept open with 'rdlic connect --keep'")
+        {
+            id, host, token, json,
+        };
         command.SetAction(async (result, ct) =>
         {
+            using var admin = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
+            if (admin.HasToken)
+            {
+                var reply = await admin.DisconnectAsync(result.GetValue(id)!, ct);
+                if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+                cli.Out.Line(reply.Value.Message);
+                return 0;
+            }
             using var client = SessionHostClient.Device(result.GetValue(host), cli.DataDirectory(result));
-            var session = (await client.EndSessionAsync(result.GetValue(id)!, ct)).Value;
+            var ended = await client.EndSessionAsync(result.GetValue(id)!, ct);
+            if (result.GetValue(json)) { cli.Out.Json(ended.Json); return 0; }
+            var session = ended.Value;
             cli.Out.Line(session.EndReason == "disconnected" && session.EndedAt is not null
                 ? $"Session {session.Id} of {session.ClientName} ended."
                 : $"Session {session.Id} of {session.ClientName} had already ended at {Render.Time(session.EndedAt)} ({(session.EndReason == "idle" ? "no activity for 10 minutes" : session.EndReason)}).");

@@ -56,6 +56,15 @@ internal static class DiagnoseCommand
             ("  Version", Render.Cell(SessionHostCommands.Configured(Names.Version(d.Version.Value), d.Version.Source))),
             ("  Grace period", Render.Cell(SessionHostCommands.GraceText(d.Grace))),
         ]);
+        if (d.Desktops is { Count: > 0 } desktops)
+        {
+            output.Line();
+            output.Line("Desktops behind the RDP endpoint");
+            var checks = Render.Table("Desktop", "Result", "Details");
+            foreach (var desktop in desktops)
+                checks.AddRow(Render.Cell(desktop.Desktop), Render.Cell(desktop.State, desktop.State == "ready" ? new Style(Color.Green) : new Style(Color.Red)), Render.Cell(desktop.Message));
+            output.Write(checks);
+        }
         if (d.Servers.Count == 0) return;
         output.Line();
         output.Line("License servers");

@@ -223,6 +223,7 @@ internal static class SessionHostCommands
             ("Licensing mode", Render.Cell(Configured(ModeName(c.Mode.Value), c.Mode.Source))),
             ("License servers", Render.Cell(Configured(c.LicenseServers.Value.Count == 0 ? "none" : string.Join(", ", c.LicenseServers.Value), c.LicenseServers.Source))),
             ("Version", Render.Cell(Configured(Names.Version(c.Version.Value), c.Version.Source))),
+            ("Administrators", Render.Cell(c.Administrators is { } a ? Configured(a.Value.Count == 0 ? "none (an administrative connection is licensed like any other)" : string.Join(", ", a.Value), a.Source) : "none")),
             ("Policy file", Render.Cell(c.PolicyFileExists ? c.PolicyFile : $"{c.PolicyFile} (none: every value is local or default)")),
         ]);
         foreach (var problem in c.PolicyProblems) output.Warning("Warning: " + problem);
@@ -233,10 +234,12 @@ internal static class SessionHostCommands
         var mode = Options.OneOf("--mode", "The licensing mode: match the CAL type installed on the license servers", "per-device", "per-user", "not-configured");
         var servers = Options.Text("--license-server", "URL[,URL]", "The license servers, in the order they are asked ('none' clears the list)");
         var version = Options.Version("The Windows Server version this session host acts as (default 2022)");
+        var administrators = Options.Text("--administrators", "USER[,USER]",
+            "The users who may open an administrative session (xfreerdp /admin, rdesktop -0) without a CAL: user, DOMAIN\\user ('none' clears the list)");
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, host, token, json };
+        var command = new Command("set", "Change local settings (refused for a value policy.json sets)") { mode, servers, version, administrators, host, token, json };
         command.SetAction(async (result, ct) =>
         {
             IReadOnlyList<string>? list = null;
@@ -245,10 +248,16 @@ internal static class SessionHostCommands
                 var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 list = parts is ["none"] || parts.Length == 0 ? [] : LicenseServerUrls.TryNormalizeAll(parts, out var error) ?? throw new UsageException($"--license-server: {error}.");
             }
-            if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null)
-                throw new UsageException("give at least one of --mode, --license-server, --version.");
+            IReadOnlyList<string>? admins = null;
+            if (result.GetValue(administrators) is { } names)
+            {
+                var parts = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                admins = parts is ["none"] || parts.Length == 0 ? [] : AdministratorNames.TryNormalize(parts, out var error) ?? throw new UsageException($"--administrators: {error}.");
+            }
+            if (result.GetValue(mode) is null && list is null && result.GetValue(version) is null && admins is null)
+                throw new UsageException("give at least one of --mode, --license-server, --version, --administrators.");
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
-            var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version)), ct);
+            var reply = await client.SetConfigAsync(new SessionHostConfigUpdate(result.GetValue(mode), list, result.GetValue(version), admins), ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             cli.Out.Line("Local settings saved. In effect now:");
             PrintConfig(cli.Out, reply.Value.Config);
@@ -316,22 +325,36 @@ internal static class SessionHostCommands
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
         var json = Options.Json();
-        var command = new Command("sessions", "Open sessions (administrative ones end after 10 minutes without activity)") { host, token, json };
+        var command = new Command("sessions", "Open sessions: user (as the desktop authenticated it), device, CAL, desktop, start, bytes each way; end one with 'rdlic disconnect ID'") { host, token, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
             var reply = await client.SessionsAsync(ct);
             if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
             if (reply.Value.Count == 0) { cli.Out.Line("No sessions are open."); return 0; }
-            var table = Render.Table("Session", "Kind", "Client", "User", "Outcome", "Signed in", "Started", "Last activity");
+            var table = Render.Table("Session", "User", "Device", "CAL", "Desktop", "Started", "Signed in", "From client", "To client");
             foreach (var s in reply.Value)
-                table.AddRow(Render.Cell(s.Id), Render.Cell(s.Administrative ? "administrative" : "client"), Render.Cell(s.ClientName), Render.Cell(s.UserName ?? "-"),
-                    Render.Cell(s.Outcome), Render.Cell(Names.YesNo(s.SignedIn)), Render.Cell(Render.Time(s.StartedAt)), Render.Cell(Render.Time(s.LastActivityAt)));
+                table.AddRow(Render.Cell(s.Id), Render.Cell(UserOf(s)), Render.Cell(s.ClientName), Render.Cell(s.Cal ?? s.Outcome),
+                    Render.Cell(s.Live ? s.Desktop ?? "(this endpoint)" : "- (no open connection)"), Render.Cell(Render.Time(s.StartedAt)), Render.Cell(Names.YesNo(s.SignedIn)),
+                    Render.Cell(s.Live ? Bytes(s.BytesFromClient) : "-"), Render.Cell(s.Live ? Bytes(s.BytesToClient) : "-"));
             cli.Out.Write(table);
             return 0;
         });
         return command;
     }
+
+    /// <summary>The account the desktop authenticated when it reported one (the claimed name beside it when they differ), else the claimed name.</summary>
+    private static string UserOf(SessionView s) =>
+        s.AuthenticatedUser is { } authenticated
+            ? string.Equals(authenticated, s.UserName, StringComparison.OrdinalIgnoreCase) || s.UserName is null ? authenticated : $"{authenticated} (claimed {s.UserName})"
+            : s.UserName is { } claimed ? $"{claimed} (claimed)" : "-";
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
+        _ => $"{bytes / (1024.0 * 1024):0.0} MiB",
+    };
 
     private static Command ClockAdvance(CliContext cli)
     {

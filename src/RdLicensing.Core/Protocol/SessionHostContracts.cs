@@ -12,6 +12,12 @@ namespace RdLicensing.Core.Protocol;
 /// <see cref="RetiredKeys"/>: the keys this server signed with before (rotations), with when and why they were retired. A
 /// host stops accepting offline a CAL signed by a retired key and sends it to the license server, which signs it again.
 /// </remarks>
+/// <summary>POST /api/sessionhost/endpoint-certificate: the RDP endpoint's RSA licensing key (DER SubjectPublicKeyInfo, base64).</summary>
+public sealed record EndpointCertificateBody(string? PublicKey);
+
+/// <summary>The license server's certificate and the endpoint's (base64 DER, root first) and when the endpoint's ends.</summary>
+public sealed record EndpointCertificateView(string ProductId, IReadOnlyList<string> Chain, DateTimeOffset ExpiresAt);
+
 public sealed record LicenseServerInfoView(string ProductId, string Version, string PublicKey, IReadOnlyList<RetiredKeyView>? RetiredKeys = null);
 
 /// <summary>A key a license server no longer signs with: SubjectPublicKeyInfo (base64), retirement date and reason.</summary>
@@ -54,10 +60,12 @@ public sealed record SessionHostConfigView(
     ConfiguredValue Version,
     string PolicyFile,
     bool PolicyFileExists,
-    IReadOnlyList<string> PolicyProblems);
+    IReadOnlyList<string> PolicyProblems,
+    ConfiguredList? Administrators = null);
 
 /// <summary>PUT /api/config: the local settings to change (null leaves one as it is; an empty server list clears it).</summary>
-public sealed record SessionHostConfigUpdate(string? Mode, IReadOnlyList<string>? LicenseServers, string? Version);
+/// <param name="Administrators">The users who may open an administrative session without a CAL (empty clears the list).</param>
+public sealed record SessionHostConfigUpdate(string? Mode, IReadOnlyList<string>? LicenseServers, string? Version, IReadOnlyList<string>? Administrators = null);
 
 public sealed record SessionHostConfigChange(SessionHostConfigView Config, IReadOnlyList<string> Warnings);
 
@@ -113,6 +121,12 @@ public sealed record ClientCalView(
 /// <summary>Code is the licensing error (e.g. "0x102") when the protocol has one; Reason a stable name.</summary>
 public sealed record ConnectionRefusalView(string? Code, string Reason, string Message);
 
+/// <summary>
+/// A session: what the licensing decision recorded (UserName is the name the client claimed; AuthenticatedUser the account
+/// the desktop behind the RDP endpoint authenticated, once it did), the CAL it holds ("administrative", "grace",
+/// "temporary", "temporary, validated", "permanent"), and — while its RDP connection is open on this host (Live) — the
+/// desktop it is relayed to and the bytes each way.
+/// </summary>
 public sealed record SessionView(
     string Id,
     bool Administrative,
@@ -124,7 +138,17 @@ public sealed record SessionView(
     DateTimeOffset StartedAt,
     DateTimeOffset LastActivityAt,
     DateTimeOffset? EndedAt,
-    string? EndReason);
+    string? EndReason,
+    string? AuthenticatedUser = null,
+    string? HardwareId = null,
+    string? Cal = null,
+    bool Live = false,
+    string? Desktop = null,
+    long BytesFromClient = 0,
+    long BytesToClient = 0);
+
+/// <summary>POST /api/sessions/{id}/disconnect: the session as it ended, and whether an open connection was closed (both legs).</summary>
+public sealed record SessionDisconnectView(SessionView Session, bool ConnectionClosed, string Message);
 
 /// <summary>POST /api/sessions/{id}/sign-in: the user signed in; Reported says whether a license server was told (temporary CAL → validated).</summary>
 public sealed record SessionSignInView(SessionView Session, bool Reported, bool Validated, string Message);
@@ -164,7 +188,11 @@ public sealed record DiagnosisView(
     GraceView Grace,
     IReadOnlyList<DiagnosisProblemView> Problems,
     IReadOnlyList<DiagnosedServerView> Servers,
-    string Summary);
+    string Summary,
+    IReadOnlyList<DiagnosedDesktopView>? Desktops = null);
+
+/// <summary>One desktop behind the RDP endpoint (--desktop): State "ready", "unreachable", "not-rdp", "no-tls" or "tls-failed".</summary>
+public sealed record DiagnosedDesktopView(string Desktop, string State, string Message);
 
 /// <summary>Id is a stable slug ("license-server-not-available"); Severity "error" | "warning".</summary>
 public sealed record DiagnosisProblemView(string Id, string Severity, string Message, string Cause, IReadOnlyList<string> Steps, string? LicenseServer);

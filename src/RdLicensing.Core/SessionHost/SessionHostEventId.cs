@@ -33,6 +33,14 @@ public enum SessionHostEventId
     RetiredLicenseServerKeyRefused = 5025,
     AdministrativeConnectionRefused = 5030,
     AdministrativeSessionIdle = 5031,
+    /// <summary>An administrative (console) connection of a user who is not a listed administrator: licensed like any other.</summary>
+    AdministrativeConnectionLicensed = 5032,
+    /// <summary>The desktop authenticated a user who is not a listed administrator in an administrative session: it was ended.</summary>
+    AdministrativeSignInRefused = 5033,
+    /// <summary>In Per User mode the desktop authenticated another user than the client claimed: the Per User CAL follows the authenticated user.</summary>
+    PerUserCalFollowsSignIn = 5034,
+    /// <summary>An administrator disconnected a session ('rdlic disconnect').</summary>
+    SessionDisconnected = 5035,
     ConfigurationChanged = 5040,
     EnrolledWithLicenseServer = 5041,
     PolicyFileProblem = 5042,
@@ -66,7 +74,7 @@ public static class SessionHostEvents
         SessionHostEventId.InvalidClientLicense or SessionHostEventId.CannotRenewLicense or SessionHostEventId.LicensingModeNotConfigured
             or SessionHostEventId.NoLicenseServerSpecified or SessionHostEventId.LicenseServerUnavailable
             or SessionHostEventId.NotInLicenseServerSecurityGroup or SessionHostEventId.LicenseServerAccessDenied
-            or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported
+            or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported or SessionHostEventId.AdministrativeSignInRefused
             or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused
             or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected
             or SessionHostEventId.RetiredLicenseServerKeyRefused => Events.EventLevel.Warning,

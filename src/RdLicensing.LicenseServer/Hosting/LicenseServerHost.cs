@@ -30,6 +30,7 @@ public static class LicenseServerHost
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
         app.MapSessionHostApi();
         app.MapSessionHostDiagnosticsApi();
+        app.MapSessionHostCertificateApi();
         app.MapKeyPacksApi();
         app.MapCalsApi();
         app.MapAdminApi();

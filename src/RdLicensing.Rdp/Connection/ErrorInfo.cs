@@ -11,6 +11,9 @@ public static class ErrorInfo
     /// <summary>ERRINFO_SERVER_DENIED_CONNECTION: refused for a reason that is not licensing (the third administrative session).</summary>
     public const uint ServerDeniedConnection = 0x7;
 
+    /// <summary>ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES: the signed-in user may not have this session (an administrative session of a user who is not a listed administrator).</summary>
+    public const uint ServerInsufficientPrivileges = 0x9;
+
     /// <summary>ERRINFO_LICENSE_INTERNAL: the license exchange failed on the server side.</summary>
     public const uint LicenseInternal = 0x100;
 

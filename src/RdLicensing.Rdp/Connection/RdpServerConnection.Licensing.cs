@@ -10,26 +10,22 @@ public sealed partial class RdpServerConnection
     /// client's stored CAL goes to the session host's decision, which either accepts it (STATUS_VALID_CLIENT at once)
     /// or gives a new one, handed over after a challenge (Upgrade License). A refusal is sent as Set Error Info with the
     /// licensing error code, an Error Alert (ST_TOTAL_ABORT) and the disconnect. An administrative (console) connection
-    /// needs no CAL: valid at once, unless both administrative sessions are taken.
+    /// needs no CAL when the session host lists its user as an administrator (valid once the exchange has identified the
+    /// client, unless both administrative sessions are taken); anyone else's is licensed like any connection — which is
+    /// why a console client runs the exchange too: its hardware id is what a CAL is issued for.
     /// </summary>
     private async Task<RdpConnectionResult> LicenseAsync(ClientInfo info, CancellationToken cancellationToken)
     {
         var userName = string.IsNullOrWhiteSpace(info.UserName) ? null : info.UserName;
-        if (_client!.ConsoleSession)
-        {
-            var admin = new RdpClientIdentity(_client.ClientName, null, userName, true, _remote);
-            return await FinishAsync(admin, await DecideAsync(admin, null, cancellationToken), null, cancellationToken);
-        }
-
         // Only the licensing exchange answers a bad client PDU with a licensing abort; the activation that follows
         // (after the client may already hold its CAL) ends the connection like any other protocol error.
-        var (identity, verdict, licensePdu) = await ExchangeAsync(new LicensingExchange(_context), userName, cancellationToken);
+        var (identity, verdict, licensePdu) = await ExchangeAsync(new LicensingExchange(_context), userName, _client!.ConsoleSession, cancellationToken);
         return await FinishAsync(identity, verdict, licensePdu, cancellationToken);
     }
 
     /// <summary>The MS-RDPELE messages up to the decision: who the client is, the verdict, and the New/Upgrade License PDU to send, if any.</summary>
     private async Task<(RdpClientIdentity Client, RdpLicensingVerdict Verdict, byte[]? LicensePdu)> ExchangeAsync(
-        LicensingExchange exchange, string? userName, CancellationToken cancellationToken)
+        LicensingExchange exchange, string? userName, bool administrative, CancellationToken cancellationToken)
     {
         try
         {
@@ -39,12 +35,12 @@ public sealed partial class RdpServerConnection
             {
                 await SendLicensingAsync(exchange.PlatformChallenge(), cancellationToken);
                 var hardwareId = exchange.ReceiveChallengeResponse(await ReadLicensingAsync(cancellationToken));
-                var client = new RdpClientIdentity(request.MachineName ?? _client!.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, false, _remote);
+                var client = new RdpClientIdentity(request.MachineName ?? _client!.ClientName, hardwareId.ToIdentityString(), userName ?? request.UserName, administrative, _remote);
                 var verdict = await DecideAsync(client, null, cancellationToken);
                 return (client, verdict, verdict is { Allowed: true, License: { } cal } ? exchange.License(cal, upgrade: false) : null);
             }
 
-            var returning = new RdpClientIdentity(_client!.ClientName, request.HardwareId!.ToIdentityString(), userName, false, _remote);
+            var returning = new RdpClientIdentity(_client!.ClientName, request.HardwareId!.ToIdentityString(), userName, administrative, _remote);
             var answer = await DecideAsync(returning, request.StoredLicense, cancellationToken);
             if (answer is not { Allowed: true, License: { } replacement }) return (returning, answer, null);
             // The client proves it holds the licensing key (and gives its HWID again) before it is handed a new CAL.

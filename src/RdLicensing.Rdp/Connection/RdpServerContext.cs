@@ -12,6 +12,20 @@ public sealed class RdpServerContext(RdpConnectionSettings options, ServerRsaKey
     /// <summary>The proprietary certificate (MS-RDPBCGR 2.2.1.4.3.1.1) of <see cref="Key"/>, built once.</summary>
     public byte[] ProprietaryCertificate { get; } = Security.ProprietaryCertificate.Build(key);
 
+    private volatile byte[]? _certificateChain;
+
+    /// <summary>
+    /// The X.509 chain (CERT_CHAIN_VERSION_2) certifying <see cref="Key"/>, once the host's license server issued it;
+    /// null before (then the License Request carries the proprietary certificate).
+    /// </summary>
+    public byte[]? CertificateChain => _certificateChain;
+
+    /// <summary>What the Server License Request carries: the X.509 chain when the host has one, the proprietary certificate before.</summary>
+    public byte[] LicensingCertificate => _certificateChain ?? ProprietaryCertificate;
+
+    /// <summary>From the next License Request on, <paramref name="chain"/> (a SERVER_CERTIFICATE of version 2 whose last certificate carries <see cref="Key"/>).</summary>
+    public void UseCertificateChain(byte[] chain) => _certificateChain = chain;
+
     public X509Certificate2? TlsCertificate { get; } = tlsCertificate;
     public IClientLicensing Licensing { get; } = licensing;
 }

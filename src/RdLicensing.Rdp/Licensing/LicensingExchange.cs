@@ -34,7 +34,7 @@ public sealed class LicensingExchange(RdpServerContext context)
         _serverRandom,
         new ProductInfo(ProductVersion, context.Options.CompanyName, context.Options.ProductId),
         [RsaKeyExchange],
-        context.ProprietaryCertificate,
+        context.LicensingCertificate,
         [context.Options.Scope]).ToBytes();
 
     /// <summary>The client's answer to the License Request.</summary>

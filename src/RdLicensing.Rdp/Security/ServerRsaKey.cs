@@ -33,6 +33,9 @@ public sealed class ServerRsaKey : IDisposable
 
     public int ModulusLength => ModulusLe.Length;
 
+    /// <summary>The key itself, to certify it (its X.509 chain) and sign the certificate that carries it.</summary>
+    public RSA Algorithm => _rsa;
+
     /// <param name="bits">2048 by default; rdesktop accepts moduli of 64 to 256 bytes, i.e. 512 to 2048 bits.</param>
     public static ServerRsaKey Generate(int bits = 2048)
     {

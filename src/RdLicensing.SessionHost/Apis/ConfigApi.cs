@@ -45,13 +45,19 @@ public static class ConfigApi
                 return Problems.Invalid("version", $"version must be one of {string.Join(", ", ProductVersions.All.Select(x => x.ToShortName()))}.");
             version = v;
         }
-        if (mode is null && urls is null && version is null)
-            return Problems.Invalid("mode", "Nothing to change: give mode, licenseServers or version.");
+        IReadOnlyList<string>? administrators = null;
+        if (body.Administrators is not null)
+        {
+            administrators = AdministratorNames.TryNormalize(body.Administrators, out var error);
+            if (administrators is null) return Problems.Invalid("administrators", $"administrators: {error}.");
+        }
+        if (mode is null && urls is null && version is null && administrators is null)
+            return Problems.Invalid("mode", "Nothing to change: give mode, licenseServers, version or administrators.");
 
         SessionHostConfiguration config;
         try
         {
-            config = await configuration.SetLocalAsync(new LocalSettingsChange(mode, urls, version), cancellationToken);
+            config = await configuration.SetLocalAsync(new LocalSettingsChange(mode, urls, version, administrators), cancellationToken);
         }
         catch (PolicyControlledException e)
         {

@@ -31,8 +31,16 @@ public static class Views
         Grace(d.Grace, now),
         d.Notes);
 
-    public static SessionView ToView(this HostSessionRecord s) =>
-        new(s.Id, s.Administrative, s.ClientName, s.UserName, s.Outcome, s.LicenseServer, s.SignedIn, s.StartedAt, s.LastActivityAt, s.EndedAt, s.EndReason);
+    public static SessionView ToView(this HostSessionRecord s, Rdp.LiveConnection? live = null) =>
+        new(s.Id, s.Administrative, s.ClientName, s.UserName, s.Outcome, s.LicenseServer, s.SignedIn, s.StartedAt, s.LastActivityAt, s.EndedAt, s.EndReason,
+            s.AuthenticatedUser ?? live?.AuthenticatedUser, s.HardwareId, CalOf(s), live is not null, live?.Desktop, live?.BytesFromClient ?? 0, live?.BytesToClient ?? 0);
+
+    private static string CalOf(HostSessionRecord s) =>
+        s.Administrative ? "administrative"
+        : s.Outcome == "grace" ? "none (grace period)"
+        : s.CalTemporary ? s.CalValidated ? "temporary, validated" : "temporary"
+        : s.Outcome == "licensed" ? "permanent"
+        : s.Outcome;
 
     public static SessionHostEventView ToView(this SessionHostEvent e) =>
         new(e.Sequence, e.At, (int)e.EventId, e.EventId.ToString(), e.Level.ToString().ToLowerInvariant(), e.Message, e.Device, e.User, e.LicenseServer);

@@ -10,7 +10,8 @@ namespace RdLicensing.SessionHost.Configuration;
 public sealed class PolicyControlledException(string message) : Exception(message);
 
 /// <summary>Local settings to change; null leaves a value as it is. An empty server list clears the list.</summary>
-public sealed record LocalSettingsChange(LicensingMode? Mode = null, IReadOnlyList<string>? LicenseServers = null, ProductVersion? Version = null);
+public sealed record LocalSettingsChange(LicensingMode? Mode = null, IReadOnlyList<string>? LicenseServers = null, ProductVersion? Version = null,
+    IReadOnlyList<string>? Administrators = null);
 
 /// <summary>
 /// The host's configuration from its two sources, like local settings and Group Policy: the policy file
@@ -29,6 +30,7 @@ public sealed class HostConfiguration(SessionHostStore store, IOptions<SessionHo
         if (change.Mode is not null && policy.Mode is not null) blocked.Add($"the licensing mode ({policy.Mode.Value.ToShortName()})");
         if (change.LicenseServers is not null && policy.LicenseServers is not null) blocked.Add("the license server list");
         if (change.Version is not null && policy.Version is not null) blocked.Add($"the version ({policy.Version.Value.ToShortName()})");
+        if (change.Administrators is not null && policy.Administrators is not null) blocked.Add("the administrator list");
         if (blocked.Count > 0)
             throw new PolicyControlledException(
                 $"{string.Join(" and ", blocked)} {(blocked.Count == 1 ? "is" : "are")} set by policy in {policy.Path}; change {(blocked.Count == 1 ? "it" : "them")} there, or remove {(blocked.Count == 1 ? "it" : "them")} from that file to set {(blocked.Count == 1 ? "it" : "them")} locally.");
@@ -51,6 +53,11 @@ public sealed class HostConfiguration(SessionHostStore store, IOptions<SessionHo
                 await s.SetSettingAsync(SettingNames.ProductVersion, version.ToShortName());
                 changes.Add($"version {version.ToDisplayName()}");
             }
+            if (change.Administrators is { } administrators)
+            {
+                await s.SetSettingAsync(SettingNames.Administrators, JsonSerializer.Serialize(administrators));
+                changes.Add(administrators.Count == 0 ? "no administrators" : $"administrators {string.Join(", ", administrators)}");
+            }
             if (changes.Count > 0)
                 await s.AddEventAsync(clock.GetUtcNow(), new PendingSessionHostEvent(SessionHostEventId.ConfigurationChanged,
                     $"Local settings changed: {string.Join("; ", changes)}."));
@@ -69,7 +76,10 @@ public sealed class HostConfiguration(SessionHostStore store, IOptions<SessionHo
         Configured<ProductVersion> version = policy.Version is { } pv ? new(pv, SettingSource.Policy)
             : local.TryGetValue(SettingNames.ProductVersion, out var lv) && ProductVersions.TryParse(lv, out var v) ? new(v, SettingSource.Local)
             : new(SessionHostOptions.DefaultVersion, SettingSource.Default);
-        return new SessionHostConfiguration(mode, servers, version, policy);
+        Configured<IReadOnlyList<string>> administrators = policy.Administrators is { } pa ? new(pa, SettingSource.Policy)
+            : local.TryGetValue(SettingNames.Administrators, out var la) && ReadList(la) is { } names ? new(names, SettingSource.Local)
+            : new([], SettingSource.Default);
+        return new SessionHostConfiguration(mode, servers, version, policy, administrators);
     }
 
     private static IReadOnlyList<string>? ReadList(string json)

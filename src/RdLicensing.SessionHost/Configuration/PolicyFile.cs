@@ -11,11 +11,12 @@ public sealed record PolicySettings(
     LicensingMode? Mode,
     IReadOnlyList<string>? LicenseServers,
     ProductVersion? Version,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string>? Administrators = null);
 
 /// <summary>
 /// &lt;data-dir&gt;/policy.json, the session host's Group Policy: <c>{"licensingMode": "per-device",
-/// "licenseServers": ["http://ls1:5080"], "version": "2022"}</c>, any subset. Read at every use, so an edit
+/// "licenseServers": ["http://ls1:5080"], "version": "2022", "administrators": ["alice", "CORP\\bob"]}</c>, any subset. Read at every use, so an edit
 /// applies at the next connection. A value that cannot be read is reported and ignored; the others still apply.
 /// </summary>
 public static class PolicyFile
@@ -30,6 +31,7 @@ public static class PolicyFile
         LicensingMode? mode = null;
         IReadOnlyList<string>? servers = null;
         ProductVersion? version = null;
+        IReadOnlyList<string>? administrators = null;
         try
         {
             var bytes = File.ReadAllBytes(path);
@@ -55,6 +57,12 @@ public static class PolicyFile
                         if (value.ValueKind == JsonValueKind.String && ProductVersions.TryParse(value.GetString(), out var v)) version = v;
                         else problems.Add($"version must be one of {string.Join(", ", ProductVersions.All.Select(x => x.ToShortName()))} (ignored)");
                         break;
+                    case "administrators":
+                        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                            problems.Add("administrators must be a list of user names (ignored)");
+                        else if (AdministratorNames.TryNormalize(value.EnumerateArray().Select(e => e.GetString()), out var error) is { } names) administrators = names;
+                        else problems.Add($"administrators: {error} (ignored)");
+                        break;
                     default:
                         problems.Add($"unknown setting '{property.Name}' (ignored)");
                         break;
@@ -65,6 +73,6 @@ public static class PolicyFile
         {
             return new PolicySettings(path, true, null, null, null, [$"{path} cannot be read and is ignored: {e.Message}"]);
         }
-        return new PolicySettings(path, true, mode, servers, version, problems.Select(p => $"{path}: {p}").ToList());
+        return new PolicySettings(path, true, mode, servers, version, problems.Select(p => $"{path}: {p}").ToList(), administrators);
     }
 }

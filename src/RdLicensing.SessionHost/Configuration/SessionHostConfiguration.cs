@@ -19,8 +19,14 @@ public sealed record SessionHostConfiguration(
     Configured<LicensingMode> Mode,
     Configured<IReadOnlyList<string>> LicenseServers,
     Configured<ProductVersion> Version,
-    PolicySettings Policy)
+    PolicySettings Policy,
+    Configured<IReadOnlyList<string>>? AdministratorList = null)
 {
+    /// <summary>The users who may open an administrative session without a CAL (none by default).</summary>
+    public Configured<IReadOnlyList<string>> Administrators => AdministratorList ?? new([], SettingSource.Default);
+
+    public ConfiguredList AdministratorsView => new(Administrators.Value, SourceName(Administrators.Source));
+
     public static string SourceName(SettingSource source) => source.ToString().ToLowerInvariant();
 
     public ConfiguredValue ModeView => new(Mode.Value.ToShortName(), SourceName(Mode.Source));
@@ -29,5 +35,5 @@ public sealed record SessionHostConfiguration(
 
     public ConfiguredValue VersionView => new(Version.Value.ToShortName(), SourceName(Version.Source));
 
-    public SessionHostConfigView ToView() => new(ModeView, LicenseServersView, VersionView, Policy.Path, Policy.Exists, Policy.Problems);
+    public SessionHostConfigView ToView() => new(ModeView, LicenseServersView, VersionView, Policy.Path, Policy.Exists, Policy.Problems, AdministratorsView);
 }

@@ -6,6 +6,8 @@ public static class SettingNames
     public const string LicensingMode = "licensing_mode";
     public const string LicenseServers = "license_servers";
     public const string ProductVersion = "product_version";
+    /// <summary>JSON list of the users who may open an administrative session without a CAL.</summary>
+    public const string Administrators = "administrators";
     /// <summary>
     /// Unix milliseconds of the first client connection, or of the start a license server anchored (which replaces a later local one);
     /// never moved later.

@@ -13,15 +13,27 @@ namespace RdLicensing.SessionHost.Connections;
 /// </summary>
 public sealed class AdministrativeSessions(SessionHostStore store, IOptions<SessionHostOptions> options, TimeProvider clock)
 {
-    public Task<ConnectionDecision> ConnectAsync(ConnectionRequest request, SessionHostConfiguration config, GracePeriod grace, CancellationToken cancellationToken) =>
-        store.WriteAsync(async s =>
+    /// <summary>
+    /// An administrative session for a listed administrator (<see cref="AdministrativeSessionPolicy"/>); null when the
+    /// claimed user is not one, so the caller licenses the connection like any other.
+    /// </summary>
+    public Task<ConnectionDecision?> ConnectAsync(ConnectionRequest request, SessionHostConfiguration config, GracePeriod grace, CancellationToken cancellationToken) =>
+        store.WriteAsync<ConnectionDecision?>(async s =>
         {
             var now = clock.GetUtcNow();
             var open = await EndIdleAsync(s, now);
             var host = options.Value.Name;
-            if (open.Count >= AdministrativeConnections.Limit)
+            var decision = AdministrativeSessionPolicy.AtConnection(
+                new AdministrativeSnapshot(config.Administrators.Value, request.UserName, [.. open.Select(o => o.LastActivityAt)]), now);
+            if (decision is AdministrativeDecision.LicenseAsClient notAdministrator)
             {
-                var firstIdleEnd = open.Min(o => o.LastActivityAt) + AdministrativeConnections.IdleTimeout;
+                await s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.AdministrativeConnectionLicensed,
+                    $"An administrative (console) connection from {request.ClientName} is licensed like any other: {notAdministrator.Message}",
+                    request.ClientName, request.UserName));
+                return null;
+            }
+            if (decision is AdministrativeDecision.LimitReached { FirstIdleEnd: var firstIdleEnd })
+            {
                 var message = $"{AdministrativeConnections.LimitReachedMessage} Session host {host} allows {AdministrativeConnections.Limit} administrative connections without CALs and both are in use " +
                               $"({string.Join(", ", open.Select(o => $"{o.ClientName} since {o.StartedAt:HH:mm} UTC"))}). One ends when its client disconnects ('rdlic disconnect SESSION-ID') " +
                               $"or after {AdministrativeConnections.IdleTimeout.TotalMinutes:0} minutes without activity, the first at {firstIdleEnd:yyyy-MM-dd HH:mm} UTC at the latest.";
@@ -35,7 +47,7 @@ public sealed class AdministrativeSessions(SessionHostStore store, IOptions<Sess
             await s.InsertSessionAsync(new HostSessionRecord(id, true, request.ClientName, request.HardwareId, request.UserName, "administrative",
                 null, false, false, false, now, now, null, null));
             return new ConnectionDecision(ConnectionOutcome.Administrative,
-                $"Administrative connection {open.Count + 1} of {AdministrativeConnections.Limit}: no CAL needed. It stays open until it is ended, or for {AdministrativeConnections.IdleTimeout.TotalMinutes:0} minutes without activity.",
+                $"Administrative connection {((AdministrativeDecision.Granted)decision).Number} of {AdministrativeConnections.Limit}: no CAL needed. It stays open until it is ended, or for {AdministrativeConnections.IdleTimeout.TotalMinutes:0} minutes without activity.",
                 id, host, config.Mode.Value, config.Version.Value, null, null, null, null, grace, []);
         }, cancellationToken);
 

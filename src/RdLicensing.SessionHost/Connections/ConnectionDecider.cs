@@ -42,7 +42,14 @@ public sealed class ConnectionDecider(
         var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
         if (ClientInput.Check(Clean(request.ClientName), Clean(request.HardwareId), Clean(request.UserName)) is { } bad)
             return await RefuseBadInputAsync(request, bad, config, grace, cancellationToken);
-        if (request.Administrative) return await administrative.ConnectAsync(request, config, grace, cancellationToken);
+        if (request.Administrative)
+        {
+            if (await administrative.ConnectAsync(request, config, grace, cancellationToken) is { } granted) return granted;
+            // Not a listed administrator: the console flag gives nothing; the connection is licensed like any other.
+            request = request with { Administrative = false };
+            if (string.IsNullOrEmpty(request.HardwareId))
+                return await RefuseNotAdministratorWithoutHardwareIdAsync(request, config, grace, cancellationToken);
+        }
         if (string.IsNullOrEmpty(request.HardwareId))
             throw new ArgumentException("A client connection needs the client's hardware id.", nameof(request));
 
@@ -73,6 +80,17 @@ public sealed class ConnectionDecider(
         d.Event(SessionHostEventId.ClientInputRefused,
             $"A connection from {shown.ClientName} was refused without asking any license server: its {bad.Message}.");
         d.Refuse(LicensingErrorCode.NoLicense, "INVALID_CLIENT_INPUT", $"Session host {d.HostName} refused the connection: the client's {bad.Message}.");
+        return RecordAsync(d, cancellationToken);
+    }
+
+    /// <summary>An administrative connection of a user who is not a listed administrator, without the hardware id a CAL needs.</summary>
+    private Task<ConnectionDecision> RefuseNotAdministratorWithoutHardwareIdAsync(ConnectionRequest request, SessionHostConfiguration config, GracePeriod grace,
+        CancellationToken cancellationToken)
+    {
+        var d = new ConnectionDraft(request, config, grace, clock.GetUtcNow(), options.Value.Name);
+        d.Refuse(LicensingErrorCode.NoLicense, "NOT_AN_ADMINISTRATOR",
+            $"{request.UserName ?? "This user"} is not one of the administrators of session host {d.HostName}, so the administrative connection needs a CAL like any other, " +
+            "and the client sent no hardware id to license: connect without the administrative option, or list the user with 'rdlic sessionhost config set --administrators'.");
         return RecordAsync(d, cancellationToken);
     }
 

@@ -43,6 +43,26 @@ public sealed class HostSessions(SessionHostStore store, TimeProvider clock)
             return (await s.SessionAsync(id))!;
         }, cancellationToken);
 
+    /// <summary>
+    /// An administrator ends the session ('rdlic disconnect'): recorded with its reason and event 5035.
+    /// <paramref name="connectionClosed"/>: its RDP connection was open and has been told to close (then an already ended
+    /// record is no error: the connection was what remained).
+    /// </summary>
+    public Task<HostSessionRecord> DisconnectAsync(string id, bool connectionClosed, CancellationToken cancellationToken) =>
+        store.WriteAsync(async s =>
+        {
+            var now = clock.GetUtcNow();
+            await AdministrativeSessions.EndIdleAsync(s, now);
+            var session = await s.SessionAsync(id) ?? throw new SessionNotFoundException(id);
+            if (!session.IsOpen && !connectionClosed) throw new SessionEndedException(session);
+            if (session.IsOpen) await s.EndSessionAsync(id, now, "disconnected by an administrator");
+            await s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.SessionDisconnected,
+                $"An administrator disconnected session {id} of {session.AuthenticatedUser ?? session.UserName ?? "(no user)"} on {session.ClientName}" +
+                (connectionClosed ? ": its connection was closed (both legs)." : " (no connection of it was open on this host's RDP endpoint)."),
+                session.ClientName, session.AuthenticatedUser ?? session.UserName));
+            return (await s.SessionAsync(id))!;
+        }, cancellationToken);
+
     private static async Task<Exception> MissingOrEndedAsync(SessionHostWriteSession s, string id) =>
         await s.SessionAsync(id) is { } session ? new SessionEndedException(session) : new SessionNotFoundException(id);
 }

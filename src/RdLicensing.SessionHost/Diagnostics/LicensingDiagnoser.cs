@@ -12,15 +12,20 @@ namespace RdLicensing.SessionHost.Diagnostics;
 /// <summary>
 /// The Remote Desktop Licensing Diagnoser: builds the host's license server list, contacts each server
 /// (GET /api/sessionhost/diagnostics, which also answers hosts outside the security group), and compares what
-/// they report with the host's mode and version. Problems come first, each with its cause and steps to fix.
+/// they report with the host's mode and version; then each desktop behind the RDP endpoint (<see cref="DesktopProbe"/>).
+/// Problems come first, each with its cause and steps to fix.
 /// </summary>
 public sealed class LicensingDiagnoser(
     HostConfiguration configuration,
     SessionHostStore store,
     LicenseServerCalls calls,
     IOptions<SessionHostOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<Rdp.RdpEndpointOptions> endpoints)
 {
+    /// <summary>How long one desktop check may take (connection, X.224, TLS).</summary>
+    public static readonly TimeSpan DesktopTimeout = TimeSpan.FromSeconds(5);
+
     public async Task<DiagnosisView> DiagnoseAsync(CancellationToken cancellationToken)
     {
         var config = await configuration.LoadAsync(cancellationToken);
@@ -33,9 +38,12 @@ public sealed class LicensingDiagnoser(
         probes = probes.Select(p => syncs.FirstOrDefault(r => string.Equals(r.Url, p.Url, StringComparison.OrdinalIgnoreCase)) is { SyncedAt: { } at } sync
             ? p with { Message = $"{p.Message} Revocation list {sync.Number} last fetched {at:yyyy-MM-dd HH:mm} UTC." }
             : p with { Message = $"{p.Message} Revocation list never fetched." }).ToArray();
-        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, syncs));
+        var desktops = await Task.WhenAll(endpoints.SelectMany(e => e.Desktops).Distinct()
+            .Select(d => DesktopProbe.CheckAsync(d, DesktopTimeout, cancellationToken)));
+        var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, syncs))
+            .Concat(desktops.Where(d => d.Problem is not null).Select(d => d.Problem!)).ToList();
         return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),
-            problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count));
+            problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count), desktops.Select(d => d.ToView()).ToList());
     }
 
     private async Task<ServerProbe> ProbeAsync(string url, ProductVersion hostVersion, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RdLicensing.Core.Time;
 using RdLicensing.ServiceDefaults;
 using RdLicensing.SessionHost.Auth;
@@ -34,6 +35,9 @@ public static class SessionHostServices
         services.AddSingleton<AdministrativeSessions>();
         services.AddSingleton<HostSessions>();
         services.AddSingleton<SignInReporter>();
+        services.AddSingleton<SessionSignIns>();
+        // The RDP endpoint's open connections; empty when the host runs without one (the endpoint registers the same type).
+        services.TryAddSingleton<RdLicensing.SessionHost.Rdp.LiveConnections>();
         services.AddSingleton<GraceRecovery>();
         services.AddSingleton<ConnectionDecider>();
         services.AddSingleton<LicensingDiagnoser>();

@@ -54,6 +54,9 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
     public Task<LicenseServerReply<LicenseServerInfoView>> InfoAsync(string url, CancellationToken cancellationToken) =>
         SendAsync<LicenseServerInfoView>(url, HttpMethod.Get, "api/sessionhost/license-server", null, cancellationToken);
 
+    public Task<LicenseServerReply<EndpointCertificateView>> EndpointCertificateAsync(string url, byte[] publicKey, CancellationToken cancellationToken) =>
+        SendAsync<EndpointCertificateView>(url, HttpMethod.Post, "api/sessionhost/endpoint-certificate", new EndpointCertificateBody(Convert.ToBase64String(publicKey)), cancellationToken);
+
     public Task<LicenseServerReply<LicenseServerDiagnosticsView>> DiagnosticsAsync(string url, CancellationToken cancellationToken) =>
         SendAsync<LicenseServerDiagnosticsView>(url, HttpMethod.Get, "api/sessionhost/diagnostics", null, cancellationToken);
 

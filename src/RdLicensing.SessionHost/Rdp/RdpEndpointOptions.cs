@@ -46,6 +46,12 @@ public sealed class RdpEndpointOptions
     /// </summary>
     public List<Uri> Desktops { get; set; } = [];
 
+    /// <summary>
+    /// The License Request carries an X.509 chain from the license server's identity once a license server has certified
+    /// this endpoint's key (<see cref="LicensingCertificates"/>); false keeps the proprietary certificate.
+    /// </summary>
+    public bool X509LicensingCertificate { get; set; } = true;
+
     public string KeyPath => Path.Combine(DataDirectory, "rdp-server-key.pem");
 
     public string CertificatePath => Path.Combine(DataDirectory, "rdp-tls.pfx");

@@ -20,6 +20,8 @@ public static class RdpEndpointServices
             return new RdpServerContext(options.ToConnectionSettings(), key, certificate, provider.GetRequiredService<IClientLicensing>());
         });
         services.AddSingleton<LiveConnections>();
+        services.AddSingleton<LicensingCertificates>();
+        services.AddHostedService(provider => provider.GetRequiredService<LicensingCertificates>());
         services.AddSingleton<RdpListener>();
         services.AddSingleton<SessionHost.Apis.IFrontEndStatus>(provider => provider.GetRequiredService<RdpListener>());
         services.AddHostedService(provider => provider.GetRequiredService<RdpListener>());

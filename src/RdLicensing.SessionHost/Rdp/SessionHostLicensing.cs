@@ -8,7 +8,7 @@ namespace RdLicensing.SessionHost.Rdp;
 /// The RDP endpoint's licensing decisions are the session host's own: the same <see cref="ConnectionDecider"/> as the
 /// HTTP front end (and so the same events, sessions, grace period and failover), the same sign-in report.
 /// </summary>
-public sealed class SessionHostLicensing(ConnectionDecider decider, SignInReporter signIn, HostSessions sessions) : IClientLicensing
+public sealed class SessionHostLicensing(ConnectionDecider decider, SessionSignIns signIns, HostSessions sessions, LiveConnections live) : IClientLicensing
 {
     public async Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presentedLicense, CancellationToken cancellationToken)
     {
@@ -23,8 +23,12 @@ public sealed class SessionHostLicensing(ConnectionDecider decider, SignInReport
 
     public async Task<RdpSignInOutcome> SignedInAsync(RdpLicensingVerdict verdict, RdpSignIn signedIn, CancellationToken cancellationToken)
     {
-        if (verdict.SessionId is { } id) await signIn.ReportAsync(id, cancellationToken);
-        return RdpSignInOutcome.Proceed;
+        if (verdict.SessionId is not { } id) return RdpSignInOutcome.Proceed;
+        if (signedIn.AuthenticatedUser is { } user && live.Find(id) is { } connection) connection.AuthenticatedUser ??= user;
+        var answer = await signIns.SignedInAsync(id, signedIn.AuthenticatedUser, signedIn.Domain, cancellationToken);
+        return answer.Continue
+            ? new RdpSignInOutcome(true, 0, answer.Message)
+            : new RdpSignInOutcome(false, ErrorInfo.ServerInsufficientPrivileges, answer.Message);
     }
 
     public async Task EndedAsync(RdpLicensingVerdict verdict, CancellationToken cancellationToken)

@@ -85,6 +85,7 @@ public sealed class RdpLicensingClientTests
     public async Task A_console_connection_needs_no_CAL()
     {
         await using var system = await RdpTestSystem.StartAsync();
+        await system.AdministratorsAsync("alice");
 
         var admin = await new RdpLicensingClient(Options(system, "admin-pc", RdpClientSecurity.Rdp) with { Console = true }).ConnectAsync();
 
@@ -92,6 +93,23 @@ public sealed class RdpLicensingClientTests
         Assert.Null(admin.License);
         AssertNormalEnd(admin, RdpClientSecurity.Rdp);
         Assert.True((await system.ResultAsync(1)).Client.Administrative);
+    }
+
+    [Fact]
+    public async Task A_console_connection_of_a_user_who_is_not_a_listed_administrator_is_licensed_like_any_other()
+    {
+        await using var system = await RdpTestSystem.StartAsync();
+        await system.AdministratorsAsync("root");
+
+        var console = await new RdpLicensingClient(Options(system, "pc-alice", RdpClientSecurity.Rdp) with { Console = true }).ConnectAsync();
+
+        Assert.Equal(RdpLicensingOutcome.NewLicense, console.Outcome); // a temporary CAL, as for any new device
+        Assert.NotNull(console.License);
+        AssertNormalEnd(console, RdpClientSecurity.Rdp);
+        // Positive control: the listed administrator takes no CAL.
+        var root = await new RdpLicensingClient(Options(system, "pc-root", RdpClientSecurity.Rdp) with { Console = true, UserName = "root" }).ConnectAsync();
+        Assert.Equal(RdpLicensingOutcome.ValidClient, root.Outcome);
+        Assert.Null(root.License);
     }
 
     [Fact]

@@ -50,6 +50,36 @@ public sealed class RealClientTests(XvfbDisplay display)
         Assert.Equal(0, system.Rdp.Failed);
     }
 
+    public static TheoryData<string, bool, bool> ClientsSecurityAndCertificate => new()
+    {
+        { "xfreerdp", false, true }, { "xfreerdp", true, true }, { "rdesktop", false, true }, { "rdesktop", true, true },
+        { "xfreerdp", false, false }, { "xfreerdp", true, false }, { "rdesktop", false, false }, { "rdesktop", true, false },
+    };
+
+    /// <summary>
+    /// The License Request carries the X.509 chain from the license server's identity (CERT_CHAIN_VERSION_2) once the
+    /// license server certified the endpoint, the proprietary certificate otherwise: both clients license with either —
+    /// the issued and the upgraded CAL both need licensing keys derived from the premaster secret the client encrypted
+    /// with the certificate's key (the upgrade after a Platform Challenge whose MAC must verify).
+    /// </summary>
+    [Theory, MemberData(nameof(ClientsSecurityAndCertificate))]
+    public async Task Both_clients_license_with_the_X509_chain_and_with_the_proprietary_certificate(string clientName, bool tls, bool x509)
+    {
+        await using var system = await RdpTestSystem.StartAsync(Layer(clientName, tls), perDeviceCals: 5, rdp: o => o.X509LicensingCertificate = x509);
+        Assert.Equal(x509, system.CertificateChain is not null);
+        var client = Client(clientName);
+
+        var first = await client.ConnectAsync(system.Port, "kiosk-09", tls);
+        AssertNormalEnd(first);
+        var issued = await ResultAsync(system, 1, RdpLicensingOutcome.NewLicense);
+        Assert.Equal(issued.Verdict.License, first.StoredLicense);
+        var second = await client.ConnectAsync(system.Port, "kiosk-09", tls);
+        AssertNormalEnd(second);
+        var upgraded = await ResultAsync(system, 2, RdpLicensingOutcome.UpgradedLicense);
+        Assert.Equal(upgraded.Verdict.License, second.StoredLicense);
+        Assert.Equal(0, system.Rdp.Failed);
+    }
+
     [Theory, MemberData(nameof(ClientsAndSecurity))]
     public async Task No_license_server_reachable_after_the_grace_period_is_refused_with_0x101(string clientName, bool tls)
     {
@@ -87,6 +117,7 @@ public sealed class RealClientTests(XvfbDisplay display)
     public async Task An_administrative_connection_needs_no_CAL_even_when_others_are_refused(string clientName, bool tls)
     {
         await using var system = await RdpTestSystem.StartAsync(Layer(clientName, tls));
+        await system.AdministratorsAsync("administrator");
         var client = Client(clientName);
         AssertNormalEnd(await client.ConnectAsync(system.Port, "kiosk-04", tls)); // starts the grace period
         await system.StopLicenseServerAsync();

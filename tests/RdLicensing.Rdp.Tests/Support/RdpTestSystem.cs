@@ -47,6 +47,9 @@ public sealed class RdpTestSystem : IAsyncDisposable
 
     public IServiceProvider HostServices => _host.Services;
 
+    /// <summary>The X.509 chain the License Request carries (null: the proprietary certificate).</summary>
+    public byte[]? CertificateChain => _host.Services.GetRequiredService<RdpServerContext>().CertificateChain;
+
     public string DataDirectory => _hostOptions.DataDirectory;
 
     public ConcurrentQueue<RdpConnectionResult> Results { get; } = new();
@@ -88,12 +91,22 @@ public sealed class RdpTestSystem : IAsyncDisposable
         var admin = LoopbackService.Client(address, token);
         var system = new RdpTestSystem(licenseServer, host, options, admin, clock) { _keepData = keepData };
         await system.ConfigureAsync(mode, [licenseServerUrl]);
+        // What the endpoint's background refresh does within a minute, done now so the first connection already sees it.
+        if (endpoint.X509LicensingCertificate && await host.Services.GetRequiredService<LicensingCertificates>().RefreshAsync(CancellationToken.None) is { } why)
+            throw new InvalidOperationException("The license server did not certify the RDP endpoint's key: " + why);
         return system;
     }
 
     public async Task ConfigureAsync(string? mode = null, IReadOnlyList<string>? licenseServers = null)
     {
         var response = await HostAdmin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(mode, licenseServers, null));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Lists the users who may open administrative sessions without a CAL.</summary>
+    public async Task AdministratorsAsync(params string[] names)
+    {
+        var response = await HostAdmin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(null, null, null, names));
         response.EnsureSuccessStatusCode();
     }
 

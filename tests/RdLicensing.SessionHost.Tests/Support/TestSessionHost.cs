@@ -90,6 +90,13 @@ public sealed class TestSessionHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<SessionHostConfigChange>())!;
     }
 
+    /// <summary>Lists the users who may open administrative sessions without a CAL.</summary>
+    public async Task AdministratorsAsync(params string[] names)
+    {
+        var response = await Admin.PutAsJsonAsync("/api/config", new SessionHostConfigUpdate(null, null, null, names));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Enrolls this host on the license server (as an administrator would) and stores the token through the host's API.</summary>
     public async Task<HostEnrollmentView> EnrollAsync(TestLicenseServer server, bool inSecurityGroup = false)
     {

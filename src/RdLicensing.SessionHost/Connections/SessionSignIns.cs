@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.SessionHost;
+using RdLicensing.Core.Versions;
+using RdLicensing.SessionHost.Configuration;
+using RdLicensing.SessionHost.LicenseServers;
+using RdLicensing.Storage;
+
+namespace RdLicensing.SessionHost.Connections;
+
+/// <summary>Whether a session goes on after its sign-in, and what the administrator and the client are told.</summary>
+/// <param name="Refusal">Why it does not go on (null when it does): "not-administrator".</param>
+public sealed record SessionSignInAnswer(bool Continue, string? Refusal, string Message, SignInResult? Reported);
+
+/// <summary>
+/// A sign-in as the desktop behind the endpoint reported it (or, without a desktop, reaching the session). The account
+/// the desktop authenticated decides, never the name the client claimed:
+/// <list type="bullet">
+/// <item>An administrative session goes on only for a listed administrator (<see cref="AdministrativeSessionPolicy.AtSignIn"/>);
+/// anyone else's is ended here (event 5033), which frees its administrative slot.</item>
+/// <item>In Per User mode, when the authenticated account is another than the claimed one, the Per User CAL is requested
+/// for the authenticated account (event 5034) and the session shows that user.</item>
+/// <item>Then the temporary CAL is validated (<see cref="SignInReporter"/>).</item>
+/// </list>
+/// </summary>
+public sealed class SessionSignIns(
+    SessionHostStore store,
+    HostConfiguration configuration,
+    SignInReporter reporter,
+    LicenseServerList licenseServers,
+    IOptions<SessionHostOptions> options,
+    TimeProvider clock)
+{
+    public async Task<SessionSignInAnswer> SignedInAsync(string id, string? authenticatedUser, string? domain, CancellationToken cancellationToken)
+    {
+        var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
+        if (!session.IsOpen) throw new SessionEndedException(session);
+        authenticatedUser = string.IsNullOrWhiteSpace(authenticatedUser) ? null : authenticatedUser.Trim();
+        domain = string.IsNullOrWhiteSpace(domain) ? null : domain.Trim();
+        var shownUser = authenticatedUser is null ? null : domain is null || authenticatedUser.Contains('\\') ? authenticatedUser : $"{domain}\\{authenticatedUser}";
+        var config = await configuration.LoadAsync(cancellationToken);
+
+        if (session.Administrative && AdministrativeSessionPolicy.AtSignIn(config.Administrators.Value, authenticatedUser, domain) is AdministrativeSignInDecision.Refused refused)
+        {
+            await store.WriteAsync(async s =>
+            {
+                var now = clock.GetUtcNow();
+                await s.SetAuthenticatedUserAsync(id, shownUser!);
+                await s.EndSessionAsync(id, now, "not-administrator");
+                await s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.AdministrativeSignInRefused,
+                    $"Session {id} of {session.ClientName} on session host {options.Value.Name}: {refused.Message} (the client claimed {session.UserName ?? "no user name"}).",
+                    session.ClientName, shownUser));
+            }, cancellationToken);
+            return new SessionSignInAnswer(false, "not-administrator", refused.Message, null);
+        }
+
+        var notes = new List<string>();
+        if (shownUser is not null)
+        {
+            if (!session.Administrative && config.Mode.Value == LicensingMode.PerUser && !AdministrativeSessionPolicy.SameUser(session.UserName, authenticatedUser))
+                notes.Add(await PerUserForAsync(session, shownUser, config, cancellationToken));
+            await store.WriteAsync(s => s.SetAuthenticatedUserAsync(id, shownUser), cancellationToken);
+        }
+        var reported = await reporter.ReportAsync(id, cancellationToken);
+        notes.Add(reported.Message);
+        return new SessionSignInAnswer(true, null, string.Join(" ", notes), reported);
+    }
+
+    /// <summary>The Per User CAL for the account the desktop authenticated (the one requested at the connection was for the claimed name).</summary>
+    private async Task<string> PerUserForAsync(HostSessionRecord session, string user, SessionHostConfiguration config, CancellationToken cancellationToken)
+    {
+        var attempt = await licenseServers.RequestCalAsync(config.LicenseServers.Value,
+            new CalRequestBody(CalType.PerUser.ToShortName(), config.Version.Value.ToShortName(), session.HardwareId, session.ClientName, user, null), cancellationToken);
+        string message;
+        if (attempt.Response is { Licensed: true, Cal: { } cal } answer)
+            message = $"The desktop authenticated {user}, not {session.UserName ?? "the user the client claimed"}: license server {attempt.AnsweredBy} recorded the Per User CAL for {user} " +
+                      $"(valid until {cal.ExpiresAt:yyyy-MM-dd}{(cal.OverUsed ? ", from the OverUsed pool" : "")}). {answer.Message}";
+        else if (attempt.Response is { } refusal)
+            message = $"The desktop authenticated {user}, not {session.UserName ?? "the user the client claimed"}, but license server {attempt.AnsweredBy} gave {user} no Per User CAL: {refusal.Message}";
+        else
+            message = $"The desktop authenticated {user}, not {session.UserName ?? "the user the client claimed"}, but no license server answered the Per User CAL request for {user} " +
+                      $"({ConnectionDraft.Summary(attempt.Rejection is { } r ? [.. attempt.Failures, r] : attempt.Failures)}).";
+        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), new PendingSessionHostEvent(SessionHostEventId.PerUserCalFollowsSignIn, message,
+            session.ClientName, user, attempt.AnsweredBy)), cancellationToken);
+        return message;
+    }
+}
