@@ -18,6 +18,7 @@ public sealed partial class RdpServerConnection
     private DesktopLeg? _desktop;
     private ushort? _desktopUser;
     private string? _desktopFailure;
+    private HashSet<ushort> _sessionChannels = [];
     private string _clientInfoUser = "";
     private string _clientInfoDomain = "";
 
@@ -33,6 +34,9 @@ public sealed partial class RdpServerConnection
             var stream = await _context.Relay!.OpenAsync(UserOfCookie(_cookie), cancellationToken);
             _desktop = await DesktopLeg.NegotiateAsync(stream, _cookie, _context.Options.ReadTimeout, cancellationToken);
             var desktopBlocks = await _desktop.ConnectMcsAsync(RelayBlocks.ForDesktop(clientBlocks, SecurityProtocols.Tls), cancellationToken);
+            // The desktop numbers the client's channels in the client's order (SC_NET): which ids its session serves.
+            var ids = ServerDataBlocks.Parse(desktopBlocks).ChannelIds;
+            _sessionChannels = [.. _client!.Channels.Zip(ids).Where(c => DesktopLogon.SessionChannelNames.Contains(c.First.Name.TrimEnd('\0'))).Select(c => c.Second)];
             var (method, level, serverRandom) = ChooseSecurity();
             var security = _tls ? null : new ByteWriter().U32Le(method).U32Le(level)
                 .U32Le((uint)serverRandom!.Length).U32Le((uint)_context.ProprietaryCertificate.Length).Bytes(serverRandom).Bytes(_context.ProprietaryCertificate).ToArray();
@@ -85,7 +89,7 @@ public sealed partial class RdpServerConnection
 
         using var end = CancellationTokenSource.CreateLinkedTokenSource(_session);
         using var session = _context.Relay!.Begin(verdict, client, desktop.Address, end);
-        var pump = new RelayPump(this, desktop, session, verdict, end.Token);
+        var pump = new RelayPump(this, desktop, session, verdict, _sessionChannels, end.Token);
         var fromClient = pump.FromClientAsync();
         var fromDesktop = pump.FromDesktopAsync();
         var first = await Task.WhenAny(fromClient, fromDesktop);

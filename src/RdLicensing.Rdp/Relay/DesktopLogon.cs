@@ -8,11 +8,22 @@ namespace RdLicensing.Rdp.Relay;
 internal sealed record DesktopSignIn(string? User, string? Domain);
 
 /// <summary>
-/// Watches what the desktop sends for the moment its logon succeeded (once): a Save Session Info PDU (MS-RDPBCGR
-/// 2.2.10.1, PDUTYPE2_SAVE_SESSION_INFO), with the account of a logon info, when the desktop sends one.
+/// Watches what the desktop sends for the moment its logon succeeded (once), whichever comes first:
+/// <list type="bullet">
+/// <item>a Save Session Info PDU (MS-RDPBCGR 2.2.10.1, PDUTYPE2_SAVE_SESSION_INFO), with the account of a logon info
+/// when it names one (Windows, newer xrdp modules);</item>
+/// <item>the first PDU on a session-served static channel (cliprdr, rdpsnd, rdpdr). xrdp 0.9.21 sends no Save Session
+/// Info with its Xorg sessions: after the activation it paints (its login screen, or the session) and xrdp itself
+/// opens drdynvc, but these three channels are served by the session's chansrv, which sesman starts only once PAM
+/// accepted the password. A wrong password keeps the client at xrdp's login screen, with none of them.</item>
+/// </list>
 /// </summary>
-internal sealed class DesktopLogon(IRelayedSession session)
+/// <param name="sessionChannels">The desktop's channel ids of the client's cliprdr, rdpsnd and rdpdr channels.</param>
+internal sealed class DesktopLogon(IRelayedSession session, IReadOnlySet<ushort> sessionChannels)
 {
+    /// <summary>Static channels a desktop serves only from within a logged-on session.</summary>
+    public static readonly IReadOnlySet<string> SessionChannelNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "cliprdr", "rdpsnd", "rdpdr" };
+
     private const byte SaveSessionInfo = 38;
     private const int TracedPdus = 400;
     private bool _done;
@@ -43,7 +54,9 @@ internal sealed class DesktopLogon(IRelayedSession session)
         if (pdu.Channel != RdpServerConnection.IoChannel)
         {
             Trace($"channel {pdu.Channel}: {pdu.Data.Length} bytes");
-            return null;
+            if (!sessionChannels.Contains(pdu.Channel)) return null;
+            _done = true;
+            return new DesktopSignIn(null, null);
         }
         SharePdu share;
         try

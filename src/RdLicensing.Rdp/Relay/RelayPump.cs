@@ -10,11 +10,12 @@ namespace RdLicensing.Rdp.Relay;
 /// desktop's leg is always TLS. The desktop's frames are also watched for its logon (<see cref="DesktopLogon"/>), the
 /// moment the client's sign-in is reported. Either side closing (or a malformed frame, or the end token) ends both.
 /// </summary>
-internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg desktop, IRelayedSession session, RdpLicensingVerdict verdict, CancellationToken end)
+internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg desktop, IRelayedSession session, RdpLicensingVerdict verdict,
+    IReadOnlySet<ushort> sessionChannels, CancellationToken end)
 {
     private const byte FastPathEncrypted = 0x80;
     private const byte FastPathSalted = 0x40;
-    private readonly DesktopLogon _logon = new(session);
+    private readonly DesktopLogon _logon = new(session, sessionChannels);
 
     /// <summary>Client to desktop until the client closes (returns why) or sends something malformed (throws).</summary>
     public async Task<string> FromClientAsync()
