@@ -32,7 +32,7 @@ internal sealed record RelayBenchReport(
     public void Print(Render output)
     {
         var security = Security == "tls" ? "TLS" : "standard RDP security (transcoded per PDU by the gateway)";
-        output.Line($"Relay benchmark: a synthetic streaming desktop at {Desktop} (TLS, fast-path bitmap updates), {Streams} stream(s) for {Format(WindowSeconds, "0.#")} s each way of reaching it; the client's leg to the gateway uses {security}.");
+        output.Line($"Relay benchmark: a synthetic streaming desktop at {Desktop} (TLS, fast-path bitmap updates), {Streams} stream(s) read for {Format(WindowSeconds, "0.#")} s on each path; the client's leg to the gateway uses {security}.");
         var table = Render.Table("Path", "Target", "Streams", "Seconds", "MB/s", "CPU s", "CPU ms/MB", "Failures");
         foreach (var run in new[] { Direct, Gateway }.OfType<RelayStreamResult>())
             table.AddRow(Render.Cell(run.Path), Render.Cell(run.Target), Render.Number(run.Streams), Render.Cell(Format(run.Seconds, "0.000")),
