@@ -19,6 +19,7 @@ public sealed partial class RdpServerConnection
     private ushort? _desktopUser;
     private string? _desktopFailure;
     private HashSet<ushort> _sessionChannels = [];
+    private ushort? _messageChannel;
     private string _clientInfoUser = "";
     private string _clientInfoDomain = "";
 
@@ -36,6 +37,7 @@ public sealed partial class RdpServerConnection
             var desktopBlocks = await _desktop.ConnectMcsAsync(RelayBlocks.ForDesktop(clientBlocks, SecurityProtocols.Tls), cancellationToken);
             // The desktop numbers the client's channels in the client's order (SC_NET): which ids its session serves.
             var ids = ServerDataBlocks.Parse(desktopBlocks).ChannelIds;
+            _messageChannel = RelayBlocks.MessageChannel(desktopBlocks);
             _sessionChannels = [.. _client!.Channels.Zip(ids).Where(c => DesktopLogon.SessionChannelNames.Contains(c.First.Name.TrimEnd('\0'))).Select(c => c.Second)];
             var (method, level, serverRandom) = ChooseSecurity();
             var security = _tls ? null : new ByteWriter().U32Le(method).U32Le(level)
@@ -89,7 +91,9 @@ public sealed partial class RdpServerConnection
 
         using var end = CancellationTokenSource.CreateLinkedTokenSource(_session);
         using var session = _context.Relay!.Begin(verdict, client, desktop.Address, end);
-        var pump = new RelayPump(this, desktop, session, verdict, _sessionChannels, end.Token);
+        // Under standard RDP security towards the client each PDU is decrypted or encrypted on the way (the desktop's leg is TLS).
+        var transcoder = _tls ? null : new RelaySecurity(_security, IoChannel, _messageChannel);
+        var pump = new RelayPump(this, desktop, session, verdict, _sessionChannels, transcoder, end.Token);
         var fromClient = pump.FromClientAsync();
         var fromDesktop = pump.FromDesktopAsync();
         var first = await Task.WhenAny(fromClient, fromDesktop);
@@ -176,8 +180,6 @@ public sealed partial class RdpServerConnection
     // The pump reaches the client leg through these.
     internal FrameReader ClientReader => _reader;
     internal Stream ClientStream => _stream;
-    internal bool ClientTls => _tls;
-    internal SecureChannel ClientSecurity => _security;
     internal RdpServerContext Context => _context;
     internal string ClientUserName => _clientInfoUser;
     internal string ClientDomain => _clientInfoDomain;

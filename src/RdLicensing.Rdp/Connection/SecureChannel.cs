@@ -81,23 +81,6 @@ public sealed class SecureChannel
         return _outgoing.Encrypt(payload, out mac, salted);
     }
 
-    /// <summary>The plaintext of an encrypted fast-path PDU's body (after its MAC): what the relay passes on unencrypted.</summary>
-    public byte[] DecryptFastPath(ReadOnlySpan<byte> body, bool salted)
-    {
-        if (_incoming is null) throw new RdpProtocolException($"the {_peer} sent an encrypted fast-path PDU before any session keys were agreed.");
-        var r = new ByteReader(body);
-        var mac = r.Take(RdpMac.Length, "fast-path MAC");
-        return _incoming.Decrypt(r.Rest(), mac, salted);
-    }
-
-    /// <summary>A fast-path body for the peer, encrypted: the MAC then the ciphertext (the caller sets the header's encrypted bit).</summary>
-    public byte[] EncryptFastPath(ReadOnlySpan<byte> body)
-    {
-        if (_outgoing is null) throw new InvalidOperationException("No session keys to encrypt with.");
-        var cipher = _outgoing.Encrypt(body, out var mac);
-        return [.. mac, .. cipher];
-    }
-
     /// <summary>
     /// A PDU for the peer: encrypted when asked and keys exist (with the salted MAC, SEC_SECURE_CHECKSUM, when
     /// <paramref name="salted"/>); otherwise with a header when asked.

@@ -73,6 +73,15 @@ public static class RelayBlocks
         return w.ToArray();
     }
 
+    /// <summary>SC_MCS_MSGCHANNEL (0x0C04): the MCS message channel the desktop granted, if any.</summary>
+    public static ushort? MessageChannel(ReadOnlySpan<byte> desktopBlocks)
+    {
+        var blocks = desktopBlocks.ToArray();
+        foreach (var (type, offset, length) in Blocks(blocks))
+            if (type == 0x0C04 && length >= 6) return BinaryPrimitives.ReadUInt16LittleEndian(blocks.AsSpan(offset + 4));
+        return null;
+    }
+
     /// <summary>Each block: its type, where it starts (header included) and its length (header included).</summary>
     private static List<(ushort Type, int Offset, int Length)> Blocks(byte[] blocks)
     {

@@ -10,11 +10,10 @@ namespace RdLicensing.Rdp.Relay;
 /// desktop's leg is always TLS. The desktop's frames are also watched for its logon (<see cref="DesktopLogon"/>), the
 /// moment the client's sign-in is reported. Either side closing (or a malformed frame, or the end token) ends both.
 /// </summary>
+/// <param name="transcoder">Under standard RDP security towards the client: the per-PDU transcoding (<see cref="RelaySecurity"/>); null under TLS.</param>
 internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg desktop, IRelayedSession session, RdpLicensingVerdict verdict,
-    IReadOnlySet<ushort> sessionChannels, CancellationToken end)
+    IReadOnlySet<ushort> sessionChannels, RelaySecurity? transcoder, CancellationToken end)
 {
-    private const byte FastPathEncrypted = 0x80;
-    private const byte FastPathSalted = 0x40;
     private readonly DesktopLogon _logon = new(session, sessionChannels);
 
     /// <summary>Client to desktop until the client closes (returns why) or sends something malformed (throws).</summary>
@@ -25,7 +24,7 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
             while (true)
             {
                 var frame = await connection.ClientReader.ReadAsync(end);
-                var bytes = connection.ClientTls ? frame.ToBytes() : Decrypted(frame);
+                var bytes = transcoder is null ? frame.ToBytes() : transcoder.ClientToBackend(frame);
                 await desktop.Stream.WriteAsync(bytes, end);
                 session.FromClient(bytes.Length);
             }
@@ -56,7 +55,7 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
                         throw new SignInRefusedException($"the sign-in of {user} was refused: {outcome.Message}");
                     }
                 }
-                var bytes = connection.ClientTls ? frame.ToBytes() : Encrypted(frame);
+                var bytes = transcoder is null ? frame.ToBytes() : transcoder.BackendToClient(frame);
                 await connection.ClientStream.WriteAsync(bytes, end);
                 await connection.ClientStream.FlushAsync(end);
                 session.ToClient(bytes.Length);
@@ -66,33 +65,6 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
         {
             return e.Message;
         }
-    }
-
-    /// <summary>A client frame under standard RDP security, decrypted for the desktop's TLS leg (no security header there).</summary>
-    private byte[] Decrypted(RdpFrame frame)
-    {
-        var security = connection.ClientSecurity;
-        if (frame.FastPath)
-        {
-            if (!frame.FastPathEncrypted) return frame.ToBytes();
-            var plain = security.DecryptFastPath(frame.Payload, frame.FastPathSalted);
-            return RdpFrame.FastPathBytes((byte)(frame.FastPathHeader & ~(FastPathEncrypted | FastPathSalted)), plain);
-        }
-        var pdu = McsDomain.Parse(Tpkt.DataPayload(frame.Payload));
-        if (pdu.Type != McsPduType.SendDataRequest) return frame.ToBytes();
-        var unwrapped = security.Unwrap(pdu.Data, hasHeader: true);
-        return McsDomain.SendData(McsPduType.SendDataRequest, pdu.Initiator, pdu.Channel, unwrapped.Payload);
-    }
-
-    /// <summary>A desktop frame (TLS leg, no security header) encrypted for a client under standard RDP security.</summary>
-    private byte[] Encrypted(RdpFrame frame)
-    {
-        var security = connection.ClientSecurity;
-        if (frame.FastPath)
-            return RdpFrame.FastPathBytes((byte)(frame.FastPathHeader | FastPathEncrypted), security.EncryptFastPath(frame.Payload));
-        var pdu = McsDomain.Parse(Tpkt.DataPayload(frame.Payload));
-        if (pdu.Type != McsPduType.SendDataIndication) return frame.ToBytes();
-        return McsDomain.SendData(McsPduType.SendDataIndication, pdu.Initiator, pdu.Channel, security.Wrap(pdu.Data, SecurityFlags.None, encrypt: true, header: true));
     }
 }
 

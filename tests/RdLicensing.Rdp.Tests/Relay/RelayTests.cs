@@ -97,6 +97,23 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
     }
 
     [Fact]
+    public async Task Disconnecting_a_live_session_ends_both_legs_and_the_client_is_told()
+    {
+        await using var system = await StartAsync("xfreerdp", tls: true, perDeviceCals: 5);
+        await using var client = await ConnectAsync(system, "xfreerdp", Home(), "relay-disc", true, XrdpDesktop.Password);
+        var live = await SignedInAsync(system);
+        var connections = system.HostServices.GetRequiredService<LiveConnections>();
+        Assert.False(connections.Disconnect("s-no-such-session", "test")); // nothing else is touched
+
+        Assert.True(connections.Disconnect(live.SessionId, "test"));
+
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(20)), client.ToString());
+        Assert.Contains("ERRINFO_RPC_INITIATED_DISCONNECT", client.Output);
+        await WaitUntilAsync(() => connections.List().Count == 0, "the relayed connection is gone");
+        Assert.Equal(RdpLicensingOutcome.NewLicense, (await system.ResultAsync(1)).Outcome);
+    }
+
+    [Fact]
     public async Task An_unreachable_desktop_gives_the_client_a_readable_reason()
     {
         await using var system = await RdpTestSystem.StartAsync(RdpSecurityLayer.Negotiate, perDeviceCals: 5,
