@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
 # Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
-# the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, and Debian's
+# the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, xrdp 0.9.21 as the
+# desktop behind the relay, and Debian's
 # Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots), and
 # PostgreSQL 15 for a throwaway cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh). It also builds the
 # Debian package and installs it on this machine (scripts/deb-test.sh, as root), removing it afterwards.
@@ -14,6 +15,15 @@ packages=()
 command -v xfreerdp >/dev/null 2>&1 || packages+=(freerdp2-x11)
 command -v rdesktop >/dev/null 2>&1 || packages+=(rdesktop)
 command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
+# A real desktop behind the relay (tests/RdLicensing.Rdp.Tests/Relay): xrdp 0.9.21 with xorgxrdp, and what its test
+# session draws (xterm, xclock, xsetroot) and the tests read back from the client's screen (xwd, convert).
+command -v xrdp >/dev/null 2>&1 || packages+=(xrdp xorgxrdp)
+command -v xterm >/dev/null 2>&1 || packages+=(xterm)
+command -v xsetroot >/dev/null 2>&1 || packages+=(x11-xserver-utils)
+command -v xclock >/dev/null 2>&1 || packages+=(x11-apps)
+command -v xwd >/dev/null 2>&1 || packages+=(x11-apps)
+command -v xdpyinfo >/dev/null 2>&1 || packages+=(x11-utils)
+command -v convert >/dev/null 2>&1 || packages+=(imagemagick)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql-15)
 if [ ${#packages[@]} -gt 0 ]; then

@@ -39,6 +39,11 @@ internal sealed partial class ClientConnection
         await SendShareAsync(RdpClientStage.Finalization, ShareControl.FontList(_userId), cancellationToken);
         if (await ReadShareAsync("Font Map", cancellationToken) is not { } fontMap) return EndedEarly("Font Map");
         if (fontMap is not { Type: ShareControlType.Data, DataType: ShareDataType.FontMap }) throw Unexpected(fontMap, "Font Map");
+        if (options.AfterActivation is { } session)
+        {
+            await session(new RdpClientSession(transport, _security), cancellationToken);
+            return true;
+        }
         await AwaitDisconnectAsync("after the activation", cancellationToken);
         return true;
     }

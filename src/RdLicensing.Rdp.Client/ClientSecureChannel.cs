@@ -38,4 +38,7 @@ internal sealed class ClientSecureChannel
         if ((candidate & SecurityFlags.Encrypt) != 0) throw new RdpProtocolException("the server sent an encrypted PDU, but no session keys were agreed (TLS).");
         return new SecuredPdu(candidate, r.Rest().ToArray());
     }
+
+    /// <summary>The plaintext of an encrypted fast-path PDU from the server, its MAC verified.</summary>
+    public byte[] UnwrapFastPath(ReadOnlySpan<byte> body, bool salted) => _channel.UnwrapFastPath(body, salted);
 }

@@ -107,6 +107,14 @@ internal sealed class ClientTransport : IAsyncDisposable
     /// <summary>The payload of the next TPKT packet; the server sends no fast-path output before the session starts.</summary>
     public async Task<byte[]> ReadSlowPathAsync(string what, CancellationToken cancellationToken)
     {
+        var frame = await ReadFrameAsync(what, cancellationToken);
+        if (frame.FastPath) throw new RdpProtocolException($"a fast-path PDU from the server where the {what} was expected.");
+        return frame.Payload;
+    }
+
+    /// <summary>The next frame, slow or fast path, within <see cref="RdpClientOptions.ReadTimeout"/>.</summary>
+    public async Task<RdpFrame> ReadFrameAsync(string what, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ReadTimeout);
         RdpFrame frame;
@@ -126,8 +134,7 @@ internal sealed class ClientTransport : IAsyncDisposable
         {
             throw new RdpProtocolException($"the connection broke while the client waited for the {what} ({e.Message}).");
         }
-        if (frame.FastPath) throw new RdpProtocolException($"a fast-path PDU from the server where the {what} was expected.");
-        return frame.Payload;
+        return frame;
     }
 
     public async ValueTask DisposeAsync()

@@ -56,6 +56,13 @@ public sealed record RdpClientOptions
     /// </summary>
     public Func<RdpClientStage, byte[], byte[]?>? Tamper { get; init; }
 
+    /// <summary>
+    /// What the client does once the activation completed (the server's Font Map), instead of waiting for the server to
+    /// disconnect: read the session's output through <see cref="RdpClientSession"/> (`rdlic bench relay` counts the
+    /// desktop's bytes so). The connection closes when it returns; <see cref="Timeout"/> still bounds the whole.
+    /// </summary>
+    public Func<RdpClientSession, CancellationToken, Task>? AfterActivation { get; init; }
+
     /// <summary>Measures <see cref="RdpClientResult.Elapsed"/>; real time unless a test says otherwise.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -4,4 +4,4 @@ namespace RdLicensing.Rdp;
 /// The peer sent something this endpoint cannot accept: malformed, truncated, oversized or out of order. It ends that
 /// one connection with the reason logged; it never escapes the connection's task.
 /// </summary>
-public sealed class RdpProtocolException(string message) : Exception(message);
+public class RdpProtocolException(string message) : Exception(message);

@@ -25,7 +25,10 @@ public sealed class UsageErrorTests
     [InlineData("rdlic: --port must be a whole number from 0 to 65535", "up", "--port", "70000")]
     [InlineData("rdlic: --type must be cal-usage", "report", "create", "--type", "monthly")]
     [InlineData("rdlic: --rdp-security must be one of negotiate, rdp, tls", "sessionhost", "run", "--rdp-port", "0", "--rdp-security", "nla")]
-    [InlineData("rdlic: --rdp-address and --rdp-security configure the RDP endpoint: add --rdp-port PORT to run it.", "sessionhost", "run", "--rdp-security", "tls")]
+    [InlineData("rdlic: --rdp-address, --rdp-security and --desktop configure the RDP endpoint: add --rdp-port PORT to run it.", "sessionhost", "run", "--rdp-security", "tls")]
+    [InlineData("rdlic: --rdp-address, --rdp-security and --desktop configure the RDP endpoint: add --rdp-port PORT to run it.", "sessionhost", "run", "--desktop", "rdp://127.0.0.1:3389")]
+    [InlineData("rdlic: --desktop '127.0.0.1:3389' is not an RDP address: write rdp://HOST:PORT (e.g. rdp://127.0.0.1:3389)", "sessionhost", "run", "--rdp-port", "0", "--desktop", "127.0.0.1:3389")]
+    [InlineData("rdlic: --desktop 'rdp://10.0.0.5' names no port: write rdp://HOST:PORT (e.g. rdp://10.0.0.5:3389)", "up", "--desktop", "rdp://10.0.0.5")]
     public async Task Wrong_arguments_print_one_line_and_exit_2(string expected, params string[] args)
     {
         var result = await Rdlic.RunAsync(["--server", "http://127.0.0.1:1", .. args]);

@@ -27,13 +27,17 @@ internal static class BenchSystem
     private static readonly CompanyInformation BenchCompany = new("Bench", "Runner", "RdLicensing benchmark", "Canada");
 
     /// <summary>Starts the system, runs <paramref name="work"/> against its RDP endpoint (127.0.0.1, a free port), stops and deletes it.</summary>
-    public static async Task<T> RunAsync<T>(int perDeviceCals, Func<IPEndPoint, CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <param name="desktops">
+    /// The session host's `--desktop` list (<see cref="RdpEndpointOptions.Desktops"/>): licensed connections are relayed
+    /// to them (`rdlic bench relay`); none for today's licensing-only endpoint.
+    /// </param>
+    public static async Task<T> RunAsync<T>(int perDeviceCals, Func<IPEndPoint, CancellationToken, Task<T>> work, CancellationToken ct, IReadOnlyList<Uri>? desktops = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "rdlic-bench-" + Guid.NewGuid().ToString("N")[..10]);
         var beside = new BesideServices(
             new ClearinghouseOptions { DataDirectory = Path.Combine(data, "clearinghouse"), Urls = "http://127.0.0.1:0" },
             new SessionHostOptions { DataDirectory = Path.Combine(data, "sessionhost"), Urls = "http://127.0.0.1:0" },
-            new RdpEndpointOptions { Port = 0, SecurityLayer = RdpSecurityLayer.Negotiate });
+            new RdpEndpointOptions { Port = 0, SecurityLayer = RdpSecurityLayer.Negotiate, Desktops = [.. desktops ?? []] });
         var options = new LicenseServerOptions
         {
             DataDirectory = Path.Combine(data, "license-server"),

@@ -23,7 +23,7 @@ internal static class BenchCommands
 
     public static Command Create(CliContext cli) => new("bench", "Measure how fast the licensing services answer")
     {
-        Rdp(cli), LicensingBenchCommand.Create(cli), LicensingBenchCommand.Verify(cli), CrashTestCommand.Create(cli),
+        Rdp(cli), RelayBenchCommand.Create(cli), LicensingBenchCommand.Create(cli), LicensingBenchCommand.Verify(cli), CrashTestCommand.Create(cli),
     };
 
     private static Command Rdp(CliContext cli)

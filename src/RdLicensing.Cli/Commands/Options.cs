@@ -56,6 +56,30 @@ internal static class Options
             },
         };
 
+    /// <summary>`--desktop rdp://HOST:PORT`, repeatable: the desktops the RDP endpoint relays licensed connections to.</summary>
+    public static Option<List<Uri>> Desktops() =>
+        new("--desktop")
+        {
+            Description = "Relay licensed RDP connections to this desktop (an RDP server such as xrdp): rdp://HOST:PORT; repeat it for several (new sessions go to the least busy, a user's reconnection to the desktop holding their session)",
+            HelpName = "rdp://HOST:PORT",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result =>
+            {
+                var desktops = new List<Uri>();
+                foreach (var token in result.Tokens)
+                {
+                    if (RdLicensing.SessionHost.Rdp.DesktopAddress.TryParse(token.Value, out var address, out var error)) desktops.Add(address!);
+                    else
+                    {
+                        result.AddError(error!);
+                        break;
+                    }
+                }
+                return desktops;
+            },
+        };
+
     public static Option<string?> OnOff(string name, string description) =>
         Checked(name, "on|off", description, v => v.Trim().ToLowerInvariant() switch
         {

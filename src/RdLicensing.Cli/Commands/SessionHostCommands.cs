@@ -55,7 +55,8 @@ internal static class SessionHostCommands
         var rdpPort = Options.Int("--rdp-port", "PORT", "Also run the RDP endpoint for real RDP clients on this port (3389 is the usual one; 0 picks a free port)", 0, 65535);
         var rdpAddress = Options.Text("--rdp-address", "IP", "Where the RDP endpoint listens (default 127.0.0.1; 0.0.0.0 for every interface)");
         var rdpSecurity = RdpSecurityOption();
-        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name, rdpPort, rdpAddress, rdpSecurity };
+        var desktops = Options.Desktops();
+        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name, rdpPort, rdpAddress, rdpSecurity, desktops };
         command.SetAction(async (result, ct) =>
         {
             var options = new SessionHostOptions
@@ -66,10 +67,14 @@ internal static class SessionHostCommands
                 Name = result.GetValue(name) ?? SessionHostOptions.DefaultName,
             };
             var rdp = result.GetValue(rdpPort) is { } port
-                ? new RdpEndpointOptions { Port = port, Address = result.GetValue(rdpAddress) ?? "127.0.0.1", SecurityLayer = RdpSecurity(result.GetValue(rdpSecurity)) }
+                ? new RdpEndpointOptions
+                {
+                    Port = port, Address = result.GetValue(rdpAddress) ?? "127.0.0.1", SecurityLayer = RdpSecurity(result.GetValue(rdpSecurity)),
+                    Desktops = result.GetValue(desktops) ?? [],
+                }
                 : null;
-            if (rdp is null && (result.GetValue(rdpAddress) is not null || result.GetValue(rdpSecurity) is not null))
-                throw new UsageException("--rdp-address and --rdp-security configure the RDP endpoint: add --rdp-port PORT to run it.");
+            if (rdp is null && (result.GetValue(rdpAddress) is not null || result.GetValue(rdpSecurity) is not null || result.GetValue(desktops) is { Count: > 0 }))
+                throw new UsageException("--rdp-address, --rdp-security and --desktop configure the RDP endpoint: add --rdp-port PORT to run it.");
             await RunUntilStoppedAsync(cli, options, rdp, ct);
             cli.Out.Line("The session host stopped.");
             return 0;

@@ -29,10 +29,11 @@ internal static class UpCommand
             $"Session host port on 127.0.0.1 (default {DefaultSessionHostPort}, or a free port with --port 0; 0 picks a free port)", 0, 65535);
         var rdpPort = Options.Int("--rdp-port", "PORT", "The session host's RDP endpoint port on 127.0.0.1 for real RDP clients (default: a free port, printed at start)", 0, 65535);
         var rdpSecurity = SessionHostCommands.RdpSecurityOption();
+        var desktops = Options.Desktops();
         var server = new ServerOptions();
         var command = new Command("up", "Run the clearinghouse, the license server and a session host on this machine, with their data under --data, until Ctrl+C")
         {
-            port, clearinghousePort, sessionHostPort, rdpPort, rdpSecurity,
+            port, clearinghousePort, sessionHostPort, rdpPort, rdpSecurity, desktops,
         };
         server.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -47,7 +48,11 @@ internal static class UpCommand
             var beside = new BesideServices(
                 new ClearinghouseOptions { DataDirectory = Path.Combine(data, "clearinghouse"), Urls = $"http://127.0.0.1:{chPort}" },
                 new SessionHostOptions { DataDirectory = Path.Combine(data, "sessionhost"), Urls = $"http://127.0.0.1:{shPort}" },
-                new RdpEndpointOptions { Port = result.GetValue(rdpPort) ?? 0, SecurityLayer = SessionHostCommands.RdpSecurity(result.GetValue(rdpSecurity)) });
+                new RdpEndpointOptions
+                {
+                    Port = result.GetValue(rdpPort) ?? 0, SecurityLayer = SessionHostCommands.RdpSecurity(result.GetValue(rdpSecurity)),
+                    Desktops = result.GetValue(desktops) ?? [],
+                });
             var options = server.Build(result, Path.Combine(data, "license-server"), $"http://127.0.0.1:{serverPort}", beside.Clearinghouse.CertificatePath);
             return await ServerRunner.RunAsync(cli.Out, options, LogLevel.Warning, "--port (e.g. './rdlic up --port 5090', or --port 0 for any free port)",
                 async (running, token) =>

@@ -26,5 +26,8 @@ public static class ErrorInfo
     /// <summary>ERRINFO_LICENSE_BAD_CLIENT_ENCRYPTION: the platform challenge response did not verify.</summary>
     public const uint LicenseBadClientEncryption = 0x108;
 
+    /// <summary>ERRINFO_CB_DESTINATION_NOT_FOUND: the desktop behind the endpoint could not be reached ("The target endpoint could not be found").</summary>
+    public const uint DesktopNotFound = 0x400;
+
     public static uint For(LicensingErrorCode code) => (uint)code;
 }

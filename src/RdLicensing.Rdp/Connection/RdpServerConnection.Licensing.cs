@@ -77,6 +77,12 @@ public sealed partial class RdpServerConnection
             await SendLicensingAsync(licensePdu ?? LicensingExchange.ValidClient(), cancellationToken);
             var outcome = licensePdu is null ? RdpLicensingOutcome.ValidClient
                 : licensePdu[0] == (byte)LicensingMessageType.UpgradeLicense ? RdpLicensingOutcome.UpgradedLicense : RdpLicensingOutcome.NewLicense;
+            if (_desktop is not null)
+            {
+                // A desktop behind the endpoint: the session is its own, and its logon is the sign-in (RelayAsync).
+                await RelayAsync(client, verdict, cancellationToken);
+                return new RdpConnectionResult(outcome, client, verdict, _tls);
+            }
             await ActivateAsync(cancellationToken);
             // Reaching the session is the sign-in: it validates a temporary CAL, so the next connection can upgrade it.
             await _context.Licensing.SignedInAsync(verdict, RdpSignIn.WithoutDesktop, cancellationToken);

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using RdLicensing.Rdp.Licensing;
+using RdLicensing.Rdp.Relay;
 using RdLicensing.Rdp.Security;
 using RdLicensing.Rdp.Wire;
 
@@ -36,6 +37,9 @@ public sealed partial class RdpServerConnection
     private SecurityProtocols _requested;
     private EncryptionMethod _encryption;
     private byte[] _serverRandom = [];
+    private string? _cookie;
+    private byte[] _clientInfo = [];
+    private CancellationToken _session;
 
     public RdpServerConnection(Stream stream, IPEndPoint? remote, RdpServerContext context)
     {
@@ -51,15 +55,35 @@ public sealed partial class RdpServerConnection
     /// </summary>
     private ushort StaticChannel(int index) => (ushort)(IoChannel + 1 + index);
 
-    private ushort UserChannel => StaticChannel(_client!.Channels.Count);
+    private ushort UserChannel => _desktopUser ?? StaticChannel(_client!.Channels.Count);
 
-    public async Task<RdpConnectionResult> RunAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Ends the connection set-up and licensing (the endpoint's handshake deadline).</param>
+    /// <param name="session">
+    /// Ends a relayed session (the endpoint stopping); the relay runs without the handshake deadline. Default: the
+    /// handshake token.
+    /// </param>
+    public async Task<RdpConnectionResult> RunAsync(CancellationToken cancellationToken, CancellationToken session = default)
     {
-        await NegotiateAsync(cancellationToken);
-        await ConnectMcsAsync(cancellationToken);
-        var first = await JoinDomainAsync(cancellationToken);
-        if (!_tls) first = await ExchangeSecurityAsync(first, cancellationToken);
-        return await LicenseAsync(ReadClientInfo(first), cancellationToken);
+        _session = session.CanBeCanceled ? session : cancellationToken;
+        try
+        {
+            await NegotiateAsync(cancellationToken);
+            await ConnectMcsAsync(cancellationToken);
+            var first = await JoinDomainAsync(cancellationToken);
+            if (!_tls) first = await ExchangeSecurityAsync(first, cancellationToken);
+            var info = ReadClientInfo(first);
+            if (_desktopFailure is { } failure)
+            {
+                // No desktop to relay to: the client is told why before any licensing (no CAL is spent on nothing).
+                await DisconnectAsync(ErrorInfo.DesktopNotFound, null, cancellationToken);
+                throw new DesktopUnreachableException(failure);
+            }
+            return await LicenseAsync(info, cancellationToken);
+        }
+        finally
+        {
+            if (_desktop is not null) await _desktop.DisposeAsync();
+        }
     }
 
     private async Task NegotiateAsync(CancellationToken cancellationToken)
@@ -77,6 +101,7 @@ public sealed partial class RdpServerConnection
         var confirm = request.Requested is null ? new X224ConnectionConfirm(Selected: null)
             : new X224ConnectionConfirm(_tls ? SecurityProtocols.Tls : SecurityProtocols.Rdp);
         _requested = request.Requested ?? SecurityProtocols.Rdp;
+        _cookie = request.Cookie;
         await SendAsync(confirm.ToBytes(), cancellationToken);
         if (!_tls) return;
 
@@ -102,21 +127,24 @@ public sealed partial class RdpServerConnection
     private async Task ConnectMcsAsync(CancellationToken cancellationToken)
     {
         var mcs = Tpkt.DataPayload(await ReadSlowPathAsync("MCS Connect Initial", cancellationToken));
-        _client = ClientDataBlocks.Parse(Gcc.ClientBlocks(McsConnect.InitialUserData(mcs)));
+        var clientBlocks = Gcc.ClientBlocks(McsConnect.InitialUserData(mcs));
+        _client = ClientDataBlocks.Parse(clientBlocks);
+        if (_context.Relay is not null && await ConnectDesktopAsync(clientBlocks.ToArray(), cancellationToken)) return;
         var channelIds = Enumerable.Range(0, _client.Channels.Count).Select(StaticChannel).ToList();
 
-        byte[]? serverRandom = null;
-        uint method = 0, level = 0;
-        if (!_tls)
-        {
-            _encryption = ChooseEncryption(_client.EncryptionMethods | _client.ExtEncryptionMethods);
-            method = (uint)_encryption;
-            level = 2; // ENCRYPTION_LEVEL_CLIENT_COMPATIBLE: both directions encrypted at the client's strongest method
-            serverRandom = RandomNumberGenerator.GetBytes(32);
-            _serverRandom = serverRandom;
-        }
+        var (method, level, serverRandom) = ChooseSecurity();
         var blocks = new ServerDataBlocks(_requested, IoChannel, channelIds, method, level, serverRandom, _tls ? null : _context.ProprietaryCertificate);
         await SendAsync(Tpkt.Data(McsConnect.Response(Gcc.ConferenceCreateResponse(blocks.ToBytes()))), cancellationToken);
+    }
+
+    /// <summary>Under standard RDP security: the client's strongest method, both directions encrypted, a fresh server random.</summary>
+    private (uint Method, uint Level, byte[]? ServerRandom) ChooseSecurity()
+    {
+        if (_tls) return (0, 0, null);
+        _encryption = ChooseEncryption(_client!.EncryptionMethods | _client.ExtEncryptionMethods);
+        _serverRandom = RandomNumberGenerator.GetBytes(32);
+        // ENCRYPTION_LEVEL_CLIENT_COMPATIBLE: both directions encrypted at the client's strongest method.
+        return ((uint)_encryption, 2, _serverRandom);
     }
 
     private static EncryptionMethod ChooseEncryption(uint offered)
@@ -133,10 +161,19 @@ public sealed partial class RdpServerConnection
         var attached = false;
         for (var count = 0; count < MaxDomainPdus; count++)
         {
-            var pdu = McsDomain.Parse(Tpkt.DataPayload(await ReadSlowPathAsync("MCS domain PDU", cancellationToken)));
+            var frame = await ReadSlowPathAsync("MCS domain PDU", cancellationToken);
+            var pdu = McsDomain.Parse(Tpkt.DataPayload(frame));
             switch (pdu.Type)
             {
                 case McsPduType.ErectDomainRequest:
+                    if (_desktop is not null) await _desktop.SendAsync(Tpkt.Wrap(frame), cancellationToken);
+                    break;
+                case McsPduType.AttachUserRequest when _desktop is not null:
+                    attached = true;
+                    await RelayDomainRequestAsync(frame, McsPduType.AttachUserConfirm, cancellationToken);
+                    break;
+                case McsPduType.ChannelJoinRequest when attached && _desktop is not null:
+                    await RelayDomainRequestAsync(frame, McsPduType.ChannelJoinConfirm, cancellationToken);
                     break;
                 case McsPduType.AttachUserRequest:
                     attached = true;
@@ -177,7 +214,10 @@ public sealed partial class RdpServerConnection
     {
         var pdu = _security.Unwrap(data, hasHeader: true);
         if ((pdu.Flags & SecurityFlags.Info) == 0) throw new RdpProtocolException($"expected the Client Info PDU, got security flags 0x{(ushort)pdu.Flags:X4}.");
-        return ClientInfo.Parse(pdu.Payload);
+        var info = ClientInfo.Parse(pdu.Payload);
+        _clientInfo = pdu.Payload;
+        (_clientInfoUser, _clientInfoDomain) = (info.UserName, info.Domain);
+        return info;
     }
 
     /// <summary>The next MCS Send Data Request on the I/O channel (its user data, still secured).</summary>

@@ -28,4 +28,7 @@ public sealed class RdpServerContext(RdpConnectionSettings options, ServerRsaKey
 
     public X509Certificate2? TlsCertificate { get; } = tlsCertificate;
     public IClientLicensing Licensing { get; } = licensing;
+
+    /// <summary>The desktops behind the endpoint; null: the endpoint licenses and then disconnects (no desktop).</summary>
+    public Relay.IDesktopRelay? Relay { get; init; }
 }

@@ -58,10 +58,27 @@ public sealed class SecureChannel
     public void SkipFastPath(ReadOnlySpan<byte> body, bool encrypted, bool salted)
     {
         if (!encrypted) return;
+        UnwrapFastPath(body, salted);
+    }
+
+    /// <summary>
+    /// The plaintext of an encrypted fast-path PDU's body (after its length: the 8-byte dataSignature, then the RC4
+    /// ciphertext of everything that follows, numEvents included for input).
+    /// </summary>
+    /// <exception cref="RdpProtocolException">No session keys, a body shorter than its signature, or a MAC mismatch.</exception>
+    public byte[] UnwrapFastPath(ReadOnlySpan<byte> body, bool salted)
+    {
         if (_incoming is null) throw new RdpProtocolException($"the {_peer} sent an encrypted fast-path PDU before any session keys were agreed.");
         var r = new ByteReader(body);
         var mac = r.Take(RdpMac.Length, "fast-path MAC");
-        _incoming.Decrypt(r.Rest(), mac, salted);
+        return _incoming.Decrypt(r.Rest(), mac, salted);
+    }
+
+    /// <summary>Encrypts the body of a fast-path PDU for the peer: its 8-byte dataSignature in <paramref name="mac"/>, the ciphertext returned.</summary>
+    public byte[] WrapFastPath(ReadOnlySpan<byte> payload, bool salted, out byte[] mac)
+    {
+        if (_outgoing is null) throw new InvalidOperationException("No session keys: fast-path PDUs are encrypted only under standard RDP security.");
+        return _outgoing.Encrypt(payload, out mac, salted);
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed class FrameReader(Stream stream)
 
     public Stream Stream { get; set; } = stream;
 
+    /// <summary>Who is at the other end, as the messages name it ("client", or "desktop" for the relay's own leg).</summary>
+    public string Peer { get; init; } = "client";
+
     public async Task<RdpFrame> ReadAsync(CancellationToken cancellationToken)
     {
         await ReadExactlyAsync(_header.AsMemory(0, 2), "frame header", cancellationToken);
@@ -53,8 +56,8 @@ public sealed class FrameReader(Stream stream)
         var read = await Stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         if (read < buffer.Length)
             throw new ConnectionClosedException(read == 0 && what == "frame header"
-                ? "the client closed the connection"
-                : $"the client closed the connection in the middle of a {what}");
+                ? $"the {Peer} closed the connection"
+                : $"the {Peer} closed the connection in the middle of a {what}");
     }
 }
 

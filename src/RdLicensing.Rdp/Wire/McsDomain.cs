@@ -93,7 +93,7 @@ public static class McsDomain
         return Tpkt.Data(w.Written);
     }
 
-    private static byte[] SendData(McsPduType type, ushort userId, ushort channel, ReadOnlySpan<byte> data)
+    internal static byte[] SendData(McsPduType type, ushort userId, ushort channel, ReadOnlySpan<byte> data)
     {
         var w = new ByteWriter(data.Length + 8);
         w.U8((int)type << 2).U16Be(userId - UserIdBase).U16Be(channel).U8(0x70);

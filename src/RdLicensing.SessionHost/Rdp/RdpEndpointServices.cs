@@ -17,11 +17,15 @@ public static class RdpEndpointServices
             var host = provider.GetRequiredService<IOptions<SessionHostOptions>>().Value;
             var key = RdpEndpointKeys.LoadOrCreateKey(options);
             var certificate = options.SecurityLayer == RdpSecurityLayer.Rdp ? null : RdpEndpointKeys.LoadOrCreateCertificate(options, host.Name);
-            return new RdpServerContext(options.ToConnectionSettings(), key, certificate, provider.GetRequiredService<IClientLicensing>());
+            return new RdpServerContext(options.ToConnectionSettings(), key, certificate, provider.GetRequiredService<IClientLicensing>())
+            {
+                Relay = options.Desktops.Count > 0 ? provider.GetRequiredService<DesktopRelay>() : null,
+            };
         });
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<LicensingCertificates>();
         services.AddHostedService(provider => provider.GetRequiredService<LicensingCertificates>());
+        services.AddSingleton<DesktopRelay>();
         services.AddSingleton<RdpListener>();
         services.AddSingleton<SessionHost.Apis.IFrontEndStatus>(provider => provider.GetRequiredService<RdpListener>());
         services.AddHostedService(provider => provider.GetRequiredService<RdpListener>());

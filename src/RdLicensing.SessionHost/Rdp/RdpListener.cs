@@ -112,7 +112,7 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
         {
             client.NoDelay = true;
             await using var stream = client.GetStream();
-            var result = await new RdpServerConnection(stream, remote, context).RunAsync(deadline.Token);
+            var result = await new RdpServerConnection(stream, remote, context).RunAsync(deadline.Token, stoppingToken);
             Outcomes.AddOrUpdate(result.Outcome, 1, (_, n) => n + 1);
             Completed?.Invoke(result);
             LogFinished(remote, result.Client.ClientName, result.Client.UserName, result.Outcome, result.TlsUsed ? "TLS" : "RDP security", result.Verdict.Message);

@@ -84,7 +84,13 @@ public sealed class RdpTestSystem : IAsyncDisposable
         // 1024-bit keys keep the per-test key generation quick; the production default is 2048.
         var endpoint = new RdpEndpointOptions { Port = 0, SecurityLayer = layer, KeyBits = 1024 };
         rdp?.Invoke(endpoint);
-        var host = RdpSessionHost.Build(options, endpoint, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // RDLIC_TEST_LOG=debug: the endpoint's and the relay's log lines on the console (what a desktop sends at its logon).
+        var debug = Environment.GetEnvironmentVariable("RDLIC_TEST_LOG") == "debug";
+        var host = RdpSessionHost.Build(options, endpoint, clock, logging =>
+        {
+            logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning);
+            if (debug) logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning);
+        });
         var (address, token) = await LoopbackService.StartAsync(host, options.AdminTokenPath);
         var licenseServerUrl = licenseServer.BaseAddress.GetLeftPart(UriPartial.Authority);
         await host.JoinLicenseServerAsync(licenseServerUrl, licenseServer.AdminToken);

@@ -1,0 +1,177 @@
+using Microsoft.Extensions.DependencyInjection;
+using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Rdp.Connection;
+using RdLicensing.Rdp.Tests.Interop;
+using RdLicensing.Rdp.Tests.Support;
+using RdLicensing.SessionHost.Rdp;
+
+namespace RdLicensing.Rdp.Tests.Relay;
+
+/// <summary>
+/// Unmodified xfreerdp and rdesktop connect through the gateway (`--desktop`) to a real xrdp 0.9.21 desktop: what the
+/// user sees (the desktop's colour on the client's screen, the refusal) and what the license server and the client
+/// keep (the CAL, its validation at the xrdp logon) are the assertions.
+/// </summary>
+[Collection(RealClientsCollection.Name)]
+public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFixture<XrdpDesktop>
+{
+    private static readonly TimeSpan DesktopWithin = TimeSpan.FromSeconds(40);
+
+    public static TheoryData<string, bool> ClientsAndSecurity => new()
+    {
+        { "xfreerdp", true }, { "rdesktop", true }, { "xfreerdp", false }, { "rdesktop", false },
+    };
+
+    [Theory, MemberData(nameof(ClientsAndSecurity))]
+    public async Task Three_connections_reach_the_xrdp_desktop_the_temporary_CAL_validated_at_the_logon_then_permanent_then_valid(string client, bool tls)
+    {
+        await using var system = await StartAsync(client, tls, perDeviceCals: 5);
+        var tokens = system.LicenseServer.Services.GetRequiredService<ServerState>().Tokens;
+        var home = Home();
+        var device = $"relay-{client[..4]}-{(tls ? "tls" : "rdp")}";
+
+        var first = await ConnectAsync(system, client, home, device, tls, XrdpDesktop.Password, $"relay-{client}-{(tls ? "tls" : "rdp")}");
+        var live = await SignedInAsync(system);
+        Assert.Equal(XrdpDesktop.User, live.AuthenticatedUser);
+        Assert.Equal(xrdp.Address.ToString().TrimEnd('/'), live.Desktop);
+        Assert.True(live.BytesToClient > 10_000 && live.BytesFromClient > 0, $"{live.BytesToClient} bytes to the client, {live.BytesFromClient} from it"); // the desktop's pixels went through
+        await first.DisposeAsync();
+        var issued = await system.ResultAsync(1);
+        Assert.Equal(RdpLicensingOutcome.NewLicense, issued.Outcome);
+        var stored = Stored(client, home, device);
+        Assert.Equal(issued.Verdict.License, stored); // byte for byte what the license server issued
+        Assert.True(tokens.Verify(stored!).IsTemporary);
+
+        await using (var second = await ConnectAsync(system, client, home, device, tls, XrdpDesktop.Password))
+            await SignedInAsync(system, count: 2);
+        var upgraded = await system.ResultAsync(2);
+        Assert.Equal(RdpLicensingOutcome.UpgradedLicense, upgraded.Outcome); // validated at the first logon, so upgraded now
+        Assert.False(tokens.Verify(Stored(client, home, device)!).IsTemporary);
+
+        await using (var third = await ConnectAsync(system, client, home, device, tls, XrdpDesktop.Password))
+            await SignedInAsync(system, count: 3);
+        Assert.Equal(RdpLicensingOutcome.ValidClient, (await system.ResultAsync(3)).Outcome);
+        Assert.Equal(0, system.Rdp.Faults);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_leaves_the_client_at_the_xrdp_login_and_validates_nothing()
+    {
+        await using var system = await StartAsync("xfreerdp", tls: true, perDeviceCals: 5);
+        var tokens = system.LicenseServer.Services.GetRequiredService<ServerState>().Tokens;
+        var home = Home();
+        const string device = "relay-wrongpw";
+
+        await using (var wrong = RunningClient.Start("xfreerdp", display, home, system.Port, device, true, XrdpDesktop.User, "not-the-password"))
+        {
+            var live = await OpenAsync(system);
+            await WaitUntilAsync(() => xrdp.SesmanLog.Contains("AUTHFAIL"), "sesman logs the failed PAM authentication");
+            Assert.Null(live.AuthenticatedUser);
+            Assert.NotEqual(RunningClient.DesktopColour, await wrong.PixelAsync(900, 600));
+        }
+        Assert.Equal(RdpLicensingOutcome.NewLicense, (await system.ResultAsync(1)).Outcome);
+        Assert.True(tokens.Verify(Stored("xfreerdp", home, device)!).IsTemporary);
+
+        // Positive control: the right password signs in; the temporary CAL was never validated, so it is not upgraded.
+        await using (var right = await ConnectAsync(system, "xfreerdp", home, device, true, XrdpDesktop.Password))
+            await SignedInAsync(system, count: 2);
+        Assert.NotEqual(RdpLicensingOutcome.UpgradedLicense, (await system.ResultAsync(2)).Outcome);
+        Assert.True(tokens.Verify(Stored("xfreerdp", home, device)!).IsTemporary);
+    }
+
+    [Fact]
+    public async Task A_refused_client_sees_the_licensing_refusal_and_xrdp_starts_no_session_for_it()
+    {
+        await using var system = await StartAsync("xfreerdp", tls: true, perDeviceCals: 0);
+        var home = Home();
+        await using (var first = await ConnectAsync(system, "xfreerdp", home, "relay-refused", true, XrdpDesktop.Password))
+            await SignedInAsync(system); // the positive control: a temporary CAL, and the desktop
+        await system.AdvanceAsync("121d"); // the temporary CAL expired on day 90, the grace period on day 120
+        var sessionsBefore = Count(xrdp.SesmanLog, "pam_authenticate");
+
+        await using var refused = RunningClient.Start("xfreerdp", display, home, system.Port, "relay-refused", true, XrdpDesktop.User, XrdpDesktop.Password);
+        Assert.True(await refused.WaitForExitAsync(TimeSpan.FromSeconds(30)), refused.ToString());
+        Assert.Contains("ERRINFO_LICENSE_NO_LICENSE ", refused.Output);
+        Assert.Equal(RdpLicensingOutcome.Refused, (await system.ResultAsync(2)).Outcome);
+        Assert.Equal(sessionsBefore, Count(xrdp.SesmanLog, "pam_authenticate")); // its Client Info never reached xrdp
+    }
+
+    [Fact]
+    public async Task Disconnecting_a_live_session_ends_both_legs_and_the_client_is_told()
+    {
+        await using var system = await StartAsync("xfreerdp", tls: true, perDeviceCals: 5);
+        await using var client = await ConnectAsync(system, "xfreerdp", Home(), "relay-disc", true, XrdpDesktop.Password);
+        var live = await SignedInAsync(system);
+        var connections = system.HostServices.GetRequiredService<LiveConnections>();
+        Assert.False(connections.Disconnect("s-no-such-session", "test")); // nothing else is touched
+
+        Assert.True(connections.Disconnect(live.SessionId, "test"));
+
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(20)), client.ToString());
+        Assert.Contains("ERRINFO_RPC_INITIATED_DISCONNECT", client.Output);
+        await WaitUntilAsync(() => connections.List().Count == 0, "the relayed connection is gone");
+        Assert.Equal(RdpLicensingOutcome.NewLicense, (await system.ResultAsync(1)).Outcome);
+    }
+
+    [Fact]
+    public async Task An_unreachable_desktop_gives_the_client_a_readable_reason()
+    {
+        await using var system = await RdpTestSystem.StartAsync(RdpSecurityLayer.Negotiate, perDeviceCals: 5,
+            rdp: o => o.Desktops = [new Uri("rdp://127.0.0.1:1")]);
+        await using var client = RunningClient.Start("xfreerdp", display, Home(), system.Port, "relay-nodesk", true, XrdpDesktop.User, XrdpDesktop.Password);
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(30)), client.ToString());
+        Assert.Contains("ERRINFO_CB_DESTINATION_NOT_FOUND", client.Output);
+        Assert.Empty(system.Results); // no licensing, no CAL spent
+    }
+
+    private Task<RdpTestSystem> StartAsync(string client, bool tls, int perDeviceCals) =>
+        RdpTestSystem.StartAsync(tls || client == "xfreerdp" ? RdpSecurityLayer.Negotiate : RdpSecurityLayer.Rdp, perDeviceCals,
+            rdp: o => o.Desktops = [xrdp.Address]);
+
+    private async Task<RunningClient> ConnectAsync(RdpTestSystem system, string client, string home, string device, bool tls, string password, string? screenshot = null)
+    {
+        var running = RunningClient.Start(client, display, home, system.Port, device, tls, XrdpDesktop.User, password);
+        var pixel = await running.WaitForDesktopAsync(DesktopWithin);
+        if (screenshot is not null) await running.ScreenshotAsync(screenshot);
+        Assert.True(pixel == RunningClient.DesktopColour, $"the client's screen shows {pixel} at (900,600), not the desktop's #3060a0. {running}\nsesman:\n{Tail(xrdp.SesmanLog)}");
+        return running;
+    }
+
+    private static async Task<LiveConnection> OpenAsync(RdpTestSystem system)
+    {
+        var live = system.HostServices.GetRequiredService<LiveConnections>();
+        await WaitUntilAsync(() => live.List().Count == 1, "the relayed connection is registered");
+        return live.List()[0];
+    }
+
+    /// <summary>The relayed connection once the desktop reported the logon; <paramref name="count"/> connections in all so far.</summary>
+    private static async Task<LiveConnection> SignedInAsync(RdpTestSystem system, int count = 1)
+    {
+        var connection = await OpenAsync(system);
+        await WaitUntilAsync(() => connection.AuthenticatedUser is not null, $"connection {count} signed in");
+        return connection;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 30 s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    private string Home() => Directory.CreateDirectory(Path.Combine(display.HomesRoot, Guid.NewGuid().ToString("N")[..8])).FullName;
+
+    private byte[]? Stored(string client, string home, string device)
+    {
+        RealClient reader = client == "xfreerdp" ? new Xfreerdp(display) : new Rdesktop(display);
+        var path = reader.LicensePath(device).Replace(reader.Home, home);
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    private static int Count(string text, string what) => (text.Length - text.Replace(what, "").Length) / what.Length;
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(15));
+}
