@@ -65,7 +65,7 @@ public sealed class ReadableEverywhereTests(Browser browser)
 
         // Issued CALs at 1400 px: the columns that matter fit beside a shortened hardware ID, which keeps its whole value.
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" });
-        var row = table.Locator("tbody tr", new() { HasText = "PC-01" });
+        var row = table.Locator("tbody tr", new() { HasText = "PC-01" }).Filter(new() { HasText = "Active" }); // its permanent CAL
         var hardwareCell = row.Locator("td:nth-child(10)");
         Assert.Equal(hardwareIds[0][..8] + "…", await hardwareCell.Locator("code").InnerTextAsync());
         Assert.Equal(hardwareIds[0], await hardwareCell.Locator("code").GetAttributeAsync("title"));
@@ -131,7 +131,7 @@ public sealed class ReadableEverywhereTests(Browser browser)
         await page.Locator("#attention li", new() { HasText = "Per Device CALs are left" }).GetByRole(AriaRole.Link, new() { Name = "Install Licenses" }).ClickAsync();
         await page.WaitForURLAsync(url + "/console/install");
         await page.GotoAsync(url + "/console");
-        await page.Locator("#attention li", new() { HasText = "rdsh-02" }).GetByRole(AriaRole.Link, new() { Name = "Diagnose rdsh-02" }).ClickAsync();
+        await page.Locator("#attention li", new() { HasText = "rdsh-02's grace period" }).GetByRole(AriaRole.Link, new() { Name = "Diagnose rdsh-02" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("/console/diagnoser", StringComparison.Ordinal));
 
         // Fixed, it leaves all three places at once: 2 Per User CALs installed cover the OverUsed ones' count.
