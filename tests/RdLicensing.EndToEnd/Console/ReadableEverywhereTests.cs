@@ -145,6 +145,50 @@ public sealed class ReadableEverywhereTests(Browser browser)
         Assert.Equal(after, await ItemsAsync(page, "#attention"));
     }
 
+    /// <summary>
+    /// axe-core (npm axe-core, the file named by $RDLIC_AXE; ./test.sh installs it) injected into every page at both sizes:
+    /// no WCAG 2.1 A or AA violation.
+    /// </summary>
+    [Fact]
+    public async Task Axe_core_finds_no_wcag_2_1_aa_violation_on_any_page()
+    {
+        var axe = Environment.GetEnvironmentVariable("RDLIC_AXE");
+        if (axe is not { Length: > 0 } || !File.Exists(axe))
+            throw new InvalidOperationException("RDLIC_AXE must name axe.min.js (./test.sh: npm install --prefix .tools/axe axe-core@4.14.1).");
+        var script = await File.ReadAllTextAsync(axe);
+        await using var deployment = await Deployment.StartAsync();
+        var (server, _) = await BusyServerAsync(deployment);
+        var page = await browser.NewPageAsync();
+        var url = SignIn.Url(server);
+        var violations = new List<string>();
+        await page.GotoAsync(url + "/console/sign-in");
+        violations.AddRange(await AxeAsync(page, script, "/console/sign-in"));
+        await SignIn.AsAdministratorAsync(page, server);
+        foreach (var (width, height) in Sizes)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var path in Pages)
+            {
+                await page.GotoAsync(url + path);
+                violations.AddRange((await AxeAsync(page, script, path)).Select(v => $"{width} px {v}"));
+            }
+        }
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    /// <summary>Runs axe (evaluated through the debugging protocol, so the page's CSP does not stop it) for WCAG 2.0/2.1 A and AA.</summary>
+    private static async Task<IReadOnlyList<string>> AxeAsync(IPage page, string script, string path)
+    {
+        await page.EvaluateAsync(script);
+        var found = await page.EvaluateAsync<string[]>("""
+            async () => {
+                const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+                return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+            }
+            """);
+        return found.Select(v => $"{path}: {v}").ToList();
+    }
+
     private static async Task<List<string>> ItemsAsync(IPage page, string list) =>
         [.. (await page.Locator(list + " li .message").AllTextContentsAsync()).Select(t => t.Trim())];
 
