@@ -2,10 +2,10 @@
 # Runs every test of RdLicensing and prints "N passed, N failed, N skipped" alone on a line.
 # Needs the .NET 10 SDK, and installs what the interop tests drive (guarded, so a second run is quick):
 # the real RDP clients xfreerdp 2.11 (freerdp2-x11) and rdesktop 1.9, Xvfb for their display, xrdp 0.9.21 as the
-# desktop behind the relay, and Debian's
-# Chromium for the Licensing Manager browser tests (screenshots of its pages land in TestResults/screenshots), and
-# PostgreSQL 15 for a throwaway cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh). It also builds the
-# Debian package and installs it on this machine (scripts/deb-test.sh, as root), removing it afterwards.
+# desktop behind the relay, and Debian's Chromium for the Licensing Manager browser tests (screenshots of its pages land
+# in TestResults/screenshots; axe-core from npm for their accessibility check), and PostgreSQL 15 for a throwaway
+# cluster the PostgreSQL tests run on (scripts/throwaway-postgres.sh). It also builds the Debian package and installs
+# it on this machine (scripts/deb-test.sh, as root), removing it afterwards.
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -39,6 +39,14 @@ if [ ${#packages[@]} -gt 0 ]; then
     echo "0 passed, 1 failed"; exit 1
   fi
 fi
+
+# axe-core for the console's accessibility test (injected into each page by the test; npm, once).
+axe=.tools/axe/node_modules/axe-core/axe.min.js
+if [ ! -f "$axe" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "test.sh: npm is required to install axe-core for the console accessibility test (apt-get install npm)" >&2; echo "0 passed, 1 failed"; exit 1; }
+  npm install --prefix .tools/axe --no-audit --no-fund --silent axe-core@4.14.1 >/dev/null || { echo "test.sh: npm install axe-core failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+fi
+export RDLIC_AXE="$PWD/$axe"
 
 results=TestResults
 rm -rf "$results"

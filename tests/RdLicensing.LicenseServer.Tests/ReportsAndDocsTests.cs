@@ -23,7 +23,7 @@ public sealed class ReportsAndDocsTests
         var created = await server.Admin.PostAsJsonAsync("/api/admin/reports", new ReportCreateBody("cal-usage"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var report = (await created.Content.ReadFromJsonAsync<ReportView>())!;
-        Assert.Contains("Per User CALs installed: 1, issued: 2 (OverUsed: 1)", report.Summary);
+        Assert.Contains("Per User CALs installed: 1, issued: 1, OverUsed: 1", report.Summary); // issued as the CSV's Issued column counts, OverUsed apart
 
         var listed = await server.Admin.GetFromJsonAsync<ReportView[]>("/api/admin/reports");
         Assert.Equal(report.Id, Assert.Single(listed!).Id);

@@ -131,7 +131,8 @@ public sealed record StatusView(
     string Database,
     IReadOnlyList<string> Warnings,
     long RevocationListNumber = 0,
-    IReadOnlyList<HostSyncView>? Hosts = null);
+    IReadOnlyList<HostSyncView>? Hosts = null,
+    IReadOnlyList<string>? Notices = null);
 
 /// <summary>
 /// One enrolled session host in the server's status: when it last fetched the revocation list and which number it got

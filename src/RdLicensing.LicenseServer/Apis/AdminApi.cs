@@ -45,13 +45,15 @@ public static class AdminApi
         var overUsed = counts.Where(c => c.Type == CalType.PerUser).Sum(c => c.OverUsed);
 
         var warnings = new List<string>();
+        var notices = new List<string>(); // what the server recorded and the attention list shows as it is
         // One read of the activation: another node's activation may reach this node (SharedStateRefresher) while status is made.
         var current = server.CurrentActivation;
         var activation = current.Certificate;
         if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is { } retiredHere)
-            warnings.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
+            notices.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
         if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is { } clone)
-            warnings.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
+            notices.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
+        warnings.AddRange(notices);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
         var activationStatus = current.StatusAt(now);
@@ -68,7 +70,11 @@ public static class AdminApi
         foreach (var pool in pools.Where(p => p.Total > 0 && p.Available == 0))
             warnings.Add($"No {ProductVersions.Parse(pool.Version).ToDisplayName()} {(pool.Type == "per-device" ? "Per Device" : "Per User")} CALs are left.");
         if (await store.SettingAsync(MigratedAwayRecorder.Setting, cancellationToken) is { } migratedAway)
-            warnings.AddRange(migratedAway.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        {
+            var lines = migratedAway.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            notices.AddRange(lines);
+            warnings.AddRange(lines);
+        }
         if (clock is SimulatedTimeProvider)
             warnings.Add("The clock is simulated: dates are not real.");
 
@@ -87,7 +93,7 @@ public static class AdminApi
         return TypedResults.Ok(new StatusView(server.ProductId, server.Version.ToShortName(),
             new ActivationView(activationStatus, activation?.LicenseServerId, activation?.IssuedAt, activation?.ExpiresAt),
             server.Clearinghouse?.Subject, ClockView(clock), (await LicensingPolicies.ReadAsync(store, cancellationToken)).ToView(),
-            pools, overUsed, packs.Count, sessionHosts.Count, database, warnings, revocationNumber, hosts));
+            pools, overUsed, packs.Count, sessionHosts.Count, database, warnings, revocationNumber, hosts, notices));
     }
 
     public static async Task<Results<Ok<IEnumerable<EventView>>, ProblemHttpResult>> Events(

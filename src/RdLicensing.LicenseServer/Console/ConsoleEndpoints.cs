@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using RdLicensing.LicenseServer.Console.Components;
@@ -7,17 +6,10 @@ namespace RdLicensing.LicenseServer.Console;
 
 public static class ConsoleEndpoints
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
-    {
-        [".css"] = "text/css; charset=utf-8",
-        [".js"] = "text/javascript; charset=utf-8",
-        [".svg"] = "image/svg+xml",
-    };
-
-    /// <summary>The console under /console: its pages, its two assets, sign-out.</summary>
+    /// <summary>The console under /console: its pages, its assets (cached, compressed: ConsoleAssets), sign-out.</summary>
     public static WebApplication MapLicensingManager(this WebApplication app)
     {
-        app.MapGet("/console/assets/{name}", Asset).AllowAnonymous().ExcludeFromDescription();
+        ConsoleAssets.Map(app);
         // Authorized by the console's cookie, so the antiforgery middleware checks the token against the signed-in console user
         // (the user its form's token was made for); without a live console session, sign-out leads to the sign-in page.
         app.MapPost("/console/sign-out", (Delegate)SignOut).RequireAuthorization(ConsoleClaims.Scheme).ExcludeFromDescription()
@@ -26,15 +18,8 @@ public static class ConsoleEndpoints
         app.MapReportDownloads();
         app.MapConsoleCodeChecks();
         app.MapRazorComponents<App>();
+        ConsoleNotFound.Map(app);
         return app;
-    }
-
-    private static IResult Asset(string name)
-    {
-        var extension = Path.GetExtension(name);
-        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console/" + name);
-        if (stream is null || !ContentTypes.TryGetValue(extension, out var type)) return Results.NotFound();
-        return Results.Stream(stream, type);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed partial class ManagerApi
             new("page", page.ToString(CultureInfo.InvariantCulture)), new("pageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
         ]), ct);
 
+    /// <summary>GET /api/admin/clock — the server's time (simulated or not), for what is "expiring" on a page.</summary>
+    public Task<ClockView> ClockAsync(CancellationToken ct) => GetAsync<ClockView>("api/admin/clock", ct);
+
     public Task<CalView> CalAsync(long id, CancellationToken ct) => GetAsync<CalView>($"api/admin/cals/{id.ToString(CultureInfo.InvariantCulture)}", ct);
 
     /// <summary>GET /api/admin/revocation — per version: installed Per Device CALs, the 20% limit, revoked now, revocable now, next possible date.</summary>

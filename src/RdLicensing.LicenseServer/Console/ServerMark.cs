@@ -1,4 +1,5 @@
 using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Review;
 
 namespace RdLicensing.LicenseServer.Console;
 
@@ -15,12 +16,11 @@ public static class ServerMark
     public static string Describe(StatusView status) => status.Activation.Status switch
     {
         "activated" when Problems(status) == 0 => $"Activated until {status.Activation.ExpiresAt:yyyy-MM-dd}",
-        "activated" => $"Activated until {status.Activation.ExpiresAt:yyyy-MM-dd} — {Problems(status)} warning(s)",
+        "activated" => $"Activated until {status.Activation.ExpiresAt:yyyy-MM-dd} — {Problems(status)} item(s) need attention",
         "not-activated" => "Not activated: only temporary CALs can be issued",
         var other => $"Activation: {other}",
     };
 
-    /// <summary>Warnings that say something is wrong; a simulated clock has its own banner on every page, so it does not count.</summary>
-    private static int Problems(StatusView status) =>
-        status.Warnings.Count(w => !w.StartsWith("The clock is simulated", StringComparison.Ordinal));
+    /// <summary>The attention list's length (<see cref="AttentionPolicy"/>), at the server's own time: the header counts the same.</summary>
+    private static int Problems(StatusView status) => AttentionPolicy.Evaluate(status, status.Clock.Now).Count;
 }

@@ -103,10 +103,10 @@ public sealed class CalUsageReport(LicenseStore store, ServerState server, TimeP
             var (installed, issued) = Licenses(packs, type, version);
             var c = Counts(counts, type, version);
             perUserInstalled += installed;
-            perUserIssued += issued + c.OverUsed;
+            perUserIssued += issued; // from the installed licenses, as the CSV's Issued column and Key packs count them
             overUsed += c.OverUsed;
         }
-        return $"Per User CALs installed: {perUserInstalled}, issued: {perUserIssued}" + (overUsed > 0 ? $" (OverUsed: {overUsed})" : "") +
+        return $"Per User CALs installed: {perUserInstalled}, issued: {perUserIssued}" + (overUsed > 0 ? $", OverUsed: {overUsed}" : "") +
                $"; Per Device CALs installed: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Total)}, issued: {packs.Where(p => p.Type == CalType.PerDevice).Sum(p => p.Issued)}";
     }
 

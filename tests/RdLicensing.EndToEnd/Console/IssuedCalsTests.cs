@@ -28,13 +28,14 @@ public sealed class IssuedCalsTests(Browser browser)
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" });
         Assert.Equal("Page 1 of 1: CALs 1–15 of 15.", await page.InnerTextAsync("#cals-summary"));
         var headers = await table.Locator("thead th").AllInnerTextsAsync();
-        Assert.Equal(new[] { "ID", "Type", "Status", "Version", "Client", "Hardware ID", "User", "Session Host", "Issued", "Expires", "Notes" }, headers.Take(11));
+        Assert.Equal(new[] { "ID", "Client", "User", "Type", "Status", "Issued", "Expires", "Version", "Session Host", "Hardware ID", "Notes" }, headers.Take(11));
         var ann = await table.Locator("tbody tr", new() { HasText = @"CONTOSO\ann" }).InnerTextAsync();
         Assert.Contains("Per User", ann);
         Assert.Contains("Windows Server 2022", ann);
         Assert.Contains("rdsh-01", ann);
         var kiosk = await table.Locator("tbody tr", new() { HasText = "PC-kiosk-3" }).Locator("td").AllInnerTextsAsync();
-        Assert.Equal(new[] { "Per Device", "Temporary", "Windows Server 2022", "PC-kiosk-3", "kiosk-3", "—", "rdsh-01" }, kiosk.Skip(1).Take(7));
+        Assert.Equal(new[] { "PC-kiosk-3", "—", "Per Device", "Temporary" }, kiosk.Skip(1).Take(4));
+        Assert.Equal(new[] { "Windows Server 2022", "rdsh-01", "kiosk-3" }, kiosk.Skip(7).Take(3));
         Assert.Equal("awaiting sign-in", kiosk[10]);
         await Browser.ScreenshotAsync(page, "issued-cals");
 
@@ -42,7 +43,7 @@ public sealed class IssuedCalsTests(Browser browser)
         await page.GetByLabel("Type").SelectOptionAsync("per-user");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("type=per-user", StringComparison.Ordinal));
-        Assert.Equal(new[] { "Per User", "Per User" }, await table.Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync());
+        Assert.Equal(new[] { "Per User", "Per User" }, await table.Locator("tbody tr td:nth-child(4)").AllInnerTextsAsync());
         Assert.Contains("of 2 matching the filter", await page.InnerTextAsync("#cals-summary"));
         Assert.Equal(0, await table.GetByRole(AriaRole.Link, new() { Name = "Revoke License" }).CountAsync()); // Per User CALs cannot be revoked
 
@@ -50,13 +51,13 @@ public sealed class IssuedCalsTests(Browser browser)
         await page.GotoAsync(url + "/console/cals?type=per-device&status=active");
         Assert.Equal("per-device", await page.GetByLabel("Type").InputValueAsync());
         Assert.Equal("active", await page.GetByLabel("Status").InputValueAsync());
-        var clients = await table.Locator("tbody tr td:nth-child(5)").AllInnerTextsAsync();
+        var clients = await table.Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
         Assert.Equal(new[] { "PC-hw-1", "PC-hw-2" }, clients.Order());
         Assert.Equal(2, await table.GetByRole(AriaRole.Link, new() { Name = "Revoke License" }).CountAsync());
         await page.GetByLabel("Status").SelectOptionAsync("upgraded");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("status=upgraded", StringComparison.Ordinal));
-        Assert.Equal(new[] { "Upgraded", "Upgraded" }, await table.Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync());
+        Assert.Equal(new[] { "Upgraded", "Upgraded" }, await table.Locator("tbody tr td:nth-child(5)").AllInnerTextsAsync());
 
         // Computer: a client name or a hardware id.
         await page.GotoAsync(url + "/console/cals");
@@ -120,7 +121,7 @@ public sealed class IssuedCalsTests(Browser browser)
         // Cancel leaves it alone.
         await confirm.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
         await page.WaitForURLAsync(u => !u.Contains("revoke=", StringComparison.Ordinal));
-        Assert.Equal("Active", await table.Locator($"#cal-{first.Id} td:nth-child(3)").InnerTextAsync());
+        Assert.Equal("Active", await table.Locator($"#cal-{first.Id} td:nth-child(5)").InnerTextAsync());
 
         // Step 2: confirm: revoked, back in the pool, and none left to revoke until the revoked CAL would have expired.
         await table.Locator($"#cal-{first.Id}").GetByRole(AriaRole.Link, new() { Name = "Revoke License" }).ClickAsync();

@@ -47,11 +47,18 @@ public static class UsageText
     public static string Notes(CalView cal)
     {
         var notes = new List<string>();
-        if (cal.OverUsed) notes.Add("OverUsed: install more Per User CALs");
+        if (cal.OverUsed) notes.Add("from the OverUsed pool");
         if (cal.Temporary) notes.Add(cal.Validated ? "validated" : "awaiting sign-in"); // the status says temporary (or upgraded)
         if (cal.RevokedAt is { } revoked) notes.Add("revoked " + Date(revoked));
         return string.Join("; ", notes);
     }
+
+    /// <summary>How close to its end a CAL is flagged "Expiring": the attention list's horizon for grace periods too.</summary>
+    public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(14);
+
+    /// <summary>A CAL still in use (temporary or active) that ends within <see cref="ExpiringWithin"/> of the server's time.</summary>
+    public static bool Expiring(CalView cal, DateTimeOffset? now) =>
+        now is { } at && cal.Status is "temporary" or "active" && cal.ExpiresAt > at && cal.ExpiresAt - at <= ExpiringWithin;
 
     /// <summary>"RevocationLimitReached" → "Revocation limit reached".</summary>
     public static string EventName(string name)
