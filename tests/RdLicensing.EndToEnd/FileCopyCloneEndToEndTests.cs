@@ -41,7 +41,7 @@ public sealed class FileCopyCloneEndToEndTests : IDisposable
         Assert.Contains($"(installation {copiedInstallation}) made clearinghouse contact number 3, which another copy of the same installation already made", refused);
         Assert.Contains("two copies of one data directory are running", refused);
         Assert.Contains("reactivate this one with reason 'redeployed'", refused);
-        Assert.Contains(await deployment.Clearinghouse.Store.ServerSecurityEventsAsync(original.ProductId),
+        Assert.Contains(await deployment.Clearinghouse.Store.SecurityEventsAsync(original.ProductId),
             e => e.Kind == "clone-detected" && e.InstallationId == copiedInstallation);
         Assert.DoesNotContain(await Deployment.KeyPacksAsync(copy), p => p.Type == "per-user");
 
