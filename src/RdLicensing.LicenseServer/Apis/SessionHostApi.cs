@@ -115,7 +115,7 @@ public static class SessionHostApi
             : TypedResults.Ok(new SignInResponse(validated, message, cal.ToView()));
     }
 
-    private static async Task<ProblemHttpResult?> RefuseOutsideSecurityGroupAsync(ClaimsPrincipal user, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<ProblemHttpResult?> RefuseOutsideSecurityGroupAsync(ClaimsPrincipal user, LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.FindFirst(TokenAuthenticationHandler.SecurityGroupClaim)?.Value == "true") return null;
         var policies = await LicensingPolicies.ReadAsync(store, cancellationToken);

@@ -4,13 +4,15 @@ using RdLicensing.Core.Identity;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer.Auth;
 using RdLicensing.LicenseServer.Hosting;
+using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Apis;
 
 /// <summary>
 /// A session host's RDP endpoint has its licensing RSA key certified by this license server's identity
 /// (<see cref="EndpointCertificates"/>): the X.509 chain its Server License Request then carries, as an activated Windows
-/// host's does. Host token only; the certificate names the enrolled host the token belongs to, whatever the body says.
+/// host's does. Host token only, refused like a CAL request for a host outside the security group when that policy is on
+/// (403 host-not-in-security-group, event 4141); the certificate names the enrolled host the token belongs to.
 /// </summary>
 public static class SessionHostCertificateApi
 {
@@ -22,8 +24,10 @@ public static class SessionHostCertificateApi
         return api;
     }
 
-    public static Results<Ok<EndpointCertificateView>, ProblemHttpResult> Issue(EndpointCertificateBody body, ClaimsPrincipal user, ServerState server, TimeProvider clock)
+    public static async Task<Results<Ok<EndpointCertificateView>, ProblemHttpResult>> Issue(EndpointCertificateBody body, ClaimsPrincipal user, ServerState server,
+        LicenseStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (await SessionHostApi.RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } outside) return outside;
         byte[] key;
         try
         {

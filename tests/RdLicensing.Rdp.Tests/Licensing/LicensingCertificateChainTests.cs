@@ -71,6 +71,13 @@ public sealed class LicensingCertificateChainTests
         Assert.Equal(HttpStatusCode.BadRequest, notRsa.StatusCode);
         Assert.Contains("RSA", await notRsa.Content.ReadAsStringAsync());
 
+        // A host outside the security group, with the policy on, is refused as its CAL requests are.
+        (await system.LicenseServer.Admin.PutAsJsonAsync("/api/admin/policies", new PoliciesUpdate(true, null))).EnsureSuccessStatusCode();
+        var outside = await host.PostAsJsonAsync("/api/sessionhost/endpoint-certificate", body);
+        Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
+        Assert.Contains("host-not-in-security-group", await outside.Content.ReadAsStringAsync());
+        (await system.LicenseServer.Admin.PutAsJsonAsync("/api/admin/policies", new PoliciesUpdate(false, null))).EnsureSuccessStatusCode();
+
         // Positive control: the enrolled host's RSA key is certified, in its own name.
         var issued = await host.PostAsJsonAsync("/api/sessionhost/endpoint-certificate", body);
         issued.EnsureSuccessStatusCode();
