@@ -105,13 +105,9 @@ public sealed partial class RdpServerConnection
         {
             await Task.WhenAll(fromClient, fromDesktop);
         }
-        catch (Exception) when (first.IsCompletedSuccessfully || administrative)
+        catch (Exception)
         {
-            // The other leg's end after this one closed: nothing new.
-        }
-        catch (OperationCanceledException) when (!_session.IsCancellationRequested)
-        {
-            // One pump failed; its exception is the one that matters (below).
+            // The other leg's end after the first closed (cancelled, or reset): what matters is how the first ended.
         }
         if (administrative)
         {

@@ -29,9 +29,10 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
                 session.FromClient(bytes.Length);
             }
         }
-        catch (ConnectionClosedException e)
+        catch (IOException e) when (e is ConnectionClosedException || !end.IsCancellationRequested && e.InnerException is System.Net.Sockets.SocketException)
         {
-            return e.Message;
+            // Closed or reset (a client killed, a network gone): the session's normal end.
+            return e is ConnectionClosedException ? e.Message : $"the client's connection was reset ({e.Message})";
         }
     }
 
@@ -61,9 +62,10 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
                 session.ToClient(bytes.Length);
             }
         }
-        catch (ConnectionClosedException e)
+        catch (IOException e) when (e is ConnectionClosedException || e is not SignInRefusedException && !end.IsCancellationRequested && e.InnerException is System.Net.Sockets.SocketException)
         {
-            return e.Message;
+            // The desktop closed or reset; or writing to a client that is gone failed: the session's normal end.
+            return e is ConnectionClosedException ? e.Message : $"a connection was reset ({e.Message})";
         }
     }
 }
