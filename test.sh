@@ -25,6 +25,7 @@ command -v xwd >/dev/null 2>&1 || packages+=(x11-apps)
 command -v xdpyinfo >/dev/null 2>&1 || packages+=(x11-utils)
 command -v convert >/dev/null 2>&1 || packages+=(imagemagick)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+command -v npm >/dev/null 2>&1 || packages+=(npm) # axe-core below
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql-15)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
