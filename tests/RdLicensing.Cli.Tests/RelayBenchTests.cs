@@ -32,6 +32,10 @@ public sealed class RelayBenchTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gateway").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("ratio").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("sessions").ValueKind);
+        var transcoding = root.GetProperty("transcoding");
+        Assert.True(transcoding.GetProperty("pdus").GetInt64() > 0, transcoding.ToString());
+        Assert.True(transcoding.GetProperty("bytesPerSecond").GetDouble() > 0);
+        Assert.True(transcoding.GetProperty("cpuMsPerMb").GetDouble() > 0);
     }
 
     [Fact]

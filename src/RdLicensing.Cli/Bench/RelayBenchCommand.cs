@@ -70,7 +70,8 @@ internal static class RelayBenchCommand
 
             var ratio = gateway is { Bytes: > 0 } ? Math.Round(gateway.BytesPerSecond / direct.BytesPerSecond, 3) : (double?)null;
             var extraCpu = gateway is { Bytes: > 0 } ? Math.Round(gateway.CpuMsPerMb - direct.CpuMsPerMb, 2) : (double?)null;
-            var report = new RelayBenchReport(desktop.Address, layer, streamCount, window.TotalSeconds, direct, gateway, ratio, extraCpu, storm, problem);
+            var transcoding = TranscodingBenchmark.Run(TimeProvider.System, TimeSpan.FromSeconds(1));
+            var report = new RelayBenchReport(desktop.Address, layer, streamCount, window.TotalSeconds, direct, gateway, ratio, extraCpu, storm, transcoding, problem);
             if (result.GetValue(json)) report.PrintJson(cli.Out);
             else report.Print(cli.Out);
 

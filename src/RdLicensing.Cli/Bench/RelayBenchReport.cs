@@ -21,6 +21,7 @@ internal sealed record RelayBenchReport(
     double? Ratio,
     double? RelayCpuMsPerMb,
     RelaySessionsResult? Sessions,
+    TranscodingResult Transcoding,
     string? GatewayProblem)
 {
     public const double TargetRatio = 0.8;
@@ -43,6 +44,7 @@ internal sealed record RelayBenchReport(
             output.Line($"Gateway ÷ direct: {Format(ratio, "0.00")} (target ≥ {Format(TargetRatio, "0.0")}{(ratio >= TargetRatio ? ", met" : ", NOT met")}); the gateway costs {Format(RelayCpuMsPerMb ?? 0, "0.00")} ms of CPU per MB more than the direct path.");
         if (Sessions is { } s)
             output.Line($"{s.Sessions} relayed sessions at once: {s.Completed} completed (each read {s.BytesEach / 1024} KiB of desktop output), {s.Failures} failed, in {Format(s.Seconds, "0.0")} s.");
+        output.Line($"Standard RDP security transcoding alone (desktop → client, {Transcoding.Method}, {Transcoding.PduBytes}-byte fast-path PDUs, one thread): {Format(Transcoding.BytesPerSecond / 1_000_000, "0.0")} MB/s, {Format(Transcoding.CpuMsPerMb, "0.00")} ms of CPU per MB.");
         if (GatewayProblem is not null) output.Warning(GatewayProblem);
         foreach (var run in new[] { Direct, Gateway }.OfType<RelayStreamResult>().Where(r => r.Failures > 0))
             output.Warning($"{run.Path}: {string.Join("; ", run.FailureReasons)}");

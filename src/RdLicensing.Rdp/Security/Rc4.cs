@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace RdLicensing.Rdp.Security;
 
 /// <summary>
@@ -28,13 +31,25 @@ public sealed class Rc4
     public void Process(ReadOnlySpan<byte> input, Span<byte> output)
     {
         if (output.Length < input.Length) throw new ArgumentException($"The output has {output.Length} byte(s) for {input.Length} of input.", nameof(output));
+        // The relay runs every byte of a standard-security session through here: the indices stay in locals and the
+        // 256-byte state is addressed without bounds checks (every index is masked to 0..255).
+        ref var state = ref MemoryMarshal.GetArrayDataReference(_state);
+        var i = _i;
+        var j = _j;
         for (var n = 0; n < input.Length; n++)
         {
-            _i = (_i + 1) & 0xFF;
-            _j = (_j + _state[_i]) & 0xFF;
-            (_state[_i], _state[_j]) = (_state[_j], _state[_i]);
-            output[n] = (byte)(input[n] ^ _state[(_state[_i] + _state[_j]) & 0xFF]);
+            i = (i + 1) & 0xFF;
+            ref var si = ref Unsafe.Add(ref state, i);
+            var a = si;
+            j = (j + a) & 0xFF;
+            ref var sj = ref Unsafe.Add(ref state, j);
+            var b = sj;
+            si = b;
+            sj = a;
+            output[n] = (byte)(input[n] ^ Unsafe.Add(ref state, (a + b) & 0xFF));
         }
+        _i = i;
+        _j = j;
     }
 
     public byte[] Process(ReadOnlySpan<byte> input)
