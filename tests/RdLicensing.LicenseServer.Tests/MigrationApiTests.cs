@@ -39,6 +39,34 @@ public sealed class MigrationApiTests
     }
 
     [Fact]
+    public async Task A_release_by_code_removes_the_packs_and_answers_a_code_signed_for_them_and_the_target_only()
+    {
+        await using var source = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
+        const string target = "11111-22222-33333-44444";
+        var refusedUnactivated = await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync("/api/admin/licenses/release",
+            new KeyPackReleaseBody(target, null, "web")), HttpStatusCode.Conflict, "not-activated");
+        await source.ActivateAsync();
+        var odd = await source.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 5); // an id a release code cannot carry
+        var response = await source.Admin.PostAsJsonAsync("/api/admin/keypacks", new SignedFileBody(
+            source.Authority.SignKeyPack(source.ProductId, ProductVersion.WindowsServer2022, CalType.PerDevice, 7, id: Core.Codes.KeyPackIdCode.NewKeyPackId())));
+        var moving = (await response.Content.ReadFromJsonAsync<KeyPackView>())!;
+
+        await ProblemAssert.IsAsync(await source.Admin.PostAsJsonAsync("/api/admin/licenses/release", new KeyPackReleaseBody(target, [odd.Id, moving.Id], "web")),
+            HttpStatusCode.UnprocessableEntity, "key-pack-not-releasable-by-code");
+        Assert.Equal(2, (await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!.Length);
+        var released = await source.Admin.PostAsJsonAsync("/api/admin/licenses/release", new KeyPackReleaseBody(target, [moving.Id], "web"));
+
+        Assert.True(released.IsSuccessStatusCode, await released.Content.ReadAsStringAsync());
+        var answer = (await released.Content.ReadFromJsonAsync<KeyPackReleaseResponse>())!;
+        var code = Core.Proof.ServerRequestCode.Read(answer.ReleaseCode);
+        Assert.Equal((source.ProductId, target, Core.Proof.ServerRequestPurpose.MigrateOut), (code.ProductId, code.ReleaseTargetProductId, code.Purpose));
+        Assert.Equal([moving.Id], code.ReleasedKeyPackIds);
+        Assert.Equal($"{Nowhere}/migrate", answer.PageUrl);
+        Assert.Equal(odd.Id, Assert.Single((await source.Admin.GetFromJsonAsync<KeyPackView[]>("/api/admin/keypacks"))!).Id);
+        Assert.Contains("not activated", refusedUnactivated.Detail());
+    }
+
+    [Fact]
     public async Task The_target_must_be_activated()
     {
         await using var target = await TestLicenseServer.StartAsync(clearinghouseUrl: Nowhere);
