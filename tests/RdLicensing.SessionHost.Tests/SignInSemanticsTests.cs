@@ -114,4 +114,38 @@ public sealed class SignInSemanticsTests
         Assert.True((await licensing.SignedInAsync(same, new RdpSignIn("carol", null), CancellationToken.None)).Continue);
         Assert.Single(await s.Host.EventsAsync(5034));
     }
+
+    [Fact]
+    public async Task Behind_a_desktop_a_Per_User_CAL_waits_for_the_sign_in_so_a_claimed_name_with_a_wrong_password_takes_none()
+    {
+        await using var s = await Scenario.StartAsync();
+        await s.WithCalsAsync(CalType.PerUser, ProductVersion.WindowsServer2022, 5);
+        await s.Host.UseAsync("per-user", s.Server);
+        var endpoint = new RdpEndpointOptions { Desktops = [new Uri("rdp://127.0.0.1:33891")] };
+        var licensing = new SessionHostLicensing(
+            s.Host.Services.GetRequiredService<ConnectionDecider>(), s.Host.Services.GetRequiredService<SessionSignIns>(),
+            s.Host.Services.GetRequiredService<HostSessions>(), s.Host.Services.GetRequiredService<LiveConnections>(), endpoint);
+        async Task<List<string?>> PerUserCals() =>
+            (await s.Server.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Items.Select(c => c.UserName).ToList();
+
+        // A client claiming a name whose password the desktop never accepts (no sign-in): let through to the desktop's
+        // login, and no Per User CAL is taken for the name it claimed.
+        var claimed = await licensing.DecideAsync(Client("laptop-m", "victim-bob", administrative: false), null, CancellationToken.None);
+        Assert.True(claimed.Allowed);
+        Assert.Null(claimed.License);
+        await licensing.EndedAsync(claimed, CancellationToken.None);
+        Assert.Empty(await PerUserCals());
+
+        // Positive control: a sign-in records the Per User CAL of the account the desktop authenticated, and only that one.
+        var verdict = await licensing.DecideAsync(Client("laptop-a", "claimed-carl", administrative: false), null, CancellationToken.None);
+        var outcome = await licensing.SignedInAsync(verdict, new RdpSignIn("alice", null), CancellationToken.None);
+        Assert.True(outcome.Continue, outcome.Message);
+        Assert.Contains("recorded the Per User CAL of alice", outcome.Message);
+        Assert.Equal(["alice"], await PerUserCals());
+
+        // Without a desktop (the HTTP front end, the endpoint alone) the CAL is still requested at the connection.
+        var direct = await Licensing(s.Host).DecideAsync(Client("laptop-d", "dave", administrative: false), null, CancellationToken.None);
+        Assert.True(direct.Allowed);
+        Assert.Contains("dave", await PerUserCals());
+    }
 }

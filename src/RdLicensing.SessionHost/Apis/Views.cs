@@ -38,6 +38,7 @@ public static class Views
     private static string CalOf(HostSessionRecord s) =>
         s.Administrative ? "administrative"
         : s.Outcome == "grace" ? "none (grace period)"
+        : s.Outcome == "awaitingsignin" ? s.SignedIn ? "Per User (recorded at sign-in)" : "Per User (at sign-in)"
         : s.CalTemporary ? s.CalValidated ? "temporary, validated" : "temporary"
         : s.Outcome == "licensed" ? "permanent"
         : s.Outcome;

@@ -63,6 +63,9 @@ public sealed class ConnectionDecider(
         if (config.Mode.Value == LicensingMode.NotConfigured) ModeNotConfigured(draft);
         else if (config.LicenseServers.Value.Count == 0) NoLicenseServerSpecified(draft);
         else if (config.Mode.Value == LicensingMode.PerDevice) await PerDeviceAsync(draft, cancellationToken);
+        else if (request.PerUserAtSignIn)
+            draft.AwaitSignIn($"Per User mode: the Per User CAL is recorded when the desktop reports the sign-in, for the account it authenticated " +
+                              $"(not for '{request.UserName ?? request.ClientName}', which the client claims).");
         else await PerUserAsync(draft, cancellationToken);
         return await RecordAsync(draft, cancellationToken);
     }

@@ -12,6 +12,11 @@ public enum ConnectionOutcome
     Grace,
     /// <summary>One of the two administrative connections.</summary>
     Administrative,
+    /// <summary>
+    /// Per User mode with a desktop behind the endpoint: let through to the desktop's sign-in, where the Per User CAL is
+    /// recorded for the account the desktop authenticated (<see cref="SessionSignIns"/>).
+    /// </summary>
+    AwaitingSignIn,
     Refused,
 }
 

@@ -75,6 +75,13 @@ internal sealed class ConnectionDraft(ConnectionRequest request, SessionHostConf
         Message = message;
     }
 
+    /// <summary>Per User behind a desktop: nothing is requested before the desktop says who signed in.</summary>
+    public void AwaitSignIn(string message)
+    {
+        Outcome = ConnectionOutcome.AwaitingSignIn;
+        Message = message;
+    }
+
     /// <summary>No CAL: the grace period allows the connection while it runs; afterwards it is refused with <paramref name="code"/>.</summary>
     public void GraceOr(LicensingErrorCode code, string reason, string why, string? licenseServer = null)
     {

@@ -32,6 +32,9 @@ public sealed class SessionSignIns(
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
 {
+    /// <summary>The refusal of a session that reached its sign-in without any Per User CAL, once the grace period has ended.</summary>
+    public const string NoPerUserCal = "no-per-user-cal";
+
     public async Task<SessionSignInAnswer> SignedInAsync(string id, string? authenticatedUser, string? domain, CancellationToken cancellationToken)
     {
         var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
@@ -56,7 +59,35 @@ public sealed class SessionSignIns(
         }
 
         var notes = new List<string>();
-        if (shownUser is not null)
+        if (session.Outcome == AwaitingSignIn && !session.Administrative)
+        {
+            // Per User behind a desktop: the CAL was left for now, for the account the desktop authenticated.
+            if (shownUser is not null) await store.WriteAsync(s => s.SetAuthenticatedUserAsync(id, shownUser), cancellationToken);
+            var user = shownUser ?? session.UserName ?? session.ClientName;
+            var (recorded, message) = await PerUserAtSignInAsync(session, user, config, cancellationToken);
+            if (!recorded)
+            {
+                var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
+                var now = clock.GetUtcNow();
+                if (!grace.IsActiveAt(now))
+                {
+                    var refusal = $"{LicensingErrorCode.NoLicense.ClientMessage()} {message} The licensing grace period of session host {options.Value.Name} " +
+                                  (grace.EndsAt is { } end ? $"ended on {end:yyyy-MM-dd}." : "is not known.");
+                    await store.WriteAsync(async s =>
+                    {
+                        await s.EndSessionAsync(id, now, NoPerUserCal);
+                        await s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.ConnectionRefused,
+                            $"{session.ClientName} ({user}) was refused at sign-in: {message}", session.ClientName, user));
+                    }, cancellationToken);
+                    return new SessionSignInAnswer(false, NoPerUserCal, refusal, null);
+                }
+                await store.WriteAsync(s => s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.ConnectionAllowedByGracePeriod,
+                    $"{session.ClientName} ({user}) signed in without a Per User CAL during the grace period ({grace.DaysLeftAt(now)} days left): {message}",
+                    session.ClientName, user)), cancellationToken);
+            }
+            notes.Add(message);
+        }
+        else if (shownUser is not null)
         {
             if (!session.Administrative && config.Mode.Value == LicensingMode.PerUser && !AdministrativeSessionPolicy.SameUser(session.UserName, authenticatedUser))
                 notes.Add(await PerUserForAsync(session, shownUser, config, cancellationToken));
@@ -65,6 +96,26 @@ public sealed class SessionSignIns(
         var reported = await reporter.ReportAsync(id, cancellationToken);
         notes.Add(reported.Message);
         return new SessionSignInAnswer(true, null, string.Join(" ", notes), reported);
+    }
+
+    private static readonly string AwaitingSignIn = ConnectionOutcome.AwaitingSignIn.ToString().ToLowerInvariant();
+
+    /// <summary>The Per User CAL of a session that waited for its sign-in: recorded for the account the desktop authenticated.</summary>
+    private async Task<(bool Recorded, string Message)> PerUserAtSignInAsync(HostSessionRecord session, string user, SessionHostConfiguration config,
+        CancellationToken cancellationToken)
+    {
+        var attempt = await licenseServers.RequestCalAsync(config.LicenseServers.Value,
+            new CalRequestBody(CalType.PerUser.ToShortName(), config.Version.Value.ToShortName(), session.HardwareId, session.ClientName, user, null), cancellationToken);
+        var (recorded, message) = attempt.Response is { Licensed: true, Cal: { } cal } answer
+            ? (true, $"License server {attempt.AnsweredBy} recorded the Per User CAL of {user}, the account the desktop authenticated " +
+                     $"(valid until {cal.ExpiresAt:yyyy-MM-dd}{(cal.OverUsed ? ", from the OverUsed pool: install more Per User CALs there" : "")}). {answer.Message}")
+            : attempt.Response is { } refusal
+                ? (false, $"License server {attempt.AnsweredBy} gave {user} no Per User CAL: {refusal.Message}")
+                : (false, $"No license server answered the Per User CAL request for {user} " +
+                          $"({ConnectionDraft.Summary(attempt.Rejection is { } r ? [.. attempt.Failures, r] : attempt.Failures)}).");
+        await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), new PendingSessionHostEvent(
+            recorded ? SessionHostEventId.PerUserCalFollowsSignIn : SessionHostEventId.CannotIssueLicense, message, session.ClientName, user, attempt.AnsweredBy)), cancellationToken);
+        return (recorded, message);
     }
 
     /// <summary>The Per User CAL for the account the desktop authenticated (the one requested at the connection was for the claimed name).</summary>

@@ -8,12 +8,18 @@ namespace RdLicensing.SessionHost.Rdp;
 /// The RDP endpoint's licensing decisions are the session host's own: the same <see cref="ConnectionDecider"/> as the
 /// HTTP front end (and so the same events, sessions, grace period and failover), the same sign-in report.
 /// </summary>
-public sealed class SessionHostLicensing(ConnectionDecider decider, SessionSignIns signIns, HostSessions sessions, LiveConnections live) : IClientLicensing
+/// <remarks>
+/// With desktops behind the endpoint (<see cref="RdpEndpointOptions.Desktops"/>), a Per User CAL waits for the desktop's
+/// sign-in and goes to the account it authenticated.
+/// </remarks>
+public sealed class SessionHostLicensing(ConnectionDecider decider, SessionSignIns signIns, HostSessions sessions, LiveConnections live,
+    RdpEndpointOptions? endpoint = null) : IClientLicensing
 {
     public async Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presentedLicense, CancellationToken cancellationToken)
     {
         var decision = await decider.DecideAsync(
-            new ConnectionRequest(client.ClientName, client.HardwareId, client.UserName, presentedLicense, client.Administrative), cancellationToken);
+            new ConnectionRequest(client.ClientName, client.HardwareId, client.UserName, presentedLicense, client.Administrative,
+                PerUserAtSignIn: endpoint is { Desktops.Count: > 0 }), cancellationToken);
         if (!decision.Allowed)
             return RdpLicensingVerdict.Refused(decision.Refusal?.Code, decision.Refusal?.Message ?? decision.Message);
         // A Per User CAL belongs to the user, not the device: the client is told it is valid and stores nothing.
@@ -26,8 +32,8 @@ public sealed class SessionHostLicensing(ConnectionDecider decider, SessionSignI
         if (verdict.SessionId is not { } id) return RdpSignInOutcome.Proceed;
         if (signedIn.AuthenticatedUser is { } user && live.Find(id) is { } connection) connection.AuthenticatedUser ??= user;
         var answer = await signIns.SignedInAsync(id, signedIn.AuthenticatedUser, signedIn.Domain, cancellationToken);
-        return answer.Continue
-            ? new RdpSignInOutcome(true, 0, answer.Message)
+        return answer.Continue ? new RdpSignInOutcome(true, 0, answer.Message)
+            : answer.Refusal == SessionSignIns.NoPerUserCal ? new RdpSignInOutcome(false, ErrorInfo.For(Core.SessionHost.LicensingErrorCode.NoLicense), answer.Message)
             : new RdpSignInOutcome(false, ErrorInfo.ServerInsufficientPrivileges, answer.Message);
     }
 
