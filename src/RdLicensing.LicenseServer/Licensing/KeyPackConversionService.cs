@@ -21,7 +21,8 @@ namespace RdLicensing.LicenseServer.Licensing;
 /// The whole exchange runs inside one write transaction, the clearinghouse call included. Otherwise a CAL issued from the
 /// pack between the check and the answer could leave fewer unissued licenses than the clearinghouse has just converted,
 /// and the two records would disagree. CAL requests wait for that call (bounded by the clearinghouse client's timeout);
-/// conversions are rare administrator actions, and a refusal or an unreachable clearinghouse rolls everything back.
+/// conversions are rare administrator actions, and a refusal or an unreachable clearinghouse rolls everything back. The
+/// call's contact number is committed before the transaction (a write made from inside it would wait for it for ever).
 /// </remarks>
 public sealed class KeyPackConversionService(LicenseStore store, ServerState server, TimeProvider clock, ClearinghouseClient clearinghouse)
 {
@@ -34,7 +35,9 @@ public sealed class KeyPackConversionService(LicenseStore store, ServerState ser
                     : $"quantity must be a whole number of licenses from 1; {body.Quantity} is not.");
         try
         {
-            return await store.WriteAsync(s => ConvertAsync(s, keyPackId, quantity, cancellationToken), cancellationToken);
+            // The signed call inside the transaction needs its contact number committed before the transaction starts.
+            var contact = await clearinghouse.ReserveContactAsync(cancellationToken);
+            return await store.WriteAsync(s => ConvertAsync(s, keyPackId, quantity, contact, cancellationToken), cancellationToken);
         }
         catch (AnswerRejected e)
         {
@@ -52,7 +55,8 @@ public sealed class KeyPackConversionService(LicenseStore store, ServerState ser
         }
     }
 
-    private async Task<KeyPackConversionResponse> ConvertAsync(LicenseWriteSession s, Guid keyPackId, int quantity, CancellationToken cancellationToken)
+    private async Task<KeyPackConversionResponse> ConvertAsync(LicenseWriteSession s, Guid keyPackId, int quantity, ClearinghouseClient.ReservedContact contact,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await s.ExpireDueAsync(now); // licenses of CALs that ended return to the pack first: they can be converted
@@ -65,7 +69,7 @@ public sealed class KeyPackConversionService(LicenseStore store, ServerState ser
             throw Refusal.Conflict("no-clearinghouse-trusted", "No clearinghouse trusted", KeyPackInstaller.NoClearinghouseMessage);
 
         var answer = await clearinghouse.ConvertAsync(
-            new ConversionRequestBody(server.ProductId, server.Activation!.LicenseServerId, keyPackId, quantity), cancellationToken);
+            new ConversionRequestBody(server.ProductId, server.Activation!.LicenseServerId, keyPackId, quantity), contact, cancellationToken);
 
         KeyPackGrant? remaining;
         KeyPackGrant converted;

@@ -45,19 +45,47 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
     public Task<MigrationReleaseResponse> ReleaseAsync(MigrationReleaseRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<MigrationReleaseResponse>("api/migrations/release", body, cancellationToken);
 
-    public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, CancellationToken cancellationToken) =>
-        PostAsync<ConversionResponse>("api/conversions", body, cancellationToken);
+    /// <summary>
+    /// Convert Licenses, called from inside a write transaction (the conversion holds it across the call): its contact
+    /// number was reserved before the transaction (<see cref="ReserveContactAsync"/>), and what this client records about the
+    /// answer is written after that transaction ends — a write from here would wait for it for ever.
+    /// </summary>
+    public Task<ConversionResponse> ConvertAsync(ConversionRequestBody body, ReservedContact contact, CancellationToken cancellationToken) =>
+        PostAsync<ConversionResponse>("api/conversions", body, cancellationToken, contact);
 
-    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    /// <summary>A contact number for a call made later from inside a write transaction: committed now, used once.</summary>
+    public sealed record ReservedContact(long Number);
+
+    /// <summary>Commits the next contact number (a skipped number is harmless: numbers only go up) for a call made inside a transaction.</summary>
+    public async Task<ReservedContact> ReserveContactAsync(CancellationToken cancellationToken) =>
+        new(await store.WriteAsync(NextContactAsync, cancellationToken));
+
+    private static async Task<long> NextContactAsync(LicenseWriteSession s)
+    {
+        var next = long.TryParse(await s.SettingAsync(SettingNames.ClearinghouseContacts), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? n + 1 : 1;
+        await s.SetSettingAsync(SettingNames.ClearinghouseContacts, next.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return next;
+    }
+
+    /// <summary>Writes now, or — for a call inside a write transaction — once that transaction has ended (queued behind it, not awaited).</summary>
+    private Task WriteAsync(Func<LicenseWriteSession, Task> work, ReservedContact? insideWrite)
+    {
+        if (insideWrite is null) return store.WriteAsync(work, CancellationToken.None);
+        _ = Task.Run(() => store.WriteAsync(work, CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved = null)
     {
         try
         {
-            var answer = await SignedPostAsync<T>(path, body, cancellationToken);
+            var answer = await SignedPostAsync<T>(path, body, cancellationToken, reserved);
             // Accepted again (this installation took the identity over): the old notices no longer hold.
             if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is not null)
-                await store.WriteAsync(s => s.DeleteSettingAsync(SettingNames.InstallationRetiredNotice), CancellationToken.None);
+                await WriteAsync(s => s.DeleteSettingAsync(SettingNames.InstallationRetiredNotice), reserved);
             if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is not null)
-                await store.WriteAsync(s => s.DeleteSettingAsync(SettingNames.CloneDetectedNotice), CancellationToken.None);
+                await WriteAsync(s => s.DeleteSettingAsync(SettingNames.CloneDetectedNotice), reserved);
             return answer;
         }
         catch (RemoteCallException e) when (e.Is("clone-detected") && e.Cause == "contact-number-reused")
@@ -66,42 +94,36 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
             // new installation id (as a restore does), so every later contact is refused as another installation until the administrator
             // retires one copy or reactivates this one with reason "redeployed" — two copies never take turns. Status and the log say so.
             var renewed = ServerInitializer.NewInstallationId();
-            await store.WriteAsync(async s =>
+            await WriteAsync(async s =>
             {
                 await s.SetSettingAsync(SettingNames.InstallationId, renewed);
                 await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.CloneDetected,
                     $"The clearinghouse refused this copy of license server {server.ProductId}: {e.Message} This copy is now installation {renewed}.");
                 await s.SetSettingAsync(SettingNames.CloneDetectedNotice, e.Message);
-            }, CancellationToken.None);
+            }, reserved);
             server.SetInstallationId(renewed);
             throw;
         }
         catch (RemoteCallException e) when (e.ProblemType?.EndsWith("/installation-retired", StringComparison.Ordinal) == true)
         {
             // Another installation of this identity took it over: say so in status and the event log, not only to this caller.
-            await store.WriteAsync(async s =>
+            await WriteAsync(async s =>
             {
                 if (await s.SettingAsync(SettingNames.InstallationRetiredNotice) is null)
                     await s.AddEventAsync(clock.GetUtcNow(), LicensingEventId.InstallationRetired, e.Message);
                 await s.SetSettingAsync(SettingNames.InstallationRetiredNotice, e.Message);
-            }, CancellationToken.None);
+            }, reserved);
             throw;
         }
     }
 
-    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved)
     {
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
         var uri = new Uri(b, path);
         // The number is committed before the request leaves: a copy of the database made from now on continues after it, as this one does.
-        var contact = await store.WriteAsync(async s =>
-        {
-            var next = long.TryParse(await s.SettingAsync(SettingNames.ClearinghouseContacts), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out var n) ? n + 1 : 1;
-            await s.SetSettingAsync(SettingNames.ClearinghouseContacts, next.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return next;
-        }, cancellationToken);
+        var contact = reserved?.Number ?? await store.WriteAsync(NextContactAsync, cancellationToken);
         try
         {
             return await RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
@@ -111,7 +133,8 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         catch (RemoteCallException e) when (e.Is(MigrationProblems.MigratedAway))
         {
             // A migration for a "no longer functioning" source took packs of this server: they leave it now, and status says so.
-            await migratedAway.RecordAsync(e, cancellationToken);
+            if (reserved is null) await migratedAway.RecordAsync(e, cancellationToken);
+            else _ = Task.Run(() => migratedAway.RecordAsync(e, CancellationToken.None)); // after the caller's transaction ends
             throw;
         }
     }
