@@ -4,7 +4,8 @@ namespace RdLicensing.Storage;
 /// A service's data directory holds its private keys, tokens and databases: it is owner-only (0700). A missing one is
 /// created so; one found with permissions for the group or others is tightened to 0700 at start; a shared one (/tmp:
 /// sticky bit, the temporary directory, the root) or one that cannot be tightened (another user owns it) is refused with
-/// a message that says what to do. Only a service's own data directory is passed here, never a file's parent.
+/// a message that says what to do. Only a service's own data directory (or a key directory inside it) is passed here,
+/// never a file's parent.
 /// </summary>
 public static class OwnerOnlyDirectory
 {

@@ -56,11 +56,7 @@ public static class OperatorAuthentication
     {
         services.AddSingleton<OperatorSessions>();
         var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "web-keys"));
-        if (!keys.Exists)
-        {
-            if (OperatingSystem.IsWindows()) keys.Create();
-            else Directory.CreateDirectory(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        OwnerOnlyDirectory.Ensure(keys.FullName);
         services.AddDataProtection().SetApplicationName("RdLicensing Clearinghouse").PersistKeysToFileSystem(keys);
         services.AddAuthentication().AddCookie(OperatorSessions.Scheme, o =>
         {

@@ -48,12 +48,7 @@ internal static class LicenseCommands
                     result.GetValue(version) is not null || result.GetValue(type) is not null || result.GetValue(count) is not null)
                     throw new UsageException("--method web|telephone only prints the request code: type the license identifiers on the clearinghouse's page (or read them to the operator), then run --key-pack-id CODE");
                 using var asking = cli.Client(result);
-                var request = (await asking.RequestCodeAsync(new RequestCodeBody("install", chosen, result.GetValue(country)), ct)).Value;
-                cli.Out.Line($"Product ID:        {request.ProductId}");
-                cli.Out.Line($"Request code:      {request.RequestCode}");
-                if (request.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {request.PageUrl}");
-                if (request.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {request.TelephoneNumber} ({request.CountryRegion})");
-                cli.Out.Line($"Next:              {request.NextStep}");
+                PrintRequestCode(cli, (await asking.RequestCodeAsync(new RequestCodeBody("install", chosen, result.GetValue(country)), ct)).Value);
                 return 0;
             }
             var given = new (Option Option, bool Given)[]
@@ -119,6 +114,16 @@ internal static class LicenseCommands
                 if (!LicenseIdentifiers.IsAgreementNumber(agreementNumber)) throw new UsageException("--agreement: an agreement or enrollment number has 7 digits");
                 return new LicenseInstallBody(program, AgreementNumber: agreementNumber, Version: result.GetValue(version), CalType: result.GetValue(type), Quantity: result.GetValue(count));
         }
+    }
+
+    /// <summary>What the administrator carries to the clearinghouse's page or operator for the web and telephone methods.</summary>
+    private static void PrintRequestCode(CliContext cli, RequestCodeView request)
+    {
+        cli.Out.Line($"Product ID:        {request.ProductId}");
+        cli.Out.Line($"Request code:      {request.RequestCode}");
+        if (request.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {request.PageUrl}");
+        if (request.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {request.TelephoneNumber} ({request.CountryRegion})");
+        cli.Out.Line($"Next:              {request.NextStep}");
     }
 
     private static Option<Guid[]> KeyPackIds(string description) => new("--key-pack")
@@ -211,12 +216,7 @@ internal static class LicenseCommands
                     throw new UsageException($"--method {chosenMethod} only prints the request code: {others[0].Name} is typed on the clearinghouse's migration page " +
                                              "(the source's release code, or its License Server ID and purchase identifiers), then run 'licenses install --key-pack-id CODE' for each pack");
                 using var asking = cli.Client(result);
-                var request = (await asking.RequestCodeAsync(new RequestCodeBody("migrate-in", chosenMethod, result.GetValue(country)), ct)).Value;
-                cli.Out.Line($"Product ID:        {request.ProductId}");
-                cli.Out.Line($"Request code:      {request.RequestCode}");
-                if (request.PageUrl is not null) cli.Out.Line($"Clearinghouse web: {request.PageUrl}");
-                if (request.TelephoneNumber is not null) cli.Out.Line($"Telephone:         {request.TelephoneNumber} ({request.CountryRegion})");
-                cli.Out.Line($"Next:              {request.NextStep}");
+                PrintRequestCode(cli, (await asking.RequestCodeAsync(new RequestCodeBody("migrate-in", chosenMethod, result.GetValue(country)), ct)).Value);
                 return 0;
             }
             var ids = result.GetValue(keyPacks) is { Length: > 0 } chosen ? chosen : null;

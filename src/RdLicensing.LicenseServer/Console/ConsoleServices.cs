@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Console;
 
@@ -32,11 +33,7 @@ public static class ConsoleServices
         });
 
         var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys"));
-        if (!keys.Exists)
-        {
-            if (OperatingSystem.IsWindows()) keys.Create();
-            else Directory.CreateDirectory(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        OwnerOnlyDirectory.Ensure(keys.FullName);
         services.AddDataProtection().SetApplicationName("RdLicensing Licensing Manager").PersistKeysToFileSystem(keys);
 
         services.AddAuthentication().AddCookie(ConsoleClaims.Scheme, o =>

@@ -16,7 +16,7 @@ namespace RdLicensing.LicenseServer.Remote;
 /// server only on that proof.
 /// </summary>
 public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerOptions> options, ServerState server, LicenseStore store, TimeProvider clock,
-    Licensing.MigratedAwayRecorder migratedAway)
+    Licensing.MigratedAwayRecorder migratedAway, ILogger<ClearinghouseClient> log)
 {
     private Uri? Base => Uri.TryCreate(options.Value.ClearinghouseUrl?.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var uri)
                          && uri.Scheme is "http" or "https" ? uri : null;
@@ -72,9 +72,14 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
     private Task WriteAsync(Func<LicenseWriteSession, Task> work, ReservedContact? insideWrite)
     {
         if (insideWrite is null) return store.WriteAsync(work, CancellationToken.None);
-        _ = Task.Run(() => store.WriteAsync(work, CancellationToken.None));
+        After(() => store.WriteAsync(work, CancellationToken.None));
         return Task.CompletedTask;
     }
+
+    /// <summary>Runs <paramref name="write"/> once the caller's transaction has ended; a failure is logged, never lost.</summary>
+    private void After(Func<Task> write) =>
+        _ = Task.Run(write).ContinueWith(t => log.LogError(t.Exception, "Recording a clearinghouse answer after a conversion failed"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved = null)
     {
@@ -134,7 +139,7 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         {
             // A migration for a "no longer functioning" source took packs of this server: they leave it now, and status says so.
             if (reserved is null) await migratedAway.RecordAsync(e, cancellationToken);
-            else _ = Task.Run(() => migratedAway.RecordAsync(e, CancellationToken.None)); // after the caller's transaction ends
+            else After(() => migratedAway.RecordAsync(e, CancellationToken.None)); // after the caller's transaction ends
             throw;
         }
     }
