@@ -83,6 +83,11 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
     public Task<Reply<ActivationChangeResponse>> ReactivateAsync(ReactivationBody body, CancellationToken ct) =>
         SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/reactivate", body, ct);
 
+    public Task<Reply<PendingKeyView>> PrepareNewKeyAsync(bool replace, CancellationToken ct) =>
+        SendAsync<PendingKeyView>(HttpMethod.Post, "api/admin/identity/new-key", new NewKeyRequestBody(replace), ct);
+
+    public Task DiscardNewKeyAsync(CancellationToken ct) => SendNoContentAsync(HttpMethod.Delete, "api/admin/identity/new-key", null, ct);
+
     public Task<Reply<ActivationChangeResponse>> DeactivateAsync(DeactivationBody body, CancellationToken ct) =>
         SendAsync<ActivationChangeResponse>(HttpMethod.Post, "api/admin/activation/deactivate", body, ct);
 

@@ -14,7 +14,7 @@ internal static class ServerCommands
     public static Command Create(CliContext cli) => new("server", "Run the license server, show its status, activate it, recover its database")
     {
         Run(cli), Status(cli), ReviewCommand.Create(cli), PropertiesCommands.Create(cli),
-        ActivationCommands.Activate(cli), ActivationCommands.Reactivate(cli), ActivationCommands.Deactivate(cli),
+        ActivationCommands.Activate(cli), ActivationCommands.Reactivate(cli), ActivationCommands.Deactivate(cli), NewKeyCommand.Create(cli),
         DatabaseCommands.Rebuild(cli), DatabaseCommands.Backup(cli), DatabaseCommands.Restore(cli),
     };
 

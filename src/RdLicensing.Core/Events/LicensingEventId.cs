@@ -60,6 +60,8 @@ public enum LicensingEventId
     InstallationRetired = 5086,
     /// <summary>The clearinghouse refused this copy of the installation: another live copy of the same database used its contact number (a file copy).</summary>
     CloneDetected = 5087,
+    /// <summary>A new identity key was prepared for the vendor's key-compromise procedure (rdlic server new-key); it signs nothing until a reactivation adopts it.</summary>
+    NewKeyPrepared = 5088,
     /// <summary>The clearinghouse said key packs of this server were migrated to another (source no longer functioning): removed here.</summary>
     KeyPacksMigratedAway = 5090,
     /// <summary>A migration release the clearinghouse refused or never answered: the key packs were put back.</summary>

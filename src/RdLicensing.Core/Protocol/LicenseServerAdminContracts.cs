@@ -70,6 +70,17 @@ public sealed record DeactivationBody(string? Method, string? FirstName, string?
 public sealed record ActivationChangeResponse(ActivationView Activation, ActivationInstructionsView? Instructions, string Message);
 
 /// <summary>
+/// GET/POST/DELETE /api/admin/identity/new-key — a new identity key prepared for the vendor's key-compromise procedure:
+/// <see cref="Proof"/> is what the vendor's operator records (rdlic clearinghouse keys record --new-key FILE). The key signs
+/// nothing until a reactivation for reason key-compromised or certificate-corrupt adopts it. <see cref="Created"/> is false
+/// when the key prepared before was returned again.
+/// </summary>
+public sealed record PendingKeyView(string ProductId, string Fingerprint, string ReplacesFingerprint, DateTimeOffset CreatedAt, NewKeyBody Proof, bool Created);
+
+/// <summary>POST /api/admin/identity/new-key: <see cref="Replace"/> makes a new key even when one is pending.</summary>
+public sealed record NewKeyRequestBody(bool Replace = false);
+
+/// <summary>
 /// POST /api/admin/licenses — Install Licenses through the clearinghouse. Identifiers by program as in
 /// <see cref="LicenseInstallRequestBody"/>; the server adds its Product ID, License Server ID and version.
 /// </summary>

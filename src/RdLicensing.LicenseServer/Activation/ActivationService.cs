@@ -1,5 +1,6 @@
 using RdLicensing.Core.Activation;
 using RdLicensing.Core.Events;
+using RdLicensing.Core.Identity;
 using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer.Hosting;
@@ -21,7 +22,8 @@ public sealed class ActivationService(
     TimeProvider clock,
     ActivationInstaller installer,
     ClearinghouseClient clearinghouse,
-    RequestCodeService requestCodes)
+    RequestCodeService requestCodes,
+    PendingKeyService pendingKeys)
 {
     /// <summary>The reasons of the Reactivate Server wizard, by their wire names.</summary>
     public static IReadOnlyDictionary<string, string> Reasons { get; } = new Dictionary<string, string>
@@ -73,8 +75,8 @@ public sealed class ActivationService(
             if (KeyRotatingReasons.Contains(reason))
                 throw Refusal.Unprocessable("reactivation-needs-new-key", "Reactivation replaces the key",
                     $"A reactivation because {why} gives the license server a new key, which a web or telephone request code cannot prove: " +
-                    $"reactivate with the automatic method (rdlic server reactivate --reason {reason} --method automatic), or, if this server cannot reach the clearinghouse, " +
-                    "call the vendor's operator for the key-compromise procedure.", new Dictionary<string, object?> { ["field"] = "reason" });
+                    $"reactivate with the automatic method (rdlic server reactivate --reason {reason} --method automatic), or, if the current key cannot sign, " +
+                    "prepare a new key (rdlic server new-key --out FILE) and give the file to the vendor's operator for the key-compromise procedure.", new Dictionary<string, object?> { ["field"] = "reason" });
             var instructions = await InstructionsAsync(method, body.CountryRegion, properties, ServerRequestPurpose.Reactivate, $"reactivate (reason: {why})", cancellationToken);
             return new ActivationChangeResponse(View(), instructions,
                 $"Reactivate by {(method == "web" ? "web browser" : "telephone")}: {instructions.NextStep}");
@@ -89,17 +91,48 @@ public sealed class ActivationService(
                 $"The license server is reactivated ({why}): License Server ID {activation.LicenseServerId}, valid until {activation.ExpiresAt:yyyy-MM-dd}. Issued CALs stay valid; the identity key is kept.");
         }
 
-        // Key rotation: a new key, proven to the clearinghouse by its own signature, in a request the old key signs.
         var previous = server.Identity;
-        var next = previous.WithNewKey();
-        var (nonce, signature) = KeyRotationProof.Create(next.Key, previous.ProductId, ServerRequestProof.Fingerprint(previous.PublicKey));
-        var newKey = new NewKeyBody(Convert.ToBase64String(next.PublicKey), nonce, Convert.ToBase64String(signature));
-        var rotated = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason, newKey), cancellationToken),
-            cancellationToken);
+        LicenseServerIdentity next;
+        ActivationResponse rotated;
+        if (await pendingKeys.LoadAsync(cancellationToken) is { } pending)
+        {
+            // The vendor's key-compromise procedure: the operator recorded the key prepared here (rdlic server new-key), so the
+            // request is signed by that key and carries no new key; the clearinghouse knows nothing else of it.
+            next = pending.Identity;
+            try
+            {
+                rotated = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason), cancellationToken,
+                    signedBy: pending.Identity), cancellationToken);
+            }
+            catch (RemoteCallException e) when (e.Is("proof-not-recognized"))
+            {
+                pending.Dispose();
+                throw Refusal.Conflict("new-key-not-recorded", "New key not recorded at the clearinghouse",
+                    $"The clearinghouse does not know the new identity key {pending.Fingerprint} prepared here on {pending.CreatedAt:yyyy-MM-dd} yet: give the file made by " +
+                    "'rdlic server new-key' to the vendor's operator with a purchase identifier installed on this server (they record it with 'rdlic clearinghouse keys record'), " +
+                    "then reactivate again. If this server's current key still works, discard the prepared key ('rdlic server new-key --discard') and reactivate: " +
+                    "the current key then signs the rotation. Nothing was changed.");
+            }
+            catch
+            {
+                pending.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            // Key rotation: a new key, proven to the clearinghouse by its own signature, in a request the old key signs.
+            next = previous.WithNewKey();
+            var (nonce, signature) = KeyRotationProof.Create(next.Key, previous.ProductId, ServerRequestProof.Fingerprint(previous.PublicKey));
+            var newKey = new NewKeyBody(Convert.ToBase64String(next.PublicKey), nonce, Convert.ToBase64String(signature));
+            rotated = await CallAsync(() => clearinghouse.ActivateAsync(new ActivationRequestBody(server.ProductId, "automatic", company, reason, newKey), cancellationToken),
+                cancellationToken);
+        }
         await store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();
             var (stored, retired) = await ServerIdentityStore.RotateAsync(s, previous, next, reason, now);
+            await PendingKeyService.ClearAsync(s);
             await s.AddEventAsync(now, LicensingEventId.IdentityKeyRotated,
                 $"The identity key was replaced ({why}): key {ServerRequestProof.Fingerprint(previous.PublicKey)} is retired, key {ServerRequestProof.Fingerprint(next.PublicKey)} signs from now on. " +
                 "CALs signed by the retired key are signed again when their devices next connect.");

@@ -17,8 +17,25 @@ public static class ActivationApi
         api.MapPost("/automatic", Automatic).WithSummary("Activate through the clearinghouse (automatic connection method); the company information is saved as the properties.");
         api.MapPost("/reactivate", Reactivate).WithSummary("Reactivate (new License Server ID) for a reason; issued CALs stay valid.");
         api.MapPost("/deactivate", Deactivate).WithSummary("Deactivate: the server returns to not activated (no permanent Per Device CALs; temporary Per Device and Per User CALs only) until it is reactivated.");
+        var key = app.MapGroup("/api/admin/identity/new-key").WithTags("Activation").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
+        key.MapGet("", PendingKey).WithSummary("The new identity key prepared for the vendor's key-compromise procedure, if any, with its proof for the vendor's operator.");
+        key.MapPost("", PrepareKey).WithSummary("Prepare a new identity key (or return the one prepared) and its proof for the vendor's operator; it signs nothing until a key-rotating reactivation adopts it.");
+        key.MapDelete("", DiscardKey).WithSummary("Discard the prepared identity key.");
         return api;
     }
+
+    public static async Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PendingKey(PendingKeyService keys, CancellationToken cancellationToken) =>
+        await keys.GetAsync(cancellationToken) is { } pending
+            ? TypedResults.Ok(pending)
+            : Problems.NotFound("no-pending-key", "No new identity key is prepared: prepare one with 'rdlic server new-key --out FILE'.");
+
+    public static Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PrepareKey(NewKeyRequestBody? body, PendingKeyService keys, CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await keys.PrepareAsync(body?.Replace ?? false, cancellationToken)));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DiscardKey(PendingKeyService keys, CancellationToken cancellationToken) =>
+        await keys.DiscardAsync(cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("no-pending-key", "No new identity key is prepared: there is nothing to discard.");
 
     public static Task<Results<Ok<ActivationInstructionsView>, ProblemHttpResult>> Instructions(string? method, string? country, ActivationService activation,
         CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using RdLicensing.Core.Protocol;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Time;
 using RdLicensing.Core.Versions;
+using RdLicensing.LicenseServer.Activation;
 using RdLicensing.LicenseServer.Auth;
 using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.LicenseServer.Licensing;
@@ -27,7 +28,8 @@ public static class AdminApi
         return api;
     }
 
-    public static async Task<Ok<StatusView>> Status(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, CancellationToken cancellationToken)
+    public static async Task<Ok<StatusView>> Status(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, PendingKeyService pendingKeys,
+        CancellationToken cancellationToken)
     {
         await issuer.SweepAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -53,6 +55,9 @@ public static class AdminApi
             notices.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
         if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is { } clone)
             notices.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
+        if (await pendingKeys.GetAsync(cancellationToken) is { } pending)
+            notices.Add($"A new identity key {pending.Fingerprint} prepared on {pending.CreatedAt:yyyy-MM-dd} waits for the vendor's operator: give them the file made by " +
+                        "'rdlic server new-key', then reactivate with reason key-compromised (or discard it: 'rdlic server new-key --discard').");
         warnings.AddRange(notices);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");

@@ -39,6 +39,7 @@ public static class LicenseServerServices
         services.AddHttpClient<ClearinghouseClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient<SourceServerClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddTransient<ActivationService>();
+        services.AddTransient<PendingKeyService>();
         services.AddTransient<RequestCodeService>();
         services.AddTransient<LicenseInstallService>();
         services.AddTransient<KeyPackConversionService>();

@@ -11,6 +11,11 @@ internal static class SettingNames
     /// <summary>JSON list of the keys retired by rotations (public key, date, reason).</summary>
     public const string RetiredKeys = "identity.retiredKeys";
     /// <summary>
+    /// JSON of a new identity key prepared for the vendor's key-compromise procedure (rdlic server new-key): its private key, the
+    /// proof the vendor's operator records, and the key it replaces. It signs nothing until a key-rotating reactivation adopts it.
+    /// </summary>
+    public const string PendingIdentityKey = "identity.pendingKey";
+    /// <summary>
     /// A random id of this installation (this database): created at first start, new after every restore. Every signed
     /// clearinghouse request names it, so the clearinghouse tells two copies of one identity apart (clone detection).
     /// Nodes of one PostgreSQL database share it.

@@ -52,13 +52,13 @@ public static class DatabaseRestorer
     // Settings that describe this machine's server rather than licensing data: kept with the identity.
     private static readonly string[] IdentitySettings =
     [
-        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationId, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
+        SettingNames.IdentityKey, SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.PendingIdentityKey, SettingNames.InstallationId, SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, SettingNames.SimulatedClockOffset,
     ];
 
     // What belongs to the backed-up identity and does not come to a new one (the key is replaced).
     private static readonly string[] NewIdentityDropsSettings =
     [
-        SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.InstallationRetiredNotice,
+        SettingNames.IdentityProductId, SettingNames.RetiredKeys, SettingNames.PendingIdentityKey, SettingNames.InstallationRetiredNotice,
         SettingNames.LicenseServerId, SettingNames.Deactivated, SettingNames.RetiredLicenseServerIds, MigratedAwayRecorder.Setting,
     ];
 

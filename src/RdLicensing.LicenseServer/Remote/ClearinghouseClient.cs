@@ -26,8 +26,9 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
     /// <summary>The clearinghouse's web page (e.g. "activate", "install") for the web method, when its address is known.</summary>
     public string? PageUrl(string page) => Base is { } b ? new Uri(b, page).ToString() : null;
 
-    public Task<ActivationResponse> ActivateAsync(ActivationRequestBody body, CancellationToken cancellationToken) =>
-        PostAsync<ActivationResponse>("api/activations", body, cancellationToken);
+    /// <param name="signedBy">The key that signs instead of the identity key: a new key the vendor's operator recorded (key-compromise procedure).</param>
+    public Task<ActivationResponse> ActivateAsync(ActivationRequestBody body, CancellationToken cancellationToken, Core.Identity.LicenseServerIdentity? signedBy = null) =>
+        PostAsync<ActivationResponse>("api/activations", body, cancellationToken, signedBy: signedBy);
 
     public Task<JsonElement> DeactivateAsync(DeactivationRequestBody body, CancellationToken cancellationToken) =>
         PostAsync<JsonElement>("api/activations/deactivate", body, cancellationToken);
@@ -81,11 +82,12 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         _ = Task.Run(write).ContinueWith(t => log.LogError(t.Exception, "Recording a clearinghouse answer after a conversion failed"),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved = null)
+    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved = null,
+        Core.Identity.LicenseServerIdentity? signedBy = null)
     {
         try
         {
-            var answer = await SignedPostAsync<T>(path, body, cancellationToken, reserved);
+            var answer = await SignedPostAsync<T>(path, body, cancellationToken, reserved, signedBy);
             // Accepted again (this installation took the identity over): the old notices no longer hold.
             if (await store.SettingAsync(SettingNames.InstallationRetiredNotice, cancellationToken) is not null)
                 await WriteAsync(s => s.DeleteSettingAsync(SettingNames.InstallationRetiredNotice), reserved);
@@ -122,7 +124,8 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         }
     }
 
-    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved)
+    private async Task<T> SignedPostAsync<T>(string path, object body, CancellationToken cancellationToken, ReservedContact? reserved,
+        Core.Identity.LicenseServerIdentity? signedBy)
     {
         var b = Base ?? throw new RemoteCallException(RemoteFailure.NotConfigured,
             "No clearinghouse address is configured for the automatic connection method. Use the web or telephone method, or start the server with the clearinghouse address (rdlic server run --clearinghouse-url URL; rdlic up sets it).");
@@ -133,7 +136,7 @@ public sealed class ClearinghouseClient(HttpClient http, IOptions<LicenseServerO
         {
             return await RemoteJson.SendAsync<T>(http, HttpMethod.Post, uri, body, null, $"The clearinghouse at {b.ToString().TrimEnd('/')}", cancellationToken,
                 (request, bytes) => request.Headers.TryAddWithoutValidation(ServerRequestProof.HeaderName,
-                    ServerRequestProof.Create(server.Identity.Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes, contact)));
+                    ServerRequestProof.Create((signedBy ?? server.Identity).Key, server.ProductId, server.InstallationId, "POST", "/" + path, bytes, contact)));
         }
         catch (RemoteCallException e) when (e.Is(MigrationProblems.MigratedAway))
         {
