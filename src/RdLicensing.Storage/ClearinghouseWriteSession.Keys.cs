@@ -48,6 +48,11 @@ public sealed partial class ClearinghouseWriteSession
     /// Uses an installation's clearinghouse contact number; false when that installation used it before (another live copy of the
     /// same database). <paramref name="highest"/>: the highest number this installation used so far (before this one).
     /// </summary>
+    /// <summary>The highest contact number an installation used, or null when it never numbered its contacts (version 1 proofs only).</summary>
+    public Task<long?> HighestContactAsync(string productId, string installationId) =>
+        _tx.Connection.ExecuteScalarAsync<long?>(Cmd(
+            "SELECT MAX(contact) FROM installation_contacts WHERE product_id = @productId AND installation_id = @installationId", new { productId, installationId }));
+
     public async Task<(bool Used, long? Highest)> TryUseContactAsync(string productId, string installationId, long contact, DateTimeOffset now)
     {
         var highest = await _tx.Connection.ExecuteScalarAsync<long?>(Cmd(

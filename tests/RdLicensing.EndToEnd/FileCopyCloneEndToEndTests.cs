@@ -58,4 +58,27 @@ public sealed class FileCopyCloneEndToEndTests : IDisposable
         Assert.Equal(6, (await Deployment.KeyPacksAsync(original)).Where(p => p.Type == "per-user").Sum(p => p.Total));
         Assert.DoesNotContain("clone", await Rdlic.OkAsync(original, "server", "status"));
     }
+
+    [Fact]
+    public async Task A_request_without_a_contact_number_from_an_installation_that_numbers_its_contacts_is_refused()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerDevice, 5); // numbered contacts (version 2)
+        var licenseServerId = (await Deployment.StatusAsync(server)).Activation.LicenseServerId;
+
+        // Whoever holds a copy of the database (so the key and the installation id) signs the old way, without a contact number.
+        var unnumbered = await deployment.Clearinghouse.Public.PostSignedAsync("/api/reissue",
+            new ReissueRequestBody(server.ProductId, licenseServerId), server.Identity, server.InstallationId);
+
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, unnumbered.StatusCode);
+        Assert.Contains("proof-version-outdated", await unnumbered.Content.ReadAsStringAsync());
+        Assert.Contains(await deployment.Clearinghouse.Store.SecurityEventsAsync(server.ProductId), e => e.Kind == "proof-version-outdated");
+        // Positive controls: the server itself (numbered) keeps working; an installation that never numbered its contacts may still sign the old way.
+        await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerUser, 2);
+        var legacy = Testing.SignedClearinghouseCalls.NewIdentity();
+        var activation = await deployment.Clearinghouse.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(legacy.ProductId, "automatic",
+            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")), legacy);
+        Assert.True(activation.IsSuccessStatusCode, await activation.Content.ReadAsStringAsync());
+    }
 }

@@ -52,6 +52,12 @@ public static class ServerKeyCheck
         {
             await RequireInstallationAsync(session, productId, current, installationId, now, takesOverInstallation);
             if (contact is { } number) await RequireNewContactAsync(session, productId, installationId, number, now);
+            else if (await session.HighestContactAsync(productId, installationId) is { } highest)
+                // A version 1 proof (no contact number) from an installation that has numbered its contacts: a copy of its database
+                // would otherwise step around the contact-number check by signing the old way.
+                throw ClearinghouseRefusal.Unprocessable("proof-version-outdated", "Request without a contact number",
+                    $"License server {productId} (installation {installationId}) has numbered its clearinghouse contacts (up to {highest}); a request without a contact " +
+                    "number is refused from it. Make the request from the license server itself, with this version of RdLicensing.");
         }
         return current;
     }
