@@ -74,12 +74,14 @@ for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
   name=$(basename "$project" .csproj)
   echo "== $name"
-  dotnet test "$project" -c Release --no-build -nologo -v q \
+  # A hung test is stopped after 15 minutes (its name is printed) instead of holding the run until CI's limit.
+  dotnet test "$project" -c Release --no-build -nologo -v q --blame-hang-timeout 15m --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || run_failed "$name"
 done
 
 echo "== RdLicensing.LicenseServer.Tests on PostgreSQL"
 RDLIC_TEST_SERVERS_ON=postgres dotnet test tests/RdLicensing.LicenseServer.Tests/RdLicensing.LicenseServer.Tests.csproj -c Release --no-build -nologo -v q \
+  --blame-hang-timeout 15m --blame-hang-dump-type none \
   --logger "trx;LogFileName=RdLicensing.LicenseServer.Tests.postgres.trx" --results-directory "$results" || run_failed RdLicensing.LicenseServer.Tests.postgres
 
 # The crash test, short form: kill -9 the license server during load, on SQLite and on PostgreSQL (counts as one test).
