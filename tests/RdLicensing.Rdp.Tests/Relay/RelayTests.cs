@@ -3,7 +3,10 @@ using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.Rdp.Tests.Interop;
 using RdLicensing.Rdp.Tests.Support;
+using RdLicensing.Core.SessionHost;
+using RdLicensing.SessionHost.Diagnostics;
 using RdLicensing.SessionHost.Rdp;
+using RdLicensing.Storage;
 
 namespace RdLicensing.Rdp.Tests.Relay;
 
@@ -122,6 +125,11 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
         Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(30)), client.ToString());
         Assert.Contains("ERRINFO_CB_DESTINATION_NOT_FOUND", client.Output);
         Assert.Empty(system.Results); // no licensing, no CAL spent
+        // A session host event (5036) and the diagnoser's check of that desktop both say so.
+        var events = await system.HostServices.GetRequiredService<SessionHostStore>().EventsAsync(new SessionHostEventQuery(SessionHostEventId.DesktopUnreachable));
+        Assert.Contains(events, e => e.Message.StartsWith("The desktop rdp://127.0.0.1:1 could not be reached: connection refused", StringComparison.Ordinal));
+        var diagnosis = await system.HostServices.GetRequiredService<LicensingDiagnoser>().DiagnoseAsync(CancellationToken.None);
+        Assert.Contains("could not reach it 1 time in the last 24 hours (event 5036)", Assert.Single(diagnosis.Desktops!).Message);
     }
 
     private Task<RdpTestSystem> StartAsync(string client, bool tls, int perDeviceCals) =>
