@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # A real desktop on loopback for the relay tests: xrdp 0.9.21 + xorgxrdp in the foreground, its own configuration
 # folder, a PAM user, a session that paints a #3060a0 background with an xclock and an xterm.
-#   scripts/xrdp-desktop.sh start DIR [PORT]   installs what is missing (apt-get, as root), starts sesman and xrdp,
-#                                               waits until both listen; prints the port
+#   scripts/xrdp-desktop.sh start DIR [PORT [PORT2]]
+#                                               installs what is missing (apt-get, as root), starts sesman and xrdp,
+#                                               waits until both listen; prints the port. With PORT2 a second xrdp
+#                                               listener (its own xrdp-2.ini and xrdp-2.log) shares the one sesman: two
+#                                               desktops for the relay on one machine, sessions held by that sesman
 #   scripts/xrdp-desktop.sh stop DIR           stops xrdp, the sessions (their window managers) and sesman
 # Needs root (PAM, user switching). sesman listens on 3350, machine-wide: one such desktop per machine at a time.
 set -euo pipefail
-cmd=${1:?usage: xrdp-desktop.sh start|stop DIR [PORT]}
-dir=${2:?usage: xrdp-desktop.sh start|stop DIR [PORT]}
+cmd=${1:?usage: xrdp-desktop.sh start|stop DIR [PORT [PORT2]]}
+dir=${2:?usage: xrdp-desktop.sh start|stop DIR [PORT [PORT2]]}
 port=${3:-33891}
+port2=${4:-}
 user=${RDLIC_XRDP_USER:-rdpuser}
 password=${RDLIC_XRDP_PASSWORD:-Secret123}
 
@@ -141,10 +145,17 @@ INI
   wait_port 3350 "xrdp-sesman: see $dir/sesman.out"
   setsid xrdp -n -c "$dir/xrdp.ini" >"$dir/xrdp.out" 2>&1 < /dev/null & echo $! > "$dir/xrdp.pid"
   wait_port "$port" "xrdp: see $dir/xrdp.out"
+  if [ -n "$port2" ]; then
+    # xrdp finds sesman by the system file's port (3350), so a second listener with its own port and log shares it.
+    sed -e "s#^port=tcp://127.0.0.1:$port\$#port=tcp://127.0.0.1:$port2#" -e "s#^LogFile=$dir/xrdp.log\$#LogFile=$dir/xrdp-2.log#" "$dir/xrdp.ini" > "$dir/xrdp-2.ini"
+    setsid xrdp -n -c "$dir/xrdp-2.ini" >"$dir/xrdp-2.out" 2>&1 < /dev/null & echo $! > "$dir/xrdp-2.pid"
+    wait_port "$port2" "the second xrdp: see $dir/xrdp-2.out"
+  fi
   echo "$port"
   ;;
 stop)
   [ -f "$dir/xrdp.pid" ] && kill "$(cat "$dir/xrdp.pid")" 2>/dev/null || true
+  [ -f "$dir/xrdp-2.pid" ] && kill "$(cat "$dir/xrdp-2.pid")" 2>/dev/null || true
   if [ -f "$dir/sesman.pid" ]; then
     sesman=$(cat "$dir/sesman.pid")
     # Each session is a child of sesman; its window manager (the startwm.sh, exec'd into xterm) ends Xorg and chansrv.
@@ -155,7 +166,7 @@ stop)
     kill "$sesman" 2>/dev/null || true
   fi
   for _ in $(seq 1 100); do listening 3350 || break; sleep 0.05; done
-  rm -f "$dir/xrdp.pid" "$dir/sesman.pid"
+  rm -f "$dir/xrdp.pid" "$dir/xrdp-2.pid" "$dir/sesman.pid"
   ;;
 *) echo "xrdp-desktop: unknown command $cmd (start or stop)" >&2; exit 2 ;;
 esac

@@ -41,6 +41,8 @@ public enum SessionHostEventId
     PerUserCalFollowsSignIn = 5034,
     /// <summary>An administrator disconnected a session ('rdlic disconnect').</summary>
     SessionDisconnected = 5035,
+    /// <summary>The relay could not connect to a desktop behind the RDP endpoint (--desktop): the client went to the next one, or was told ERRINFO_CB_DESTINATION_NOT_FOUND.</summary>
+    DesktopUnreachable = 5036,
     ConfigurationChanged = 5040,
     EnrolledWithLicenseServer = 5041,
     PolicyFileProblem = 5042,
@@ -77,7 +79,7 @@ public static class SessionHostEvents
             or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported or SessionHostEventId.AdministrativeSignInRefused
             or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused
             or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected
-            or SessionHostEventId.RetiredLicenseServerKeyRefused => Events.EventLevel.Warning,
+            or SessionHostEventId.RetiredLicenseServerKeyRefused or SessionHostEventId.DesktopUnreachable => Events.EventLevel.Warning,
         _ => Events.EventLevel.Information,
     };
 }

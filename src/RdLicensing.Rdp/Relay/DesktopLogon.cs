@@ -29,6 +29,26 @@ internal sealed class DesktopLogon(IRelayedSession session, IReadOnlySet<ushort>
     private bool _done;
     private int _traced;
 
+    /// <summary>The logon was seen: nothing more to watch.</summary>
+    public bool Done => _done;
+
+    /// <summary>A whole frame as it came on the wire (TPKT or fast-path header included).</summary>
+    public DesktopSignIn? Inspect(ReadOnlySpan<byte> wire)
+    {
+        if (_done) return null;
+        if (wire[0] != 3)
+        {
+            // Fast-path output: painting, never the logon; only traced (the update code is the body's first byte).
+            if (_traced < TracedPdus)
+            {
+                var body = wire[((wire[1] & 0x80) != 0 ? 3 : 2)..];
+                Trace($"fast-path update 0x{(body.IsEmpty ? 0 : body[0] & 0x0F):X} ({body.Length} bytes)");
+            }
+            return null;
+        }
+        return Inspect(RelayPump.Frame(wire));
+    }
+
     public DesktopSignIn? Inspect(RdpFrame frame)
     {
         if (_done) return null;

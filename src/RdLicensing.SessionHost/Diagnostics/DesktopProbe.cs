@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using RdLicensing.Core.Protocol;
+using RdLicensing.Core.SessionHost;
 using RdLicensing.Rdp;
 using RdLicensing.Rdp.Wire;
 
@@ -99,6 +100,31 @@ public static class DesktopProbe
                 ["xrdp: check certificate= and key_file= in /etc/xrdp/xrdp.ini (the files must exist and be readable by the xrdp user, e.g. in group ssl-cert), and ssl_protocols= (TLSv1.2, TLSv1.3).",
                  "Look at /var/log/xrdp.log for the TLS error, then 'systemctl restart xrdp'."]);
         }
+    }
+
+    /// <summary>How far back the relay's failures to reach a desktop (event 5036) count in a diagnosis.</summary>
+    public static readonly TimeSpan RecentFailures = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The check with the relay's own failures to reach this desktop (events 5036) of the last 24 hours: counted in its
+    /// message, and a warning when the desktop answers now (it went away and came back, or answers only sometimes).
+    /// </summary>
+    public static DesktopCheck WithRecentFailures(DesktopCheck check, IEnumerable<Storage.SessionHostEvent> unreachableEvents, DateTimeOffset now)
+    {
+        var mine = unreachableEvents
+            .Where(e => e.EventId == SessionHostEventId.DesktopUnreachable && e.At > now - RecentFailures && e.Message.StartsWith($"The desktop {check.Desktop} ", StringComparison.Ordinal))
+            .OrderByDescending(e => e.At).ToList();
+        if (mine.Count == 0) return check;
+        var last = mine[0];
+        var note = $" The relay could not reach it {mine.Count} time{(mine.Count == 1 ? "" : "s")} in the last {RecentFailures.TotalHours:0} hours (event {(int)SessionHostEventId.DesktopUnreachable}), last at {last.At:yyyy-MM-dd HH:mm} UTC.";
+        var problem = check.Problem ?? new DiagnosisProblemView("desktop-unreachable-recently", "warning",
+            $"The desktop {check.Desktop} answers now, but the relay could not reach it {mine.Count} time{(mine.Count == 1 ? "" : "s")} in the last {RecentFailures.TotalHours:0} hours, last at {last.At:yyyy-MM-dd HH:mm} UTC.",
+            "Clients that arrived then were sent to another desktop, or disconnected with ERRINFO_CB_DESTINATION_NOT_FOUND (no CAL spent). "
+            + $"The last event says: {last.Message}",
+            ["See when it was away: 'rdlic sessionhost events --id 5036'.",
+             "Check the RDP server's own log for restarts or crashes (xrdp: /var/log/xrdp.log, /var/log/xrdp-sesman.log) and the network between this host and it."],
+            null);
+        return check with { Message = check.Message + note, Problem = problem };
     }
 
     private static int Port(Uri desktop) => desktop.IsDefaultPort || desktop.Port <= 0 ? 3389 : desktop.Port;

@@ -40,6 +40,8 @@ public sealed class LicensingDiagnoser(
             : p with { Message = $"{p.Message} Revocation list never fetched." }).ToArray();
         var desktops = await Task.WhenAll(endpoints.SelectMany(e => e.Desktops).Distinct()
             .Select(d => DesktopProbe.CheckAsync(d, DesktopTimeout, cancellationToken)));
+        var unreachable = await store.EventsAsync(new SessionHostEventQuery(Core.SessionHost.SessionHostEventId.DesktopUnreachable, Limit: 500), cancellationToken);
+        desktops = desktops.Select(d => DesktopProbe.WithRecentFailures(d, unreachable, now)).ToArray();
         var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, syncs))
             .Concat(desktops.Where(d => d.Problem is not null).Select(d => d.Problem!)).ToList();
         return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),

@@ -20,6 +20,12 @@ public sealed record KnownKey(LicenseServerKeyRecord Record, CalTokenVerifier Ve
 public sealed class LicenseServerKeys(SessionHostStore store, LicenseServerCalls calls, TimeProvider clock)
 {
     private readonly SemaphoreSlim _loading = new(1, 1);
+
+    /// <summary>
+    /// Keys this host has just learned a license server retired (recorded, event 5024), awaited before
+    /// <see cref="LearnAsync"/> returns: the RDP endpoint renews an X.509 chain such a key signed. Handlers do not throw.
+    /// </summary>
+    public event Func<IReadOnlyList<RetiredLicenseServerKeyRecord>, CancellationToken, Task>? KeysRetired;
     private volatile IReadOnlyList<KnownKey>? _known;
     private volatile IReadOnlyList<RetiredLicenseServerKeyRecord>? _retired;
 
@@ -133,6 +139,9 @@ public sealed class LicenseServerKeys(SessionHostStore store, LicenseServerCalls
         }, cancellationToken);
         _retired = [.. retiredKnown, .. fresh];
         if (!unchanged) _known = [.. known.Where(k => k.Record.ProductId != key.Record.ProductId), key];
+        if (fresh.Count > 0 && KeysRetired is { } retiredHandlers)
+            foreach (var handler in retiredHandlers.GetInvocationList().Cast<Func<IReadOnlyList<RetiredLicenseServerKeyRecord>, CancellationToken, Task>>())
+                await handler(fresh, cancellationToken);
         return (unchanged ? same : key, null);
     }
 

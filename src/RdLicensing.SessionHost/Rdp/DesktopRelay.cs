@@ -1,7 +1,9 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using RdLicensing.Rdp.Connection;
+using RdLicensing.Core.SessionHost;
 using RdLicensing.Rdp.Relay;
+using RdLicensing.Storage;
 
 namespace RdLicensing.SessionHost.Rdp;
 
@@ -9,11 +11,17 @@ namespace RdLicensing.SessionHost.Rdp;
 /// The desktops behind the endpoint (`--desktop`, <see cref="RdpEndpointOptions.Desktops"/>): a new client goes to
 /// the desktop with the fewest open connections (the first listed on a tie), a user whose session a desktop holds goes
 /// back to it (by the user name of the client's routing cookie, learnt at each sign-in); a desktop that does not
-/// answer is logged and the next one tried. Each relayed session is registered in <see cref="LiveConnections"/>.
+/// answer is logged, recorded as event 5036 and the next one tried. Each relayed session is registered in
+/// <see cref="LiveConnections"/>.
 /// </summary>
-public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, ILogger<DesktopRelay> logger) : IDesktopRelay
+public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, SessionHostStore store, TimeProvider clock, ILogger<DesktopRelay> logger) : IDesktopRelay
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>At most one event 5036 per desktop in this time: a client storm on a stopped desktop counts its failures in the next one.</summary>
+    public static readonly TimeSpan UnreachableEventInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, (DateTimeOffset At, int Unrecorded)> _unreachable = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _homes = new(StringComparer.OrdinalIgnoreCase);
@@ -33,8 +41,10 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
     public async Task<DesktopStream> OpenAsync(string? userHint, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
-        foreach (var desktop in Candidates(userHint))
+        var candidates = Candidates(userHint);
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var desktop = candidates[i];
             var tcp = new TcpClient { NoDelay = true };
             try
             {
@@ -52,6 +62,7 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
                 var reason = e is SocketException s ? SocketReason(s) : $"no answer within {ConnectTimeout.TotalSeconds:0} s";
                 LogUnreachable(Name(desktop), reason);
                 failures.Add($"{Name(desktop)}: {reason}");
+                await RecordUnreachableAsync(Name(desktop), reason, userHint, last: i == candidates.Count - 1, cancellationToken);
             }
             finally
             {
@@ -69,7 +80,42 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
         return new RelayedSession(this, connection, client);
     }
 
-    private IEnumerable<Uri> Candidates(string? userHint)
+    /// <summary>
+    /// Event 5036 for a desktop that did not answer (at most one per desktop and <see cref="UnreachableEventInterval"/>,
+    /// counting the attempts in between). Recording it never fails the connection: a store problem is logged.
+    /// </summary>
+    private async Task RecordUnreachableAsync(string desktop, string reason, string? userHint, bool last, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        int attempts;
+        lock (_gate)
+        {
+            var (at, unrecorded) = _unreachable.GetValueOrDefault(desktop, (DateTimeOffset.MinValue, 0));
+            if (now - at < UnreachableEventInterval)
+            {
+                _unreachable[desktop] = (at, unrecorded + 1);
+                return;
+            }
+            attempts = unrecorded + 1;
+            _unreachable[desktop] = (now, 0);
+        }
+        var outcome = last
+            ? "No other desktop answered: the client was disconnected with ERRINFO_CB_DESTINATION_NOT_FOUND (0x400) before licensing, so no CAL was spent."
+            : "The client was sent to the next desktop.";
+        var message = $"The desktop {desktop} could not be reached: {reason}. {outcome}"
+                      + (attempts > 1 ? $" {attempts} connections failed to reach it since the last such event." : "")
+                      + " Check it with 'rdlic diagnose'.";
+        try
+        {
+            await store.WriteAsync(s => s.AddEventAsync(now, new PendingSessionHostEvent(SessionHostEventId.DesktopUnreachable, message, User: userHint)), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEventNotRecorded(desktop, e.Message);
+        }
+    }
+
+    private List<Uri> Candidates(string? userHint)
     {
         lock (_gate)
         {
@@ -126,6 +172,9 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RDP relay: desktop {Desktop} unreachable: {Reason}")]
     private partial void LogUnreachable(string desktop, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "RDP relay: the event for the unreachable desktop {Desktop} could not be recorded: {Reason}")]
+    private partial void LogEventNotRecorded(string desktop, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RDP relay: {Remote} {Client} licensed, relayed to {Desktop} (session {SessionId})")]
     private partial void LogRelaying(string? remote, string client, string desktop, string sessionId);

@@ -45,6 +45,45 @@ public sealed class LicensingCertificateChainTests
     }
 
     [Fact]
+    public async Task After_the_license_servers_key_rotation_the_host_renews_its_chain_at_the_sync_that_learns_the_old_key_retired()
+    {
+        var clock = new Core.Time.SimulatedTimeProvider(TimeProvider.System);
+        await using var clearinghouse = await TestClearinghouse.StartAsync(clock);
+        await using var system = await RdpTestSystem.StartAsync(RdpSecurityLayer.Rdp, clearinghouse: clearinghouse, sharedClock: clock);
+        var context = system.HostServices.GetRequiredService<RdpServerContext>();
+        var sync = system.HostServices.GetRequiredService<SessionHost.LicenseServers.RevocationSync>();
+        byte[] Root() => X509CertificateChain.Parse(ServerLicenseRequest.Parse(new LicensingExchange(context).LicenseRequest()).ServerCertificate)[0];
+        byte[] ServerKey() => system.LicenseServer.Services.GetRequiredService<ServerState>().Identity.PublicKey;
+        byte[] KeyOf(byte[] certificate)
+        {
+            using var c = X509CertificateLoader.LoadCertificate(certificate);
+            return c.PublicKey.ExportSubjectPublicKeyInfo();
+        }
+
+        var oldKey = ServerKey();
+        Assert.Equal(oldKey, KeyOf(Root()));
+        // Positive control: an hourly sync with nothing retired leaves the chain as it is.
+        var chainBefore = system.CertificateChain;
+        clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.All(await sync.SyncDueAsync(CancellationToken.None), r => Assert.True(r.Synced));
+        Assert.Same(chainBefore, system.CertificateChain);
+
+        var rotated = await system.LicenseServer.Admin.PostAsJsonAsync("/api/admin/activation/reactivate", new ReactivationBody("key-compromised", "automatic", "Ada", "Lovelace"));
+        Assert.True(rotated.IsSuccessStatusCode, await rotated.Content.ReadAsStringAsync());
+        var newKey = ServerKey();
+        Assert.NotEqual(oldKey, newKey);
+        Assert.Equal(oldKey, KeyOf(Root())); // until the host's sync, the old chain
+
+        // The sync that teaches the host the old key is retired renews the chain before it returns: the new identity is its root.
+        clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.All(await sync.SyncDueAsync(CancellationToken.None), r => Assert.True(r.Synced));
+        Assert.Equal(newKey, KeyOf(Root()));
+        Assert.Null(Core.Identity.EndpointCertificates.Check(X509CertificateChain.Parse(system.CertificateChain!), newKey, context.Key.Algorithm, clock.GetUtcNow()));
+        var result = await new RdpLicensingClient(new RdpClientOptions { Port = system.Port, ClientHostname = "pc-rotated", Security = RdpClientSecurity.Rdp }).ConnectAsync();
+        Assert.Equal(RdpLicensingOutcome.NewLicense, result.Outcome);
+    }
+
+    [Fact]
     public async Task Without_a_certified_key_the_License_Request_carries_the_proprietary_certificate()
     {
         await using var system = await RdpTestSystem.StartAsync(RdpSecurityLayer.Rdp, rdp: o => o.X509LicensingCertificate = false);

@@ -3,7 +3,11 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.Rdp.Relay;
+using RdLicensing.Core.SessionHost;
+using RdLicensing.SessionHost.Diagnostics;
 using RdLicensing.SessionHost.Rdp;
+using RdLicensing.Storage;
+using RdLicensing.Storage.Sqlite;
 
 namespace RdLicensing.Rdp.Tests.Relay;
 
@@ -12,6 +16,14 @@ public sealed class DesktopRelayTests : IDisposable
 {
     private readonly TcpListener _a = Listen();
     private readonly TcpListener _b = Listen();
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("rdlic-relay-");
+    private readonly SessionHostStore _store;
+
+    public DesktopRelayTests()
+    {
+        _store = new SessionHostStore(new SqliteDialect(Path.Combine(_data.FullName, "sessionhost.db"), SessionHostStore.SqliteMigrations));
+        _store.MigrateAsync().GetAwaiter().GetResult();
+    }
 
     private static TcpListener Listen()
     {
@@ -23,7 +35,7 @@ public sealed class DesktopRelayTests : IDisposable
     private static Uri Address(TcpListener listener) => new($"rdp://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
 
     private DesktopRelay Relay(params Uri[] desktops) =>
-        new(new RdpEndpointOptions { Desktops = [.. desktops] }, new LiveConnections(TimeProvider.System), NullLogger<DesktopRelay>.Instance);
+        new(new RdpEndpointOptions { Desktops = [.. desktops] }, new LiveConnections(TimeProvider.System), _store, TimeProvider.System, NullLogger<DesktopRelay>.Instance);
 
     [Fact]
     public async Task New_connections_go_to_the_least_busy_desktop_and_a_signed_in_user_back_to_theirs()
@@ -61,6 +73,41 @@ public sealed class DesktopRelayTests : IDisposable
         Assert.Contains("rdp://127.0.0.1:1: connection refused", e.Message);
     }
 
+    [Fact]
+    public async Task An_unreachable_desktop_is_a_session_host_event_once_a_minute_with_the_attempts_counted()
+    {
+        var down = new Uri("rdp://127.0.0.1:1");
+        var relay = Relay(down, Address(_a));
+        // Positive control: a desktop that answers leaves no event.
+        await using (await Relay(Address(_a)).OpenAsync(null, CancellationToken.None)) { }
+        Assert.Empty(await _store.EventsAsync(new SessionHostEventQuery(SessionHostEventId.DesktopUnreachable)));
+
+        await using (await relay.OpenAsync("alice", CancellationToken.None)) { }
+        var first = Assert.Single(await _store.EventsAsync(new SessionHostEventQuery(SessionHostEventId.DesktopUnreachable)));
+        Assert.Equal(Core.Events.EventLevel.Warning, first.Level);
+        Assert.StartsWith("The desktop rdp://127.0.0.1:1 could not be reached: connection refused", first.Message);
+        Assert.Contains("sent to the next desktop", first.Message);
+        Assert.Equal("alice", first.User);
+
+        // Within the minute: no new event (a storm does not flood the log)…
+        await using (await relay.OpenAsync(null, CancellationToken.None)) { }
+        await Assert.ThrowsAsync<DesktopUnreachableException>(() => Relay(down).OpenAsync(null, CancellationToken.None));
+        var events = await _store.EventsAsync(new SessionHostEventQuery(SessionHostEventId.DesktopUnreachable));
+        // …per relay instance: the second relay (one per endpoint) records its own, saying the client was disconnected.
+        Assert.Equal(2, events.Count);
+        Assert.Contains("ERRINFO_CB_DESTINATION_NOT_FOUND", events[0].Message);
+        Assert.Single(events, x => x.Message.Contains("sent to the next desktop"));
+
+        // The diagnoser reports the relay's failures with the desktop's check.
+        var check = DesktopProbe.WithRecentFailures(new DesktopCheck("rdp://127.0.0.1:1", DesktopProbe.Ready, "ready.", null), events, DateTimeOffset.UtcNow);
+        Assert.Contains("could not reach it 2 times in the last 24 hours (event 5036)", check.Message);
+        Assert.Equal("desktop-unreachable-recently", check.Problem!.Id);
+        var other = DesktopProbe.WithRecentFailures(new DesktopCheck(Address(_a).ToString().TrimEnd('/'), DesktopProbe.Ready, "ready.", null), events, DateTimeOffset.UtcNow);
+        Assert.Null(other.Problem); // another desktop's events are not its own
+        var old = DesktopProbe.WithRecentFailures(new DesktopCheck("rdp://127.0.0.1:1", DesktopProbe.Ready, "ready.", null), events, DateTimeOffset.UtcNow.AddDays(2));
+        Assert.Null(old.Problem); // older than a day: no longer news
+    }
+
     [Theory]
     [InlineData("rdp://127.0.0.1:3389", "rdp://127.0.0.1:3389")]
     [InlineData("rdp://desktop-1.lab:33891", "rdp://desktop-1.lab:33891")]
@@ -88,5 +135,7 @@ public sealed class DesktopRelayTests : IDisposable
     {
         _a.Stop();
         _b.Stop();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Delete(recursive: true);
     }
 }

@@ -1,9 +1,16 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using RdLicensing.Core.Cals;
+using RdLicensing.Core.Protocol;
+using RdLicensing.Core.Versions;
 using RdLicensing.LicenseServer.Hosting;
 using RdLicensing.Rdp.Connection;
 using RdLicensing.Rdp.Tests.Interop;
 using RdLicensing.Rdp.Tests.Support;
+using RdLicensing.Core.SessionHost;
+using RdLicensing.SessionHost.Diagnostics;
 using RdLicensing.SessionHost.Rdp;
+using RdLicensing.Storage;
 
 namespace RdLicensing.Rdp.Tests.Relay;
 
@@ -113,6 +120,77 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
         Assert.Equal(RdpLicensingOutcome.NewLicense, (await system.ResultAsync(1)).Outcome);
     }
 
+    [Theory]
+    [InlineData("xfreerdp")]
+    [InlineData("rdesktop")]
+    public async Task In_Per_User_mode_the_CAL_goes_to_the_account_xrdp_authenticated_and_a_claimed_name_with_a_wrong_password_takes_none(string client)
+    {
+        await using var system = await StartAsync(client, tls: true, perDeviceCals: 0);
+        await system.LicenseServer.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 5);
+        await system.ConfigureAsync("per-user");
+        async Task<List<string?>> PerUserCals() =>
+            (await system.LicenseServer.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Items.Select(c => c.UserName).ToList();
+        var home = Home();
+
+        // A client claiming another account with a password PAM refuses: xrdp's login screen, and no CAL for the claimed name.
+        var failuresBefore = Count(xrdp.SesmanLog, "AUTHFAIL");
+        await using (var claimed = RunningClient.Start(client, display, home, system.Port, $"relay-pu-{client[..4]}-claim", true, "alice", "not-her-password"))
+        {
+            var live = await OpenAsync(system);
+            await WaitUntilAsync(() => Count(xrdp.SesmanLog, "AUTHFAIL") > failuresBefore, "sesman logs the failed PAM authentication");
+            Assert.Null(live.AuthenticatedUser);
+            Assert.NotEqual(RunningClient.DesktopColour, await claimed.PixelAsync(900, 600));
+        }
+        await WaitUntilAsync(() => system.HostServices.GetRequiredService<LiveConnections>().List().Count == 0, "the claimed connection is gone");
+        Assert.Empty(await PerUserCals());
+
+        // Positive control: the account PAM accepts signs in, and the Per User CAL is that account's, recorded at the sign-in.
+        await using (var signedIn = await ConnectAsync(system, client, home, $"relay-pu-{client[..4]}-ok", true, XrdpDesktop.Password))
+            Assert.Equal(XrdpDesktop.User, (await SignedInAsync(system, count: 2)).AuthenticatedUser);
+        Assert.Equal([XrdpDesktop.User], await PerUserCals());
+        Assert.Equal(0, system.Rdp.Faults);
+    }
+
+    [Theory]
+    [InlineData("xfreerdp")]
+    [InlineData("rdesktop")]
+    public async Task An_administrative_connection_by_a_listed_administrator_takes_no_CAL_and_by_anyone_else_one(string client)
+    {
+        await using var system = await StartAsync(client, tls: true, perDeviceCals: 5);
+        var home = Home();
+        var adminDevice = $"relay-adm-{client[..4]}";
+        var otherDevice = $"relay-adm-{client[..4]}-2";
+
+        // rdpuser is a listed administrator: its /admin (-0) session reaches the desktop without a CAL.
+        await system.AdministratorsAsync(XrdpDesktop.User);
+        await using (var admin = RunningClient.Start(client, display, home, system.Port, adminDevice, true, XrdpDesktop.User, XrdpDesktop.Password, administrative: true))
+        {
+            Assert.Equal(RunningClient.DesktopColour, await admin.WaitForDesktopAsync(DesktopWithin));
+            Assert.Equal(XrdpDesktop.User, (await SignedInAsync(system)).AuthenticatedUser);
+        }
+        var free = await system.ResultAsync(1);
+        Assert.True(free.Client.Administrative);
+        Assert.Equal(RdpLicensingOutcome.ValidClient, free.Outcome);
+        Assert.Null(free.Verdict.License);
+        Assert.Null(Stored(client, home, adminDevice));
+        await WaitUntilAsync(() => system.HostServices.GetRequiredService<LiveConnections>().List().Count == 0, "the administrator's connection is gone");
+
+        // The list names someone else: the same administrative connection is licensed like any other (event 5032).
+        await system.AdministratorsAsync("root");
+        await using (var other = RunningClient.Start(client, display, home, system.Port, otherDevice, true, XrdpDesktop.User, XrdpDesktop.Password, administrative: true))
+        {
+            Assert.Equal(RunningClient.DesktopColour, await other.WaitForDesktopAsync(DesktopWithin));
+            await SignedInAsync(system, count: 2);
+        }
+        var licensed = await system.ResultAsync(2);
+        Assert.True(licensed.Client.Administrative);
+        Assert.Equal(RdpLicensingOutcome.NewLicense, licensed.Outcome);
+        Assert.NotNull(licensed.Verdict.License); // a CAL issued by the license server
+        if (client == "xfreerdp") Assert.Equal(licensed.Verdict.License, Stored(client, home, otherDevice)); // rdesktop -0 keeps no licence file
+        Assert.NotEmpty(await system.EventsAsync(5032));
+        Assert.Equal(0, system.Rdp.Faults);
+    }
+
     [Fact]
     public async Task An_unreachable_desktop_gives_the_client_a_readable_reason()
     {
@@ -122,6 +200,11 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
         Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(30)), client.ToString());
         Assert.Contains("ERRINFO_CB_DESTINATION_NOT_FOUND", client.Output);
         Assert.Empty(system.Results); // no licensing, no CAL spent
+        // A session host event (5036) and the diagnoser's check of that desktop both say so.
+        var events = await system.HostServices.GetRequiredService<SessionHostStore>().EventsAsync(new SessionHostEventQuery(SessionHostEventId.DesktopUnreachable));
+        Assert.Contains(events, e => e.Message.StartsWith("The desktop rdp://127.0.0.1:1 could not be reached: connection refused", StringComparison.Ordinal));
+        var diagnosis = await system.HostServices.GetRequiredService<LicensingDiagnoser>().DiagnoseAsync(CancellationToken.None);
+        Assert.Contains("could not reach it 1 time in the last 24 hours (event 5036)", Assert.Single(diagnosis.Desktops!).Message);
     }
 
     private Task<RdpTestSystem> StartAsync(string client, bool tls, int perDeviceCals) =>

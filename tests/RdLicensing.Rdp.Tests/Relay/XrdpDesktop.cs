@@ -8,7 +8,7 @@ namespace RdLicensing.Rdp.Tests.Relay;
 /// the PAM user, its own configuration folder, readiness by port). Its session paints a #3060a0 background. One per
 /// test class; stopping it ends its sessions (their window managers) and sesman.
 /// </summary>
-public sealed class XrdpDesktop : IAsyncLifetime
+public class XrdpDesktop : IAsyncLifetime
 {
     public const string User = "rdpuser";
     public const string Password = "Secret123";
@@ -22,6 +22,13 @@ public sealed class XrdpDesktop : IAsyncLifetime
 
     public Uri Address => new($"rdp://127.0.0.1:{Port}");
 
+    /// <summary>A second xrdp listener sharing this desktop's sesman (<see cref="TwoXrdpListeners"/>), if any.</summary>
+    protected virtual int? SecondPort => null;
+
+    /// <summary>Each xrdp listener's log (its connections: "connected client computer name"), the first or the second.</summary>
+    public string ListenerLog(int listener) =>
+        File.Exists(Path.Combine(Directory, listener == 1 ? "xrdp.log" : "xrdp-2.log")) ? File.ReadAllText(Path.Combine(Directory, listener == 1 ? "xrdp.log" : "xrdp-2.log")) : "";
+
     /// <summary>sesman's log: sessions started, PAM failures (AUTHFAIL).</summary>
     public string SesmanLog => File.Exists(Path.Combine(Directory, "xrdp-sesman.log")) ? File.ReadAllText(Path.Combine(Directory, "xrdp-sesman.log")) : "";
 
@@ -29,7 +36,9 @@ public sealed class XrdpDesktop : IAsyncLifetime
     {
         if (Environment.UserName != "root")
             throw new InvalidOperationException("The relay tests run a real xrdp desktop, which needs root (PAM, user switching): run them as root, as ./test.sh does in its container.");
-        var (code, output) = await RunAsync("start", DefaultPort.ToString());
+        var (code, output) = SecondPort is { } second
+            ? await RunAsync("start", DefaultPort.ToString(), second.ToString())
+            : await RunAsync("start", DefaultPort.ToString());
         if (code != 0) throw new InvalidOperationException($"xrdp did not start (scripts/xrdp-desktop.sh exited {code}):\n{output}");
         Port = int.Parse(output.Trim().Split('\n')[^1]);
     }
@@ -71,6 +80,19 @@ public sealed class XrdpDesktop : IAsyncLifetime
 }
 
 /// <summary>A real client connected through the gateway, left running until disposed: its display shows the desktop.</summary>
+/// <summary>
+/// Two desktops on one machine: two xrdp listeners (33891, 33892) sharing one sesman, whose port (3350) xrdp reads from
+/// the system file and so is machine-wide. Each listener is its own RDP server with its own log; the sessions are
+/// sesman's, so a user's session can be reached through either, which is why the relay's choice shows in each
+/// listener's log rather than in which sessions exist.
+/// </summary>
+public sealed class TwoXrdpListeners : XrdpDesktop
+{
+    protected override int? SecondPort => DefaultPort + 1;
+
+    public Uri SecondAddress => new($"rdp://127.0.0.1:{SecondPort}");
+}
+
 public sealed class RunningClient : IAsyncDisposable
 {
     /// <summary>The session's background (#3060a0), as `convert` prints a pixel.</summary>
@@ -101,25 +123,26 @@ public sealed class RunningClient : IAsyncDisposable
     }
 
     /// <param name="tls">xfreerdp: /sec:tls or /sec:rdp; rdesktop follows what the endpoint selects.</param>
-    public static RunningClient Start(string client, XvfbDisplay display, string home, int port, string hostname, bool tls, string user, string password)
+    /// <param name="administrative">An administrative (console) connection: xfreerdp /admin, rdesktop -0.</param>
+    public static RunningClient Start(string client, XvfbDisplay display, string home, int port, string hostname, bool tls, string user, string password, bool administrative = false)
     {
-        var running = StartOnce(client, display, home, port, hostname, tls, user, password);
+        var running = StartOnce(client, display, home, port, hostname, tls, user, password, administrative);
         // Seen once under load: xfreerdp could not open the shared Xvfb display at its start. That is no relay matter: once more.
         if (running._process.WaitForExit(300) && running.Output.Contains("failed to open display"))
         {
             running._process.Dispose();
-            running = StartOnce(client, display, home, port, hostname, tls, user, password);
+            running = StartOnce(client, display, home, port, hostname, tls, user, password, administrative);
         }
         return running;
     }
 
-    private static RunningClient StartOnce(string client, XvfbDisplay display, string home, int port, string hostname, bool tls, string user, string password)
+    private static RunningClient StartOnce(string client, XvfbDisplay display, string home, int port, string hostname, bool tls, string user, string password, bool administrative)
     {
         var program = RealClient.Find(client) ?? throw new InvalidOperationException(RealClient.InstallHint(client));
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         string[] arguments = client == "xfreerdp"
-            ? [$"/v:127.0.0.1:{port}", $"/u:{user}", $"/p:{password}", tls ? "/sec:tls" : "/sec:rdp", "/cert:ignore", $"/client-hostname:{hostname}", "/size:1024x768", "/log-level:INFO"]
-            : ["-u", user, "-p", password, "-n", hostname, "-g", "1024x768", $"127.0.0.1:{port}"];
+            ? [$"/v:127.0.0.1:{port}", $"/u:{user}", $"/p:{password}", tls ? "/sec:tls" : "/sec:rdp", "/cert:ignore", $"/client-hostname:{hostname}", "/size:1024x768", "/log-level:INFO", .. administrative ? new[] { "/admin" } : []]
+            : ["-u", user, "-p", password, "-n", hostname, "-g", "1024x768", .. administrative ? new[] { "-0" } : [], $"127.0.0.1:{port}"];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["HOME"] = home;
         start.Environment["DISPLAY"] = display.Display;

@@ -68,10 +68,15 @@ public sealed class RdpTestSystem : IAsyncDisposable
     /// <param name="dataDirectory">The session host's data directory (default: a new temporary one).</param>
     /// <param name="keepData">Keep the session host's data directory after disposal, e.g. to start again on it.</param>
     public static async Task<RdpTestSystem> StartAsync(RdpSecurityLayer layer = RdpSecurityLayer.Negotiate, int perDeviceCals = 0,
-        string mode = "per-device", Action<RdpEndpointOptions>? rdp = null, string? dataDirectory = null, bool keepData = false)
+        string mode = "per-device", Action<RdpEndpointOptions>? rdp = null, string? dataDirectory = null, bool keepData = false,
+        TestClearinghouse? clearinghouse = null, SimulatedTimeProvider? sharedClock = null)
     {
-        var licenseServer = await TestLicenseServer.StartAsync();
-        await licenseServer.ActivateAsync();
+        // With a clearinghouse (sharing its simulated clock): activated automatically through it, so the server can rotate its key.
+        var licenseServer = clearinghouse is null ? await TestLicenseServer.StartAsync() : await TestLicenseServer.StartAsync(clearinghouse: clearinghouse, sharedClock: sharedClock);
+        if (clearinghouse is null) await licenseServer.ActivateAsync();
+        else
+            (await licenseServer.Admin.PostAsJsonAsync("/api/admin/activation/automatic",
+                new AutomaticActivationBody(new CompanyInformation("Ada", "Lovelace", "Contoso", "United Kingdom", Email: "ada@contoso.example")))).EnsureSuccessStatusCode();
         if (perDeviceCals > 0) await licenseServer.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerDevice, perDeviceCals);
         var clock = (SimulatedTimeProvider)licenseServer.Services.GetRequiredService<TimeProvider>();
 
