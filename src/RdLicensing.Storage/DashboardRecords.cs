@@ -18,11 +18,14 @@ public static class DashboardDays
 /// <summary>CALs issued on one day: temporary and permanent Per Device, and Per User.</summary>
 public sealed record DailyIssued(long Day, int Temporary, int Permanent, int PerUser);
 
-/// <summary>A pool's licenses (in unexpired packs) and how many were issued, at the end of a day.</summary>
-public sealed record PoolLevel(long Day, CalType Type, ProductVersion Version, int Total, int Issued);
+/// <summary>A pool's licenses (in unexpired packs), how many were issued, and its live OverUsed CALs, at the end of a day.</summary>
+public sealed record PoolLevel(long Day, CalType Type, ProductVersion Version, int Total, int Issued, int OverUsed = 0);
 
-/// <summary>Connections denied on one day for one reason.</summary>
-public sealed record DailyDenials(long Day, string Reason, int Count);
+/// <summary>
+/// Connections the license server refused on one day for one reason: <paramref name="Count"/> in all, of which
+/// <paramref name="LetInUnderGrace"/> came from a session host still in its grace period, which let the client in anyway.
+/// </summary>
+public sealed record DailyDenials(long Day, string Reason, int Count, int LetInUnderGrace = 0);
 
 /// <summary>An enrolled session host as the dashboard shows it: when it last asked, and when its grace period ends as it last said.</summary>
 public sealed record SessionHostGrace(string Name, DateTimeOffset? LastSeenAt, DateTimeOffset? GraceEndsAt);

@@ -21,22 +21,28 @@ public sealed partial class LicenseStore
 
     /// <summary>Levels from <paramref name="fromDay"/> on, plus each pool's last level before it (the chart carries it forward).</summary>
     public Task<IReadOnlyList<PoolLevel>> PoolLevelsAsync(long fromDay, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<PoolLevel>>(async c => (await c.QueryAsync<(long Day, long Type, long Version, long Total, long Issued)>("""
-            SELECT p.day, p.cal_type, p.product_version, p.total, p.issued FROM pool_levels p
+        ReadAsync<IReadOnlyList<PoolLevel>>(async c => (await c.QueryAsync<(long Day, long Type, long Version, long Total, long Issued, long OverUsed)>("""
+            SELECT p.day, p.cal_type, p.product_version, p.total, p.issued, p.over_used FROM pool_levels p
             WHERE p.day >= @from
                OR p.day = (SELECT MAX(q.day) FROM pool_levels q
                            WHERE q.cal_type = p.cal_type AND q.product_version = p.product_version AND q.day < @from)
             ORDER BY p.day, p.cal_type, p.product_version
             """, new { from = fromDay }))
-            .Select(r => new PoolLevel(r.Day, (CalType)r.Type, (ProductVersion)r.Version, (int)r.Total, (int)r.Issued)).ToList(), cancellationToken);
+            .Select(r => new PoolLevel(r.Day, (CalType)r.Type, (ProductVersion)r.Version, (int)r.Total, (int)r.Issued, (int)r.OverUsed)).ToList(), cancellationToken);
 
+    /// <summary>
+    /// Refusals (events 5004 and 4141) per day and reason, and how many of them came from a session host still in its
+    /// grace period then (the event before the host's anchored grace end): the host let those clients in anyway.
+    /// </summary>
     public Task<IReadOnlyList<DailyDenials>> DenialsPerDayAsync(long fromDay, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<DailyDenials>>(async c => (await c.QueryAsync<(long Day, string Reason, long Count)>("""
-            SELECT at / 86400000, COALESCE(reason, 'other'), COUNT(*) FROM events
-            WHERE event_id IN (@refused, @outsideGroup) AND at >= @from
-            GROUP BY at / 86400000, COALESCE(reason, 'other') ORDER BY 1, 2
+        ReadAsync<IReadOnlyList<DailyDenials>>(async c => (await c.QueryAsync<(long Day, string Reason, long Count, long LetIn)>("""
+            SELECT e.at / 86400000, COALESCE(e.reason, 'other'), COUNT(*),
+                   SUM(CASE WHEN h.grace_ends_at IS NOT NULL AND e.at < h.grace_ends_at THEN 1 ELSE 0 END)
+            FROM events e LEFT JOIN session_hosts h ON h.name = CAST(e.session_host AS CITEXT)
+            WHERE e.event_id IN (@refused, @outsideGroup) AND e.at >= @from
+            GROUP BY e.at / 86400000, COALESCE(e.reason, 'other') ORDER BY 1, 2
             """, new { from = DashboardDays.StartMs(fromDay), refused = (int)LicensingEventId.DeviceRefused, outsideGroup = (int)LicensingEventId.HostNotInSecurityGroup }))
-            .Select(r => new DailyDenials(r.Day, r.Reason, (int)r.Count)).ToList(), cancellationToken);
+            .Select(r => new DailyDenials(r.Day, r.Reason, (int)r.Count, (int)r.LetIn)).ToList(), cancellationToken);
 
     /// <summary>Temporary Per Device CALs still in use that expire within <paramref name="within"/>, soonest first.</summary>
     public Task<IReadOnlyList<IssuedCal>> TemporaryCalsExpiringAsync(DateTimeOffset now, TimeSpan within, int limit, CancellationToken cancellationToken = default) =>

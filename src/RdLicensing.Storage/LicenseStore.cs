@@ -31,13 +31,29 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
         if (query.Status is { } status) { where.Add("status = @status"); args.Add("status", (int)status); }
         if (query.Version is { } version) { where.Add("product_version = @version"); args.Add("version", (int)version); }
         if (query.OverUsed is { } overUsed) { where.Add("over_used = @overUsed"); args.Add("overUsed", Flags.ToDb(overUsed)); }
+        if (query.KeyPackId is { } pack) { where.Add("key_pack_id = @pack"); args.Add("pack", pack.ToString("D")); }
         if (!string.IsNullOrEmpty(query.User)) { where.Add("user_name LIKE @user ESCAPE '\\'"); args.Add("user", Like(query.User)); }
         if (!string.IsNullOrEmpty(query.Device)) { where.Add("(client_name LIKE @device ESCAPE '\\' OR hardware_id = @deviceExact)"); args.Add("device", Like(query.Device)); args.Add("deviceExact", query.Device); }
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         args.Add("limit", query.PageSize);
         args.Add("offset", (long)(query.Page - 1) * query.PageSize);
         var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM issued_cals {filter}", args);
-        var rows = await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals {filter} ORDER BY id DESC LIMIT @limit OFFSET @offset", args);
+        var direction = query.Descending ? "DESC" : "ASC";
+        // The column from a fixed list (never text from the request), then the ID so a page boundary never moves.
+        var column = query.SortBy switch
+        {
+            CalSortColumn.Client => "client_name",
+            CalSortColumn.User => "user_name",
+            CalSortColumn.Type => "cal_type",
+            CalSortColumn.Status => "status",
+            CalSortColumn.Issued => "issued_at",
+            CalSortColumn.Expires => "expires_at",
+            CalSortColumn.Version => "product_version",
+            CalSortColumn.Host => "host_name",
+            _ => null,
+        };
+        var order = column is null ? $"id {direction}" : $"{column} {direction}, id {direction}";
+        var rows = await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals {filter} ORDER BY {order} LIMIT @limit OFFSET @offset", args);
         return new PagedResult<IssuedCal>(rows.Select(r => r.ToDomain()).ToList(), query.Page, query.PageSize, total);
     }, cancellationToken);
 

@@ -60,7 +60,13 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
     public Task ReturnLicenseAsync(Guid keyPackId) =>
         PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") })));
 
-    public async Task<long> InsertCalAsync(IssuedCal cal) => await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
+    public async Task<long> InsertCalAsync(IssuedCal cal)
+    {
+        if (cal.OverUsed) _poolsChanged = true; // the dashboard's pool level counts OverUsed CALs
+        return await InsertCalRowAsync(cal);
+    }
+
+    private async Task<long> InsertCalRowAsync(IssuedCal cal) => await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
         """
         INSERT INTO issued_cals (cal_type, status, product_version, key_pack_id, is_temporary, over_used, validated, holds_slot,
                                  hardware_id, client_name, user_name, host_name, issued_at, expires_at, revoked_at)
@@ -69,7 +75,13 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         RETURNING id
         """, CalRow.Parameters(cal)));
 
-    public Task UpdateCalAsync(IssuedCal cal) => _tx.Connection.ExecuteAsync(Cmd(
+    public Task UpdateCalAsync(IssuedCal cal)
+    {
+        if (cal.OverUsed) _poolsChanged = true; // an OverUsed CAL revoked or expired changes its pool's level
+        return UpdateCalRowAsync(cal);
+    }
+
+    private Task UpdateCalRowAsync(IssuedCal cal) => _tx.Connection.ExecuteAsync(Cmd(
         """
         UPDATE issued_cals SET status = @status, product_version = @product_version, key_pack_id = @key_pack_id,
                over_used = @over_used, validated = @validated, holds_slot = @holds_slot, client_name = @client_name,
@@ -147,13 +159,21 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         if (_poolsChanged && _at is { } at) await RecordPoolLevelsAsync(at);
     }
 
+    /// <remarks>
+    /// A pool's live OverUsed CALs (status Active, over_used) are counted too, also for a pool with no key pack (Per User CALs
+    /// issued before any was installed); the partial index ix_issued_cals_overused keeps that part to the OverUsed rows.
+    /// </remarks>
     private Task RecordPoolLevelsAsync(DateTimeOffset now) => _tx.Connection.ExecuteAsync(Cmd("""
-        INSERT INTO pool_levels (day, cal_type, product_version, total, issued)
-        SELECT @day, cal_type, product_version, SUM(total), SUM(issued) FROM key_packs
-        WHERE expires_at IS NULL OR expires_at > @now
-        GROUP BY cal_type, product_version
-        ON CONFLICT (day, cal_type, product_version) DO UPDATE SET total = excluded.total, issued = excluded.issued
-        """, new { day = DashboardDays.Of(now), now = Times.ToDb(now) }));
+        INSERT INTO pool_levels (day, cal_type, product_version, total, issued, over_used)
+        SELECT @day, p.cal_type, p.product_version, SUM(p.total), SUM(p.issued), SUM(p.over_used) FROM (
+            SELECT cal_type, product_version, total, issued, 0 AS over_used FROM key_packs
+            WHERE expires_at IS NULL OR expires_at > @now
+            UNION ALL
+            SELECT cal_type, product_version, 0, 0, 1 FROM issued_cals WHERE over_used = 1 AND status = @active
+        ) p
+        GROUP BY p.cal_type, p.product_version
+        ON CONFLICT (day, cal_type, product_version) DO UPDATE SET total = excluded.total, issued = excluded.issued, over_used = excluded.over_used
+        """, new { day = DashboardDays.Of(now), now = Times.ToDb(now), active = (int)CalStatus.Active }));
 
     /// <summary>Enrolls a host, or gives an enrolled one a new token (the old one stops working). True when it is new.</summary>
     public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)

@@ -12,7 +12,13 @@ public sealed record CalQuery(
     string? Device = null,
     bool? OverUsed = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50,
+    Guid? KeyPackId = null,
+    CalSortColumn SortBy = CalSortColumn.Id,
+    bool Descending = true);
+
+/// <summary>The columns the issued CALs can be sorted by (newest first, by ID, unless asked otherwise).</summary>
+public enum CalSortColumn { Id, Client, User, Type, Status, Issued, Expires, Version, Host }
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
 

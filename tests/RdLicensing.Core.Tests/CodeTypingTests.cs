@@ -114,7 +114,42 @@ public sealed class CodeTypingTests : IDisposable
 
         var last = code[^1] == 'A' ? 'B' : 'A'; // a different check character never matches
         var mistyped = CodeTyping.RetailCode(code[..^1] + last);
-        Assert.Equal(TypingState.Wrong, mistyped.State);
-        Assert.Contains("The license code is mistyped", mistyped.Message);
+        Assert.Equal((TypingState.Wrong, 5, 4), (mistyped.State, mistyped.WrongGroup, mistyped.CorrectGroups));
+        Assert.StartsWith($"Group 5 ({groups[4][..4]}{last}) is wrong.", mistyped.Message);
+    }
+
+    [Fact]
+    public void A_mistyped_retail_group_is_named_and_the_groups_after_it_are_not_shown_correct()
+    {
+        // Issue 15: a mistyped code showed five green groups beside a "mistyped" naming no group.
+        var code = LicenseIdentifiers.NewRetailCode();
+        var groups = code.Split('-');
+        // The first replacement of group 2's second character its check character catches (31 of 32 are).
+        var typo = GroupedCode.Alphabet.Where(c => c != groups[1][1]).Select(c => groups[1][..1] + c + groups[1][2..])
+            .First(g => !LicenseIdentifiers.RetailGroupIsValid(1, g));
+        var typed = string.Join('-', groups[0], typo, groups[2], groups[3], groups[4]);
+
+        var progress = CodeTyping.RetailCode(typed);
+        Assert.Equal((TypingState.Wrong, 2, 1), (progress.State, progress.WrongGroup, progress.CorrectGroups));
+        Assert.Equal($"Group 2 ({typo}) is wrong. Check it and type it again.", progress.Message);
+        Assert.False(LicenseIdentifiers.TryParseRetailCode(typed, out _, out var error, out var wrongGroup));
+        Assert.Equal(2, wrongGroup);
+        Assert.Contains($"group 2 ({typo}) is wrong", error);
+        // Positive control: the code as sold is complete and parses.
+        Assert.Equal(TypingState.Complete, CodeTyping.RetailCode(code).State);
+    }
+
+    [Fact]
+    public void A_retail_code_issued_before_the_group_checks_is_still_accepted_whole()
+    {
+        const string data = "ABCDE12345FGHJK67890MNP";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes("RETAIL/" + data));
+        var legacy = GroupedCode.Format(data + GroupedCode.Alphabet[hash[0] & 31] + GroupedCode.Alphabet[hash[1] & 31]);
+
+        Assert.True(LicenseIdentifiers.TryParseRetailCode(legacy, out var parsed, out _));
+        Assert.Equal(legacy, parsed);
+        Assert.Equal(TypingState.Complete, CodeTyping.RetailCode(legacy).State);
+        var broken = legacy[..^1] + (legacy[^1] == 'A' ? 'B' : 'A');
+        Assert.False(LicenseIdentifiers.TryParseRetailCode(broken, out _, out _));
     }
 }

@@ -38,6 +38,7 @@ public static class ClearinghouseHost
         app.MapVendorAdminApi();
         // The web site and the operator console: Razor components rendered on the server (static SSR), framework antiforgery on every form.
         app.MapOperatorSignOut();
+        Web.SiteAssets.Map(app); // the stylesheets the pages link
         app.MapRazorComponents<App>();
         return app;
     }

@@ -8,8 +8,8 @@ using RdLicensing.Core.Versions;
 namespace RdLicensing.Clearinghouse.Web;
 
 /// <summary>
-/// The Install Licenses form of the web site and of the telephone operator. Without JavaScript every
-/// program's identifiers are on the form; the hints say which belong to which program. Rendered by InstallFormView.razor.
+/// The Install Licenses form of the web site and of the telephone operator: the program is chosen first, then only its
+/// identifiers are asked (without JavaScript: the choice reloads the page). Rendered by InstallFormView.razor.
 /// </summary>
 public static class InstallForm
 {
@@ -18,6 +18,26 @@ public static class InstallForm
 
     public static IReadOnlyList<(string Value, string Text)> Programs { get; } =
         [.. Enum.GetValues<LicenseProgram>().Select(p => (p.ToShortName(), p.ToDisplayName()))];
+
+    /// <summary>A known program's short name, or retail (the form's first choice).</summary>
+    public static string ProgramOrDefault(string? program) =>
+        Programs.Any(p => p.Value == program) ? program! : Programs[0].Value;
+
+    /// <summary>Which identifiers a program asks: "retail" (a license code), "open" (two numbers), or "agreement" (a number, version, type, quantity).</summary>
+    public static string KindOf(string program) => program switch
+    {
+        "retail" => "retail",
+        "open" => "open",
+        _ => "agreement",
+    };
+
+    /// <summary>The fields the form shows for a program (an error of another is shown at the top).</summary>
+    public static IReadOnlyList<string> FieldsOf(string program) => KindOf(program) switch
+    {
+        "retail" => ["requestCode", "program", "licenseCode"],
+        "open" => ["requestCode", "program", "licenseNumber", "authorizationNumber"],
+        _ => ["requestCode", "program", "agreementNumber", "version", "calType", "quantity"],
+    };
 
     public static IReadOnlyList<(string Value, string Text)> Versions { get; } =
         [("", "— choose (agreements) —"), .. ProductVersions.All.Reverse().Select(v => (v.ToShortName(), v.ToDisplayName()))];

@@ -32,13 +32,17 @@ public static class CodeTyping
         Check(text, GroupedCode.GroupCount(byteCount), codeName, (index, group) => GroupedCode.GroupIsValid(kind, index, group), complete: null);
 
     /// <summary>
-    /// A retail license code (five groups of five): a group with a character no license code uses, or of the wrong
-    /// length, is named; the two check characters cover the whole code, so a typo that passes those is caught when the
-    /// fifth group is complete, without a group to name.
+    /// A retail license code (five groups of five, each with its own check character): a group with a character no
+    /// license code uses, of the wrong length or failing its check character is named as soon as it is complete. A
+    /// whole code that passes the older whole-code check is complete too.
     /// </summary>
-    public static TypingProgress RetailCode(string? text) =>
-        Check(text, 5, "license code", groupIsValid: null, complete: () =>
+    public static TypingProgress RetailCode(string? text)
+    {
+        if (GroupedCode.Normalize(text).Length == 25 && LicenseIdentifiers.TryParseRetailCode(text, out _, out _))
+            return new(TypingState.Complete, 5, 5, null, "All 5 groups are typed and each is correct.");
+        return Check(text, 5, "license code", LicenseIdentifiers.RetailGroupIsValid, complete: () =>
             LicenseIdentifiers.TryParseRetailCode(text, out _, out var error) ? null : error);
+    }
 
     /// <param name="groupIsValid">The per-group check of a complete group, after its characters passed the alphabet; null when a group has none of its own.</param>
     private static TypingProgress Check(string? text, int expected, string codeName, Func<int, string, bool>? groupIsValid, Func<string?>? complete)
@@ -68,7 +72,7 @@ public static class CodeTyping
         if (correct < expected)
             return new(TypingState.Partial, expected, correct, null, $"{correct} of {expected} groups typed, each correct so far.");
         if (complete?.Invoke() is { } error)
-            return new(TypingState.Wrong, expected, correct, null, error);
+            return new(TypingState.Wrong, expected, 0, null, error);
         return new(TypingState.Complete, expected, correct, null, $"All {expected} groups are typed and each is correct.");
     }
 

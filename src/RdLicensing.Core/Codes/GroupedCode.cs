@@ -69,6 +69,9 @@ public static class GroupedCode
     /// <summary>Groups of five joined by hyphens, whatever the input spacing.</summary>
     public static string Format(string normalized) => string.Join('-', normalized.Chunk(5).Select(g => new string(g)));
 
+    /// <summary>The check character of group <paramref name="group"/> (0-based) with four data characters <paramref name="data"/>.</summary>
+    internal static char CheckCharacter(string kind, int group, string data) => Check(kind, group, data.ToCharArray());
+
     private static char Check(string kind, int group, char[] data)
     {
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes($"{kind}/{group}/{new string(data)}"));

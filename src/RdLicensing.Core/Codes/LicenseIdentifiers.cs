@@ -12,26 +12,48 @@ public static class LicenseIdentifiers
 {
     private const int RetailDataChars = 23;
 
-    public static string NewRetailCode()
-    {
-        var data = new string(Enumerable.Range(0, RetailDataChars)
-            .Select(_ => GroupedCode.Alphabet[RandomNumberGenerator.GetInt32(GroupedCode.Alphabet.Length)]).ToArray());
-        return GroupedCode.Format(data + RetailCheck(data));
-    }
+    /// <summary>The kind of a retail license code's per-group check characters (<see cref="GroupedCode"/>).</summary>
+    internal const string RetailKind = "retail";
 
-    /// <summary>The code in canonical form <c>XXXXX-XXXXX-XXXXX-XXXXX-XXXXX</c>, or a message saying what is wrong.</summary>
-    public static bool TryParseRetailCode(string? text, out string code, out string error)
+    /// <summary>
+    /// A new retail license code: five groups of four data characters and a check character over the group and its
+    /// position, as the other grouped codes, so a mistyped group is named as it is typed.
+    /// </summary>
+    public static string NewRetailCode() => string.Join('-', Enumerable.Range(0, 5).Select(g =>
+    {
+        var data = new string(Enumerable.Range(0, 4)
+            .Select(_ => GroupedCode.Alphabet[RandomNumberGenerator.GetInt32(GroupedCode.Alphabet.Length)]).ToArray());
+        return data + GroupedCode.CheckCharacter(RetailKind, g, data);
+    }));
+
+    /// <summary>Whether group <paramref name="group"/> (0-based) of a retail code passes its own check character.</summary>
+    public static bool RetailGroupIsValid(int group, string text) => GroupedCode.GroupIsValid(RetailKind, group, text);
+
+    /// <summary>
+    /// The code in canonical form <c>XXXXX-XXXXX-XXXXX-XXXXX-XXXXX</c>, or a message saying what is wrong and, when one
+    /// group fails its check character, which. A code issued before the per-group checks (two check characters over the
+    /// whole code) is still accepted whole.
+    /// </summary>
+    public static bool TryParseRetailCode(string? text, out string code, out string error) => TryParseRetailCode(text, out code, out error, out _);
+
+    /// <param name="wrongGroup">The first group (1-based) that fails its check character, when one is named.</param>
+    public static bool TryParseRetailCode(string? text, out string code, out string error, out int? wrongGroup)
     {
         var normalized = GroupedCode.Normalize(text);
         code = "";
+        wrongGroup = null;
         if (normalized.Length != 25)
         {
             error = $"A license code has 25 characters (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX); this one has {normalized.Length}.";
             return false;
         }
-        if (normalized.Any(c => GroupedCode.Alphabet.IndexOf(c) < 0) || RetailCheck(normalized[..RetailDataChars]) != normalized[RetailDataChars..])
+        var bad = normalized.FirstOrDefault(c => GroupedCode.Alphabet.IndexOf(c) < 0);
+        var wrong = Enumerable.Range(0, 5).FirstOrDefault(g => !RetailGroupIsValid(g, normalized.Substring(g * 5, 5)), -1);
+        if (bad != '\0' || (wrong >= 0 && LegacyRetailCheck(normalized[..RetailDataChars]) != normalized[RetailDataChars..]))
         {
-            error = "The license code is mistyped: check each character against your purchase and type it again.";
+            var at = bad != '\0' ? normalized.IndexOf(bad) / 5 : wrong;
+            wrongGroup = at + 1;
+            error = $"The license code is mistyped: group {at + 1} ({normalized.Substring(at * 5, 5)}) is wrong. Check it against your purchase and type it again.";
             return false;
         }
         code = GroupedCode.Format(normalized);
@@ -45,7 +67,8 @@ public static class LicenseIdentifiers
 
     public static bool IsAgreementNumber(string? text) => text is { Length: 7 } && text.All(char.IsAsciiDigit);
 
-    private static string RetailCheck(string data)
+    /// <summary>The two check characters over the whole code of the retail codes issued before the per-group checks.</summary>
+    private static string LegacyRetailCheck(string data)
     {
         var hash = SHA256.HashData(Encoding.ASCII.GetBytes("RETAIL/" + data));
         return new string([GroupedCode.Alphabet[hash[0] & 31], GroupedCode.Alphabet[hash[1] & 31]]);

@@ -15,7 +15,7 @@ public static class CalsApi
     public static RouteGroupBuilder MapCalsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin").WithTags("Issued CALs").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
-        api.MapGet("/cals", ListCals).WithSummary("Issued CALs, newest first, filtered by type, status, version, user, device; paged.");
+        api.MapGet("/cals", ListCals).WithSummary("Issued CALs, newest first (or by sort: id, client, user, type, status, issued, expires, version, host; desc=false for ascending), filtered by type, status, version, user, device, key pack; paged.");
         api.MapGet("/cals/{id:long}", GetCal);
         api.MapPost("/cals/{id:long}/revoke", Revoke).WithSummary("Revoke a permanent Per Device CAL (at most 20% of a version's installed CALs at once).");
         api.MapGet("/revocation", Revocation).WithSummary("How many Per Device CALs of each version can be revoked now, and when the next can.");
@@ -24,8 +24,18 @@ public static class CalsApi
 
     public static async Task<Results<Ok<CalPage>, ProblemHttpResult>> ListCals(
         string? type, string? status, string? version, string? user, string? device, bool? overUsed, int? page, int? pageSize,
+        string? keyPack, string? sort, bool? desc,
         LicenseStore store, CalIssuer issuer, CancellationToken cancellationToken)
     {
+        Guid? keyPackId = null;
+        if (keyPack is not null)
+        {
+            if (!Guid.TryParse(keyPack, out var id)) return Problems.Invalid("keyPack", "keyPack must be a license key pack ID (a GUID, as Key packs lists it).");
+            keyPackId = id;
+        }
+        var sortBy = CalSortColumn.Id;
+        if (sort is not null && !Enum.TryParse(sort, ignoreCase: true, out sortBy) || !Enum.IsDefined(sortBy))
+            return Problems.Invalid("sort", $"sort must be one of {string.Join(", ", Enum.GetNames<CalSortColumn>().Select(n => n.ToLowerInvariant()))}.");
         CalType? calType = null;
         if (type is not null)
         {
@@ -52,7 +62,7 @@ public static class CalsApi
         if (pageSize is < 1 or > MaxPageSize) return Problems.Invalid("pageSize", $"pageSize must be from 1 to {MaxPageSize}.");
 
         await issuer.SweepAsync(cancellationToken);
-        var result = await store.CalsAsync(new CalQuery(calType, calStatus, productVersion, user, device, overUsed, page ?? 1, pageSize ?? 50), cancellationToken);
+        var result = await store.CalsAsync(new CalQuery(calType, calStatus, productVersion, user, device, overUsed, page ?? 1, pageSize ?? 50, keyPackId, sortBy, desc ?? true), cancellationToken);
         return TypedResults.Ok(new CalPage(result.Items.Select(c => c.ToView()).ToList(), result.Page, result.PageSize, result.Total));
     }
 

@@ -47,7 +47,7 @@ public static class DashboardApi
         var expiring = await store.TemporaryCalsExpiringAsync(now, TimeSpan.FromDays(ExpiringWithinDays), 200, cancellationToken);
         var hosts = (await store.SessionHostGraceAsync(cancellationToken)).Select(h => Grace(h, now)).ToList();
         var denials = (await store.DenialsPerDayAsync(from, cancellationToken))
-            .Select(d => new DailyDenialsView(DashboardDays.ToDate(d.Day), d.Reason, d.Count)).ToList();
+            .Select(d => new DailyDenialsView(DashboardDays.ToDate(d.Day), d.Reason, d.Count, d.LetInUnderGrace)).ToList();
 
         return TypedResults.Ok(new DashboardView(DashboardDays.ToDate(from), DashboardDays.ToDate(today), issuedPerDay, pools,
             counts.Where(c => c.Type == CalType.PerUser).Sum(c => c.OverUsed), expiring.Select(c => c.ToView()).ToList(), ExpiringWithinDays,
@@ -63,7 +63,7 @@ public static class DashboardApi
         foreach (var day in range)
         {
             while (next < levels.Count && levels[next].Day <= day) current = levels[next++];
-            if (current is not null) points.Add(new PoolPointView(DashboardDays.ToDate(day), current.Total, current.Issued));
+            if (current is not null) points.Add(new PoolPointView(DashboardDays.ToDate(day), current.Total, current.Issued, current.OverUsed));
         }
         return points;
     }

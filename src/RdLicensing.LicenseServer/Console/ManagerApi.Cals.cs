@@ -7,11 +7,12 @@ namespace RdLicensing.LicenseServer.Console;
 public sealed partial class ManagerApi
 {
     /// <summary>GET /api/admin/cals — <paramref name="device"/> matches a client name or a hardware id.</summary>
-    public Task<CalPage> CalsAsync(string? type, string? status, string? version, string? user, string? device, bool overUsed, int page, int pageSize, CancellationToken ct) =>
+    public Task<CalPage> CalsAsync(string? type, string? status, string? version, string? user, string? device, bool overUsed, int page, int pageSize, CancellationToken ct,
+        string? keyPack = null, string? sort = null, bool descending = true) =>
         GetAsync<CalPage>(WithQuery("api/admin/cals",
         [
             new("type", type), new("status", status), new("version", version), new("user", user), new("device", device),
-            new("overUsed", overUsed ? "true" : null),
+            new("overUsed", overUsed ? "true" : null), new("keyPack", keyPack), new("sort", sort), new("desc", descending ? null : "false"),
             new("page", page.ToString(CultureInfo.InvariantCulture)), new("pageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
         ]), ct);
 

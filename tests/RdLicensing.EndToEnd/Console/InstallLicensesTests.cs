@@ -36,7 +36,7 @@ public sealed class InstallLicensesTests(Browser browser)
         await Expect(page.Locator("#license-code-check [role=alert]")).ToHaveTextAsync(
             $"Group 3 ({typo[2]}) is wrong: 'U' is not a character of a license code. Check it and type it again.");
         await box.FillAsync(string.Join('-', typo));
-        await Wizard.FinishAsync(page);
+        await Wizard.NextAsync(page);
         await Expect(page.Locator("#license-code-check [role=alert]")).ToContainTextAsync("Group 3");
         Assert.Empty(await Deployment.KeyPacksAsync(server));
 
@@ -47,10 +47,19 @@ public sealed class InstallLicensesTests(Browser browser)
         await Expect(page.GetByLabel("License code")).ToHaveValueAsync(string.Join('-', typo));
         await page.GetByLabel("License code").FillAsync(code.ToLowerInvariant());
         await Expect(page.Locator("#license-code-check")).ToContainTextAsync("All 5 groups are typed and each is correct.");
+        await Wizard.NextAsync(page);
+
+        // Confirm: what will be installed, before Finish; nothing is installed yet.
+        await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Confirm");
+        await Expect(page.Locator("#preview-program td")).ToHaveTextAsync("License Pack (Retail Purchase)");
+        await Expect(page.Locator("#preview-code td")).ToHaveTextAsync(code);
+        Assert.Empty(await Deployment.KeyPacksAsync(server));
+        await Browser.ScreenshotAsync(page, "install-licenses-confirm");
         await Wizard.FinishAsync(page);
 
-        // Completed: the key pack, with its license key pack ID.
+        // Completed: the key pack, with its license key pack ID; focus is on the result.
         await Expect(page.Locator("#installed")).ToHaveTextAsync("The licenses have been successfully installed.");
+        Assert.Equal("result", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         var pack = Assert.Single(await Deployment.KeyPacksAsync(server));
         var row = page.Locator("table[aria-label='Installed key pack'] tbody tr");
         await Expect(row).ToContainTextAsync("Windows Server 2022 — RDS Per Device CAL");
@@ -65,6 +74,7 @@ public sealed class InstallLicensesTests(Browser browser)
         await page.GetByLabel("License Pack (Retail Purchase)").CheckAsync();
         await Wizard.NextAsync(page);
         await page.GetByLabel("License code").FillAsync(code);
+        await Wizard.NextAsync(page);
         await Wizard.FinishAsync(page);
         await Expect(page.Locator("#wizard-error")).ToContainTextAsync("The licenses were not installed:");
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("License program information");
@@ -96,7 +106,7 @@ public sealed class InstallLicensesTests(Browser browser)
         // Product version, license type, quantity: nothing chosen and a quantity out of range.
         await Expect(Wizard.CurrentStep(page)).ToHaveTextAsync("Product version and license type");
         await page.GetByLabel("Quantity").FillAsync("0");
-        await Wizard.FinishAsync(page);
+        await Wizard.NextAsync(page);
         await Expect(page.Locator("#version-error")).ToHaveTextAsync("Choose the product version of the CALs.");
         await Expect(page.Locator("#type-error")).ToHaveTextAsync("Choose the license type: RDS Per Device CAL or RDS Per User CAL.");
         await Expect(page.Locator("#quantity-error")).ToHaveTextAsync("The quantity must be a whole number from 1 to 1,000,000; '0' is not.");
@@ -104,7 +114,11 @@ public sealed class InstallLicensesTests(Browser browser)
         await page.GetByLabel("RDS Per User CAL").CheckAsync();
         await page.GetByLabel("Quantity").FillAsync("50");
 
-        // The clearinghouse does not know that agreement: its refusal is shown, nothing is installed.
+        // Confirm shows what was chosen; the clearinghouse does not know that agreement: its refusal is shown, nothing is installed.
+        await Wizard.NextAsync(page);
+        await Expect(page.Locator("#preview-version td")).ToHaveTextAsync("Windows Server 2022");
+        await Expect(page.Locator("#preview-type td")).ToHaveTextAsync("RDS Per User CAL");
+        await Expect(page.Locator("#preview-quantity td")).ToHaveTextAsync("50");
         await Wizard.FinishAsync(page);
         await Expect(page.Locator("#wizard-error")).ToContainTextAsync("The licenses were not installed:");
         Assert.Empty(await Deployment.KeyPacksAsync(server));
@@ -117,6 +131,8 @@ public sealed class InstallLicensesTests(Browser browser)
         await Expect(page.GetByLabel("Product version")).ToHaveValueAsync("2022");
         await Expect(page.GetByLabel("RDS Per User CAL")).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Quantity")).ToHaveValueAsync("50");
+        await Wizard.NextAsync(page);
+        await Expect(page.Locator("#preview-agreement td")).ToHaveTextAsync(agreement);
         await Wizard.FinishAsync(page);
 
         await Expect(page.Locator("#installed")).ToHaveTextAsync("The licenses have been successfully installed.");
@@ -141,10 +157,12 @@ public sealed class InstallLicensesTests(Browser browser)
         await Wizard.NextAsync(page);
         await page.GetByLabel("License number").FillAsync(number);
         await page.GetByLabel("Authorization number").FillAsync(authorization[..10]);
-        await Wizard.FinishAsync(page);
+        await Wizard.NextAsync(page);
         await Expect(page.Locator("#authorization-number-error")).ToHaveTextAsync(
             $"The authorization number has 15 letters or digits; '{authorization[..10]}' has 10 character(s).");
         await page.GetByLabel("Authorization number").FillAsync(authorization);
+        await Wizard.NextAsync(page);
+        await Expect(page.Locator("#preview-authorization td")).ToHaveTextAsync(authorization);
         await Wizard.FinishAsync(page);
 
         await Expect(page.Locator("#installed")).ToHaveTextAsync("The licenses have been successfully installed.");

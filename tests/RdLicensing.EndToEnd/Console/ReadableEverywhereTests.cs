@@ -24,6 +24,13 @@ public sealed class ReadableEverywhereTests(Browser browser)
 
     private static readonly (int Width, int Height)[] Sizes = [(1400, 1000), (390, 844)];
 
+    /// <summary>The clearinghouse's pages (anonymous), in the console's look since issue 15; the screenshot names start with "clearinghouse".</summary>
+    private static readonly string[] ClearinghousePages =
+        ["/", "/activate", "/install", "/install?program=open", "/install?program=enterprise", "/migrate", "/deactivate", "/telephone", "/operator/login"];
+
+    private static string ClearinghouseShotName(string path) =>
+        "clearinghouse" + (path == "/" ? "" : "-" + path.TrimStart('/').Replace("?program=", "-").Replace('/', '-'));
+
     [Fact]
     public async Task No_page_scrolls_sideways_at_1400_or_390_pixels_and_long_ids_are_shortened_with_a_copy_button()
     {
@@ -38,6 +45,17 @@ public sealed class ReadableEverywhereTests(Browser browser)
             await page.GotoAsync(url + "/console/sign-in");
             await AssertNoSidewaysScrollAsync(page, "/console/sign-in", width);
             await Browser.ScreenshotAsync(page, $"sign-in-{width}");
+        }
+        var clearinghouse = deployment.Clearinghouse.BaseAddress.ToString().TrimEnd('/');
+        foreach (var (width, height) in Sizes)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var path in ClearinghousePages)
+            {
+                await page.GotoAsync(clearinghouse + path);
+                await AssertNoSidewaysScrollAsync(page, "clearinghouse " + path, width);
+                await Browser.ScreenshotAsync(page, $"{ClearinghouseShotName(path)}-{width}");
+            }
         }
         await SignIn.AsAdministratorAsync(page, server);
         foreach (var (width, height) in Sizes)
@@ -163,6 +181,16 @@ public sealed class ReadableEverywhereTests(Browser browser)
         var violations = new List<string>();
         await page.GotoAsync(url + "/console/sign-in");
         violations.AddRange(await AxeAsync(page, script, "/console/sign-in"));
+        var clearinghouse = deployment.Clearinghouse.BaseAddress.ToString().TrimEnd('/');
+        foreach (var (width, height) in Sizes)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var path in ClearinghousePages)
+            {
+                await page.GotoAsync(clearinghouse + path);
+                violations.AddRange((await AxeAsync(page, script, "clearinghouse " + path)).Select(v => $"{width} px {v}"));
+            }
+        }
         await SignIn.AsAdministratorAsync(page, server);
         foreach (var (width, height) in Sizes)
         {
@@ -174,6 +202,114 @@ public sealed class ReadableEverywhereTests(Browser browser)
             }
         }
         Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    /// <summary>
+    /// The dashboard's charts answer questions with the same numbers as the status (and so the CSV): each pool on its own
+    /// chart with OverUsed, devices and users licensed against installed, legends that are HTML lists.
+    /// </summary>
+    [Fact]
+    public async Task The_dashboard_charts_each_pool_with_overused_and_licensed_against_installed_in_the_status_numbers()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var (server, _) = await BusyServerAsync(deployment);
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        var status = await Deployment.StatusAsync(server);
+        var devices = status.Pools.Single(p => p.Type == "per-device");
+        var users = status.Pools.Single(p => p.Type == "per-user");
+
+        // 4 devices hold the 4 permanent Per Device CALs; 4 users hold the 2 Per User CALs and 2 OverUsed ones.
+        Assert.Equal($"{devices.Issued} of {devices.Total}", await page.InnerTextAsync("#card-devices"));
+        Assert.Equal("4 of 4", await page.InnerTextAsync("#card-devices"));
+        Assert.Equal($"{users.Issued + users.OverUsed} of {users.Total}", await page.InnerTextAsync("#card-users"));
+        Assert.Equal("4 of 2", await page.InnerTextAsync("#card-users"));
+        Assert.Contains("today 2 of 2 issued, 2 OverUsed", await page.InnerTextAsync("#pool-per-user-2022 figcaption"));
+        Assert.Contains("OverUsed 2 on", await page.InnerHTMLAsync("#chart-pool-per-user-2022"));
+        Assert.Contains("today 4 licensed, 2 installed, 2 beyond", await page.InnerTextAsync("#licensed-users figcaption"));
+        Assert.Equal(["Installed", "Issued", "OverUsed"], await page.Locator("ul.legend").First.Locator("li").AllInnerTextsAsync());
+        Assert.Equal(1, await page.Locator("#refusals-none").CountAsync()); // nothing was refused
+
+        // At 390 px the small charts stack and the legend wraps inside the page.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        var legend = (await page.Locator("ul.legend").First.BoundingBoxAsync())!;
+        Assert.True(legend.X + legend.Width <= 390, $"the legend ends at {legend.X + legend.Width} px");
+        await Browser.ScreenshotAsync(page, "dashboard-charts-390");
+    }
+
+    /// <summary>Tables sort by a column with the keyboard, on the server, and the address keeps the order; a pack's own CALs are one click away.</summary>
+    [Fact]
+    public async Task Tables_sort_by_column_from_the_keyboard_the_address_keeps_it_and_a_pack_links_to_its_own_cals()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var (server, _) = await BusyServerAsync(deployment);
+        var page = await browser.NewPageAsync();
+        var url = await SignIn.AsAdministratorAsync(page, server);
+
+        await page.GotoAsync(url + "/console/cals?type=per-device");
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" });
+        Assert.Equal("descending", await table.Locator("th[aria-sort]").GetAttributeAsync("aria-sort")); // newest first by ID
+        await table.Locator("th a[data-sort=client]").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(u => u.Contains("sort=client", StringComparison.Ordinal));
+        Assert.Contains("type=per-device", page.Url); // the filter is kept
+        Assert.Contains("dir=asc", page.Url);
+        table = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" });
+        Assert.Equal("ascending", await table.Locator("th[aria-sort]").GetAttributeAsync("aria-sort"));
+        var clients = await table.Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        Assert.Equal(clients.Order(StringComparer.OrdinalIgnoreCase).ToList(), clients.ToList());
+        Assert.Equal("PC-01", clients[0]);
+        // Again: descending, from the same link.
+        await table.Locator("th a[data-sort=client]").ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("dir=desc", StringComparison.Ordinal));
+        clients = await page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" }).Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        Assert.Equal("PC-05", clients[0]);
+        // The filter form keeps the order too.
+        await page.ClickAsync("text=Apply filter");
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("sort=client", page.Url);
+
+        // Key packs: by Available, and the Per Device pack's Issued number opens exactly its own CALs.
+        await page.GotoAsync(url + "/console/keypacks?sort=available&dir=asc");
+        var packs = page.GetByRole(AriaRole.Table, new() { Name = "Key packs" });
+        var available = await packs.Locator("tbody tr td:nth-child(4)").AllInnerTextsAsync();
+        Assert.Equal(available.OrderBy(int.Parse).ToList(), available.ToList());
+        var perDevice = packs.Locator("tbody tr", new() { HasText = "Per Device" });
+        var issued = await perDevice.Locator("td:nth-child(5) a").InnerTextAsync();
+        await perDevice.Locator("td:nth-child(5) a").ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("keyPack=", StringComparison.Ordinal));
+        var own = page.GetByRole(AriaRole.Table, new() { Name = "Issued CALs" }).Locator("tbody tr");
+        Assert.StartsWith("4", issued);
+        Assert.Equal(4, await own.CountAsync());
+        Assert.All(await own.Locator("td:nth-child(4)").AllInnerTextsAsync(), t => Assert.Equal("Per Device", t));
+
+        // Events: by level, the pager and the address keep it.
+        await page.GotoAsync(url + "/console/events?sort=level&dir=desc");
+        Assert.Equal("descending", await page.Locator("table[aria-label=Events] th[aria-sort]").GetAttributeAsync("aria-sort"));
+        await Browser.ScreenshotAsync(page, "events-sorted");
+    }
+
+    /// <summary>The clearinghouse's Install licenses page asks only the chosen program's fields and ends with the console's next step.</summary>
+    [Fact]
+    public async Task The_clearinghouse_install_page_shows_only_the_chosen_programs_fields()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var page = await browser.NewPageAsync();
+        var clearinghouse = deployment.Clearinghouse.BaseAddress.ToString().TrimEnd('/');
+
+        await page.GotoAsync(clearinghouse + "/install?requestCode=ABCDE");
+        Assert.Equal(1, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #agreementNumber").CountAsync());
+        await page.Locator("#install-program-choice").SelectOptionAsync("open");
+        await page.ClickAsync("text=Show its fields");
+        await page.WaitForURLAsync(u => u.Contains("program=open", StringComparison.Ordinal));
+        Assert.Contains("requestCode=ABCDE", page.Url); // what was linked is kept
+        Assert.Equal(1, await page.Locator("form[method=post] #licenseNumber").CountAsync());
+        Assert.Equal(1, await page.Locator("form[method=post] #authorizationNumber").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        Assert.Equal("ABCDE", await page.Locator("form[method=post] #requestCode").InputValueAsync());
+        Assert.Equal(1, await page.Locator("link[rel=stylesheet][href^='/assets/manager.css?v=']").CountAsync());
     }
 
     /// <summary>Runs axe (evaluated through the debugging protocol, so the page's CSP does not stop it) for WCAG 2.0/2.1 A and AA.</summary>

@@ -20,3 +20,13 @@ document.addEventListener("click", function (event) {
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(value).then(function () { done("Copied"); }, reveal);
     else reveal();
 });
+
+// A result the page wants read first (Install Licenses' Completed page): focus moves to it when the page loads.
+(function () {
+    function focusResult() {
+        var target = document.querySelector("[data-focus]");
+        if (target && document.activeElement !== target) target.focus();
+    }
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusResult);
+    else focusResult();
+})();

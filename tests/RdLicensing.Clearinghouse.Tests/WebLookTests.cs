@@ -1,0 +1,43 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using RdLicensing.Testing;
+
+namespace RdLicensing.Clearinghouse.Tests;
+
+/// <summary>Issue 15: the web site in the Licensing Manager's look (its stylesheet shared and cached) and asking only the chosen program's fields.</summary>
+public sealed class WebLookTests
+{
+    [Fact]
+    public async Task Pages_link_the_consoles_stylesheet_by_version_and_it_is_cached_a_year()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var html = await ch.Public.GetStringAsync("/install");
+        var href = Regex.Match(html, """href="(/assets/manager\.css\?v=[0-9a-f]+)" """.Trim()).Groups[1].Value;
+        Assert.NotEmpty(href);
+        Assert.Contains("/assets/clearinghouse.css?v=", html);
+        Assert.DoesNotContain("<style>", html);
+
+        var css = await ch.Public.GetAsync(href);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=31536000, immutable", css.Headers.CacheControl?.ToString());
+        Assert.Contains("--accent", await css.Content.ReadAsStringAsync()); // the console's palette
+        // Another version (an old page): revalidated; an unknown name: 404.
+        Assert.Equal("no-cache", (await ch.Public.GetAsync("/assets/manager.css?v=old")).Headers.CacheControl?.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await ch.Public.GetAsync("/assets/secrets.json")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/install", "licenseCode", "agreementNumber")]
+    [InlineData("/install?program=open", "authorizationNumber", "licenseCode")]
+    [InlineData("/install?program=select", "quantity", "licenseNumber")]
+    [InlineData("/install?program=nonsense", "licenseCode", "quantity")]
+    public async Task Install_asks_only_the_chosen_programs_identifiers(string path, string shown, string hidden)
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var html = await ch.Public.GetStringAsync(path);
+        var post = html[html.IndexOf("<form method=\"post\"", StringComparison.Ordinal)..];
+        Assert.Contains($"name=\"{shown}\"", post);
+        Assert.DoesNotContain($"name=\"{hidden}\"", post);
+    }
+}
