@@ -18,6 +18,7 @@ public static class ClearinghouseServices
         OwnerOnlyDirectory.Ensure(options.DataDirectory); // signing key, admin token, database: 0700, tightened when found open
         services.AddSingleton(new ClearinghouseStore(new SqliteDialect(options.DatabasePath, SqliteDialect.ClearinghouseMigrations)));
         services.AddSingleton<ClearinghouseKeys>();
+        services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<ClearinghouseStore>().ProbeAsync(ct));
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LicenseServerVerifier>();
         services.AddSingleton<GrantSigner>();

@@ -27,7 +27,7 @@ public static class LicenseServerHost
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+        app.MapHealthEndpoints(new { status = "ok" });
         app.MapSessionHostApi();
         app.MapSessionHostDiagnosticsApi();
         app.MapSessionHostCertificateApi();

@@ -56,6 +56,10 @@ public static class LicenseServerServices
 
         services.AddLicenseServerRateLimits(options.RateLimits);
         services.AddLicensingManager(options);
+        services.AddHealthChecks()
+            .AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<LicenseStore>().ProbeAsync(ct))
+            .AddReadinessCheck("identity", (sp, _) => Task.FromResult(sp.GetRequiredService<ServerState>().IsInitialized
+                ? null : "the license server's identity is not loaded yet (still starting, or its start failed: see the log)"));
         services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;

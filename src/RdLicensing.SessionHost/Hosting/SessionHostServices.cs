@@ -24,6 +24,7 @@ public static class SessionHostServices
         services.AddSingleton(hostClock.Provider);
         services.AddSingleton(new SessionHostStore(new SqliteDialect(options.DatabasePath, SessionHostStore.SqliteMigrations)));
         services.AddSingleton<HostConfiguration>();
+        services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<SessionHostStore>().ProbeAsync(ct));
         services.AddCredentialFreeHttpClientLogging(); // the host token must not reach structured logs
         services.AddHttpClient(LicenseServerCalls.HttpClientName, c => c.Timeout = options.LicenseServerTimeout);
         services.AddSingleton<LicenseServerCalls>();
