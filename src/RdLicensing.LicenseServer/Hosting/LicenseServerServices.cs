@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Time;
 using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Configuration;
 using RdLicensing.LicenseServer.Activation;
 using RdLicensing.LicenseServer.Licensing;
 using RdLicensing.LicenseServer.Recovery;
@@ -18,6 +19,7 @@ public static class LicenseServerServices
     public static IServiceCollection AddLicenseServerServices(this IServiceCollection services, LicenseServerOptions options)
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        if (options.Configuration is { } configuration) services.AddLicenseServerOptions(configuration);
         services.AddSingleton<TimeProvider>(options.Clock == ClockMode.Simulated ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System);
         // A factory, so the container disposes the dialect (PostgreSQL's connection pool) with the server.
         services.AddSingleton<IStoreDialect>(_ => StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
