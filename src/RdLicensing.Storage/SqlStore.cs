@@ -45,6 +45,9 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
     /// <summary>Write transactions committed since start, and the work items they held.</summary>
     public (long Commits, long Items) CommitStatistics => _commits.Statistics;
 
+    /// <summary>Told the number of changes of each committed write transaction (the group commit's batch size), e.g. for a histogram.</summary>
+    public Action<int>? BatchCommitted { set => _commits.Committed = value; }
+
     public Task WriteAsync(Func<TSession, Task> work, CancellationToken cancellationToken = default) =>
         WriteAsync(async session => { await work(session); return true; }, cancellationToken);
 

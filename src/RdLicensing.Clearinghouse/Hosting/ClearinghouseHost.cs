@@ -30,6 +30,8 @@ public static class ClearinghouseHost
         app.UseUnrecognizedIdentifierLimitsOnPages(); // the Razor pages are not behind the endpoint filter below
         app.MapOpenApi();
         app.MapHealthEndpoints(new { status = "ok" });
+        _ = app.Services.GetRequiredService<ClearinghouseMetrics>();
+        app.MapPrometheusMetrics();
         // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.
         var guarded = app.MapGroup("").AddEndpointFilter<Abuse.UnrecognizedIdentifierFilter>();
         guarded.MapActivationApi();

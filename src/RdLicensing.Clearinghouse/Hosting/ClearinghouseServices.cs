@@ -19,6 +19,7 @@ public static class ClearinghouseServices
         OwnerOnlyDirectory.Ensure(options.DataDirectory); // signing key, admin token, database: 0700, tightened when found open
         services.AddSingleton(new ClearinghouseStore(new SqliteDialect(options.DatabasePath, SqliteDialect.ClearinghouseMigrations)));
         services.AddSingleton<ClearinghouseKeys>();
+        services.AddPrometheusMetrics().AddSingleton<ClearinghouseMetrics>();
         services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<ClearinghouseStore>().ProbeAsync(ct));
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LicenseServerVerifier>();

@@ -28,6 +28,8 @@ public static class LicenseServerHost
         app.UseAntiforgery();
         app.MapOpenApi();
         app.MapHealthEndpoints(new { status = "ok" });
+        _ = app.Services.GetRequiredService<Licensing.LicensingMetrics>(); // counts from the start, not from the first scrape
+        app.MapPrometheusMetrics((services, ct) => services.GetRequiredService<Licensing.LicensingMetrics>().RefreshAsync(ct));
         app.MapSessionHostApi();
         app.MapSessionHostDiagnosticsApi();
         app.MapSessionHostCertificateApi();

@@ -28,6 +28,8 @@ public static class LicenseServerServices
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();
         services.AddSingleton<PerDeviceCalPolicy>();
         services.AddSingleton<CalIssuer>();
+        services.AddPrometheusMetrics();
+        services.AddSingleton<LicensingMetrics>();
         services.AddSingleton<KeyPackInstaller>();
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();

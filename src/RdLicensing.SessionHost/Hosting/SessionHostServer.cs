@@ -37,6 +37,8 @@ public static class SessionHostServer
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthEndpoints(new { status = "ok", role = "sessionhost" });
+        _ = app.Services.GetRequiredService<Diagnostics.SessionHostMetrics>();
+        app.MapPrometheusMetrics();
         app.MapConnectionsApi();
         app.MapSessionsApi();
         app.MapConfigApi();

@@ -26,6 +26,7 @@ public static class SessionHostServices
         services.AddSingleton(new SessionHostStore(new SqliteDialect(options.DatabasePath, SessionHostStore.SqliteMigrations)));
         services.AddSingleton<PolicySource>();
         services.AddSingleton<HostConfiguration>();
+        services.AddPrometheusMetrics().AddSingleton<SessionHostMetrics>();
         services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<SessionHostStore>().ProbeAsync(ct));
         services.AddCredentialFreeHttpClientLogging(); // the host token must not reach structured logs
         services.AddHttpClient(LicenseServerCalls.HttpClientName, c => c.Timeout = options.LicenseServerTimeout);

@@ -11,7 +11,8 @@ namespace RdLicensing.SessionHost.Rdp;
 /// back to it (by the user name of the client's routing cookie, learnt at each sign-in); a desktop that does not
 /// answer is logged and the next one tried. Each relayed session is registered in <see cref="LiveConnections"/>.
 /// </summary>
-public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, ILogger<DesktopRelay> logger) : IDesktopRelay
+public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, ILogger<DesktopRelay> logger,
+    Diagnostics.SessionHostMetrics? metrics = null) : IDesktopRelay
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private readonly Lock _gate = new();
@@ -43,6 +44,7 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
                 await tcp.ConnectAsync(desktop.Host, desktop.Port, timeout.Token);
                 var address = Name(desktop);
                 lock (_gate) _open[address] = _open.GetValueOrDefault(address) + 1;
+                metrics?.Relayed();
                 var connected = tcp;
                 tcp = null;
                 return new DesktopStream(address, connected.GetStream()) { Closed = () => Close(address, connected) };
