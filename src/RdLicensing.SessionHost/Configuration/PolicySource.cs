@@ -95,9 +95,19 @@ public sealed partial class PolicySource(IOptions<SessionHostOptions> options, S
                 context.Ignore = true;
             },
         };
-        _root = new ConfigurationBuilder().Add(source).Build();
-        // The watcher's reload: read it now, so a malformed edit is logged even while no client connects.
-        _watch = ChangeToken.OnChange(_root.GetReloadToken, () => _ = RefreshFromWatcherAsync());
+        try
+        {
+            _root = new ConfigurationBuilder().Add(source).Build();
+            // The watcher's reload: read it now, so a malformed edit is logged even while no client connects.
+            _watch = ChangeToken.OnChange(_root.GetReloadToken, () => _ = RefreshFromWatcherAsync());
+        }
+        catch (IOException e)
+        {
+            // No file watcher to be had (e.g. the inotify instance limit): every read still looks at the file's size and time.
+            LogNoWatcher(e.Message);
+            source.ReloadOnChange = false;
+            _root = new ConfigurationBuilder().Add(source).Build();
+        }
     }
 
     private async Task RefreshFromWatcherAsync()
@@ -133,6 +143,9 @@ public sealed partial class PolicySource(IOptions<SessionHostOptions> options, S
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private partial void LogPolicyProblem(string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No file watcher for policy.json ({Reason}): it is read again when a decision finds it changed.")]
+    private partial void LogNoWatcher(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "policy.json was changed but could not be read again: {Reason}")]
     private partial void LogRefreshFailed(string reason);
