@@ -14,6 +14,10 @@ public sealed class ClearinghouseOptions
     /// <summary>Failed authentications and unrecognized identifiers one client may make (<see cref="ClearinghouseRateLimits"/>).</summary>
     public ClearinghouseRateLimits RateLimits { get; set; } = new();
 
+    /// <summary>The configuration these options came from (file, environment, flags): the host binds its options classes from it again, ValidateOnStart.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ServiceDefaults.Configuration.ServiceConfiguration? Configuration { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "clearinghouse.db");
 
     /// <summary>The root certificate license servers trust (--clearinghouse-cert), rewritten at every start.</summary>

@@ -42,6 +42,10 @@ public sealed class LicenseServerOptions
     /// <summary>How often a node on a shared database reloads what other nodes may have changed: activation and the simulated clock.</summary>
     public TimeSpan SharedStateRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The configuration these options came from (file, environment, flags): the host binds its options classes from it again, ValidateOnStart.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ServiceDefaults.Configuration.ServiceConfiguration? Configuration { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "licensing.db");
 
     public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");

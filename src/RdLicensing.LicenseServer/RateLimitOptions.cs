@@ -23,19 +23,24 @@ namespace RdLicensing.LicenseServer;
 public sealed class RateLimitOptions
 {
     /// <summary>Failed authentications (unknown or malformed bearer tokens, refused console sign-ins) one client address may make per window.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue, ErrorMessage = "must be a whole number of at least 1")]
     public int FailedAuthenticationsPerWindow { get; set; } = 10;
 
     public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Sustained requests per second of one enrolled session host.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue, ErrorMessage = "must be a whole number of at least 1")]
     public int SessionHostRequestsPerSecond { get; set; } = 10_000;
 
     /// <summary>Requests one session host may send at once before the sustained rate applies.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue, ErrorMessage = "must be a whole number of at least 1")]
     public int SessionHostBurst { get; set; } = 20_000;
 
     /// <summary>Sustained requests per second of one administrator credential.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue, ErrorMessage = "must be a whole number of at least 1")]
     public int AdminRequestsPerSecond { get; set; } = 100;
 
     /// <summary>Requests one administrator credential may send at once before the sustained rate applies.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue, ErrorMessage = "must be a whole number of at least 1")]
     public int AdminBurst { get; set; } = 1_000;
 }

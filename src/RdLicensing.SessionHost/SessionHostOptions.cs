@@ -45,6 +45,10 @@ public sealed class SessionHostOptions
     /// </summary>
     public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The configuration these options came from (file, environment, flags): the host binds its options classes from it again, ValidateOnStart.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ServiceDefaults.Configuration.ServiceConfiguration? Configuration { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
 
     /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>

@@ -21,6 +21,9 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
     public (long Commits, long Items) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedItems));
     private readonly Queue<Pending> _waiting = new();
 
+    /// <summary>Told the size of each batch committed (metrics).</summary>
+    public Action<int>? Committed { get; set; }
+
     public async Task<T> WriteAsync<T>(Func<TSession, Task<T>> work, CancellationToken cancellationToken)
     {
         var item = new Pending(async session => await work(session), cancellationToken);
@@ -84,6 +87,7 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
             await tx.CommitAsync(CancellationToken.None);
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _committedItems, done.Count);
+            Committed?.Invoke(done.Count);
         }
         catch (Exception e)
         {

@@ -23,6 +23,12 @@ public interface IStoreDialect
     /// <summary>Runs once the schema is current (whether or not this process changed it), e.g. to learn types a migration created.</summary>
     Task SchemaReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// A connection for the readiness check: one that fails when the database is gone or unreadable instead of
+    /// creating it or reusing a pooled connection to a file no longer there.
+    /// </summary>
+    Task<DbConnection> OpenProbeAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>Copies the database, consistent while the server runs, to a new file.</summary>
     Task BackupToAsync(string path, CancellationToken cancellationToken);
 }

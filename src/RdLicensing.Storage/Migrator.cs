@@ -33,6 +33,14 @@ public static class Migrator
         return count;
     }
 
+    /// <summary>The highest script version of the dialect's set: what a database migrated by this build is at.</summary>
+    public static int ExpectedVersion(IStoreDialect dialect) =>
+        typeof(Migrator).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(dialect.MigrationResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => int.Parse(n[dialect.MigrationResourcePrefix.Length..].Split('_')[0]))
+            .DefaultIfEmpty(0)
+            .Max();
+
     private static string Read(Assembly assembly, string name)
     {
         using var stream = assembly.GetManifestResourceStream(name)!;

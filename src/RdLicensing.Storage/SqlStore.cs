@@ -14,6 +14,28 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
 
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => Migrator.MigrateAsync(Dialect, cancellationToken);
 
+    /// <summary>
+    /// Why the database cannot serve now — it does not answer a query, or its migrations are not all applied — or null
+    /// when it can (the readiness check, /health/ready).
+    /// </summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        var expected = Migrator.ExpectedVersion(Dialect);
+        int? version;
+        try
+        {
+            await using var connection = await Dialect.OpenProbeAsync(cancellationToken);
+            version = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken));
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+        {
+            return $"the {Dialect.Name} database does not answer: {e.Message}";
+        }
+        return (version ?? 0) < expected
+            ? $"the {Dialect.Name} database's migrations are not all applied (at {version ?? 0}, this build needs {expected}): restart the service to migrate it"
+            : null;
+    }
+
     private readonly GroupCommit<TSession> _commits = new(dialect, openSession);
 
     /// <summary>Runs <paramref name="work"/> in a write transaction; concurrent calls share one commit (see <see cref="GroupCommit{TSession}"/>).</summary>
@@ -22,6 +44,9 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
 
     /// <summary>Write transactions committed since start, and the work items they held.</summary>
     public (long Commits, long Items) CommitStatistics => _commits.Statistics;
+
+    /// <summary>Told the number of changes of each committed write transaction (the group commit's batch size), e.g. for a histogram.</summary>
+    public Action<int>? BatchCommitted { set => _commits.Committed = value; }
 
     public Task WriteAsync(Func<TSession, Task> work, CancellationToken cancellationToken = default) =>
         WriteAsync(async session => { await work(session); return true; }, cancellationToken);

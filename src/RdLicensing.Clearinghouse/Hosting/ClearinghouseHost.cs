@@ -29,7 +29,9 @@ public static class ClearinghouseHost
         app.UseAntiforgery();
         app.UseUnrecognizedIdentifierLimitsOnPages(); // the Razor pages are not behind the endpoint filter below
         app.MapOpenApi();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+        app.MapHealthEndpoints(new { status = "ok" });
+        _ = app.Services.GetRequiredService<ClearinghouseMetrics>();
+        app.MapPrometheusMetrics();
         // Every anonymous or per-server route counts unrecognized identifiers and refuses a locked-out address or Product ID.
         var guarded = app.MapGroup("").AddEndpointFilter<Abuse.UnrecognizedIdentifierFilter>();
         guarded.MapActivationApi();

@@ -14,10 +14,13 @@ public static class ClearinghouseServices
     public static IServiceCollection AddClearinghouseServices(this IServiceCollection services, ClearinghouseOptions options, TimeProvider clock)
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        if (options.Configuration is { } configuration) services.AddClearinghouseOptions(configuration);
         services.AddSingleton(clock);
         OwnerOnlyDirectory.Ensure(options.DataDirectory); // signing key, admin token, database: 0700, tightened when found open
         services.AddSingleton(new ClearinghouseStore(new SqliteDialect(options.DatabasePath, SqliteDialect.ClearinghouseMigrations)));
         services.AddSingleton<ClearinghouseKeys>();
+        services.AddPrometheusMetrics().AddSingleton<ClearinghouseMetrics>();
+        services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<ClearinghouseStore>().ProbeAsync(ct));
         services.AddSingleton<ActivationService>();
         services.AddSingleton<LicenseServerVerifier>();
         services.AddSingleton<GrantSigner>();

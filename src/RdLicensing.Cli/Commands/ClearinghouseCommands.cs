@@ -65,12 +65,20 @@ internal static class ClearinghouseCommands
     {
         var dataDir = Options.Text("--data-dir", "DIR", "Database, certificate and admin.token directory (default <data>/clearinghouse, i.e. ./data/clearinghouse)");
         var urls = Options.Text("--urls", "URL", $"Where to listen (default {ClearinghouseConnection.DefaultUrl})");
-        var command = new Command("run", "Run only the clearinghouse, until Ctrl+C") { dataDir, urls };
-        command.SetAction((result, ct) => ClearinghouseRunner.RunAsync(cli.Out, new ClearinghouseOptions
+        var config = ServiceConfigurationFlags.ConfigOption();
+        var command = new Command("run", "Run only the clearinghouse, until Ctrl+C") { dataDir, urls, config };
+        command.SetAction((result, ct) =>
         {
-            DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "clearinghouse")),
-            Urls = result.GetValue(urls) ?? ClearinghouseConnection.DefaultUrl,
-        }, ct));
+            const string section = RdLicensing.Clearinghouse.Hosting.ClearinghouseConfiguration.Section;
+            var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
+                {
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "clearinghouse"),
+                    [$"{section}:Urls"] = ClearinghouseConnection.DefaultUrl,
+                },
+                [.. ServiceConfigurationFlags.Flag(result, dataDir, $"{section}:DataDirectory"), .. ServiceConfigurationFlags.Flag(result, urls, $"{section}:Urls")]);
+            return ClearinghouseRunner.RunAsync(cli.Out,
+                ServiceConfigurationFlags.Configured(() => RdLicensing.Clearinghouse.Hosting.ClearinghouseConfiguration.Load(configuration)), ct);
+        });
         return command;
     }
 

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using RdLicensing.Cli.Hosting;
 using RdLicensing.Cli.Output;
 using RdLicensing.Core.Protocol;
+using RdLicensing.LicenseServer.Configuration;
+using RdLicensing.ServiceDefaults.Configuration;
 using RdLicensing.Storage.Postgres;
 using Spectre.Console;
 
@@ -29,15 +31,30 @@ internal static class ServerCommands
             $"A PostgreSQL database that several license server nodes share (postgres://user:password@host:port/database or Host=…;Database=…); default: the SQLite file in --data-dir. {DatabaseVariable} is read when --db is not given, which keeps a password out of the process list",
             PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as postgres://rdlic@127.0.0.1:5432/licensing, or Host=…;Database=…;Username=…");
         var server = new ServerOptions();
-        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl, database };
+        var config = ServiceConfigurationFlags.ConfigOption();
+        var command = new Command("run", "Run only the license server, until Ctrl+C") { dataDir, urls, clearinghouseUrl, database, config };
         server.AddTo(command);
         command.SetAction((result, ct) =>
         {
-            var options = server.Build(result,
-                Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server")),
-                result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
-            options.ClearinghouseUrl = result.GetValue(clearinghouseUrl);
-            options.Database = result.GetValue(database) ?? FromEnvironment();
+            const string section = LicenseServerConfiguration.Section;
+            var databaseVariable = Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } fromEnvironment && result.GetValue(database) is null
+                ? new[] { new ConfigurationValue($"{section}:Database", DatabaseVariable, fromEnvironment) } : [];
+            var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
+                {
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "license-server"),
+                    [$"{section}:Urls"] = "http://127.0.0.1:5080",
+                },
+                [
+                    .. ServiceConfigurationFlags.Flag(result, dataDir, $"{section}:DataDirectory"),
+                    .. ServiceConfigurationFlags.Flag(result, urls, $"{section}:Urls"),
+                    .. ServiceConfigurationFlags.Flag(result, clearinghouseUrl, $"{section}:Clearinghouse:Url"),
+                    .. databaseVariable,
+                    .. ServiceConfigurationFlags.Flag(result, database, $"{section}:Database"),
+                    .. ServiceConfigurationFlags.Flag(result, server.Clock, $"{section}:Clock"),
+                    .. ServiceConfigurationFlags.Flag(result, server.Version, $"{section}:Version"),
+                    .. ServiceConfigurationFlags.Flag(result, server.ClearinghouseCert, $"{section}:Clearinghouse:Certificate"),
+                ]);
+            var options = ServiceConfigurationFlags.Configured(() => LicenseServerConfiguration.Load(configuration));
             return ServerRunner.RunAsync(cli.Out, options, LogLevel.Information, "--urls (e.g. --urls http://127.0.0.1:5081)",
                 (running, token) => StartupBanner.PrintAsync(cli.Out, options, running, token), ct);
         });
@@ -45,12 +62,6 @@ internal static class ServerCommands
     }
 
     public const string DatabaseVariable = "RDLIC_DB";
-
-    private static string? FromEnvironment()
-    {
-        if (Environment.GetEnvironmentVariable(DatabaseVariable) is not { Length: > 0 } value) return null;
-        return PostgresConnectionString.Checked(value) ?? throw new UsageException($"{DatabaseVariable} is not a PostgreSQL address: use postgres://user:password@host:port/database, or unset it for the SQLite default.");
-    }
 
     private static Command Status(CliContext cli)
     {

@@ -56,25 +56,30 @@ internal static class SessionHostCommands
         var rdpAddress = Options.Text("--rdp-address", "IP", "Where the RDP endpoint listens (default 127.0.0.1; 0.0.0.0 for every interface)");
         var rdpSecurity = RdpSecurityOption();
         var desktops = Options.Desktops();
-        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name, rdpPort, rdpAddress, rdpSecurity, desktops };
+        var config = ServiceConfigurationFlags.ConfigOption();
+        var command = new Command("run", "Run a session host until Ctrl+C") { dataDir, urls, clock, name, rdpPort, rdpAddress, rdpSecurity, desktops, config };
         command.SetAction(async (result, ct) =>
         {
-            var options = new SessionHostOptions
-            {
-                DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "sessionhost")),
-                Urls = result.GetValue(urls) ?? SessionHostOptions.DefaultUrls,
-                SimulatedClock = result.GetValue(clock) == "simulated",
-                Name = result.GetValue(name) ?? SessionHostOptions.DefaultName,
-            };
-            var rdp = result.GetValue(rdpPort) is { } port
-                ? new RdpEndpointOptions
+            const string section = SessionHostSettings.Section;
+            var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
                 {
-                    Port = port, Address = result.GetValue(rdpAddress) ?? "127.0.0.1", SecurityLayer = RdpSecurity(result.GetValue(rdpSecurity)),
-                    Desktops = result.GetValue(desktops) ?? [],
-                }
-                : null;
-            if (rdp is null && (result.GetValue(rdpAddress) is not null || result.GetValue(rdpSecurity) is not null || result.GetValue(desktops) is { Count: > 0 }))
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "sessionhost"),
+                    [$"{section}:Urls"] = SessionHostOptions.DefaultUrls,
+                },
+                [
+                    .. ServiceConfigurationFlags.Flag(result, dataDir, $"{section}:DataDirectory"),
+                    .. ServiceConfigurationFlags.Flag(result, urls, $"{section}:Urls"),
+                    .. ServiceConfigurationFlags.Flag(result, clock, $"{section}:Clock"),
+                    .. ServiceConfigurationFlags.Flag(result, name, $"{section}:Name"),
+                    .. ServiceConfigurationFlags.Flag(result, rdpPort, $"{section}:Rdp:Port"),
+                    .. ServiceConfigurationFlags.Flag(result, rdpAddress, $"{section}:Rdp:Address"),
+                    .. ServiceConfigurationFlags.Flag(result, rdpSecurity, $"{section}:Rdp:Security"),
+                    .. ServiceConfigurationFlags.Flag(result, desktops, $"{section}:Rdp:Desktops"),
+                ]);
+            if (configuration.Root[$"{section}:Rdp:Port"] is null
+                && (result.GetValue(rdpAddress) is not null || result.GetValue(rdpSecurity) is not null || result.GetValue(desktops) is { Count: > 0 }))
                 throw new UsageException("--rdp-address, --rdp-security and --desktop configure the RDP endpoint: add --rdp-port PORT to run it.");
+            var (options, rdp) = ServiceConfigurationFlags.Configured(() => SessionHostSettings.Load(configuration));
             await RunUntilStoppedAsync(cli, options, rdp, ct);
             cli.Out.Line("The session host stopped.");
             return 0;

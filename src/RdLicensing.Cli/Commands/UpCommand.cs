@@ -6,6 +6,9 @@ using RdLicensing.Cli.Hosting;
 using RdLicensing.Clearinghouse;
 using RdLicensing.Rdp;
 using RdLicensing.SessionHost;
+using RdLicensing.Clearinghouse.Hosting;
+using RdLicensing.LicenseServer.Configuration;
+using RdLicensing.SessionHost.Configuration;
 
 namespace RdLicensing.Cli.Commands;
 
@@ -31,9 +34,10 @@ internal static class UpCommand
         var rdpSecurity = SessionHostCommands.RdpSecurityOption();
         var desktops = Options.Desktops();
         var server = new ServerOptions();
+        var config = ServiceConfigurationFlags.ConfigOption();
         var command = new Command("up", "Run the clearinghouse, the license server and a session host on this machine, with their data under --data, until Ctrl+C")
         {
-            port, clearinghousePort, sessionHostPort, rdpPort, rdpSecurity, desktops,
+            port, clearinghousePort, sessionHostPort, rdpPort, rdpSecurity, desktops, config,
         };
         server.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -45,15 +49,32 @@ internal static class UpCommand
             var fixedPorts = new[] { serverPort, chPort, shPort }.Where(p => p != 0).ToList();
             if (fixedPorts.Count != fixedPorts.Distinct().Count())
                 throw new UsageException("--port, --clearinghouse-port and --sessionhost-port must differ: each service needs its own port.");
-            var beside = new BesideServices(
-                new ClearinghouseOptions { DataDirectory = Path.Combine(data, "clearinghouse"), Urls = $"http://127.0.0.1:{chPort}" },
-                new SessionHostOptions { DataDirectory = Path.Combine(data, "sessionhost"), Urls = $"http://127.0.0.1:{shPort}" },
-                new RdpEndpointOptions
+            // The same keys as each service run alone (docs/OPERATIONS.md): these defaults, then <data>/rdlicensing.json or --config,
+            // RDLIC_<Section>__<Key> variables, and the flags given here.
+            var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
                 {
-                    Port = result.GetValue(rdpPort) ?? 0, SecurityLayer = SessionHostCommands.RdpSecurity(result.GetValue(rdpSecurity)),
-                    Desktops = result.GetValue(desktops) ?? [],
-                });
-            var options = server.Build(result, Path.Combine(data, "license-server"), $"http://127.0.0.1:{serverPort}", beside.Clearinghouse.CertificatePath);
+                    ["LicenseServer:DataDirectory"] = Path.Combine(data, "license-server"),
+                    ["LicenseServer:Urls"] = $"http://127.0.0.1:{serverPort}",
+                    ["Clearinghouse:DataDirectory"] = Path.Combine(data, "clearinghouse"),
+                    ["Clearinghouse:Urls"] = $"http://127.0.0.1:{chPort}",
+                    ["SessionHost:DataDirectory"] = Path.Combine(data, "sessionhost"),
+                    ["SessionHost:Urls"] = $"http://127.0.0.1:{shPort}",
+                    ["SessionHost:Rdp:Port"] = "0",
+                },
+                [
+                    .. ServiceConfigurationFlags.Flag(result, server.Clock, "LicenseServer:Clock"),
+                    .. ServiceConfigurationFlags.Flag(result, server.Version, "LicenseServer:Version"),
+                    .. ServiceConfigurationFlags.Flag(result, server.ClearinghouseCert, "LicenseServer:Clearinghouse:Certificate"),
+                    .. ServiceConfigurationFlags.Flag(result, rdpPort, "SessionHost:Rdp:Port"),
+                    .. ServiceConfigurationFlags.Flag(result, rdpSecurity, "SessionHost:Rdp:Security"),
+                    .. ServiceConfigurationFlags.Flag(result, desktops, "SessionHost:Rdp:Desktops"),
+                ]);
+            var clearinghouse = ServiceConfigurationFlags.Configured(() => ClearinghouseConfiguration.Load(configuration));
+            var (sessionHost, rdp) = ServiceConfigurationFlags.Configured(() => SessionHostSettings.Load(configuration));
+            var beside = new BesideServices(clearinghouse, sessionHost, rdp);
+            var options = ServiceConfigurationFlags.Configured(() => LicenseServerConfiguration.Load(configuration));
+            // Under up, the license server trusts the clearinghouse beside it unless told otherwise (its certificate is made at its first start).
+            options.ClearinghouseCertificatePath ??= beside.Clearinghouse.CertificatePath;
             return await ServerRunner.RunAsync(cli.Out, options, LogLevel.Warning, "--port (e.g. './rdlic up --port 5090', or --port 0 for any free port)",
                 async (running, token) =>
                 {

@@ -63,7 +63,7 @@ public static class SessionHostApi
 
     public static async Task<Results<Ok<CalResponseBody>, ProblemHttpResult>> RequestCal(
         CalRequestBody body, ClaimsPrincipal user, CalIssuer issuer, RevocationListPublisher revocations, LicenseStore store, TimeProvider clock,
-        CancellationToken cancellationToken)
+        LicensingMetrics metrics, CancellationToken cancellationToken)
     {
         var host = user.Identity!.Name!;
         if (await RefuseOutsideSecurityGroupAsync(user, store, clock, cancellationToken) is { } refused) return refused;
@@ -93,7 +93,9 @@ public static class SessionHostApi
         }
 
         var request = new CalRequest(host, type, hostVersion, hardwareId, Clean(body.ClientName) ?? hardwareId ?? userName!, userName, presented, body.HostGraceEndsAt);
+        var started = metrics.StartRequest();
         var outcome = await issuer.RequestAsync(request, cancellationToken);
+        metrics.RequestAnswered(started, outcome.Outcome, type);
         return TypedResults.Ok(new CalResponseBody(outcome.Licensed, outcome.Outcome, outcome.Message, outcome.Cal?.ToView(),
             outcome.License is null ? null : Convert.ToBase64String(outcome.License),
             outcome.Refusal is { } r ? new RefusalView($"0x{(int)r:X3}", RefusalName(r), outcome.Message) : null,

@@ -27,7 +27,9 @@ public static class LicenseServerHost
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
+        app.MapHealthEndpoints(new { status = "ok" });
+        _ = app.Services.GetRequiredService<Licensing.LicensingMetrics>(); // counts from the start, not from the first scrape
+        app.MapPrometheusMetrics((services, ct) => services.GetRequiredService<Licensing.LicensingMetrics>().RefreshAsync(ct));
         app.MapSessionHostApi();
         app.MapSessionHostDiagnosticsApi();
         app.MapSessionHostCertificateApi();

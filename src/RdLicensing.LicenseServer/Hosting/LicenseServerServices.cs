@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Time;
 using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Configuration;
 using RdLicensing.LicenseServer.Activation;
 using RdLicensing.LicenseServer.Licensing;
 using RdLicensing.LicenseServer.Recovery;
@@ -18,6 +19,7 @@ public static class LicenseServerServices
     public static IServiceCollection AddLicenseServerServices(this IServiceCollection services, LicenseServerOptions options)
     {
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        if (options.Configuration is { } configuration) services.AddLicenseServerOptions(configuration);
         services.AddSingleton<TimeProvider>(options.Clock == ClockMode.Simulated ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System);
         // A factory, so the container disposes the dialect (PostgreSQL's connection pool) with the server.
         services.AddSingleton<IStoreDialect>(_ => StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
@@ -26,6 +28,8 @@ public static class LicenseServerServices
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();
         services.AddSingleton<PerDeviceCalPolicy>();
         services.AddSingleton<CalIssuer>();
+        services.AddPrometheusMetrics();
+        services.AddSingleton<LicensingMetrics>();
         services.AddSingleton<KeyPackInstaller>();
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();
@@ -57,6 +61,10 @@ public static class LicenseServerServices
 
         services.AddLicenseServerRateLimits(options.RateLimits);
         services.AddLicensingManager(options);
+        services.AddHealthChecks()
+            .AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<LicenseStore>().ProbeAsync(ct))
+            .AddReadinessCheck("identity", (sp, _) => Task.FromResult(sp.GetRequiredService<ServerState>().IsInitialized
+                ? null : "the license server's identity is not loaded yet (still starting, or its start failed: see the log)"));
         services.AddProblemDetailsDefaults();
         services.AddOpenApi();
         return services;

@@ -23,6 +23,9 @@ public sealed class ServerState
 
     public LicenseServerIdentity Identity => Id.Identity;
 
+    /// <summary>The identity is loaded: the server can sign CALs (readiness).</summary>
+    public bool IsInitialized => _id is not null;
+
     public CalTokenService Tokens => Id.Tokens;
 
     /// <summary>Keys retired by rotations, oldest first: CALs they signed are accepted once more, through a host, and signed again.</summary>

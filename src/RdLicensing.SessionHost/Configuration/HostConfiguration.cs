@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 using RdLicensing.Storage;
@@ -17,15 +16,15 @@ public sealed record LocalSettingsChange(LicensingMode? Mode = null, IReadOnlyLi
 /// The host's configuration from its two sources, like local settings and Group Policy: the policy file
 /// overrides what is stored locally, and a value the policy sets cannot be changed locally.
 /// </summary>
-public sealed class HostConfiguration(SessionHostStore store, IOptions<SessionHostOptions> options, TimeProvider clock)
+public sealed class HostConfiguration(SessionHostStore store, PolicySource policies, TimeProvider clock)
 {
     public async Task<SessionHostConfiguration> LoadAsync(CancellationToken cancellationToken = default) =>
-        Combine(await store.SettingsAsync(cancellationToken), PolicyFile.Read(options.Value.PolicyFilePath));
+        Combine(await store.SettingsAsync(cancellationToken), await policies.CurrentAsync(cancellationToken));
 
     /// <exception cref="PolicyControlledException">A value to change is set by the policy file.</exception>
     public async Task<SessionHostConfiguration> SetLocalAsync(LocalSettingsChange change, CancellationToken cancellationToken = default)
     {
-        var policy = PolicyFile.Read(options.Value.PolicyFilePath);
+        var policy = await policies.CurrentAsync(cancellationToken);
         var blocked = new List<string>();
         if (change.Mode is not null && policy.Mode is not null) blocked.Add($"the licensing mode ({policy.Mode.Value.ToShortName()})");
         if (change.LicenseServers is not null && policy.LicenseServers is not null) blocked.Add("the license server list");

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.Core.Versions;
 
@@ -16,63 +16,60 @@ public sealed record PolicySettings(
 
 /// <summary>
 /// &lt;data-dir&gt;/policy.json, the session host's Group Policy: <c>{"licensingMode": "per-device",
-/// "licenseServers": ["http://ls1:5080"], "version": "2022", "administrators": ["alice", "CORP\\bob"]}</c>, any subset. Read at every use, so an edit
-/// applies at the next connection. A value that cannot be read is reported and ignored; the others still apply.
+/// "licenseServers": ["http://ls1:5080"], "version": "2022", "administrators": ["alice", "CORP\\bob"]}</c>, any subset, read from
+/// the JSON configuration source <see cref="PolicySource"/> keeps loaded. A value that cannot be read is reported and ignored; the
+/// others still apply.
 /// </summary>
 public static class PolicyFile
 {
-    private const int MaxBytes = 64 * 1024;
+    public const int MaxBytes = 64 * 1024;
 
-    public static PolicySettings Read(string path)
+    private static readonly string[] Known = ["licensingMode", "licenseServers", "version", "administrators"];
+
+    /// <summary>The policy in <paramref name="policy"/> (the file's configuration, keys as in the file).</summary>
+    public static PolicySettings From(string path, IConfiguration policy)
     {
-        path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path)) return new PolicySettings(path, false, null, null, null, []);
         var problems = new List<string>();
         LicensingMode? mode = null;
         IReadOnlyList<string>? servers = null;
         ProductVersion? version = null;
         IReadOnlyList<string>? administrators = null;
-        try
+        foreach (var setting in policy.GetChildren())
         {
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length > MaxBytes) throw new JsonException($"the file is larger than {MaxBytes / 1024} KB");
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("it must be a JSON object");
-            foreach (var property in document.RootElement.EnumerateObject())
+            switch (Known.FirstOrDefault(k => k.Equals(setting.Key, StringComparison.OrdinalIgnoreCase)))
             {
-                var value = property.Value;
-                switch (property.Name.ToLowerInvariant())
-                {
-                    case "licensingmode":
-                        if (value.ValueKind == JsonValueKind.String && LicensingModes.TryParse(value.GetString(), out var m)) mode = m;
-                        else problems.Add("licensingMode must be \"per-device\", \"per-user\" or \"not-configured\" (ignored)");
-                        break;
-                    case "licenseservers":
-                        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-                            problems.Add("licenseServers must be a list of URLs (ignored)");
-                        else if (LicenseServerUrls.TryNormalizeAll(value.EnumerateArray().Select(e => e.GetString()), out var error) is { } list) servers = list;
-                        else problems.Add($"licenseServers: {error} (ignored)");
-                        break;
-                    case "version":
-                        if (value.ValueKind == JsonValueKind.String && ProductVersions.TryParse(value.GetString(), out var v)) version = v;
-                        else problems.Add($"version must be one of {string.Join(", ", ProductVersions.All.Select(x => x.ToShortName()))} (ignored)");
-                        break;
-                    case "administrators":
-                        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-                            problems.Add("administrators must be a list of user names (ignored)");
-                        else if (AdministratorNames.TryNormalize(value.EnumerateArray().Select(e => e.GetString()), out var error) is { } names) administrators = names;
-                        else problems.Add($"administrators: {error} (ignored)");
-                        break;
-                    default:
-                        problems.Add($"unknown setting '{property.Name}' (ignored)");
-                        break;
-                }
+                case "licensingMode":
+                    if (LicensingModes.TryParse(setting.Value, out var m)) mode = m;
+                    else problems.Add("licensingMode must be \"per-device\", \"per-user\" or \"not-configured\" (ignored)");
+                    break;
+                case "licenseServers":
+                    if (List(setting) is not { } urls) problems.Add("licenseServers must be a list of URLs (ignored)");
+                    else if (LicenseServerUrls.TryNormalizeAll(urls, out var error) is { } list) servers = list;
+                    else problems.Add($"licenseServers: {error} (ignored)");
+                    break;
+                case "version":
+                    if (ProductVersions.TryParse(setting.Value, out var v)) version = v;
+                    else problems.Add($"version must be one of {string.Join(", ", ProductVersions.All.Select(x => x.ToShortName()))} (ignored)");
+                    break;
+                case "administrators":
+                    if (List(setting) is not { } users) problems.Add("administrators must be a list of user names (ignored)");
+                    else if (AdministratorNames.TryNormalize(users, out var error) is { } names) administrators = names;
+                    else problems.Add($"administrators: {error} (ignored)");
+                    break;
+                default:
+                    problems.Add($"unknown setting '{setting.Key}' (ignored)");
+                    break;
             }
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return new PolicySettings(path, true, null, null, null, [$"{path} cannot be read and is ignored: {e.Message}"]);
-        }
         return new PolicySettings(path, true, mode, servers, version, problems.Select(p => $"{path}: {p}").ToList(), administrators);
+    }
+
+    /// <summary>A JSON list of strings (an empty list included); null for a single value or a list of objects.</summary>
+    private static List<string?>? List(IConfigurationSection setting)
+    {
+        var items = setting.GetChildren().ToList();
+        if (setting.Value is { Length: > 0 }) return null;
+        if (items.Any(i => i.Value is null || !int.TryParse(i.Key, out _))) return null;
+        return [.. items.OrderBy(i => int.Parse(i.Key)).Select(i => i.Value)];
     }
 }

@@ -36,7 +36,9 @@ public static class SessionHostServer
         app.UseFailedAuthenticationLimits();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "sessionhost" })).WithTags("Health").AllowAnonymous();
+        app.MapHealthEndpoints(new { status = "ok", role = "sessionhost" });
+        _ = app.Services.GetRequiredService<Diagnostics.SessionHostMetrics>();
+        app.MapPrometheusMetrics();
         app.MapConnectionsApi();
         app.MapSessionsApi();
         app.MapConfigApi();

@@ -20,10 +20,14 @@ public static class SessionHostServices
             ? new HostClock(clock, OwnedByHost: false)
             : new HostClock(options.SimulatedClock ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System, OwnedByHost: true);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        if (options.Configuration is { } configuration) services.AddSessionHostOptions(configuration);
         services.AddSingleton(hostClock);
         services.AddSingleton(hostClock.Provider);
         services.AddSingleton(new SessionHostStore(new SqliteDialect(options.DatabasePath, SessionHostStore.SqliteMigrations)));
+        services.AddSingleton<PolicySource>();
         services.AddSingleton<HostConfiguration>();
+        services.AddPrometheusMetrics().AddSingleton<SessionHostMetrics>();
+        services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<SessionHostStore>().ProbeAsync(ct));
         services.AddCredentialFreeHttpClientLogging(); // the host token must not reach structured logs
         services.AddHttpClient(LicenseServerCalls.HttpClientName, c => c.Timeout = options.LicenseServerTimeout);
         services.AddSingleton<LicenseServerCalls>();

@@ -14,7 +14,8 @@ namespace RdLicensing.SessionHost.Rdp;
 /// answer is logged, recorded as event 5036 and the next one tried. Each relayed session is registered in
 /// <see cref="LiveConnections"/>.
 /// </summary>
-public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, SessionHostStore store, TimeProvider clock, ILogger<DesktopRelay> logger) : IDesktopRelay
+public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnections live, SessionHostStore store, TimeProvider clock, ILogger<DesktopRelay> logger,
+    Diagnostics.SessionHostMetrics? metrics = null) : IDesktopRelay
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
@@ -53,6 +54,7 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
                 await tcp.ConnectAsync(desktop.Host, desktop.Port, timeout.Token);
                 var address = Name(desktop);
                 lock (_gate) _open[address] = _open.GetValueOrDefault(address) + 1;
+                metrics?.Relayed();
                 var connected = tcp;
                 tcp = null;
                 return new DesktopStream(address, connected.GetStream()) { Closed = () => Close(address, connected) };

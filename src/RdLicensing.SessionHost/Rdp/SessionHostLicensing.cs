@@ -13,13 +13,14 @@ namespace RdLicensing.SessionHost.Rdp;
 /// sign-in and goes to the account it authenticated.
 /// </remarks>
 public sealed class SessionHostLicensing(ConnectionDecider decider, SessionSignIns signIns, HostSessions sessions, LiveConnections live,
-    RdpEndpointOptions? endpoint = null) : IClientLicensing
+    RdpEndpointOptions? endpoint = null, Diagnostics.SessionHostMetrics? metrics = null) : IClientLicensing
 {
     public async Task<RdpLicensingVerdict> DecideAsync(RdpClientIdentity client, byte[]? presentedLicense, CancellationToken cancellationToken)
     {
         var decision = await decider.DecideAsync(
             new ConnectionRequest(client.ClientName, client.HardwareId, client.UserName, presentedLicense, client.Administrative,
                 PerUserAtSignIn: endpoint is { Desktops.Count: > 0 }), cancellationToken);
+        metrics?.Exchange(decision.Allowed, decision.Cal?.Temporary ?? false);
         if (!decision.Allowed)
             return RdpLicensingVerdict.Refused(decision.Refusal?.Code, decision.Refusal?.Message ?? decision.Message);
         // A Per User CAL belongs to the user, not the device: the client is told it is valid and stores nothing.

@@ -49,6 +49,22 @@ public sealed class SqliteDialect : IStoreDialect
         return connection;
     }
 
+    /// <summary>Unpooled and without Create: a database file deleted, moved or unreadable fails here instead of being created empty.</summary>
+    public async Task<DbConnection> OpenProbeAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     private volatile bool _fileChecked;
 
     /// <summary>
