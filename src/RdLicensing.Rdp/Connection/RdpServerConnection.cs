@@ -110,7 +110,7 @@ public sealed partial class RdpServerConnection
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _context.TlsCertificate,
+                ServerCertificateContext = _context.TlsCertificateContext,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ClientCertificateRequired = false,
             }, cancellationToken);
