@@ -52,6 +52,9 @@ internal sealed partial class ClientConnection(RdpClientOptions options, ClientT
         return new RdpClientResult(licensing.Outcome, licensing.License, _errorInfo, licensing.Error, activated, _tls, TimeSpan.Zero);
     }
 
+    /// <summary>Only the X.224 negotiation (and the TLS handshake when asked for): a bare connection, the benchmark's baseline.</summary>
+    public Task NegotiateOnlyAsync(CancellationToken cancellationToken) => NegotiateAsync(cancellationToken);
+
     private async Task NegotiateAsync(CancellationToken cancellationToken)
     {
         var wantTls = options.Security == RdpClientSecurity.Tls;

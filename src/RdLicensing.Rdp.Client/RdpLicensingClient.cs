@@ -31,6 +31,27 @@ public sealed class RdpLicensingClient
     /// <summary>The HWID the client sends for <paramref name="hostname"/> (PlatformId 0x04010000 + MD5 of the hostname, as xfreerdp).</summary>
     public static ClientHardwareId HardwareIdOf(string hostname) => ClientLicensing.HardwareIdOf(hostname);
 
+    /// <summary>
+    /// A bare connection — TCP, the X.224 negotiation and, under <see cref="RdpClientSecurity.Tls"/>, the TLS handshake —
+    /// closed at once: what every exchange costs before MCS and licensing, the benchmark's baseline. Its time to completion.
+    /// </summary>
+    public async Task<TimeSpan> ConnectBareAsync(CancellationToken cancellationToken = default)
+    {
+        var started = _options.Clock.GetTimestamp();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Timeout);
+        try
+        {
+            await using var transport = await ClientTransport.ConnectAsync(_options, deadline.Token);
+            await new ClientConnection(_options, transport).NegotiateOnlyAsync(deadline.Token);
+            return _options.Clock.GetElapsedTime(started);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RdpTimeoutException($"the bare connection to {_options.Host}:{_options.Port} did not finish within {_options.Timeout.TotalSeconds:0.#} s.");
+        }
+    }
+
     /// <summary>One connection, from the TCP connect to the server's disconnect, within <see cref="RdpClientOptions.Timeout"/>.</summary>
     public async Task<RdpClientResult> ConnectAsync(CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_rdp_runs_three_phases_against_a_throwaway_system_without_failures()
     {
-        var result = await Rdlic.RunAsync("bench", "rdp", "--devices", "5", "--in-flight", "2", "--json");
+        var result = await Rdlic.RunAsync("bench", "rdp", "--devices", "5", "--in-flight", "2", "--crowd", "12", "--security", "tls", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("", result.Stderr);
@@ -26,11 +26,30 @@ public sealed class BenchCommandTests
             Assert.Equal(0, phases[i].GetProperty("failures").GetInt32());
             Assert.Equal(5, phases[i].GetProperty("outcomes").GetProperty(outcomes[i]).GetInt32());
         }
+        // The baseline of the same run: bare connections (TCP + X.224 + TLS) at the same concurrency, and each phase's ratio to it.
+        var bare = Assert.Single(report.RootElement.GetProperty("bare").EnumerateArray());
+        Assert.Equal("bare-connection", bare.GetProperty("phase").GetString());
+        Assert.Equal(5, bare.GetProperty("outcomes").GetProperty("Connected").GetInt32());
+        Assert.True(bare.GetProperty("exchangesPerSecond").GetDouble() > 0);
+        var ratios = report.RootElement.GetProperty("ratios").EnumerateArray().ToList();
+        Assert.Equal(["first-connection", "returning", "valid-permanent"], ratios.Select(r => r.GetProperty("phase").GetString()));
+        Assert.All(ratios, r => Assert.True(r.GetProperty("ratio").GetDouble() > 0));
+        // N new devices at once, every one licensed.
+        var crowd = report.RootElement.GetProperty("crowd");
+        Assert.Equal(12, crowd.GetProperty("inFlight").GetInt32());
+        Assert.Equal(0, crowd.GetProperty("failures").GetInt32());
+        Assert.Equal(12, crowd.GetProperty("outcomes").GetProperty("NewLicense").GetInt32());
+        // The private RSA operation against OpenSSL directly, same key.
+        var rsa = report.RootElement.GetProperty("rsa");
+        Assert.Equal(2048, rsa.GetProperty("bits").GetInt32());
+        Assert.Contains("OpenSSL", rsa.GetProperty("implementation").GetString());
+        Assert.True(rsa.GetProperty("oursMs").GetDouble() > 0 && rsa.GetProperty("openSslMs").GetDouble() > 0);
     }
 
     [Theory]
     [InlineData("rdlic: --in-flight must be whole numbers from 1 to 1024, comma-separated (e.g. 1,16,64), not '0'", "--in-flight", "1,0")]
     [InlineData("rdlic: --devices must be a whole number from 1 to 99999", "--devices", "many")]
+    [InlineData("rdlic: --crowd must be a whole number from 0 to 5000", "--crowd", "5001")]
     [InlineData("rdlic: --security must be rdp or tls", "--security", "nla")]
     [InlineData("rdlic: --endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389", "--endpoint", "localhost")]
     public async Task Wrong_options_are_one_line_and_exit_2(string expected, params string[] args)

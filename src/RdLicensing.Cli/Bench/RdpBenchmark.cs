@@ -32,17 +32,33 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
     /// <summary>A run's devices are named TAG-K-I: unique per run, so an endpoint that already met earlier runs sees new devices.</summary>
     private readonly string _runTag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
 
-    public async Task<List<PhaseResult>> RunAsync(IReadOnlyList<int> inFlightValues, IReadOnlyList<BenchPhase> phases, CancellationToken ct)
+    /// <summary>The baseline: TCP + X.224 (+ the TLS handshake under TLS), closed at once — no MCS, no licensing.</summary>
+    public static readonly BenchPhase Bare = new("bare-connection", "bare connection (TCP + X.224 + TLS handshake), the baseline", RdpLicensingOutcome.ValidClient);
+
+    /// <summary>
+    /// For each in-flight value: <paramref name="devices"/> bare connections (the baseline, same run, same concurrency),
+    /// then the phases. Bare connections come first in the list of each in-flight value.
+    /// </summary>
+    public async Task<(List<PhaseResult> Bare, List<PhaseResult> Phases)> RunAsync(IReadOnlyList<int> inFlightValues, IReadOnlyList<BenchPhase> phases, CancellationToken ct)
     {
+        var bare = new List<PhaseResult>();
         var results = new List<PhaseResult>();
         foreach (var inFlight in inFlightValues)
         {
             // CS_CORE carries 15 characters of the client name: TAG(4)-K(≤4)-I(≤5) fits.
             var names = Enumerable.Range(0, devices).Select(i => $"{_runTag}-{inFlight}-{i}").ToArray();
             var stored = new byte[]?[devices];
+            bare.Add(await RunPhaseAsync(Bare, inFlight, names, stored, ct));
             foreach (var phase in phases) results.Add(await RunPhaseAsync(phase, inFlight, names, stored, ct));
         }
-        return results;
+        return (bare, results);
+    }
+
+    /// <summary><paramref name="count"/> new devices connecting all at once (first connection: a temporary CAL each).</summary>
+    public Task<PhaseResult> RunCrowdAsync(int count, CancellationToken ct)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"{_runTag}-c-{i}").ToArray();
+        return RunPhaseAsync(FirstConnection with { Name = "crowd", Description = $"first connection, all {count} at once" }, count, names, new byte[]?[count], ct);
     }
 
     private async Task<PhaseResult> RunPhaseAsync(BenchPhase phase, int inFlight, string[] names, byte[]?[] stored, CancellationToken ct)
@@ -58,6 +74,13 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
                 string? failure;
                 try
                 {
+                    if (ReferenceEquals(phase, Bare))
+                    {
+                        var elapsed = await new RdpLicensingClient(template with { ClientHostname = names[i] }).ConnectBareAsync(token);
+                        outcomes.AddOrUpdate("Connected", 1, (_, n) => n + 1);
+                        latencies.Add(elapsed.TotalMilliseconds);
+                        return;
+                    }
                     var result = await new RdpLicensingClient(template with { ClientHostname = names[i], StoredLicense = stored[i] }).ConnectAsync(token);
                     outcomes.AddOrUpdate(result.Outcome.ToString(), 1, (_, n) => n + 1);
                     if (result.License is not null) stored[i] = result.License;

@@ -19,7 +19,9 @@ internal static class BenchCommands
     public const int MaxDevices = 99_999;
     public const int MaxInFlight = 1024;
     public const int MaxInFlightValues = 8;
-    private static readonly int[] DefaultInFlight = [16];
+    public const int DefaultCrowd = 1000;
+    public const int MaxCrowd = 5000;
+    private static readonly int[] DefaultInFlight = [1, 64];
 
     public static Command Create(CliContext cli) => new("bench", "Measure how fast the licensing services answer")
     {
@@ -34,23 +36,33 @@ internal static class BenchCommands
         var endpoint = Options.Checked("--endpoint", "HOST:PORT",
             "Measure this running RDP endpoint (first-connection and returning phases) instead of a throwaway system started in this process",
             Endpoint, "--endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389");
+        var crowd = Options.Int("--crowd", "N", $"Then N new devices connecting all at once, every one of which must succeed (default {DefaultCrowd}; 0 skips it)", 0, MaxCrowd);
         var json = Options.Flag("--json", "Print the results as JSON and nothing else");
-        var command = new Command("rdp", "Full RDP licensing exchanges per second: first connection (temporary CAL), returning (upgraded to permanent), returning with a valid permanent CAL")
+        var command = new Command("rdp", "Full RDP licensing exchanges per second (first connection, returning, valid permanent CAL) against bare connections in the same run, N connections at once, and the private RSA operation against OpenSSL")
         {
-            devices, inFlight, security, endpoint, json,
+            devices, inFlight, security, endpoint, crowd, json,
         };
         command.SetAction(async (result, ct) =>
         {
             var deviceCount = result.GetValue(devices) ?? DefaultDevices;
             var inFlightValues = result.GetValue(inFlight) is { Length: > 0 } given ? given : DefaultInFlight;
             var layer = result.GetValue(security) ?? "rdp";
+            var crowdSize = result.GetValue(crowd) ?? DefaultCrowd;
             var template = new RdpClientOptions { UserName = "bench", Security = layer == "tls" ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
 
             // Only the in-process system's answers are known in advance: there each phase must get its own outcome.
             async Task<BenchReport> MeasureAsync(string host, int port, string shown, bool inProcess, BenchPhase[] phases, CancellationToken token)
             {
                 var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: inProcess);
-                return new BenchReport(shown, layer, inProcess ? "in-process" : "external", deviceCount, await benchmark.RunAsync(inFlightValues, phases, token));
+                var (bare, measured) = await benchmark.RunAsync(inFlightValues, phases, token);
+                var crowded = crowdSize > 0 ? await benchmark.RunCrowdAsync(crowdSize, token) : null;
+                return new BenchReport(shown, layer, inProcess ? "in-process" : "external", deviceCount, measured)
+                {
+                    Bare = bare,
+                    Crowd = crowded,
+                    // Same process as the endpoint: its own operation and OpenSSL's, same key, same cores.
+                    Rsa = inProcess ? RsaFigure.Measure(TimeSpan.FromSeconds(2)) : null,
+                };
             }
 
             BenchReport report;
@@ -62,15 +74,15 @@ internal static class BenchCommands
             else
             {
                 // Each in-flight value has its own devices, and each of them ends with a permanent CAL.
-                var cals = deviceCount * inFlightValues.Length;
-                if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values needs {cals} CALs, more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
+                var cals = deviceCount * inFlightValues.Length + crowdSize;
+                if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values + --crowd needs {cals} CALs, more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
                 report = await BenchSystem.RunAsync(cals, (rdp, token) => MeasureAsync($"{rdp.Address}", rdp.Port, $"{rdp}", inProcess: true,
                     [RdpBenchmark.FirstConnection, RdpBenchmark.Returning, RdpBenchmark.ValidPermanent], token), ct);
             }
 
             if (result.GetValue(json)) report.PrintJson(cli.Out);
             else report.Print(cli.Out);
-            var total = report.Phases.Sum(p => p.Exchanges);
+            var total = report.Phases.Sum(p => p.Exchanges) + report.Bare.Sum(p => p.Exchanges) + (report.Crowd?.Exchanges ?? 0);
             if (report.Failures > 0) throw new CliException($"{report.Failures} of {total} exchanges failed (see the Failures column and the reasons above).");
             return 0;
         });
@@ -80,7 +92,7 @@ internal static class BenchCommands
     /// <summary>--in-flight 16, or several values to compare: --in-flight 1,16,64.</summary>
     private static Option<int[]?> InFlightOption() => new("--in-flight")
     {
-        Description = "Connections in flight at once; several comma-separated values run one after the other, e.g. 1,16,64 (default 16)",
+        Description = "Connections in flight at once; several comma-separated values run one after the other, e.g. 1,16,64 (default 1,64)",
         HelpName = "K[,K...]",
         CustomParser = result =>
         {

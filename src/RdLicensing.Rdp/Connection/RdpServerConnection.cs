@@ -110,7 +110,7 @@ public sealed partial class RdpServerConnection
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _context.TlsCertificate,
+                ServerCertificateContext = _context.TlsCertificateContext,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ClientCertificateRequired = false,
             }, cancellationToken);
@@ -271,8 +271,17 @@ public sealed partial class RdpServerConnection
     }
 
     /// <summary>A slow-path PDU on the I/O channel, secured as this connection requires.</summary>
-    private Task SendIoAsync(byte[] payload, SecurityFlags flags, bool encrypt, bool header, CancellationToken cancellationToken) =>
-        SendAsync(McsDomain.SendDataIndication(IoChannel, _security.Wrap(payload, flags, encrypt, header)), cancellationToken);
+    /// <remarks>
+    /// One array per packet: the TPKT, X.224 and MCS headers are written once and the payload is copied (or RC4-encrypted)
+    /// straight into it after its security header — not wrapped layer by layer, one copy per layer.
+    /// </remarks>
+    private Task SendIoAsync(byte[] payload, SecurityFlags flags, bool encrypt, bool header, CancellationToken cancellationToken)
+    {
+        var length = _security.WrappedLength(payload.Length, encrypt, header);
+        var packet = McsDomain.SendDataIndicationPacket(IoChannel, length, out var offset);
+        _security.WrapInto(payload, flags, encrypt, header, packet.AsSpan(offset, length));
+        return SendAsync(packet, cancellationToken);
+    }
 }
 
 /// <summary>The client stopped sending in the middle of the sequence.</summary>

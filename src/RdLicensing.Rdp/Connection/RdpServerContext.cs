@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using RdLicensing.Rdp.Security;
 
@@ -27,6 +28,13 @@ public sealed class RdpServerContext(RdpConnectionSettings options, ServerRsaKey
     public void UseCertificateChain(byte[] chain) => _certificateChain = chain;
 
     public X509Certificate2? TlsCertificate { get; } = tlsCertificate;
+
+    /// <summary>
+    /// <see cref="TlsCertificate"/> as SslStream serves it, built once (its chain included, offline): handed to every
+    /// handshake instead of the certificate, which made each TLS connection build the certificate's chain again.
+    /// </summary>
+    public SslStreamCertificateContext? TlsCertificateContext { get; } =
+        tlsCertificate is null ? null : SslStreamCertificateContext.Create(tlsCertificate, additionalCertificates: null, offline: true);
     public IClientLicensing Licensing { get; } = licensing;
 
     /// <summary>The desktops behind the endpoint; null: the endpoint licenses and then disconnects (no desktop).</summary>

@@ -85,6 +85,41 @@ public sealed class SecureChannel
     /// A PDU for the peer: encrypted when asked and keys exist (with the salted MAC, SEC_SECURE_CHECKSUM, when
     /// <paramref name="salted"/>); otherwise with a header when asked.
     /// </summary>
+    /// <summary>Bytes <see cref="WrapInto"/> writes for a payload of <paramref name="payloadLength"/> bytes.</summary>
+    public int WrappedLength(int payloadLength, bool encrypt, bool header) =>
+        encrypt && _outgoing is not null ? payloadLength + 4 + MacLength : header ? payloadLength + 4 : payloadLength;
+
+    /// <summary>
+    /// What <see cref="Wrap"/> returns, written into <paramref name="destination"/> (exactly <see cref="WrappedLength"/>
+    /// bytes): the payload is copied — or encrypted — once, straight into the packet that goes out.
+    /// </summary>
+    public void WrapInto(ReadOnlySpan<byte> payload, SecurityFlags flags, bool encrypt, bool header, Span<byte> destination, bool salted = false)
+    {
+        if (destination.Length != WrappedLength(payload.Length, encrypt, header))
+            throw new ArgumentException($"The wrapped PDU takes {WrappedLength(payload.Length, encrypt, header)} bytes, not {destination.Length}.", nameof(destination));
+        if (encrypt && _outgoing is not null)
+        {
+            var secured = flags | SecurityFlags.Encrypt | (salted ? SecurityFlags.SecureChecksum : SecurityFlags.None);
+            WriteHeader(destination, secured);
+            _outgoing.EncryptInto(payload, destination.Slice(4, MacLength), destination[(4 + MacLength)..], salted);
+            return;
+        }
+        if (header)
+        {
+            WriteHeader(destination, flags);
+            payload.CopyTo(destination[4..]);
+        }
+        else payload.CopyTo(destination);
+    }
+
+    private const int MacLength = 8;
+
+    private static void WriteHeader(Span<byte> destination, SecurityFlags flags)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)flags);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], 0);
+    }
+
     public byte[] Wrap(ReadOnlySpan<byte> payload, SecurityFlags flags, bool encrypt, bool header, bool salted = false)
     {
         if (encrypt && _outgoing is not null)

@@ -44,6 +44,19 @@ public sealed class RdpEncryptionStream
         return Advance(plaintext);
     }
 
+    /// <summary>
+    /// <see cref="Encrypt"/> without intermediate arrays: the MAC into <paramref name="mac"/> (8 bytes), the ciphertext
+    /// straight into <paramref name="ciphertext"/> (as long as the plaintext; they may not overlap).
+    /// </summary>
+    public void EncryptInto(ReadOnlySpan<byte> plaintext, Span<byte> mac, Span<byte> ciphertext, bool salted = false)
+    {
+        Mac(plaintext, salted, PacketCount).AsSpan(0, mac.Length).CopyTo(mac);
+        if (_packetsWithCurrentKey == PacketsPerKey) UpdateKey();
+        _rc4.Process(plaintext, ciphertext[..plaintext.Length]);
+        _packetsWithCurrentKey++;
+        PacketCount++;
+    }
+
     /// <exception cref="RdpProtocolException">"MAC mismatch": the packet was not produced with these keys, or one was lost.</exception>
     public byte[] Decrypt(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> mac, bool salted = false)
     {

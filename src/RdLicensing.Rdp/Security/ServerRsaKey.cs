@@ -10,7 +10,8 @@ namespace RdLicensing.Rdp.Security;
 public sealed class ServerRsaKey : IDisposable
 {
     private readonly RSA _rsa;
-    private readonly RsaPrivateCrt _private;
+    private readonly OpenSslRawRsa? _openSsl;
+    private readonly RsaPrivateCrt? _managed;
     private bool _disposed;
 
     private ServerRsaKey(RSA rsa)
@@ -22,7 +23,8 @@ public sealed class ServerRsaKey : IDisposable
             throw new CryptographicException("The RSA key has no private CRT parameters (P, Q, DP, DQ, InverseQ).");
         ModulusLe = LittleEndian(parameters.Modulus);
         PublicExponent = ToUInt32(parameters.Exponent);
-        _private = new RsaPrivateCrt(parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+        if (OpenSslRawRsa.Unavailable is null) _openSsl = new OpenSslRawRsa(parameters);
+        else _managed = new RsaPrivateCrt(parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ, ModulusLe, PublicExponent);
         ZeroIfPresent(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
     }
 
@@ -59,22 +61,63 @@ public sealed class ServerRsaKey : IDisposable
     }
 
     /// <summary>
-    /// Raw RSA with the private key, by the Chinese remainder theorem (about four times faster than one exponentiation
-    /// modulo n, which made the key exchange the endpoint's bottleneck). The ciphertext is little-endian, as sent (modulus length + 8 zero bytes is
-    /// fine: only the first modulus-length bytes count); the result is little-endian, <see cref="ModulusLength"/> bytes.
+    /// What does the private operation in this process: OpenSSL's libcrypto (the one .NET loaded; constant-time and
+    /// blinded), or — where that cannot be used, and then saying why — the managed blinded CRT of <see cref="RsaPrivateCrt"/>.
+    /// </summary>
+    public static string Implementation => OpenSslRawRsa.Unavailable is null
+        ? $"{OpenSslRawRsa.VersionText} ({OpenSslRawRsa.LibraryPath}), EVP_PKEY_decrypt RSA_NO_PADDING, blinded"
+        : $"managed BigInteger CRT, blinded (OpenSSL not used: {OpenSslRawRsa.Unavailable})";
+
+    /// <summary>True when the private operation runs in OpenSSL (see <see cref="Implementation"/>).</summary>
+    public static bool UsesOpenSsl => OpenSslRawRsa.Unavailable is null;
+
+    /// <summary>
+    /// Raw RSA with the private key, blinded (<see cref="Implementation"/>: OpenSSL's constant-time private operation where
+    /// available). The ciphertext is little-endian, as sent (modulus length + 8 zero bytes is fine: only the first
+    /// modulus-length bytes count); the result is little-endian, <see cref="ModulusLength"/> bytes.
     /// </summary>
     /// <exception cref="RdpProtocolException">The ciphertext is not below the modulus.</exception>
     public byte[] DecryptRaw(ReadOnlySpan<byte> ciphertextLe)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _private.Apply(ciphertextLe, ModulusLe, ModulusLength);
+        if (_openSsl is null) return _managed!.Apply(ciphertextLe, ModulusLe, ModulusLength);
+
+        var significant = ciphertextLe.Length > ModulusLength ? ciphertextLe[..ModulusLength] : ciphertextLe;
+        if (!IsBelowModulus(significant)) throw new RdpProtocolException("RSA input is not below the modulus: it was not produced with this key.");
+        Span<byte> inputBe = stackalloc byte[ModulusLength];
+        Span<byte> outputBe = stackalloc byte[ModulusLength];
+        inputBe.Clear();
+        for (var i = 0; i < significant.Length; i++) inputBe[ModulusLength - 1 - i] = significant[i];
+        try
+        {
+            _openSsl.PrivateBigEndian(inputBe, outputBe);
+            var output = new byte[ModulusLength];
+            for (var i = 0; i < output.Length; i++) output[i] = outputBe[ModulusLength - 1 - i];
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(outputBe);
+        }
+    }
+
+    /// <summary>Little-endian comparison with the modulus (the ciphertext is public: no need for constant time).</summary>
+    private bool IsBelowModulus(ReadOnlySpan<byte> valueLe)
+    {
+        for (var i = ModulusLength - 1; i >= 0; i--)
+        {
+            var v = i < valueLe.Length ? valueLe[i] : 0;
+            if (v != ModulusLe[i]) return v < ModulusLe[i];
+        }
+        return false; // equal
     }
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        _private.Dispose();
+        _openSsl?.Dispose();
+        _managed?.Dispose();
         _rsa.Dispose();
     }
 

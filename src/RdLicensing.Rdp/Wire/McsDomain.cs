@@ -93,6 +93,31 @@ public static class McsDomain
         return Tpkt.Data(w.Written);
     }
 
+    /// <summary>
+    /// A whole TPKT packet holding an MCS Send Data Indication from the server on <paramref name="channel"/>, with
+    /// <paramref name="userDataLength"/> bytes of user data left for the caller to write at <paramref name="userDataOffset"/>:
+    /// one array for the packet, the headers written once (what <see cref="SendDataIndication"/> builds in four).
+    /// </summary>
+    public static byte[] SendDataIndicationPacket(ushort channel, int userDataLength, out int userDataOffset)
+    {
+        if (userDataLength is < 0 or > 0x7FFF) throw new InvalidOperationException($"PER length {userDataLength} is over 32767.");
+        var perLength = userDataLength < 0x80 ? 1 : 2;
+        userDataOffset = 4 + 3 + 6 + perLength;
+        var total = userDataOffset + userDataLength;
+        if (total > ushort.MaxValue) throw new InvalidOperationException($"A {total}-byte TPKT packet is over the 65535-byte limit.");
+        var packet = new byte[total];
+        packet[0] = 3; // TPKT version 3, reserved, length
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)total);
+        packet[4] = 2; packet[5] = 0xF0; packet[6] = 0x80; // X.224 Data TPDU
+        packet[7] = (int)McsPduType.SendDataIndication << 2;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(8), 1002 - UserIdBase);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(10), channel);
+        packet[12] = 0x70; // dataPriority high, segmentation begin | end
+        if (perLength == 1) packet[13] = (byte)userDataLength;
+        else System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(13), (ushort)(userDataLength | 0x8000));
+        return packet;
+    }
+
     internal static byte[] SendData(McsPduType type, ushort userId, ushort channel, ReadOnlySpan<byte> data)
     {
         var w = new ByteWriter(data.Length + 8);

@@ -30,8 +30,15 @@ public sealed class RdpEndpointOptions
     /// <summary>How long the server waits for any one PDU from the client.</summary>
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Connections served at once; one more is closed at once (and logged), the client may retry.</summary>
-    public int MaxConnections { get; set; } = 512;
+    /// <summary>
+    /// Connections served at once; one more is closed at once (and logged), the client may retry. 2,048: well above the
+    /// 1,000 at once `rdlic bench rdp` proves (each costs a task and two small buffers while it waits); the
+    /// accept backlog (<see cref="AcceptBacklog"/>) holds a burst arriving faster than they are accepted.
+    /// </summary>
+    public int MaxConnections { get; set; } = 2048;
+
+    /// <summary>Connections the kernel queues before they are accepted (capped by net.core.somaxconn, 4,096 on Debian 12).</summary>
+    public int AcceptBacklog { get; set; } = 2048;
 
     /// <summary>ProductInfo of the Server License Request and of every license handed out (MS-RDPELE 2.2.2.1).</summary>
     public string CompanyName { get; set; } = "RdLicensing";

@@ -59,7 +59,7 @@ public sealed partial class RdpListener(RdpEndpointOptions options, RdpServerCon
         _listener = new TcpListener(address, options.Port);
         try
         {
-            _listener.Start(backlog: 512);
+            _listener.Start(options.AcceptBacklog);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
