@@ -26,6 +26,7 @@ public static class LicenseServerServices
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();
         services.AddSingleton<PerDeviceCalPolicy>();
         services.AddSingleton<CalIssuer>();
+        services.AddSingleton<VerifiedCalTokens>(_ => new VerifiedCalTokens());
         services.AddSingleton<KeyPackInstaller>();
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();
