@@ -36,7 +36,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     /// </summary>
     private CalOutcome Signed(CalOutcome outcome) => outcome.TokenToSign is not { } content
         ? outcome
-        : outcome with { License = server.Tokens.Issue(content), TokenToSign = null };
+        : outcome with { License = verified.Issue(server.Tokens, content), TokenToSign = null };
 
     /// <summary>
     /// Anchors the host's grace period (<see cref="GraceAnchorPolicy"/>): the first start this server learns is kept; a later one

@@ -48,6 +48,17 @@ public sealed class VerifiedCalTokens(int capacity = VerifiedCalTokens.DefaultCa
         return verified;
     }
 
+    /// <summary>
+    /// Issues a token with <paramref name="tokens"/> and keeps it as verified: this server just signed those bytes with that key,
+    /// so the device's next presentation of them needs no signature check either.
+    /// </summary>
+    public byte[] Issue(CalTokenService tokens, CalTokenContent content)
+    {
+        var token = tokens.Issue(content);
+        Add(tokens, TokenHash.Of(token), content);
+        return token;
+    }
+
     private void Add(CalTokenService tokens, TokenHash key, CalTokenContent content)
     {
         var state = _state;
