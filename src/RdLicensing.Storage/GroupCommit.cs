@@ -69,21 +69,24 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
                 var item = batch[i];
                 var savepoint = "w" + i;
                 if (savepoints) await tx.Transaction.SaveAsync(savepoint);
+                var session = openSession(tx);
                 try
                 {
-                    var session = openSession(tx);
                     var result = await RunAsTheCaller(item, session);
-                    if (session is IBeforeCommit hook) await hook.BeforeCommitAsync();
                     if (savepoints) await tx.Transaction.ReleaseAsync(savepoint);
+                    (session as IBatchItem)?.Succeeded();
                     done.Add((item, result));
                 }
                 catch (Exception e) when (savepoints)
                 {
                     await tx.Transaction.RollbackAsync(savepoint);
                     await tx.Transaction.ReleaseAsync(savepoint);
+                    (session as IBatchItem)?.Failed();
                     item.Completion.TrySetException(e);
                 }
             }
+            // What the items share is written once (events, last-seen times, pool levels: see LicenseBatch), then one commit.
+            if (tx.BatchState is { } shared) await shared.BeforeCommitAsync(tx);
             await tx.CommitAsync(CancellationToken.None);
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _committedItems, done.Count);

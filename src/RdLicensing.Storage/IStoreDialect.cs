@@ -39,6 +39,9 @@ public sealed class WriteTransaction(DbConnection connection, DbTransaction tran
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
 
+    /// <summary>What the work items of this transaction share and write just before the commit (a store's own type); null until one sets it.</summary>
+    public IBatchState? BatchState { get; set; }
+
     public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -24,18 +24,21 @@ public sealed partial class LicenseStore
         CancellationToken cancellationToken = default) => ReadAsync(async c =>
     {
         var host = await c.QuerySingleOrDefaultAsync<(long? Seen, long? Grace)?>(
-            "SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name = hostName });
+            new CommandDefinition("SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name = hostName },
+                cancellationToken: cancellationToken));
         // One parameter per name: Dapper would send a list to Npgsql as one array, which "IN" does not take.
         var names = new DynamicParameters();
         for (var i = 0; i < settingNames.Count; i++) names.Add("n" + i, settingNames[i]);
         var settings = (await c.QueryAsync<(string Name, string Value)>(
-                $"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", settingNames.Select((_, i) => "@n" + i))})", names))
+                new CommandDefinition($"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", settingNames.Select((_, i) => "@n" + i))})", names,
+                    cancellationToken: cancellationToken)))
             .ToDictionary(s => s.Name, s => s.Value);
-        var packs = (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type }))
+        var packs = (await c.QueryAsync<KeyPackRow>(new CommandDefinition($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type },
+                cancellationToken: cancellationToken)))
             .Select(r => r.ToDomain()).ToList();
         var cals = type == CalType.PerDevice
-            ? await c.QueryAsync<CalRow>(LicenseWriteSession.DeviceCalsSql, new { hardwareId = holder })
-            : await c.QueryAsync<CalRow>(LicenseWriteSession.UserCalsSql, new { userName = holder });
+            ? await c.QueryAsync<CalRow>(new CommandDefinition(LicenseWriteSession.DeviceCalsSql, new { hardwareId = holder }, cancellationToken: cancellationToken))
+            : await c.QueryAsync<CalRow>(new CommandDefinition(LicenseWriteSession.UserCalsSql, new { userName = holder }, cancellationToken: cancellationToken));
         return new PresentationSnapshot(Times.FromDb(host?.Seen), Times.FromDb(host?.Grace), settings, packs, cals.Select(r => r.ToDomain()).ToList());
     }, cancellationToken);
 }

@@ -13,7 +13,8 @@ public sealed partial class LicenseStore
         await using var tx = await Dialect.BeginWriteAsync(cancellationToken);
         var session = new LicenseWriteSession(tx);
         var result = await work(session);
-        await ((IBeforeCommit)session).BeforeCommitAsync();
+        ((IBatchItem)session).Succeeded();
+        if (tx.BatchState is { } shared) await shared.BeforeCommitAsync(tx);
         await tx.CommitAsync(cancellationToken);
         return result;
     }

@@ -16,11 +16,12 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
 {
     public Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<KeyPack>>(async c =>
-            (await c.QueryAsync<KeyPackRow>($"SELECT {KeyPackRow.Columns} FROM key_packs ORDER BY installed_at, id"))
+            (await c.QueryAsync<KeyPackRow>(new CommandDefinition($"SELECT {KeyPackRow.Columns} FROM key_packs ORDER BY installed_at, id", cancellationToken: cancellationToken)))
             .Select(r => r.ToDomain()).ToList(), cancellationToken);
 
     public Task<IssuedCal?> CalAsync(long id, CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id }))?.ToDomain(),
+        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<CalRow>(new CommandDefinition($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id },
+                cancellationToken: cancellationToken)))?.ToDomain(),
             cancellationToken);
 
     public Task<PagedResult<IssuedCal>> CalsAsync(CalQuery query, CancellationToken cancellationToken = default) => ReadAsync(async c =>
@@ -108,12 +109,14 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
     public static string NewToken(string prefix) => prefix + "_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h", new { h = HashToken(token) }) > 0,
+        ReadAsync(async c => await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h",
+                new { h = HashToken(token) }, cancellationToken: cancellationToken)) > 0,
             cancellationToken);
 
     public Task<SessionHostRecord?> SessionHostByTokenAsync(string token, CancellationToken cancellationToken = default) =>
         ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<(string name, bool group, long enrolled, long? seen)?>(
-                "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h", new { h = HashToken(token) }))
+                new CommandDefinition("SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h", new { h = HashToken(token) },
+                    cancellationToken: cancellationToken)))
             is { } r ? new SessionHostRecord(r.name, r.group, Times.FromDb(r.enrolled), Times.FromDb(r.seen)) : null, cancellationToken);
 
     public Task<IReadOnlyList<SessionHostRecord>> SessionHostsAsync(CancellationToken cancellationToken = default) =>

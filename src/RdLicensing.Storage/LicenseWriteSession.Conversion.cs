@@ -12,7 +12,7 @@ public sealed partial class LicenseWriteSession
     /// of them are issued — issued licenses are never converted.
     /// </summary>
     public async Task<bool> ReduceKeyPackAsync(Guid id, int before, int after, string document, DateTimeOffset signedAt) =>
-        await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd(
+        await PacksChanged(_tx.Connection.ExecuteAsync(Cmd(
             "UPDATE key_packs SET total = @after, document = @document, signed_at = @signedAt WHERE id = @id AND total = @before AND issued <= @after",
             new { id = id.ToString("D"), before, after, document, signedAt = Times.ToDb(signedAt) }))) == 1;
 
@@ -27,6 +27,6 @@ public sealed partial class LicenseWriteSession
                 new { id, total = pack.Total })) != 1)
             return false;
         await _tx.Connection.ExecuteAsync(Cmd("UPDATE issued_cals SET key_pack_id = NULL WHERE key_pack_id = @id AND holds_slot = 0", new { id }));
-        return await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id }))) == 1;
+        return await PacksChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id }))) == 1;
     }
 }

@@ -26,7 +26,7 @@ public sealed partial class LicenseWriteSession
         var packs = await AllKeyPacksAsync();
         var live = await CountLiveAsync("1 = 1", null);
         var rows = await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM issued_cals"));
-        await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs")));
+        await PacksChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs")));
         return new KeyPackRemoval(packs, live, rows);
     }
 
@@ -39,7 +39,7 @@ public sealed partial class LicenseWriteSession
             var id = pack.Id.ToString("D");
             live += await CountLiveAsync("key_pack_id = @id", new { id });
             rows += await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM issued_cals WHERE key_pack_id = @id", new { id }));
-            await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id })));
+            await PacksChanged(_tx.Connection.ExecuteAsync(Cmd("DELETE FROM key_packs WHERE id = @id", new { id })));
         }
         return new KeyPackRemoval(packs, live, rows);
     }
@@ -48,7 +48,11 @@ public sealed partial class LicenseWriteSession
     public Task<string?> KeyPackDocumentAsync(Guid id) =>
         _tx.Connection.QuerySingleOrDefaultAsync<string?>(Cmd("SELECT document FROM key_packs WHERE id = @id", new { id = id.ToString("D") }));
 
-    public Task DeleteSettingAsync(string name) => _tx.Connection.ExecuteAsync(Cmd("DELETE FROM settings WHERE name = @name", new { name }));
+    public Task DeleteSettingAsync(string name)
+    {
+        _batch.Policies = null;
+        return _tx.Connection.ExecuteAsync(Cmd("DELETE FROM settings WHERE name = @name", new { name }));
+    }
 
     public async Task<IReadOnlyList<AdminCredentialRecord>> AdminCredentialsAsync() =>
         (await _tx.Connection.QueryAsync<(string name, string hash, long created)>(Cmd("SELECT name, token_hash, created_at FROM admin_credentials ORDER BY id")))

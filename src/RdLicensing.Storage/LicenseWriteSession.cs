@@ -10,18 +10,51 @@ namespace RdLicensing.Storage;
 /// The operations of one write transaction. Callers read, decide with the Core policies, and write here;
 /// <see cref="LicenseStore.WriteAsync{T}"/> commits all of it or none.
 /// </summary>
-public sealed partial class LicenseWriteSession : IBeforeCommit
+public sealed partial class LicenseWriteSession : IBatchItem
 {
     private readonly WriteTransaction _tx;
+    private readonly LicenseBatch _batch;
 
-    // Pool levels for the dashboard: set when this transaction changes a pack's total or issued count, and the latest
+    // Pool levels for the dashboard: set when this work item changes a pack's total or issued count, and the latest
     // time it was told (every such write also expires due CALs or writes an event, both with the time).
     private bool _poolsChanged;
     private DateTimeOffset? _at;
 
-    internal LicenseWriteSession(WriteTransaction tx) => _tx = tx;
+    // What this work item adds to the batch's writes before the commit, once it has succeeded (see LicenseBatch).
+    private List<LicenseBatch.PendingEvent>? _events;
+    private Dictionary<string, long>? _lastSeen;
+
+    internal LicenseWriteSession(WriteTransaction tx)
+    {
+        _tx = tx;
+        _batch = tx.BatchState as LicenseBatch ?? (LicenseBatch)(tx.BatchState = new LicenseBatch());
+    }
 
     private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction);
+
+    void IBatchItem.Succeeded()
+    {
+        if (_events is not null) _batch.Events.AddRange(_events);
+        if (_lastSeen is not null)
+            foreach (var (name, at) in _lastSeen)
+                _batch.LastSeen[name] = Math.Max(at, _batch.LastSeen.GetValueOrDefault(name));
+        if (_poolsChanged && _at is { } at2)
+        {
+            var day = DashboardDays.Of(at2);
+            if (!_batch.PoolDays.TryGetValue(day, out var latest) || at2 > latest) _batch.PoolDays[day] = at2;
+        }
+        _events = null;
+        _lastSeen = null;
+        _poolsChanged = false;
+    }
+
+    void IBatchItem.Failed()
+    {
+        _events = null;
+        _lastSeen = null;
+        _poolsChanged = false;
+        _batch.Forget();
+    }
 
     internal const string DeviceCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
     internal const string UserCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id";
@@ -35,14 +68,34 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
     public async Task<IssuedCal?> CalAsync(long id) =>
         (await _tx.Connection.QuerySingleOrDefaultAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id })))?.ToDomain();
 
-    public async Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CalType type) =>
-        (await _tx.Connection.QueryAsync<KeyPackRow>(Cmd($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type })))
-        .Select(r => r.ToDomain()).ToList();
+    /// <summary>The key packs of a type, read once per transaction (see <see cref="LicenseBatch"/>); a list later writes never change.</summary>
+    public async Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CalType type)
+    {
+        if (_batch.Packs.TryGetValue(type, out var kept)) return kept;
+        var packs = (await _tx.Connection.QueryAsync<KeyPackRow>(Cmd($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type })))
+            .Select(r => r.ToDomain()).ToList();
+        _batch.Packs[type] = packs;
+        return packs;
+    }
+
+    /// <summary>The kept packs with one pack's issued count moved by <paramref name="delta"/> (a new list: callers' snapshots stay as read).</summary>
+    private void AdjustKeptPack(Guid id, int delta)
+    {
+        foreach (var (type, packs) in _batch.Packs)
+        {
+            var index = packs.ToList().FindIndex(p => p.Id == id);
+            if (index < 0) continue;
+            var changed = packs.ToList();
+            changed[index] = changed[index] with { Issued = changed[index].Issued + delta };
+            _batch.Packs[type] = changed;
+            return;
+        }
+    }
 
     public async Task<bool> KeyPackExistsAsync(Guid id) =>
         await _tx.Connection.ExecuteScalarAsync<long>(Cmd("SELECT COUNT(*) FROM key_packs WHERE id = @id", new { id = id.ToString("D") })) > 0;
 
-    public Task InsertKeyPackAsync(KeyPack pack, string document) => PoolsChanged(_tx.Connection.ExecuteAsync(Cmd(
+    public Task InsertKeyPackAsync(KeyPack pack, string document) => PacksChanged(_tx.Connection.ExecuteAsync(Cmd(
         $"INSERT INTO key_packs ({KeyPackRow.Columns}, document) VALUES (@id, @program, @product_version, @cal_type, @total, 0, @expires_at, @description, @clearinghouse, @license_server, @program_reference, @signed_at, @installed_at, @document)",
         new
         {
@@ -54,11 +107,18 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         })));
 
     /// <summary>Takes one license of the pack; false when none is left. The guard keeps issued ≤ total under any interleaving.</summary>
-    public async Task<bool> TakeLicenseAsync(Guid keyPackId) =>
-        await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") }))) == 1;
+    public async Task<bool> TakeLicenseAsync(Guid keyPackId)
+    {
+        var taken = await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") }))) == 1;
+        if (taken) AdjustKeptPack(keyPackId, +1);
+        return taken;
+    }
 
-    public Task ReturnLicenseAsync(Guid keyPackId) =>
-        PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") })));
+    public async Task ReturnLicenseAsync(Guid keyPackId)
+    {
+        if (await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - 1 WHERE id = @id AND issued > 0", new { id = keyPackId.ToString("D") }))) == 1)
+            AdjustKeptPack(keyPackId, -1);
+    }
 
     public async Task<long> InsertCalAsync(IssuedCal cal)
     {
@@ -106,7 +166,7 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
             GROUP BY key_pack_id
             """, new { nowMs, reassignableBefore }))).ToList();
         foreach (var (pack, count) in released)
-            await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count })));
+            await PacksChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count })));
         var freed = await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE issued_cals SET holds_slot = 0 WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)",
             new { nowMs, reassignableBefore }));
@@ -128,42 +188,78 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
     }
 
     /// <param name="reason">For a denial, a stable reason name the dashboard counts by ("no-license", "host-not-in-security-group").</param>
+    /// <summary>
+    /// Records an event. It is written with the events of the transaction's other work items in one multi-row insert just
+    /// before the commit (see <see cref="LicenseBatch"/>), in the order they were added, and dropped if this work item fails.
+    /// </summary>
     public Task AddEventAsync(DateTimeOffset at, LicensingEventId id, string message, string? host = null, string? device = null, string? user = null, long? calId = null,
         string? reason = null)
     {
         Saw(at);
-        return _tx.Connection.ExecuteAsync(Cmd(
-            "INSERT INTO events (at, event_id, level, message, session_host, device, user_name, cal_id, reason) VALUES (@at, @id, @level, @message, @host, @device, @user, @calId, @reason)",
-            new { at = Times.ToDb(at), id = (int)id, level = (int)LicensingEvents.LevelOf(id), message, host, device, user, calId, reason }));
+        (_events ??= []).Add(new LicenseBatch.PendingEvent(Times.ToDb(at), (int)id, (int)LicensingEvents.LevelOf(id), message, host, device, user, calId, reason));
+        return Task.CompletedTask;
     }
 
     public Task<string?> SettingAsync(string name) =>
         _tx.Connection.ExecuteScalarAsync<string?>(Cmd("SELECT value FROM settings WHERE name = @name", new { name }));
 
-    public Task SetSettingAsync(string name, string value) => _tx.Connection.ExecuteAsync(Cmd(
-        "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", new { name, value }));
+    /// <summary>
+    /// The named settings (null when unset), read once per transaction for the names asked first (the licensing policies
+    /// every CAL request reads); any settings write in the transaction drops the copy.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> PolicySettingsAsync(IReadOnlyList<string> names)
+    {
+        if (_batch.Policies is { } kept && names.All(kept.ContainsKey)) return kept;
+        var read = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var args = new DynamicParameters();
+        for (var i = 0; i < names.Count; i++)
+        {
+            args.Add("n" + i, names[i]);
+            read[names[i]] = null;
+        }
+        foreach (var (name, value) in await _tx.Connection.QueryAsync<(string Name, string Value)>(Cmd(
+                     $"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", names.Select((_, i) => "@n" + i))})", args)))
+            read[name] = value;
+        _batch.Policies = read;
+        return read;
+    }
 
+    public Task SetSettingAsync(string name, string value)
+    {
+        _batch.Policies = null;
+        return _tx.Connection.ExecuteAsync(Cmd(
+            "INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO UPDATE SET value = excluded.value", new { name, value }));
+    }
+
+    /// <summary>
+    /// Records the host's contact (and the grace period end it reported, when it did). The contact time alone is written once
+    /// per transaction for each host, its latest, just before the commit (see <see cref="LicenseBatch"/>).
+    /// </summary>
     /// <param name="graceEndsAt">When the host's licensing grace period ends, if it said (kept when it did not).</param>
-    public Task TouchSessionHostAsync(string name, DateTimeOffset at, DateTimeOffset? graceEndsAt = null) =>
-        _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at, grace_ends_at = COALESCE(@grace, grace_ends_at) WHERE name = CAST(@name AS CITEXT)",
+    public Task TouchSessionHostAsync(string name, DateTimeOffset at, DateTimeOffset? graceEndsAt = null)
+    {
+        if (graceEndsAt is null)
+        {
+            var ms = Times.ToDb(at);
+            _lastSeen ??= new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+            _lastSeen[name] = Math.Max(ms, _lastSeen.GetValueOrDefault(name));
+            return Task.CompletedTask;
+        }
+        return _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET last_seen_at = @at, grace_ends_at = COALESCE(@grace, grace_ends_at) WHERE name = CAST(@name AS CITEXT)",
             new { name, at = Times.ToDb(at), grace = Times.ToDb(graceEndsAt) }));
+    }
 
     /// <summary>
     /// Records the day's level of every pool (licenses in unexpired packs, and how many are issued) for the dashboard's
-    /// pool chart; done before commit by every transaction that changed one, so the last write of a day is that day's level.
-    /// Every pool, not only the one changed: a pack that expired since is then counted out of its pool's level too. It is
-    /// one statement over the few key pack rows, tens of microseconds against the milliseconds of a synchronous commit.
+    /// pool chart; done before commit by every transaction that changed one (once for each day its work items changed one
+    /// on: see <see cref="LicenseBatch"/>), so the last write of a day is that day's level. Every pool, not only the one
+    /// changed: a pack that expired since is then counted out of its pool's level too.
     /// </summary>
-    async Task IBeforeCommit.BeforeCommitAsync()
-    {
-        if (_poolsChanged && _at is { } at) await RecordPoolLevelsAsync(at);
-    }
-
     /// <remarks>
     /// A pool's live OverUsed CALs (status Active, over_used) are counted too, also for a pool with no key pack (Per User CALs
     /// issued before any was installed); the partial index ix_issued_cals_overused keeps that part to the OverUsed rows.
     /// </remarks>
-    private Task RecordPoolLevelsAsync(DateTimeOffset now) => _tx.Connection.ExecuteAsync(Cmd("""
+    internal static Task RecordPoolLevelsAsync(WriteTransaction tx, DateTimeOffset now) => tx.Connection.ExecuteAsync(new CommandDefinition("""
         INSERT INTO pool_levels (day, cal_type, product_version, total, issued, over_used)
         SELECT @day, p.cal_type, p.product_version, SUM(p.total), SUM(p.issued), SUM(p.over_used) FROM (
             SELECT cal_type, product_version, total, issued, 0 AS over_used FROM key_packs
@@ -173,7 +269,7 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
         ) p
         GROUP BY p.cal_type, p.product_version
         ON CONFLICT (day, cal_type, product_version) DO UPDATE SET total = excluded.total, issued = excluded.issued, over_used = excluded.over_used
-        """, new { day = DashboardDays.Of(now), now = Times.ToDb(now), active = (int)CalStatus.Active }));
+        """, new { day = DashboardDays.Of(now), now = Times.ToDb(now), active = (int)CalStatus.Active }, tx.Transaction));
 
     /// <summary>Enrolls a host, or gives an enrolled one a new token (the old one stops working). True when it is new.</summary>
     public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)
@@ -229,6 +325,14 @@ public sealed partial class LicenseWriteSession : IBeforeCommit
     {
         var rows = await write;
         _poolsChanged = true;
+        return rows;
+    }
+
+    /// <summary>A pool change other than one license taken or returned: the batch's copy of the packs is read again.</summary>
+    private async Task<int> PacksChanged(Task<int> write)
+    {
+        var rows = await PoolsChanged(write);
+        _batch.Packs.Clear();
         return rows;
     }
 

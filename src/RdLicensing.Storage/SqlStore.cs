@@ -52,7 +52,8 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
         WriteAsync(async session => { await work(session); return true; }, cancellationToken);
 
     public Task<string?> SettingAsync(string name, CancellationToken cancellationToken = default) =>
-        ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name }), cancellationToken);
+        ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT value FROM settings WHERE name = @name", new { name }, cancellationToken: cancellationToken)),
+            cancellationToken);
 
     protected async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
     {

@@ -102,7 +102,9 @@ internal static class BenchMeasurement
             new BenchRatios(Ratio(calRate, noOp.RequestsPerSecond), Ratio(calRate, raw.RequestsPerSecond), Ratio(writeRate, raw.RequestsPerSecond)),
             report, memory, overall.Errors,
             failures.Failures.OrderByDescending(f => f.Value).Take(KeptFailures).Select(f => $"{f.Value} × {f.Key}").ToList(),
-            log?.Path, log?.Lines ?? 0, target.KeptDataDirectory);
+            log?.Path, log?.Lines ?? 0, target.KeptDataDirectory,
+            LicensingBenchReport.TargetsOf(calRate, writeRate, operations.FirstOrDefault(o => o.Operation == RequestKind.Present.Name())?.RequestsPerSecond,
+                overall, noOp, raw, report, memory));
     }
 
     private static double? Ratio(double over, double under) => under > 0 ? Math.Round(over / under, 4) : null;

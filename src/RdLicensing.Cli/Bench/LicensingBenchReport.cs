@@ -32,6 +32,13 @@ internal sealed record BaselineFigures(string What, int Concurrency, double Seco
 /// </summary>
 internal sealed record BenchRatios(double? CalRequestsToNoOp, double? CalRequestsToDatabase, double? CalWritesToDatabase);
 
+/// <summary>
+/// One figure of issue 13's table as this run measured it: its value, what it is a ratio of (the baseline measured in the same
+/// run), the target and whether it was met.
+/// </summary>
+/// <param name="Baseline">The same-run baseline the value is divided by, in words with its figure; null for absolute figures.</param>
+internal sealed record TargetFigure(string Figure, double? Value, string? Baseline, string Target, bool? Met);
+
 internal sealed record ReportTiming(double? Seconds, string? Summary, string? Error);
 
 /// <summary>The server process's resident memory (VmRSS); the peak is its high-water mark (VmHWM).</summary>
@@ -46,8 +53,32 @@ internal sealed record LicensingBenchReport(
     string Server, string Mode, string Database, int Concurrency, int SessionHosts, double WarmUpSeconds, double DurationSeconds, string Mix,
     SeedingFigures? Seeding, IReadOnlyList<OperationFigures> Operations, OperationFigures Overall, double CalRequestsPerSecond, double CalWritesPerSecond,
     BaselineFigures? NoOp, BaselineFigures? DatabaseBaseline, BenchRatios Ratios, ReportTiming? CalUsageReport, MemoryFigures? Memory,
-    long Errors, IReadOnlyList<string> Failures, string? Record, long Recorded, string? KeptDataDirectory)
+    long Errors, IReadOnlyList<string> Failures, string? Record, long Recorded, string? KeptDataDirectory, IReadOnlyList<TargetFigure>? Targets = null)
 {
+    /// <summary>Issue 13's figures for the license server, each with its same-run baseline and its target.</summary>
+    public static IReadOnlyList<TargetFigure> TargetsOf(double calRate, double writeRate, double? presentRate, OperationFigures overall, OperationFigures? noOp,
+        OperationFigures? raw, ReportTiming? report, MemoryFigures? memory)
+    {
+        static double? Over(double? value, double? under) => value is { } v && under is > 0 ? Math.Round(v / under.Value, 3) : null;
+        var noOpRate = noOp?.RequestsPerSecond;
+        var rawRate = raw?.RequestsPerSecond;
+        var noOpText = noOp is null ? null : $"no-op endpoint {noOp.RequestsPerSecond:0.#}/s";
+        var rawText = raw is null ? null : $"raw durable one-transaction-each writes {raw.RequestsPerSecond:0.#}/s";
+        var calToNoOp = Over(calRate, noOpRate);
+        var writesToRaw = Over(writeRate, rawRate);
+        var presentToNoOp = Over(presentRate, noOpRate);
+        var peakMb = memory?.PeakMiB is { } mib ? Math.Round(mib * 1.048576, 1) : (double?)null;
+        return
+        [
+            new("CAL requests ÷ no-op", calToNoOp, noOpText, "≥ 0.5", calToNoOp >= 0.5),
+            new("CAL writes ÷ raw durable database rate", writesToRaw, rawText, "≥ 1.0", writesToRaw >= 1.0),
+            new("present (valid CAL) ÷ no-op", presentToNoOp, noOpText, "≥ 0.8", presentToNoOp >= 0.8),
+            new("all requests p99 (ms)", overall.P99Ms, null, "≤ 50", overall.Requests > 0 ? overall.P99Ms <= 50 : null),
+            new("CAL usage report (s)", report?.Seconds, null, "< 5", report?.Seconds < 5),
+            new("server resident memory, peak (MB)", peakMb, null, "≤ 300", peakMb <= 300),
+        ];
+    }
+
     public void PrintJson(Render output) => output.Json(JsonSerializer.Serialize(this, Client.JsonApiClient.Json));
 
     public void Print(Render output)
@@ -68,6 +99,14 @@ internal sealed record LicensingBenchReport(
                         $"p50 {Ms(db.Figures.P50Ms)}, p99 {Ms(db.Figures.P99Ms)}{ErrorsOf(db.Figures)}.");
         output.Line($"Ratios: CAL requests / no-op requests = {Ratio(Ratios.CalRequestsToNoOp)}; CAL requests / database transactions = {Ratio(Ratios.CalRequestsToDatabase)}; " +
                     $"CAL writes / database transactions = {Ratio(Ratios.CalWritesToDatabase)}.");
+        if (Targets is { Count: > 0 } targets)
+        {
+            var table = Render.Table("Figure (issue 13)", "This run", "Same-run baseline", "Target", "Met");
+            foreach (var t in targets)
+                table.AddRow(Render.Cell(t.Figure), Render.Cell(t.Value is { } v ? Number(v, "0.###") : "n/a"), Render.Cell(t.Baseline ?? "-"),
+                    Render.Cell(t.Target), Render.Cell(t.Met switch { true => "yes", false => "NO", null => "n/a" }, t.Met == false ? new Style(Color.Red) : null));
+            output.Write(table);
+        }
         if (CalUsageReport is { } report)
             output.Line(report.Error is null
                 ? $"CAL usage report over the whole database: {Number(report.Seconds ?? 0, "0.000")} s ({report.Summary})."

@@ -1,6 +1,5 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using RdLicensing.Core.Identity;
 using RdLicensing.Core.Signing;
 
@@ -90,16 +89,56 @@ public sealed class CalTokenVerifier : IDisposable
 
         try
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(token);
-            var extension = certificate.Extensions[CalTokenService.LicensedProductInfoOid]
-                ?? throw new CalTokenException("the license carries no licensed-product information");
-            var text = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
+            var extension = LicensedProductInfo(tbs) ?? throw new CalTokenException("the license carries no licensed-product information");
+            var text = new AsnReader(extension, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
             return CalTokenService.FromFields(CanonicalPayloadReader.Read(CalTokenService.Schema, text));
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or SignedDocumentException or FormatException)
         {
             throw new CalTokenException($"the license content is unreadable ({e.Message})");
         }
+    }
+
+    /// <summary>
+    /// The value of the licensed-product extension in the signed part of the certificate (RFC 5280 TBSCertificate), read with
+    /// the DER reader instead of loading the whole certificate into OpenSSL: that load (and its handle, released by a
+    /// finalizer) was most of a verification's cost. Every field is read in order, so a malformed certificate is refused.
+    /// </summary>
+    private static byte[]? LicensedProductInfo(byte[] tbs)
+    {
+        var outer = new AsnReader(tbs, AsnEncodingRules.DER);
+        var certificate = outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        var version = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (certificate.PeekTag().HasSameClassAndValue(version)) certificate.ReadSequence(version).ReadInteger();
+        certificate.ReadIntegerBytes();       // serialNumber
+        certificate.ReadSequence();           // signature algorithm
+        certificate.ReadSequence();           // issuer
+        certificate.ReadSequence();           // validity
+        certificate.ReadSequence();           // subject
+        certificate.ReadSequence();           // subjectPublicKeyInfo
+        var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true);
+        byte[]? found = null;
+        while (certificate.HasData)
+        {
+            var tag = certificate.PeekTag();
+            if (!tag.HasSameClassAndValue(extensionsTag))
+            {
+                certificate.ReadEncodedValue(); // issuerUniqueID, subjectUniqueID
+                continue;
+            }
+            var extensions = certificate.ReadSequence(extensionsTag).ReadSequence();
+            while (extensions.HasData)
+            {
+                var extension = extensions.ReadSequence();
+                var oid = extension.ReadObjectIdentifier();
+                if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean)) extension.ReadBoolean();
+                var value = extension.ReadOctetString();
+                extension.ThrowIfNotEmpty();
+                if (found is null && oid == CalTokenService.LicensedProductInfoOid) found = value;
+            }
+        }
+        return found;
     }
 
     public void Dispose() => _publicKey.Dispose();

@@ -30,6 +30,7 @@ public static class LicenseServerServices
         services.AddSingleton<CalIssuer>();
         services.AddPrometheusMetrics();
         services.AddSingleton<LicensingMetrics>();
+        services.AddSingleton<VerifiedCalTokens>(_ => new VerifiedCalTokens());
         services.AddSingleton<KeyPackInstaller>();
         services.AddSingleton<ActivationInstaller>();
         services.AddSingleton<RevocationService>();

@@ -14,7 +14,7 @@ namespace RdLicensing.LicenseServer.Licensing;
 /// lets the Core policy decide, and applies the decision with its events. Pack counts change only
 /// through the guarded update in the store, so concurrent requests can never over-allocate.
 /// </summary>
-public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvider clock, PerDeviceCalPolicy perDevice)
+public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvider clock, PerDeviceCalPolicy perDevice, VerifiedCalTokens verified)
 {
     /// <summary>Below this share of a version's licenses left, event 20 warns that few permanent CALs remain.</summary>
     private const double LowWaterShare = 0.10;
@@ -23,7 +23,20 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     public static readonly TimeSpan HostSeenResolution = TimeSpan.FromMinutes(1);
 
     public async Task<CalOutcome> RequestAsync(CalRequest request, CancellationToken cancellationToken) =>
-        await ValidWithoutWritingAsync(request, cancellationToken) ?? await DecideAndWriteAsync(request, cancellationToken);
+        Signed(await ValidWithoutWritingAsync(request, cancellationToken) ?? await DecideAndWriteAsync(request, cancellationToken));
+
+    /// <summary>Verifications of presented CAL tokens answered from <see cref="VerifiedCalTokens"/>, and those that checked a signature.</summary>
+    public (long Hits, long Misses) TokenCacheStatistics => verified.Statistics;
+
+    /// <summary>
+    /// Signs the outcome's new CAL token, if it needs one, once its transaction has committed: signing (an X.509 certificate, an
+    /// ECDSA signature) is the costliest step of an issuance, and inside the transaction it ran one request after another under
+    /// the writer lock; here it runs on the caller's thread, concurrently with the next batch. A write that does not commit
+    /// never reaches here, so no token is signed for a CAL that does not exist.
+    /// </summary>
+    private CalOutcome Signed(CalOutcome outcome) => outcome.TokenToSign is not { } content
+        ? outcome
+        : outcome with { License = verified.Issue(server.Tokens, content), TokenToSign = null };
 
     /// <summary>
     /// Anchors the host's grace period (<see cref="GraceAnchorPolicy"/>): the first start this server learns is kept; a later one
@@ -308,7 +321,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         if (request.PresentedLicense is not { } presented) return (null, null);
         try
         {
-            var token = server.Tokens.Verify(presented);
+            var token = verified.Verify(server.Tokens, presented);
             if (token.LicenseServerProductId != server.ProductId) return (null, "it names another license server");
             if (token.Type != CalType.PerDevice) return (null, "it is not a Per Device CAL");
             if (!string.Equals(token.HardwareId, request.HardwareId, StringComparison.Ordinal)) return (null, "it was issued to another device (hardware id differs)");
@@ -375,9 +388,9 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     private CalOutcome Outcome(string outcome, string message, IssuedCal cal, long? presentedCalId, string? presentedProblem, bool forceToken = false)
     {
         var presentedIsCurrent = !forceToken && presentedCalId == cal.Id;
-        var license = presentedIsCurrent ? null : server.Tokens.Issue(new CalTokenContent(cal.Id, server.ProductId, cal.Type, cal.Version,
-            cal.IsTemporary, cal.HardwareId!, cal.ClientName, Truncate(cal.IssuedAt), Truncate(cal.ExpiresAt)));
-        return new CalOutcome(outcome, message, cal, license, null, presentedProblem);
+        var content = presentedIsCurrent ? null : new CalTokenContent(cal.Id, server.ProductId, cal.Type, cal.Version,
+            cal.IsTemporary, cal.HardwareId!, cal.ClientName, Truncate(cal.IssuedAt), Truncate(cal.ExpiresAt));
+        return new CalOutcome(outcome, message, cal, null, null, presentedProblem) { TokenToSign = content };
     }
 
     private CalOutcome ValidDevice(IssuedCal cal, long? presentedCalId, string? presentedProblem = null) =>

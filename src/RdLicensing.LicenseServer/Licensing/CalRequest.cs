@@ -25,4 +25,7 @@ public sealed record CalOutcome(
     DateTimeOffset? HostGraceStartedAt = null)
 {
     public bool Licensed => Refusal is null;
+
+    /// <summary>The new CAL token to sign once the transaction has committed (then <see cref="License"/>); see CalIssuer.</summary>
+    internal CalTokenContent? TokenToSign { get; init; }
 }

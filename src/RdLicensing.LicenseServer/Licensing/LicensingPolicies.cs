@@ -13,9 +13,12 @@ public sealed record LicensingPolicies(bool SecurityGroupEnabled, bool PreventLi
         settings.GetValueOrDefault(SettingNames.SecurityGroupEnabled) == "true",
         settings.GetValueOrDefault(SettingNames.PreventLicenseUpgrade) == "true");
 
-    public static async Task<LicensingPolicies> ReadAsync(LicenseWriteSession s) => new(
-        await s.SettingAsync(SettingNames.SecurityGroupEnabled) == "true",
-        await s.SettingAsync(SettingNames.PreventLicenseUpgrade) == "true");
+    /// <summary>Read once per write transaction (kept for its other work items until a settings write).</summary>
+    public static async Task<LicensingPolicies> ReadAsync(LicenseWriteSession s)
+    {
+        var settings = await s.PolicySettingsAsync(Settings);
+        return new(settings[SettingNames.SecurityGroupEnabled] == "true", settings[SettingNames.PreventLicenseUpgrade] == "true");
+    }
 
     public static async Task<LicensingPolicies> ReadAsync(LicenseStore store, CancellationToken cancellationToken) => new(
         await store.SettingAsync(SettingNames.SecurityGroupEnabled, cancellationToken) == "true",
