@@ -47,6 +47,12 @@ public static class LicenseServerServices
         services.AddHostedService<ServerInitializer>();
         services.AddHostedService<ExpirySweeper>();
         services.AddHostedService<SharedStateRefresher>();
+        services.AddHttpClient(Alerts.AlertNotifier.HttpClientName, c => c.Timeout = Alerts.AlertNotifier.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }) // a signed alert goes where it was configured, nowhere else
+            .RemoveAllLoggers(); // a webhook's path may hold a token (chat webhooks): its URL is never logged
+        services.AddSingleton<Alerts.AlertNotifier>();
+        services.AddSingleton<Alerts.AlertMonitor>();
+        services.AddHostedService<Alerts.AlertMonitorService>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
