@@ -68,7 +68,7 @@ internal static class ClearinghouseCommands
         var command = new Command("run", "Run only the clearinghouse, until Ctrl+C") { dataDir, urls };
         command.SetAction((result, ct) => ClearinghouseRunner.RunAsync(cli.Out, new ClearinghouseOptions
         {
-            DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "clearinghouse")),
+            DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.ServicesDataDirectory(result), "clearinghouse")),
             Urls = result.GetValue(urls) ?? ClearinghouseConnection.DefaultUrl,
         }, ct));
         return command;

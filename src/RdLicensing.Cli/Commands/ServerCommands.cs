@@ -34,7 +34,7 @@ internal static class ServerCommands
         command.SetAction((result, ct) =>
         {
             var options = server.Build(result,
-                Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server")),
+                Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.ServicesDataDirectory(result), "license-server")),
                 result.GetValue(urls) ?? "http://127.0.0.1:5080", defaultClearinghouseCert: null);
             options.ClearinghouseUrl = result.GetValue(clearinghouseUrl);
             options.Database = result.GetValue(database) ?? FromEnvironment();

@@ -61,7 +61,7 @@ internal static class SessionHostCommands
         {
             var options = new SessionHostOptions
             {
-                DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "sessionhost")),
+                DataDirectory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.ServicesDataDirectory(result), "sessionhost")),
                 Urls = result.GetValue(urls) ?? SessionHostOptions.DefaultUrls,
                 SimulatedClock = result.GetValue(clock) == "simulated",
                 Name = result.GetValue(name) ?? SessionHostOptions.DefaultName,
@@ -366,11 +366,14 @@ internal static class SessionHostCommands
         var by = Options.Duration();
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
-        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host, token };
+        var json = Options.Json();
+        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host, token, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
-            var clock = (await client.AdvanceClockAsync(result.GetValue(by)!, ct)).Value;
+            var reply = await client.AdvanceClockAsync(result.GetValue(by)!, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var clock = reply.Value;
             cli.Out.Line($"The session host's simulated clock moved forward by {result.GetValue(by)}: it is now {Render.Time(clock.Now)} (offset {clock.Offset}).");
             return 0;
         });
