@@ -63,7 +63,7 @@ public static class LicenseServerServices
         services.AddLicenseServerRateLimits(options.RateLimits);
         services.AddLicensingManager(options);
         services.AddProblemDetailsDefaults();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddRdLicensingContract(Core.Protocol.ContractEnums.ByProperty));
         return services;
     }
 }
