@@ -109,7 +109,11 @@ public static class OpenApiContract
             if (s.Type is not { } type || !type.HasFlag(JsonSchemaType.String) || s.Enum is { Count: > 0 }) return Task.CompletedTask;
             var values = enums.TryGetValue(property.DeclaringType.Name + "." + property.Name, out var specific) ? specific
                 : enums.TryGetValue(property.Name, out var general) ? general : null;
-            if (values is { Length: > 0 }) s.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList();
+            if (values is { Length: > 0 })
+            {
+                s.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList();
+                if (type.HasFlag(JsonSchemaType.Null)) s.Enum.Add(null!); // a field that may be left out takes null too
+            }
             return Task.CompletedTask;
         });
         return options;
