@@ -58,10 +58,10 @@ public sealed record AlertSettings(
             SmtpPort = update.SmtpPort ?? SmtpPort,
             SmtpTls = update.SmtpTls ?? SmtpTls,
             SmtpFrom = Text(update.SmtpFrom, SmtpFrom),
-            SmtpTo = update.SmtpTo?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? SmtpTo,
+            SmtpTo = update.SmtpTo?.Select(t => t?.Trim() ?? "").Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? SmtpTo,
             SmtpUser = Text(update.SmtpUser, SmtpUser),
             SmtpPassword = Secret(update.SmtpPassword, SmtpPassword),
-            Webhooks = update.Webhooks?.Select(w => w.Trim()).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal).ToList() ?? Webhooks,
+            Webhooks = update.Webhooks?.Select(w => w?.Trim() ?? "").Where(w => w.Length > 0).Distinct(StringComparer.Ordinal).ToList() ?? Webhooks,
             WebhookSecret = Secret(update.WebhookSecret, WebhookSecret),
         };
         return next.Check() is { } problem ? (null, problem.Field, problem.Error) : (next, null, null);
