@@ -27,15 +27,18 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
         Recursive = true,
     };
 
-    public Option<string> Data { get; } = new("--data")
+    public Option<string?> Data { get; } = new("--data")
     {
-        Description = "Data directory of `rdlic up`",
+        Description = "Data directory of `rdlic up` (default: RDLIC_HOME, else ./data; commands calling the services also look in the one `rdlic up` last recorded in ~/.config/rdlicensing/cli.json)",
         HelpName = "DIR",
         Recursive = true,
-        DefaultValueFactory = _ => DefaultDataDirectory,
     };
 
-    public string DataDirectory(ParseResult result) => result.GetValue(Data) is { Length: > 0 } data ? data : DefaultDataDirectory;
+    /// <summary>The data directory: where a command calling the services finds their addresses and tokens (see <see cref="UserConfig"/>).</summary>
+    public string DataDirectory(ParseResult result) => UserConfig.ForClients(result.GetValue(Data));
+
+    /// <summary>The data directory a command that runs services keeps them in: --data, RDLIC_HOME or ./data (never another folder's).</summary>
+    public string ServicesDataDirectory(ParseResult result) => UserConfig.ForServices(result.GetValue(Data));
 
     public LicenseServerClient Client(ParseResult result) =>
         new(Connection.Resolve(result.GetValue(Server), result.GetValue(Token), DataDirectory(result)));

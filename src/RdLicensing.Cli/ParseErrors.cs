@@ -13,10 +13,12 @@ internal static class ParseErrors
         if (result.UnmatchedTokens.Count > 0)
         {
             var token = result.UnmatchedTokens[0];
-            if (token.StartsWith('-')) return $"unrecognized option '{token}'{see}";
-            return command.Subcommands.Count > 0 && command.Action is null
-                ? $"unknown command '{token}'{see}"
-                : $"unexpected argument '{token}'{see}";
+            if (token.StartsWith('-'))
+                return $"unrecognized option '{token}'{Suggestions.DidYouMean(token, OptionNames(result.CommandResult))}{see}";
+            var commands = command.Subcommands.Where(s => !s.Hidden).Select(s => s.Name).ToList();
+            if (commands.Count > 0 && (command.Action is null || Suggestions.Closest(token, commands) is not null))
+                return $"unknown command '{token}'{Suggestions.DidYouMean(token, commands)}{see}";
+            return $"unexpected argument '{token}'{see}";
         }
 
         var error = result.Errors.OrderBy(e => e.SymbolResult is ArgumentResult { Parent: CommandResult } ? 0 : 1).First();
@@ -35,6 +37,15 @@ internal static class ParseErrors
             default:
                 return RdlicApp.OneLine(error.Message);
         }
+    }
+
+    /// <summary>The options a command takes: its own and those it inherits (--server, --token, --data).</summary>
+    private static IEnumerable<string> OptionNames(CommandResult result)
+    {
+        var names = new List<string>(result.Command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)));
+        for (var parent = result.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
+            names.AddRange(parent.Command.Options.Where(o => o.Recursive && !o.Hidden).Select(o => o.Name));
+        return names.Distinct(StringComparer.Ordinal);
     }
 
     private static string PathOf(CommandResult result)

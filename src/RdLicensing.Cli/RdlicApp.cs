@@ -48,6 +48,9 @@ public static class RdlicApp
         }
     }
 
+    /// <summary>The whole command tree (writing nowhere): for tests that check every command.</summary>
+    public static Command CommandTree() => BuildRoot(new CliContext(TextWriter.Null, TextWriter.Null));
+
     internal static Command BuildRoot(CliContext cli)
     {
         var root = new Command("rdlic", "RdLicensing: an open Remote Desktop license server and its administration tool.")
@@ -63,6 +66,7 @@ public static class RdlicApp
             ClockCommands.Create(cli),
             HostCommands.Create(cli),
             PolicyCommands.Create(cli),
+            AlertCommands.Create(cli),
             SessionHostCommands.Create(cli),
             ConnectCommand.Create(cli),
             ConnectCommand.Disconnect(cli),

@@ -65,6 +65,10 @@ public sealed class UpCommandTests
             var banner = stdout.ToString();
             var productId = Regex(@"Product ID\s+(\d{5}(-\d{5}){3})", banner);
             Assert.Contains(productId, status.Stdout);
+            // The per-user file (this test run's own, see UserConfigIsolation) records the data directory, owner-only.
+            var userFile = Environment.GetEnvironmentVariable("RDLIC_CLI_CONFIG")!;
+            Assert.Equal(Path.GetFullPath(data), JsonDocument.Parse(await File.ReadAllTextAsync(userFile)).RootElement.GetProperty("data").GetString());
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(userFile));
             Assert.Contains($"Console           {server}/console (the Licensing Manager", banner);
             Assert.Contains($"OpenAPI           {server}/openapi/v1.json", banner);
             Assert.Contains($"Health            {server}/health", banner);

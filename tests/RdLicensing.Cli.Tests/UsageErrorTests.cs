@@ -29,6 +29,14 @@ public sealed class UsageErrorTests
     [InlineData("rdlic: --rdp-address, --rdp-security and --desktop configure the RDP endpoint: add --rdp-port PORT to run it.", "sessionhost", "run", "--desktop", "rdp://127.0.0.1:3389")]
     [InlineData("rdlic: --desktop '127.0.0.1:3389' is not an RDP address: write rdp://HOST:PORT (e.g. rdp://127.0.0.1:3389)", "sessionhost", "run", "--rdp-port", "0", "--desktop", "127.0.0.1:3389")]
     [InlineData("rdlic: --desktop 'rdp://10.0.0.5' names no port: write rdp://HOST:PORT (e.g. rdp://10.0.0.5:3389)", "up", "--desktop", "rdp://10.0.0.5")]
+    // Did you mean: the closest command, option or choice by edit distance, when one is close enough.
+    [InlineData("rdlic: unknown command 'lisences'; did you mean 'licenses'? (see rdlic --help)", "lisences")]
+    [InlineData("rdlic: unknown command 'revok'; did you mean 'revoke'? (see rdlic cals --help)", "cals", "revok")]
+    [InlineData("rdlic: unknown command 'tset'; did you mean 'test'? (see rdlic alerts --help)", "alerts", "tset")]
+    [InlineData("rdlic: unrecognized option '--jsno'; did you mean '--json'? (see rdlic cals list --help)", "cals", "list", "--jsno")]
+    [InlineData("rdlic: --program must be one of retail, open, select, enterprise, campus, school, spla, other; did you mean 'enterprise'?", "licenses", "install", "--program", "enterprize")]
+    [InlineData("rdlic: --type must be per-device or per-user; did you mean 'per-user'?", "cals", "list", "--type", "per-usr")]
+    [InlineData("rdlic: --version must be one of 2008r2, 2012, 2012r2, 2016, 2019, 2022, 2025; did you mean '2022'?", "cals", "revocable", "--version", "2202")]
     public async Task Wrong_arguments_print_one_line_and_exit_2(string expected, params string[] args)
     {
         var result = await Rdlic.RunAsync(["--server", "http://127.0.0.1:1", .. args]);

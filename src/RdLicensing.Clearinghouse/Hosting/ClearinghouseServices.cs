@@ -50,7 +50,7 @@ public static class ClearinghouseServices
             o.ValueLengthLimit = 4096;
             o.MultipartBodyLengthLimit = 64 * 1024;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddRdLicensingContract(Core.Protocol.ContractEnums.ByProperty));
         return services;
     }
 }

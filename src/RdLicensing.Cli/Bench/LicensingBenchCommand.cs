@@ -74,11 +74,12 @@ internal static class LicensingBenchCommand
             PostgresConnectionString.Checked, "--db must be a PostgreSQL address such as Host=127.0.0.1;Database=bench_lic_1a2b3c4d;Username=postgres");
         var dataDir = Options.Text("--data-dir", "DIR", "The license server data directory whose SQLite database (licensing.db) to check");
         var record = Options.ExistingFile("--record", "The file `rdlic bench licensing --record` wrote: each CAL in it must exist, owned as recorded", required: false);
+        var json = Options.Json();
         var command = new Command("verify",
             "Check a license server's database after a benchmark or a crash: every recorded CAL exists, no device holds two live licenses of one version, " +
             "each key pack's issued count equals the CALs holding its licenses and stays within its total")
         {
-            database, dataDir, record,
+            database, dataDir, record, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -92,7 +93,8 @@ internal static class LicensingBenchCommand
 
             await using var handle = BenchDatabase.Open(postgres, sqlite);
             var verdict = await BenchVerifier.VerifyAsync(handle.Store, result.GetValue(record), ct);
-            cli.Out.Line(verdict.Line);
+            if (result.GetValue(json)) cli.Out.JsonOf(verdict);
+            else cli.Out.Line(verdict.Line);
             return verdict.Breached ? CliException.Failure : 0;
         });
         return command;

@@ -69,6 +69,15 @@ internal sealed class LicenseServerClient(Connection connection) : JsonApiClient
     public Task<Reply<PoliciesView>> SetPoliciesAsync(PoliciesUpdate update, CancellationToken ct) =>
         SendAsync<PoliciesView>(HttpMethod.Put, "api/admin/policies", update, ct);
 
+    public Task<Reply<List<AlertView>>> AlertsAsync(CancellationToken ct) => GetAsync<List<AlertView>>("api/admin/alerts", ct);
+
+    public Task<Reply<AlertConfigView>> AlertSettingsAsync(CancellationToken ct) => GetAsync<AlertConfigView>("api/admin/alerts/settings", ct);
+
+    public Task<Reply<AlertConfigView>> SetAlertSettingsAsync(AlertConfigUpdate update, CancellationToken ct) =>
+        SendAsync<AlertConfigView>(HttpMethod.Put, "api/admin/alerts/settings", update, ct);
+
+    public Task<Reply<List<AlertTestResult>>> TestAlertsAsync(CancellationToken ct) => SendAsync<List<AlertTestResult>>(HttpMethod.Post, "api/admin/alerts/test", null, ct);
+
     public Task<Reply<PropertiesView>> PropertiesAsync(CancellationToken ct) => GetAsync<PropertiesView>("api/admin/properties", ct);
 
     public Task<Reply<PropertiesView>> SetPropertiesAsync(PropertiesBody body, CancellationToken ct) =>

@@ -17,7 +17,8 @@ internal static class ActivationCommands
         var code = Options.Text("--license-server-id", "CODE", "Install the License Server ID the clearinghouse issued for this server's Product ID");
         var method = Method("Connection method (default: the one in 'rdlic server properties')");
         var company = new CompanyOptions(required: false);
-        var command = new Command("activate", "Activate the license server: automatically, by web browser or by telephone, or with a License Server ID") { code, method };
+        var json = Options.Json();
+        var command = new Command("activate", "Activate the license server: automatically, by web browser or by telephone, or with a License Server ID") { code, method, json };
         company.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -26,7 +27,9 @@ internal static class ActivationCommands
                 if (result.GetValue(method) is not null) throw new UsageException("--license-server-id installs a License Server ID; it does not go with --method");
                 CheckTyping(typed, "--license-server-id");
                 using var installing = cli.Client(result);
-                var activation = (await installing.ActivateAsync(typed, ct)).Value;
+                var installed = await installing.ActivateAsync(typed, ct);
+                if (result.GetValue(json)) { cli.Out.Json(installed.Json); return 0; }
+                var activation = installed.Value;
                 cli.Out.Line($"The license server is activated: License Server ID {activation.LicenseServerId}, valid until {Render.Date(activation.ExpiresAt)}.");
                 return 0;
             }
@@ -36,14 +39,17 @@ internal static class ActivationCommands
             if (chosen == "automatic")
             {
                 var info = await company.CompleteAsync(result, client, "activate automatically", namesOnly: false, ct);
-                var activated = (await client.ActivateAutomaticAsync(info, ct)).Value;
+                var activating = await client.ActivateAutomaticAsync(info, ct);
+                if (result.GetValue(json)) { cli.Out.Json(activating.Json); return 0; }
+                var activated = activating.Value;
                 cli.Out.Line(activated.Message);
                 cli.Out.Line("The company information was saved as the license server's properties.");
                 return 0;
             }
             var country = CheckCountry(chosen, result.GetValue(company.Country));
-            var instructions = (await client.ActivationInstructionsAsync(chosen, country, ct)).Value;
-            PrintInstructions(cli.Out, instructions);
+            var instructions = await client.ActivationInstructionsAsync(chosen, country, ct);
+            if (result.GetValue(json)) { cli.Out.Json(instructions.Json); return 0; }
+            PrintInstructions(cli.Out, instructions.Value);
             return 0;
         });
         return command;
@@ -55,17 +61,20 @@ internal static class ActivationCommands
         reason.Required = true;
         var method = Method("Connection method (default: the one in 'rdlic server properties')");
         var names = new CompanyOptions(required: false);
+        var json = Options.Json();
         var command = new Command("reactivate", "Reactivate the license server (a new License Server ID; issued CALs stay valid)")
         {
-            reason, method, names.FirstName, names.LastName, names.Country,
+            reason, method, names.FirstName, names.LastName, names.Country, json,
         };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
             var info = await names.CompleteAsync(result, client, "reactivate", namesOnly: true, ct);
             var chosen = result.GetValue(method);
-            var answer = (await client.ReactivateAsync(new ReactivationBody(result.GetValue(reason), chosen, info.FirstName, info.LastName,
-                CheckCountry(chosen, result.GetValue(names.Country))), ct)).Value;
+            var reactivated = await client.ReactivateAsync(new ReactivationBody(result.GetValue(reason), chosen, info.FirstName, info.LastName,
+                CheckCountry(chosen, result.GetValue(names.Country))), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reactivated.Json); return 0; }
+            var answer = reactivated.Value;
             if (answer.Instructions is { } instructions) PrintInstructions(cli.Out, instructions);
             else cli.Out.Line(answer.Message);
             return 0;
@@ -79,9 +88,10 @@ internal static class ActivationCommands
         var names = new CompanyOptions(required: false);
         var confirmation = Options.Text("--confirmation-code", "CODE",
             "Web or telephone: finish with the confirmation code the clearinghouse gave for this server's deactivation request code");
+        var json = Options.Json();
         var command = new Command("deactivate", "Deactivate the license server: it returns to not activated (no permanent Per Device CALs; temporary Per Device and Per User CALs only) until it is reactivated")
         {
-            method, names.FirstName, names.LastName, names.Country, confirmation,
+            method, names.FirstName, names.LastName, names.Country, confirmation, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -91,14 +101,18 @@ internal static class ActivationCommands
                 try { DeactivationConfirmationCode.CheckTyping(typed); }
                 catch (CodeFormatException e) { throw new UsageException($"--confirmation-code: {e.Message}"); }
                 using var confirming = cli.Client(result);
-                cli.Out.Line((await confirming.DeactivateAsync(new DeactivationBody(null, null, null, null, typed), ct)).Value.Message);
+                var confirmed = await confirming.DeactivateAsync(new DeactivationBody(null, null, null, null, typed), ct);
+                if (result.GetValue(json)) { cli.Out.Json(confirmed.Json); return 0; }
+                cli.Out.Line(confirmed.Value.Message);
                 return 0;
             }
             using var client = cli.Client(result);
             var info = await names.CompleteAsync(result, client, "deactivate", namesOnly: true, ct);
             var chosen = result.GetValue(method);
-            var answer = (await client.DeactivateAsync(new DeactivationBody(chosen, info.FirstName, info.LastName,
-                CheckCountry(chosen, result.GetValue(names.Country))), ct)).Value;
+            var deactivated = await client.DeactivateAsync(new DeactivationBody(chosen, info.FirstName, info.LastName,
+                CheckCountry(chosen, result.GetValue(names.Country))), ct);
+            if (result.GetValue(json)) { cli.Out.Json(deactivated.Json); return 0; }
+            var answer = deactivated.Value;
             if (answer.Instructions is { } instructions)
             {
                 cli.Out.Line("Nothing changed yet: this license server stays activated until you give it the clearinghouse's confirmation code.");

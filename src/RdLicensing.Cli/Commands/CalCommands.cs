@@ -21,7 +21,7 @@ internal static class CalCommands
         var type = Options.CalType();
         var status = Options.Checked("--status", string.Join('|', Statuses), "Only CALs in this status",
             s => CalStatuses.TryParse(s, out var parsed) && Statuses.Contains(parsed.ToShortName()) ? parsed.ToShortName() : null,
-            $"--status must be {Options.Alternatives(Statuses)}");
+            $"--status must be {Options.Alternatives(Statuses)}", Statuses);
         var version = Options.Version("Only CALs of this version");
         var user = Options.Text("--user", "USER", "Only CALs issued to this user");
         var device = Options.Text("--device", "DEVICE", "Only CALs of this device (hardware id or client name)");
@@ -54,11 +54,14 @@ internal static class CalCommands
     private static Command Revoke(CliContext cli)
     {
         var id = Options.Id("CAL");
-        var command = new Command("revoke", "Revoke a permanent Per Device CAL (at most 20% of a version's installed CALs at once)") { id };
+        var json = Options.Json();
+        var command = new Command("revoke", "Revoke a permanent Per Device CAL (at most 20% of a version's installed CALs at once)") { id, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var (cal, revocation) = (await client.RevokeAsync(result.GetValue(id), ct)).Value;
+            var reply = await client.RevokeAsync(result.GetValue(id), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var (cal, revocation) = reply.Value;
             cli.Out.Line($"Revoked the {Names.Version(cal.Version)} Per Device CAL {cal.Id} of {cal.ClientName}" +
                          $"{(cal.HardwareId is null ? "" : $" (hardware id {cal.HardwareId})")}; its license is back in the pool. " +
                          $"{revocation.RevocableNow} more {Names.Version(revocation.Version)} Per Device CAL(s) can be revoked now" +

@@ -72,7 +72,7 @@ internal static class ClearinghouseCommands
             const string section = RdLicensing.Clearinghouse.Hosting.ClearinghouseConfiguration.Section;
             var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
                 {
-                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "clearinghouse"),
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.ServicesDataDirectory(result), "clearinghouse"),
                     [$"{section}:Urls"] = ClearinghouseConnection.DefaultUrl,
                 },
                 [.. ServiceConfigurationFlags.Flag(result, dataDir, $"{section}:DataDirectory"), .. ServiceConfigurationFlags.Flag(result, urls, $"{section}:Urls")]);

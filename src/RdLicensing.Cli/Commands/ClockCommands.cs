@@ -30,11 +30,14 @@ internal static class ClockCommands
     private static Command Advance(CliContext cli)
     {
         var by = Options.Duration();
-        var command = new Command("advance", "Move a simulated clock forward, e.g. 'rdlic clock advance 91d'") { by };
+        var json = Options.Json();
+        var command = new Command("advance", "Move a simulated clock forward, e.g. 'rdlic clock advance 91d'") { by, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var clock = (await client.AdvanceClockAsync(result.GetValue(by)!, ct)).Value;
+            var reply = await client.AdvanceClockAsync(result.GetValue(by)!, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var clock = reply.Value;
             cli.Out.Line($"The simulated clock moved forward by {result.GetValue(by)}: it is now {Render.Time(clock.Now)} (offset {clock.Offset}).");
             return 0;
         });

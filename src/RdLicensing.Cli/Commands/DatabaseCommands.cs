@@ -10,7 +10,8 @@ internal static class DatabaseCommands
     public static Command Rebuild(CliContext cli)
     {
         var yes = Options.Flag("--yes", "Really delete every key pack and issued CAL (without it: show what would be deleted)");
-        var command = new Command("rebuild-database", "Delete every installed key pack and issued CAL, then reinstall what the clearinghouse reissues") { yes };
+        var json = Options.Json();
+        var command = new Command("rebuild-database", "Delete every installed key pack and issued CAL, then reinstall what the clearinghouse reissues") { yes, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
@@ -24,7 +25,9 @@ internal static class DatabaseCommands
                 cli.Out.Line("Nothing was deleted. To do it, run: rdlic server rebuild-database --yes");
                 return CliException.Usage;
             }
-            var rebuilt = (await client.RebuildDatabaseAsync(DatabaseRebuilder.Confirmation, ct)).Value;
+            var rebuilding = await client.RebuildDatabaseAsync(DatabaseRebuilder.Confirmation, ct);
+            if (result.GetValue(json)) { cli.Out.Json(rebuilding.Json); return 0; }
+            var rebuilt = rebuilding.Value;
             cli.Out.Line(rebuilt.Message);
             foreach (var p in rebuilt.Reinstalled)
                 cli.Out.Line($"  reinstalled {p.Id:D}: {p.VersionName} - {Names.CalKind(p.Type)}, {p.Total} license(s), {p.ProgramName}");
@@ -36,7 +39,8 @@ internal static class DatabaseCommands
     public static Command Backup(CliContext cli)
     {
         var output = new Option<string>("--out") { Description = "Where to write the backup (it holds the server's private key: keep it safe)", HelpName = "FILE", Required = true };
-        var command = new Command("backup", "Save a consistent copy of the license server database, identity included") { output };
+        var json = Options.Json();
+        var command = new Command("backup", "Save a consistent copy of the license server database, identity included") { output, json };
         command.SetAction(async (result, ct) =>
         {
             var path = Path.GetFullPath(result.GetValue(output)!);
@@ -47,6 +51,7 @@ internal static class DatabaseCommands
             var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             await using (var file = new FileStream(path, create)) await file.WriteAsync(bytes, ct);
+            if (result.GetValue(json)) { cli.Out.JsonOf(new { productId, file = path, bytes = bytes.Length }); return 0; }
             cli.Out.Line($"Saved a backup of license server {productId} (database and identity, {Math.Max(1, bytes.Length / 1024)} KiB) to {path}.");
             cli.Out.Line("It holds the server's private key: keep it as safe as the server. Restore it with 'rdlic server restore --file FILE' while the server is stopped.");
             return 0;
@@ -61,7 +66,8 @@ internal static class DatabaseCommands
         var keepIdentity = Options.Flag("--keep-identity",
             "Restore the backed-up server itself (its identity, activation and key packs), as after the loss of its machine; only where no other copy of it runs. " +
             "Without it, a new data directory gets a new identity (not activated, no key packs: migrate them through the clearinghouse)");
-        var command = new Command("restore", "Restore a backup into a stopped license server's data directory") { file, dataDir, keepIdentity };
+        var json = Options.Json();
+        var command = new Command("restore", "Restore a backup into a stopped license server's data directory") { file, dataDir, keepIdentity, json };
         command.SetAction(async (result, ct) =>
         {
             var directory = Path.GetFullPath(result.GetValue(dataDir) ?? Path.Combine(cli.DataDirectory(result), "license-server"));
@@ -73,6 +79,16 @@ internal static class DatabaseCommands
             catch (InvalidOperationException e)
             {
                 throw new CliException(e.Message);
+            }
+            if (result.GetValue(json))
+            {
+                cli.Out.JsonOf(new
+                {
+                    directory, identity = outcome.Identity.ToString().ToLowerInvariant(), outcome.ProductId, outcome.BackedUpProductId, outcome.PreviousProductId,
+                    keyPacks = outcome.KeyPacks.Count, available = outcome.KeyPacks.Sum(p => p.Available),
+                    removedKeyPacks = outcome.RemovedKeyPacks.Count, outcome.RemovedCals, outcome.AdminTokenNote,
+                });
+                return 0;
             }
             Print(cli.Out, outcome, directory);
             return 0;

@@ -40,11 +40,14 @@ internal static class HostCommands
     {
         var name = Options.Name("NAME", "The session host's computer name");
         var inGroup = Options.Flag("--in-group", "Also add it to the license server security group");
-        var command = new Command("enroll", "Enroll a session host (or give an enrolled one a new token) and print its token once") { name, inGroup };
+        var json = Options.Json();
+        var command = new Command("enroll", "Enroll a session host (or give an enrolled one a new token) and print its token once") { name, inGroup, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var enrolled = (await client.EnrollAsync(result.GetValue(name)!, result.GetValue(inGroup), ct)).Value;
+            var reply = await client.EnrollAsync(result.GetValue(name)!, result.GetValue(inGroup), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; } // the token is in it, once, as in the text
+            var enrolled = reply.Value;
             var group = enrolled.Host.InSecurityGroup ? "in" : "not in";
             cli.Out.Line(enrolled.NewlyEnrolled
                 ? $"Enrolled session host {enrolled.Host.Name} ({group} the license server security group)."
@@ -59,11 +62,13 @@ internal static class HostCommands
     private static Command Remove(CliContext cli)
     {
         var name = Options.Name("NAME", "The session host's computer name");
-        var command = new Command("remove", "Remove a session host; its token stops working") { name };
+        var json = Options.Json();
+        var command = new Command("remove", "Remove a session host; its token stops working") { name, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
             await client.RemoveHostAsync(result.GetValue(name)!, ct);
+            if (result.GetValue(json)) { cli.Out.JsonOf(new { removed = result.GetValue(name) }); return 0; }
             cli.Out.Line($"Removed session host {result.GetValue(name)}; its token no longer works.");
             return 0;
         });
@@ -73,11 +78,14 @@ internal static class HostCommands
     private static Command Group(CliContext cli, bool add)
     {
         var name = Options.Name("NAME", "The session host's computer name");
-        var command = new Command(add ? "add" : "remove", add ? "Add a session host to the security group" : "Remove a session host from the security group") { name };
+        var json = Options.Json();
+        var command = new Command(add ? "add" : "remove", add ? "Add a session host to the security group" : "Remove a session host from the security group") { name, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var host = (await client.SetSecurityGroupAsync(result.GetValue(name)!, add, ct)).Value;
+            var reply = await client.SetSecurityGroupAsync(result.GetValue(name)!, add, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var host = reply.Value;
             cli.Out.Line(add ? $"Added {host.Name} to the license server security group." : $"Removed {host.Name} from the license server security group.");
             return 0;
         });

@@ -41,11 +41,14 @@ internal static class KeyPackCommands
     private static Command Install(CliContext cli)
     {
         var file = Options.ExistingFile("--file", "The key pack file the clearinghouse issued for this license server");
-        var command = new Command("install", "Install a key pack file (Install Licenses)") { file };
+        var json = Options.Json();
+        var command = new Command("install", "Install a key pack file (Install Licenses)") { file, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var pack = (await client.InstallKeyPackAsync(await File.ReadAllTextAsync(result.GetValue(file)!, ct), ct)).Value;
+            var reply = await client.InstallKeyPackAsync(await File.ReadAllTextAsync(result.GetValue(file)!, ct), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var pack = reply.Value;
             cli.Out.Line("The licenses have been successfully installed.");
             cli.Out.Line($"{VersionAndType(pack)}: {pack.Total} license(s), {pack.ProgramName}, expires {(pack.ExpiresAt is null ? "never" : Render.Date(pack.ExpiresAt))}, key pack {pack.Id:D}.");
             return 0;

@@ -1,3 +1,4 @@
+using RdLicensing.Cli.Client;
 using System.CommandLine;
 using RdLicensing.Cli.Output;
 using RdLicensing.Core.Codes;
@@ -35,9 +36,10 @@ internal static class LicenseCommands
         var method = Options.OneOf("--method", "web or telephone: print the request code to give the clearinghouse's install page or operator (then use --key-pack-id)",
             ["web", "telephone"]);
         var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
+        var json = Options.Json();
         var command = new Command("install", "Install Licenses: retail code, Open License, agreement, or a license key pack ID")
         {
-            program, code, licenseNumber, authorization, agreement, version, type, count, keyPackId, method, country,
+            program, code, licenseNumber, authorization, agreement, version, type, count, keyPackId, method, country, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -48,7 +50,9 @@ internal static class LicenseCommands
                     result.GetValue(version) is not null || result.GetValue(type) is not null || result.GetValue(count) is not null)
                     throw new UsageException("--method web|telephone only prints the request code: type the license identifiers on the clearinghouse's page (or read them to the operator), then run --key-pack-id CODE");
                 using var asking = cli.Client(result);
-                PrintRequestCode(cli, (await asking.RequestCodeAsync(new RequestCodeBody("install", chosen, result.GetValue(country)), ct)).Value);
+                var asked = await asking.RequestCodeAsync(new RequestCodeBody("install", chosen, result.GetValue(country)), ct);
+                if (result.GetValue(json)) { cli.Out.Json(asked.Json); return 0; }
+                PrintRequestCode(cli, asked.Value);
                 return 0;
             }
             var given = new (Option Option, bool Given)[]
@@ -57,21 +61,23 @@ internal static class LicenseCommands
                 (authorization, result.GetValue(authorization) is not null), (agreement, result.GetValue(agreement) is not null),
                 (version, result.GetValue(version) is not null), (type, result.GetValue(type) is not null), (count, result.GetValue(count) is not null),
             };
-            LicenseInstallResponse installed;
+            Reply<LicenseInstallResponse> reply;
             if (result.GetValue(keyPackId) is { } typed)
             {
                 if (result.GetValue(program) is not null || given.Any(g => g.Given))
                     throw new UsageException("--key-pack-id installs on its own: the license key pack ID already says the program, version, type and count");
                 CheckKeyPackIdTyping(typed);
                 using var client = cli.Client(result);
-                installed = (await client.InstallKeyPackIdAsync(typed, ct)).Value;
+                reply = await client.InstallKeyPackIdAsync(typed, ct);
             }
             else
             {
                 var body = Body(result.GetValue(program), result, code, licenseNumber, authorization, agreement, version, type, count, given);
                 using var client = cli.Client(result);
-                installed = (await client.InstallLicensesAsync(body, ct)).Value;
+                reply = await client.InstallLicensesAsync(body, ct);
             }
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var installed = reply.Value;
             var p = installed.KeyPack;
             cli.Out.Line(installed.Message);
             cli.Out.Line($"{p.VersionName} - {Names.CalKind(p.Type)}: {p.Total} license(s), {p.ProgramName}, expires {(p.ExpiresAt is null ? "never" : Render.Date(p.ExpiresAt))}, key pack {p.Id:D}.");
@@ -154,9 +160,10 @@ internal static class LicenseCommands
         var method = Options.OneOf("--method", "automatic (default: signed to the clearinghouse now), web or telephone (print a release code to carry)",
             ["automatic", "web", "telephone"]);
         var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
+        var json = Options.Json();
         var command = new Command("release", "Give up key packs of this server for a migration to another license server (they are removed here)")
         {
-            target, keyPacks, method, country,
+            target, keyPacks, method, country, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -164,8 +171,10 @@ internal static class LicenseCommands
             var chosen = result.GetValue(method);
             if (result.GetValue(country) is not null && chosen != "telephone") throw new UsageException("--country goes with --method telephone");
             using var client = cli.Client(result);
-            var released = (await client.ReleaseAsync(new KeyPackReleaseBody(targetId, result.GetValue(keyPacks) is { Length: > 0 } ids ? ids : null,
-                chosen, result.GetValue(country)), ct)).Value;
+            var releasing = await client.ReleaseAsync(new KeyPackReleaseBody(targetId, result.GetValue(keyPacks) is { Length: > 0 } ids ? ids : null,
+                chosen, result.GetValue(country)), ct);
+            if (result.GetValue(json)) { cli.Out.Json(releasing.Json); return 0; }
+            var released = releasing.Value;
             cli.Out.Line(released.Message);
             foreach (var p in released.Released)
                 cli.Out.Line($"  released {p.Id:D}: {p.VersionName} - {Names.CalKind(p.Type)}, {p.Total} license(s), {p.ProgramName}");
@@ -202,9 +211,10 @@ internal static class LicenseCommands
         var method = Options.OneOf("--method", "web or telephone: print this (target) server's request code for the clearinghouse's migration page or operator " +
             "(with the source's release code), then install each license key pack ID it gives", ["web", "telephone"]);
         var country = Options.Text("--country", "COUNTRY", "Telephone: the country or region you call from (default: the properties')");
+        var json = Options.Json();
         var command = new Command("migrate", "Migrate CALs from another license server to this one")
         {
-            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type, method, country,
+            from, fromToken, keyPacks, sourceId, sourceVersionOption, confirm, sourceProductId, program, codes, licenseNumber, authorization, agreement, version, type, method, country, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -216,7 +226,9 @@ internal static class LicenseCommands
                     throw new UsageException($"--method {chosenMethod} only prints the request code: {others[0].Name} is typed on the clearinghouse's migration page " +
                                              "(the source's release code, or its License Server ID and purchase identifiers), then run 'licenses install --key-pack-id CODE' for each pack");
                 using var asking = cli.Client(result);
-                PrintRequestCode(cli, (await asking.RequestCodeAsync(new RequestCodeBody("migrate-in", chosenMethod, result.GetValue(country)), ct)).Value);
+                var asked = await asking.RequestCodeAsync(new RequestCodeBody("migrate-in", chosenMethod, result.GetValue(country)), ct);
+                if (result.GetValue(json)) { cli.Out.Json(asked.Json); return 0; }
+                PrintRequestCode(cli, asked.Value);
                 return 0;
             }
             var ids = result.GetValue(keyPacks) is { Length: > 0 } chosen ? chosen : null;
@@ -249,7 +261,9 @@ internal static class LicenseCommands
                 body = new MigrationBody(SourceProductId: result.GetValue(sourceProductId)!.Trim(), KeyPackIds: ids);
             }
             using var client = cli.Client(result);
-            var migrated = (await client.MigrateAsync(body, ct)).Value;
+            var migrating = await client.MigrateAsync(body, ct);
+            if (result.GetValue(json)) { cli.Out.Json(migrating.Json); return 0; }
+            var migrated = migrating.Value;
             cli.Out.Line(migrated.Message);
             foreach (var p in migrated.Installed)
                 cli.Out.Line($"  installed {p.Id:D}: {p.VersionName} - {Names.CalKind(p.Type)}, {p.Total} license(s), {p.ProgramName}");

@@ -23,24 +23,27 @@ internal static class Options
         new(name) { Description = description, HelpName = helpName, Required = required };
 
     /// <summary>An option whose value <paramref name="normalise"/> turns into its canonical form, or null when invalid.</summary>
-    public static Option<string?> Checked(string name, string helpName, string description, Func<string, string?> normalise, string error) =>
+    /// <param name="choices">The values a mistyped one is compared with, for "did you mean".</param>
+    public static Option<string?> Checked(string name, string helpName, string description, Func<string, string?> normalise, string error,
+        IReadOnlyList<string>? choices = null) =>
         new(name)
         {
             Description = description,
             HelpName = helpName,
-            CustomParser = result => Normalise(result, normalise, error),
+            CustomParser = result => Normalise(result, normalise, error, choices),
         };
 
     public static Option<string?> CalType() => Checked("--type", "per-device|per-user", "Only CALs of this type",
-        t => CalTypes.TryParse(t, out var type) ? type.ToShortName() : null, "--type must be per-device or per-user");
+        t => CalTypes.TryParse(t, out var type) ? type.ToShortName() : null, "--type must be per-device or per-user", ["per-device", "per-user"]);
 
     public static Option<string?> Version(string description) => Checked("--version", "VERSION", $"{description}; one of {VersionList}",
-        v => ProductVersions.TryParse(v, out var version) ? version.ToShortName() : null, $"--version must be one of {VersionList}");
+        v => ProductVersions.TryParse(v, out var version) ? version.ToShortName() : null, $"--version must be one of {VersionList}",
+        ProductVersions.All.Select(v => v.ToShortName()).ToList());
 
     public static Option<string?> OneOf(string name, string description, params string[] values) =>
         Checked(name, string.Join('|', values), description,
             v => values.FirstOrDefault(x => string.Equals(x, v.Trim(), StringComparison.OrdinalIgnoreCase)),
-            $"{name} must be {Alternatives(values)}");
+            $"{name} must be {Alternatives(values)}", values);
 
     public static Option<int?> Int(string name, string helpName, string description, int min, int max) =>
         new(name)
@@ -129,8 +132,9 @@ internal static class Options
     public static string Alternatives(IReadOnlyList<string> values) =>
         values.Count <= 2 ? string.Join(" or ", values) : "one of " + string.Join(", ", values);
 
-    private static string? Normalise(ArgumentResult result, Func<string, string?> normalise, string error) =>
-        Single(result) is not { } text ? null : normalise(text) ?? Error<string?>(result, error);
+    private static string? Normalise(ArgumentResult result, Func<string, string?> normalise, string error, IReadOnlyList<string>? choices) =>
+        Single(result) is not { } text ? null
+            : normalise(text) ?? Error<string?>(result, choices is null ? error : error + Suggestions.DidYouMean(text, choices));
 
     private static string? Single(SymbolResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
 

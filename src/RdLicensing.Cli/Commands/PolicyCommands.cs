@@ -32,14 +32,17 @@ internal static class PolicyCommands
     {
         var securityGroup = Options.OnOff("--security-group", "Only session hosts in the security group get CALs");
         var preventUpgrade = Options.OnOff("--prevent-upgrade", "Never give an older host a CAL of a newer version");
-        var command = new Command("set", "Turn policies on or off") { securityGroup, preventUpgrade };
+        var json = Options.Json();
+        var command = new Command("set", "Turn policies on or off") { securityGroup, preventUpgrade, json };
         command.SetAction(async (result, ct) =>
         {
             var update = new PoliciesUpdate(IsOn(result.GetValue(securityGroup)), IsOn(result.GetValue(preventUpgrade)));
             if (update is { SecurityGroupEnabled: null, PreventLicenseUpgrade: null })
                 throw new UsageException("policies set needs --security-group on|off and/or --prevent-upgrade on|off");
             using var client = cli.Client(result);
-            var policies = (await client.SetPoliciesAsync(update, ct)).Value;
+            var reply = await client.SetPoliciesAsync(update, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var policies = reply.Value;
             cli.Out.Line($"Policies set: license server security group {Names.OnOff(policies.SecurityGroupEnabled)}, prevent license upgrade {Names.OnOff(policies.PreventLicenseUpgrade)}.");
             return 0;
         });

@@ -31,12 +31,15 @@ internal static class PropertiesCommands
         var method = Options.OneOf("--method", "Connection method to the clearinghouse", Methods);
         method.Required = true;
         var company = new CompanyOptions(required: true);
-        var command = new Command("set", "Set the connection method and the company information") { method };
+        var json = Options.Json();
+        var command = new Command("set", "Set the connection method and the company information") { method, json };
         company.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
-            var saved = (await client.SetPropertiesAsync(new PropertiesBody(result.GetValue(method), null, company.Read(result)), ct)).Value;
+            var reply = await client.SetPropertiesAsync(new PropertiesBody(result.GetValue(method), null, company.Read(result)), ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var saved = reply.Value;
             cli.Out.Line("The license server properties were saved.");
             Print(cli.Out, saved);
             return 0;

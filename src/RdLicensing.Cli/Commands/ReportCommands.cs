@@ -63,11 +63,13 @@ internal static class ReportCommands
     {
         var id = Options.Name("ID", "The report id (see rdlic report list)");
         var output = Options.Text("--out", "FILE.csv", "Where to write the CSV", required: true);
-        var command = new Command("download", "Download a report as CSV") { id, output };
+        var json = Options.Json();
+        var command = new Command("download", "Download a report as CSV") { id, output, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
             var saved = await SaveAsync(client, result.GetValue(id)!, result.GetValue(output)!, ct);
+            if (result.GetValue(json)) { cli.Out.JsonOf(new { report = result.GetValue(id), file = saved, bytes = new FileInfo(saved).Length }); return 0; }
             cli.Out.Line($"Saved report {result.GetValue(id)} as {saved}.");
             return 0;
         });
@@ -77,11 +79,13 @@ internal static class ReportCommands
     private static Command Delete(CliContext cli)
     {
         var id = Options.Name("ID", "The report id (see rdlic report list)");
-        var command = new Command("delete", "Delete a saved report") { id };
+        var json = Options.Json();
+        var command = new Command("delete", "Delete a saved report") { id, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = cli.Client(result);
             await client.DeleteReportAsync(result.GetValue(id)!, ct);
+            if (result.GetValue(json)) { cli.Out.JsonOf(new { deleted = result.GetValue(id) }); return 0; }
             cli.Out.Line($"Deleted report {result.GetValue(id)}.");
             return 0;
         });

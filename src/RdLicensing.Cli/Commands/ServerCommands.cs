@@ -41,7 +41,7 @@ internal static class ServerCommands
                 ? new[] { new ConfigurationValue($"{section}:Database", DatabaseVariable, fromEnvironment) } : [];
             var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
                 {
-                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "license-server"),
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.ServicesDataDirectory(result), "license-server"),
                     [$"{section}:Urls"] = "http://127.0.0.1:5080",
                 },
                 [

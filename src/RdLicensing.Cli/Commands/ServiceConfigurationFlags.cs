@@ -15,7 +15,7 @@ internal static class ServiceConfigurationFlags
 
     public static ServiceConfiguration Build(CliContext cli, ParseResult result, Option<string?> config, Dictionary<string, string?> defaults,
         IEnumerable<ConfigurationValue> flags) =>
-        Configured(() => ServiceConfiguration.Build(result.GetValue(config), Path.Combine(cli.DataDirectory(result), ServiceConfiguration.FileName), defaults, flags));
+        Configured(() => ServiceConfiguration.Build(result.GetValue(config), Path.Combine(cli.ServicesDataDirectory(result), ServiceConfiguration.FileName), defaults, flags));
 
     /// <summary>A configuration refused (a bad key, a missing --config file, a malformed file) as one usage line.</summary>
     public static T Configured<T>(Func<T> load)

@@ -63,7 +63,7 @@ internal static class SessionHostCommands
             const string section = SessionHostSettings.Section;
             var configuration = ServiceConfigurationFlags.Build(cli, result, config, new Dictionary<string, string?>
                 {
-                    [$"{section}:DataDirectory"] = Path.Combine(cli.DataDirectory(result), "sessionhost"),
+                    [$"{section}:DataDirectory"] = Path.Combine(cli.ServicesDataDirectory(result), "sessionhost"),
                     [$"{section}:Urls"] = SessionHostOptions.DefaultUrls,
                 },
                 [
@@ -371,11 +371,14 @@ internal static class SessionHostCommands
         var by = Options.Duration();
         var host = ConnectCommand.HostOption();
         var token = TokenOption();
-        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host, token };
+        var json = Options.Json();
+        var command = new Command("advance", "Move the session host's own simulated clock forward (run with --clock simulated)") { by, host, token, json };
         command.SetAction(async (result, ct) =>
         {
             using var client = SessionHostClient.Administrator(result.GetValue(host), result.GetValue(token), cli.DataDirectory(result));
-            var clock = (await client.AdvanceClockAsync(result.GetValue(by)!, ct)).Value;
+            var reply = await client.AdvanceClockAsync(result.GetValue(by)!, ct);
+            if (result.GetValue(json)) { cli.Out.Json(reply.Json); return 0; }
+            var clock = reply.Value;
             cli.Out.Line($"The session host's simulated clock moved forward by {result.GetValue(by)}: it is now {Render.Time(clock.Now)} (offset {clock.Offset}).");
             return 0;
         });

@@ -42,7 +42,7 @@ internal static class UpCommand
         server.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var data = Path.GetFullPath(cli.DataDirectory(result));
+            var data = Path.GetFullPath(cli.ServicesDataDirectory(result));
             var serverPort = result.GetValue(port) ?? DefaultPort;
             var chPort = result.GetValue(clearinghousePort) ?? (serverPort == 0 ? 0 : DefaultClearinghousePort);
             var shPort = result.GetValue(sessionHostPort) ?? (serverPort == 0 ? 0 : DefaultSessionHostPort);
@@ -79,9 +79,23 @@ internal static class UpCommand
                 async (running, token) =>
                 {
                     Connection.WriteSettings(data, running.LicenseServer, running.Clearinghouse, running.SessionHost);
+                    RecordForAnywhere(cli, data);
                     await StartupBanner.PrintAsync(cli.Out, options, running, token, beside);
                 }, ct, beside);
         });
         return command;
+    }
+
+    /// <summary>Records the data directory in the per-user file, so rdlic run from any folder finds these services; a failure only warns.</summary>
+    private static void RecordForAnywhere(CliContext cli, string data)
+    {
+        try
+        {
+            UserConfig.Write(data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            cli.Error.WriteLine($"rdlic: warning: could not record the data directory in {UserConfig.FilePath} ({e.Message.TrimEnd('.')}): from another folder, use --data {data} or RDLIC_HOME.");
+        }
     }
 }

@@ -59,6 +59,11 @@ internal sealed class Render
         }
     }
 
+    /// <summary>A result rdlic makes itself (no server answer to pass on), as JSON with the web's camelCase names.</summary>
+    public void JsonOf(object value) => _stdout.WriteLine(JsonSerializer.Serialize(value, value.GetType(), IndentedWeb));
+
+    private static readonly JsonSerializerOptions IndentedWeb = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public void Json(string json)
     {
         using var document = JsonDocument.Parse(json);

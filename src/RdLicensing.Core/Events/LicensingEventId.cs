@@ -73,6 +73,15 @@ public enum LicensingEventId
     HostGracePeriodMoved = 5081,
     /// <summary>A session host without local state asked for its recorded grace period start.</summary>
     HostGracePeriodRecovered = 5082,
+
+    /// <summary>An alert was raised (an item of the attention list that alerts appeared): it is notified once, by e-mail and webhook.</summary>
+    AlertRaised = 5095,
+    /// <summary>An alert was cleared: its item left the attention list.</summary>
+    AlertCleared = 5096,
+    /// <summary>The alert settings (thresholds, SMTP, webhooks) were changed; secrets are never written in the event.</summary>
+    AlertSettingsChanged = 5097,
+    /// <summary>An alert notification could not be delivered to a channel (SMTP server or webhook).</summary>
+    AlertNotificationFailed = 5098,
 }
 
 public enum EventLevel
@@ -97,7 +106,8 @@ public static class LicensingEvents
             or LicensingEventId.ClearinghouseUnavailable or LicensingEventId.DatabaseRebuilt
             or LicensingEventId.ForeignKeyPacksRemoved or LicensingEventId.MigrationRemovedCals
             or LicensingEventId.KeyPacksMigratedAway or LicensingEventId.MigrationReleasePutBack
-            or LicensingEventId.SignInFromAnotherHostRefused or LicensingEventId.HostGracePeriodMoved => EventLevel.Warning,
+            or LicensingEventId.SignInFromAnotherHostRefused or LicensingEventId.HostGracePeriodMoved
+            or LicensingEventId.AlertRaised or LicensingEventId.AlertNotificationFailed => EventLevel.Warning,
         _ => EventLevel.Information,
     };
 }

@@ -150,3 +150,22 @@ public sealed record KeyPackConversionBody(int? Quantity);
 /// converted, so it no longer exists) and the new <see cref="Converted"/> pack of the other type.
 /// </summary>
 public sealed record KeyPackConversionResponse(KeyPackView? Source, KeyPackView Converted, int Quantity, string Message);
+
+/// <summary>An alert that is raised (GET /api/admin/alerts): kind "pool-low", "pool-exhausted", "overused", "grace-ending", "grace-ended", "host-unreachable", "activation-expiring" or "activation-ended".</summary>
+public sealed record AlertView(string Key, string Kind, string Severity, string Message, string? Type, string? Version, string? Host, DateTimeOffset RaisedAt);
+
+/// <summary>The alert settings. Secrets are never returned: <see cref="SmtpPasswordSet"/> and <see cref="WebhookSecretSet"/> say whether one is stored.</summary>
+public sealed record AlertConfigView(int LowAvailable, int LowPercent, int GraceDays, int ActivationDays,
+    string? SmtpHost, int SmtpPort, bool SmtpTls, string? SmtpFrom, IReadOnlyList<string> SmtpTo, string? SmtpUser, bool SmtpPasswordSet,
+    IReadOnlyList<string> Webhooks, bool WebhookSecretSet);
+
+/// <summary>
+/// A change of the alert settings: every field left null keeps its value. An empty string clears a text setting (SmtpHost,
+/// SmtpFrom, SmtpUser, SmtpPassword, WebhookSecret); an empty list clears SmtpTo or Webhooks.
+/// </summary>
+public sealed record AlertConfigUpdate(int? LowAvailable = null, int? LowPercent = null, int? GraceDays = null, int? ActivationDays = null,
+    string? SmtpHost = null, int? SmtpPort = null, bool? SmtpTls = null, string? SmtpFrom = null, IReadOnlyList<string>? SmtpTo = null,
+    string? SmtpUser = null, string? SmtpPassword = null, IReadOnlyList<string>? Webhooks = null, string? WebhookSecret = null);
+
+/// <summary>What a test notification to one channel did: channel "smtp" or "webhook", its target, and the error when it failed.</summary>
+public sealed record AlertTestResult(string Channel, string Target, bool Delivered, string? Error);

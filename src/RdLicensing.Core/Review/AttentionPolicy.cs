@@ -51,8 +51,12 @@ public static class AttentionPolicy
     public static readonly TimeSpan ActivationWarning = TimeSpan.FromDays(30);
     public const int LowPercent = 10;
 
-    public static IReadOnlyList<AttentionItem> Evaluate(StatusView status, DateTimeOffset now)
+    public static IReadOnlyList<AttentionItem> Evaluate(StatusView status, DateTimeOffset now) => Evaluate(status, now, AttentionThresholds.Default);
+
+    /// <summary>The list with the administrator's thresholds (alerts): when a pool is low, how early grace and activation ends are named.</summary>
+    public static IReadOnlyList<AttentionItem> Evaluate(StatusView status, DateTimeOffset now, AttentionThresholds thresholds)
     {
+        ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(status);
         var items = new List<AttentionItem>();
         var activation = status.Activation;
@@ -70,7 +74,7 @@ public static class AttentionPolicy
                 items.Add(new(AttentionKind.ActivationEnded, AttentionSeverity.Error,
                     $"The activation expired on {Day(activation.ExpiresAt)}: the license server issues no permanent CALs until it is reactivated.", When: activation.ExpiresAt));
                 break;
-            case "activated" when activation.ExpiresAt is { } expires && expires - now <= ActivationWarning:
+            case "activated" when activation.ExpiresAt is { } expires && expires - now <= thresholds.ActivationWarning:
                 items.Add(new(AttentionKind.ActivationExpiring, AttentionSeverity.Warning,
                     $"The activation certificate expires on {Day(expires)} ({DaysText(expires - now)}): reactivate the server before then.", When: expires));
                 break;
@@ -85,7 +89,7 @@ public static class AttentionPolicy
             if (pool.Total > 0 && pool.Available <= 0)
                 items.Add(new(AttentionKind.PoolExhausted, AttentionSeverity.Error,
                     $"No {name}s are left: all {pool.Total} installed are issued.", pool.Type, pool.Version));
-            else if (pool.Total > 0 && pool.Available <= LowThreshold(pool.Total))
+            else if (pool.Total > 0 && pool.Available <= thresholds.LowThreshold(pool.Total))
                 items.Add(new(AttentionKind.PoolLow, AttentionSeverity.Warning,
                     $"Only {pool.Available} of {pool.Total} {name}s are left.", pool.Type, pool.Version));
             if (pool.Type == "per-user" && pool.OverUsed > 0)
@@ -102,7 +106,7 @@ public static class AttentionPolicy
                 if (ends <= now)
                     items.Add(new(AttentionKind.GraceEnded, AttentionSeverity.Error,
                         $"Session host {host.Name}'s grace period ended on {Day(ends)}: it admits a client only with a CAL from a license server it reaches.", Host: host.Name, When: ends));
-                else if (ends - now <= GraceWarning)
+                else if (ends - now <= thresholds.GraceWarning)
                     items.Add(new(AttentionKind.GraceEnding, AttentionSeverity.Warning,
                         $"Session host {host.Name}'s grace period ends on {Day(ends)} ({DaysText(ends - now)}): make sure it reaches this license server by then.", Host: host.Name, When: ends));
             }
@@ -119,7 +123,7 @@ public static class AttentionPolicy
     }
 
     /// <summary>How many available licenses make a pool "low": 10% of those installed, at least 1.</summary>
-    public static int LowThreshold(int total) => Math.Max(1, total * LowPercent / 100);
+    public static int LowThreshold(int total) => AttentionThresholds.Default.LowThreshold(total);
 
     private static string PoolName(string type, string version) =>
         $"{(ProductVersions.TryParse(version, out var v) ? v.ToDisplayName() : version)} {(type == "per-user" ? "Per User" : "Per Device")} CAL";
@@ -131,4 +135,21 @@ public static class AttentionPolicy
         var days = (int)Math.Ceiling(left.TotalDays);
         return days <= 0 ? "today" : days == 1 ? "in 1 day" : $"in {days} days";
     }
+}
+
+/// <summary>
+/// When the attention list (and so an alert) names a pool as low and how early it warns of ends. A pool is low when its
+/// available licenses are at most <see cref="LowAvailable"/> or at most <see cref="LowPercent"/>% of those installed.
+/// The defaults are the console's: 1 license or 10%, grace periods 14 days ahead, activations 30 days ahead.
+/// </summary>
+public sealed record AttentionThresholds(int LowAvailable = 1, int LowPercent = AttentionPolicy.LowPercent, int GraceDays = 14, int ActivationDays = 30)
+{
+    public static readonly AttentionThresholds Default = new();
+
+    public TimeSpan GraceWarning => TimeSpan.FromDays(GraceDays);
+
+    public TimeSpan ActivationWarning => TimeSpan.FromDays(ActivationDays);
+
+    /// <summary>The most available licenses a pool of <paramref name="total"/> can have and still be low.</summary>
+    public int LowThreshold(int total) => Math.Max(LowAvailable, total * LowPercent / 100);
 }

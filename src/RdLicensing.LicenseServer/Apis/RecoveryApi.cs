@@ -15,7 +15,8 @@ public static class RecoveryApi
         var api = app.MapGroup("/api/admin").WithTags("Recovery").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
         api.MapPost("/database/rebuild", Rebuild)
             .WithSummary($"Delete every key pack and issued CAL (confirm: \"{DatabaseRebuilder.Confirmation}\"), then reinstall what the clearinghouse reissues.");
-        api.MapPost("/backup", Backup).WithSummary("A consistent copy of the database, identity included (application/octet-stream).");
+        api.MapPost("/backup", Backup).WithSummary("A consistent copy of the database, identity included (application/octet-stream).")
+            .WithMetadata(new ServiceDefaults.FileDownloadMetadata("application/octet-stream", "The backup file (rdlic server restore --file)."));
         return api;
     }
 

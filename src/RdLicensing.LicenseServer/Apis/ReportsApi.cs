@@ -14,7 +14,8 @@ public static class ReportsApi
         var api = app.MapGroup("/api/admin/reports").WithTags("Reports").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
         api.MapPost("/", Create).WithSummary("Create a CAL Usage report.");
         api.MapGet("/", List);
-        api.MapGet("/{id}/csv", Csv).WithSummary("Download a report as CSV.");
+        api.MapGet("/{id}/csv", Csv).WithSummary("Download a report as CSV.")
+            .WithMetadata(new ServiceDefaults.FileDownloadMetadata("text/csv", "The report as CSV (a header line, then one line a CAL)."));
         api.MapDelete("/{id}", Delete);
         return api;
     }

@@ -19,6 +19,8 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
 
     public Task<StatusView> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
 
+    public Task<List<AlertView>> AlertsAsync(CancellationToken ct) => GetAsync<List<AlertView>>("api/admin/alerts", ct);
+
     public Task<List<KeyPackView>> KeyPacksAsync(CancellationToken ct) => GetAsync<List<KeyPackView>>("api/admin/keypacks", ct);
 
     public async Task<T> GetAsync<T>(string path, CancellationToken ct)

@@ -46,6 +46,7 @@ public static class LicenseServerHost
         app.MapRecoveryApi();
         app.MapReviewApi();
         app.MapDashboardApi();
+        app.MapAlertsApi();
         app.MapLicensingManager();
         return app;
     }

@@ -53,6 +53,12 @@ public static class LicenseServerServices
         services.AddHostedService<ServerInitializer>();
         services.AddHostedService<ExpirySweeper>();
         services.AddHostedService<SharedStateRefresher>();
+        services.AddHttpClient(Alerts.AlertNotifier.HttpClientName, c => c.Timeout = Alerts.AlertNotifier.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }) // a signed alert goes where it was configured, nowhere else
+            .RemoveAllLoggers(); // a webhook's path may hold a token (chat webhooks): its URL is never logged
+        services.AddSingleton<Alerts.AlertNotifier>();
+        services.AddSingleton<Alerts.AlertMonitor>();
+        services.AddHostedService<Alerts.AlertMonitorService>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
@@ -67,7 +73,7 @@ public static class LicenseServerServices
             .AddReadinessCheck("identity", (sp, _) => Task.FromResult(sp.GetRequiredService<ServerState>().IsInitialized
                 ? null : "the license server's identity is not loaded yet (still starting, or its start failed: see the log)"));
         services.AddProblemDetailsDefaults();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddRdLicensingContract(Core.Protocol.ContractEnums.ByProperty));
         return services;
     }
 }

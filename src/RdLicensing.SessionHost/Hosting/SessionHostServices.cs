@@ -56,7 +56,7 @@ public static class SessionHostServices
         services.AddFailedAuthenticationLimits(options.FailedAuthenticationsPerWindow, options.FailedAuthenticationWindow, new FailedAuthenticationHints(
             "the session host administrator token rdsa_… is in admin.token in the host's data directory, <data>/sessionhost/admin.token for 'rdlic up'", []));
         services.AddProblemDetailsDefaults();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddRdLicensingContract(Core.Protocol.ContractEnums.ByProperty));
         return services;
     }
 }

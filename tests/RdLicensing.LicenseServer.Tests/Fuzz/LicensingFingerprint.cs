@@ -8,7 +8,8 @@ namespace RdLicensing.LicenseServer.Tests.Fuzz;
 /// settings (identity, activation, policies, properties, clock), session hosts, administrator credentials, reports and
 /// the dashboard's pool levels. The event log is left out: refusals may rightly add audit events; so is when a host last
 /// fetched the revocation list (any fetch, however its query is mangled, is a sync the server records), and the periodic
-/// jobs' leases (settings named job-lease:…, which a node claims on a shared database whenever a job falls due).
+/// jobs' leases (settings named job-lease:…, which a node claims on a shared database whenever a job falls due) and the
+/// alerts raised (setting alerts.active, which follows the state whenever the alerts are evaluated).
 /// </summary>
 internal static class LicensingFingerprint
 {
@@ -28,7 +29,8 @@ internal static class LicensingFingerprint
             var rows = new List<string>();
             while (await reader.ReadAsync())
             {
-                if (table == "settings" && Convert.ToString(reader["name"], CultureInfo.InvariantCulture)!.StartsWith("job-lease:", StringComparison.Ordinal)) continue;
+                if (table == "settings" && Convert.ToString(reader["name"], CultureInfo.InvariantCulture) is { } name
+                    && (name.StartsWith("job-lease:", StringComparison.Ordinal) || name == "alerts.active")) continue; // the alerts raised follow the state, evaluated by GET /api/admin/alerts
                 rows.Add(table + ": " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Where(i => !AuditColumns.Contains(reader.GetName(i)))
                     .Select(i => reader.GetName(i) + "=" + Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
             }
