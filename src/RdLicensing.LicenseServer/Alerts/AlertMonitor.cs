@@ -15,7 +15,8 @@ namespace RdLicensing.LicenseServer.Alerts;
 /// evaluations — or several nodes of one database — exactly one raises an alert; each raise and clearing is an event and
 /// one notification. Run every <see cref="AlertMonitorService.Interval"/> and before <c>GET /api/admin/alerts</c> answers.
 /// </summary>
-public sealed class AlertMonitor(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, AlertNotifier notifier, ILogger<AlertMonitor> log)
+public sealed class AlertMonitor(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, Activation.PendingKeyService pendingKeys,
+    AlertNotifier notifier, ILogger<AlertMonitor> log)
 {
     public const string ActiveSetting = "alerts.active";
 
@@ -27,7 +28,7 @@ public sealed class AlertMonitor(LicenseStore store, ServerState server, TimePro
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var status = (await AdminApi.Status(store, server, clock, issuer, cancellationToken)).Value!;
+            var status = (await AdminApi.Status(store, server, clock, issuer, pendingKeys, cancellationToken)).Value!;
             var settings = await AlertSettings.ReadAsync(store, cancellationToken);
             var now = clock.GetUtcNow();
             var items = AttentionPolicy.Evaluate(status, now, settings.Thresholds);
