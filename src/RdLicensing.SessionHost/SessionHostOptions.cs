@@ -45,6 +45,9 @@ public sealed class SessionHostOptions
     /// </summary>
     public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The xrdp configuration the diagnoser reads for a desktop on this machine (require_credentials in [Globals]).</summary>
+    public string XrdpConfigPath { get; set; } = Diagnostics.XrdpLoginScreen.DefaultConfigPath;
+
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
 
     /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>
