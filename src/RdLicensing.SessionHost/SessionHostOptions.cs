@@ -49,6 +49,9 @@ public sealed class SessionHostOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public ServiceDefaults.Configuration.ServiceConfiguration? Configuration { get; set; }
 
+    /// <summary>The xrdp configuration the diagnoser reads for a desktop on this machine (require_credentials in [Globals]).</summary>
+    public string XrdpConfigPath { get; set; } = Diagnostics.XrdpLoginScreen.DefaultConfigPath;
+
     public string DatabasePath => Path.Combine(DataDirectory, "sessionhost.db");
 
     /// <summary>The administrator token (rdsa_…), created owner-only at the first start; the store keeps only its hash.</summary>

@@ -11,6 +11,9 @@ namespace RdLicensing.SessionHost.Diagnostics;
 /// <summary>What the diagnoser found at one desktop behind the RDP endpoint; Problem is null when it is ready for the relay.</summary>
 public sealed record DesktopCheck(string Desktop, string State, string Message, DiagnosisProblemView? Problem)
 {
+    /// <summary>Its xrdp's login screen lets another account sign in (<see cref="XrdpLoginScreen"/>); null when not found.</summary>
+    public DiagnosisProblemView? LoginScreenProblem { get; init; }
+
     public DiagnosedDesktopView ToView() => new(Desktop, State, Message);
 }
 

@@ -12,7 +12,7 @@ namespace RdLicensing.SessionHost.Diagnostics;
 /// <summary>
 /// The Remote Desktop Licensing Diagnoser: builds the host's license server list, contacts each server
 /// (GET /api/sessionhost/diagnostics, which also answers hosts outside the security group), and compares what
-/// they report with the host's mode and version; then each desktop behind the RDP endpoint (<see cref="DesktopProbe"/>).
+/// they report with the host's mode and version; then each desktop behind the RDP endpoint (<see cref="DesktopProbe"/>, and for one on this machine its xrdp.ini: <see cref="XrdpLoginScreen"/>).
 /// Problems come first, each with its cause and steps to fix.
 /// </summary>
 public sealed class LicensingDiagnoser(
@@ -38,14 +38,26 @@ public sealed class LicensingDiagnoser(
         probes = probes.Select(p => syncs.FirstOrDefault(r => string.Equals(r.Url, p.Url, StringComparison.OrdinalIgnoreCase)) is { SyncedAt: { } at } sync
             ? p with { Message = $"{p.Message} Revocation list {sync.Number} last fetched {at:yyyy-MM-dd HH:mm} UTC." }
             : p with { Message = $"{p.Message} Revocation list never fetched." }).ToArray();
-        var desktops = await Task.WhenAll(endpoints.SelectMany(e => e.Desktops).Distinct()
+        var desktopUris = endpoints.SelectMany(e => e.Desktops).Distinct().ToList();
+        var desktops = await Task.WhenAll(desktopUris
             .Select(d => DesktopProbe.CheckAsync(d, DesktopTimeout, cancellationToken)));
         var unreachable = await store.EventsAsync(new SessionHostEventQuery(Core.SessionHost.SessionHostEventId.DesktopUnreachable, Limit: 500), cancellationToken);
         desktops = desktops.Select(d => DesktopProbe.WithRecentFailures(d, unreachable, now)).ToArray();
+        desktops = await Task.WhenAll(desktopUris.Zip(desktops, (uri, check) => LoginScreenAsync(uri, check, cancellationToken)));
         var problems = DiagnosisRules.Find(new DiagnosisInput(host, config, grace, now, probes, syncs))
-            .Concat(desktops.Where(d => d.Problem is not null).Select(d => d.Problem!)).ToList();
+            .Concat(desktops.Where(d => d.Problem is not null).Select(d => d.Problem!))
+            .Concat(desktops.Where(d => d.LoginScreenProblem is not null).Select(d => d.LoginScreenProblem!)).ToList();
         return new DiagnosisView(host, now, config.ModeView, config.LicenseServersView, config.VersionView, Views.Grace(grace, now),
             problems, probes.Select(p => p.ToView()).ToList(), DiagnosisRules.Summary(host, problems.Count), desktops.Select(d => d.ToView()).ToList());
+    }
+
+    /// <summary>A desktop on this machine: whether its xrdp.ini (<see cref="SessionHostOptions.XrdpConfigPath"/>) keeps xrdp's login screen from letting another account sign in.</summary>
+    private async Task<DesktopCheck> LoginScreenAsync(Uri desktop, DesktopCheck check, CancellationToken cancellationToken)
+    {
+        var local = XrdpLoginScreen.IsThisMachine(desktop.Host);
+        var path = options.Value.XrdpConfigPath;
+        var (text, error) = local ? await XrdpLoginScreen.ReadAsync(path, cancellationToken) : (null, null);
+        return XrdpLoginScreen.Apply(check, local, path, text, error);
     }
 
     private async Task<ServerProbe> ProbeAsync(string url, ProductVersion hostVersion, CancellationToken cancellationToken)

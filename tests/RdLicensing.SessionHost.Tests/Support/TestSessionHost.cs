@@ -42,8 +42,9 @@ public sealed class TestSessionHost : IAsyncDisposable
     public bool KeepDataDirectory { get; set; }
 
     /// <param name="clock">A clock to share; null: the host's own simulated clock (as `rdlic sessionhost run --clock simulated`).</param>
+    /// <param name="services">More services, e.g. an RdpEndpointOptions listing desktops for the diagnoser.</param>
     public static async Task<TestSessionHost> StartAsync(TimeProvider? clock, string name = "rdsh-01", string? dataDirectory = null,
-        Action<SessionHostOptions>? configure = null)
+        Action<SessionHostOptions>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var options = new SessionHostOptions
         {
@@ -54,7 +55,7 @@ public sealed class TestSessionHost : IAsyncDisposable
             LicenseServerTimeout = TimeSpan.FromSeconds(10),
         };
         configure?.Invoke(options);
-        var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = SessionHostServer.Build(options, clock, logging => logging.SetMinimumLevel(LogLevel.Warning), services);
         var (address, token) = await LoopbackService.StartAsync(app, options.AdminTokenPath);
         return new TestSessionHost(app, options, address, token);
     }
