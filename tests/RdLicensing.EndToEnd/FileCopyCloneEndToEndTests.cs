@@ -69,7 +69,7 @@ public sealed class FileCopyCloneEndToEndTests : IDisposable
 
         // Whoever holds a copy of the database (so the key and the installation id) signs the old way, without a contact number.
         var unnumbered = await deployment.Clearinghouse.Public.PostSignedAsync("/api/reissue",
-            new ReissueRequestBody(server.ProductId, licenseServerId), server.Identity, server.InstallationId);
+            new ReissueRequestBody(server.ProductId, licenseServerId), server.Identity, server.InstallationId, numbered: false);
 
         Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, unnumbered.StatusCode);
         Assert.Contains("proof-version-outdated", await unnumbered.Content.ReadAsStringAsync());
@@ -78,7 +78,7 @@ public sealed class FileCopyCloneEndToEndTests : IDisposable
         await deployment.InstallRetailAsync(server, ProductVersion.WindowsServer2025, CalType.PerUser, 2);
         var legacy = Testing.SignedClearinghouseCalls.NewIdentity();
         var activation = await deployment.Clearinghouse.Public.PostSignedAsync("/api/activations", new ActivationRequestBody(legacy.ProductId, "automatic",
-            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")), legacy);
+            new CompanyInformation("Ada", "Lovelace", "Analytical Engines Ltd", "United Kingdom")), legacy, numbered: false);
         Assert.True(activation.IsSuccessStatusCode, await activation.Content.ReadAsStringAsync());
     }
 }

@@ -33,12 +33,19 @@ public static class SignedClearinghouseCalls
         Identities.TryGetValue(productId, out var identity) ? identity
             : throw new InvalidOperationException($"No test identity has Product ID {productId}: make it with SignedClearinghouseCalls.NewIdentity().");
 
-    /// <summary>POST signed by <paramref name="signer"/>; <paramref name="productId"/> overrides the Product ID the proof claims (an attacker's).</summary>
+    // Contact numbers of the proofs signed here: far above any a test's real license server reaches, so the two never meet.
+    private static long _contact = 1_000_000_000;
+
+    /// <summary>
+    /// POST signed by <paramref name="signer"/>; <paramref name="productId"/> overrides the Product ID the proof claims (an attacker's).
+    /// The proof carries a contact number (version 2) as a license server's does, unless <paramref name="numbered"/> is false (version 1).
+    /// </summary>
     public static Task<HttpResponseMessage> PostSignedAsync<T>(this HttpClient http, string path, T body, LicenseServerIdentity signer,
-        string installationId = DefaultInstallationId, string? productId = null)
+        string installationId = DefaultInstallationId, string? productId = null, bool numbered = true)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
-        var header = ServerRequestProof.Create(signer.Key, productId ?? signer.ProductId, installationId, "POST", path, bytes);
+        var header = ServerRequestProof.Create(signer.Key, productId ?? signer.ProductId, installationId, "POST", path, bytes,
+            numbered ? Interlocked.Increment(ref _contact) : null);
         return http.PostSignedBytesAsync(path, bytes, header);
     }
 
