@@ -30,6 +30,10 @@ public sealed class LicenseServerOptions
     /// <summary>How often expired CALs are swept and their licenses returned to the pool.</summary>
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the alert thresholds are evaluated in the background (<see cref="Alerts.AlertMonitorService"/>); infinite: only when
+    /// the alerts are read (GET /api/admin/alerts), as the tests do to decide when an alert is raised.</summary>
+    public TimeSpan AlertInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// A PostgreSQL database (postgres://user:password@host:port/database or Host=…;Database=…) that several license
     /// server nodes share; null for the embedded SQLite database in the data directory.

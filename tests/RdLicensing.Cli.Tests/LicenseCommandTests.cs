@@ -48,7 +48,8 @@ public sealed class LicenseCommandTests
 
         var line = Rdlic.OneErrorLine(await Rdlic.RunAsync("licenses", "install", "--program", "retail", "--code", typo, "--server", Nowhere), 2);
 
-        Assert.Equal("rdlic: --code: The license code is mistyped: check each character against your purchase and type it again.", line);
+        // Each group carries a check character: the wrong group is named.
+        Assert.Equal($"rdlic: --code: The license code is mistyped: group 5 ({typo.Split('-')[4]}) is wrong. Check it against your purchase and type it again.", line);
     }
 
     [Fact]

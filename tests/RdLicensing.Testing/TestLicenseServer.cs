@@ -71,6 +71,8 @@ public sealed class TestLicenseServer : IAsyncDisposable
                 : clearinghouse is not null ? clearinghouse.CertificatePath
                 : authority.WriteCertificate(dataDirectory),
             ClearinghouseUrl = clearinghouse?.BaseAddress.ToString().TrimEnd('/') ?? clearinghouseUrl,
+            // Alerts are evaluated when a test reads them, not by a timer that would add events at a moment no test chose.
+            AlertInterval = Timeout.InfiniteTimeSpan,
         };
         // RDLIC_TEST_SERVERS_ON=postgres runs every test's server on a fresh PostgreSQL database: the same tests, the other dialect.
         if (database is not null)

@@ -13,7 +13,7 @@ namespace RdLicensing.LicenseServer.Alerts;
 /// Raises and clears alerts: evaluates the attention list (<see cref="AttentionPolicy"/>, with the configured thresholds)
 /// against the alerts already raised (setting <c>alerts.active</c>), in one write transaction, so that of several
 /// evaluations — or several nodes of one database — exactly one raises an alert; each raise and clearing is an event and
-/// one notification. Run every <see cref="AlertMonitorService.Interval"/> and before <c>GET /api/admin/alerts</c> answers.
+/// one notification. Run every <see cref="LicenseServerOptions.AlertInterval"/> and before <c>GET /api/admin/alerts</c> answers.
 /// </summary>
 public sealed class AlertMonitor(LicenseStore store, ServerState server, TimeProvider clock, CalIssuer issuer, Activation.PendingKeyService pendingKeys,
     AlertNotifier notifier, ILogger<AlertMonitor> log)
@@ -79,12 +79,14 @@ public sealed class AlertMonitor(LicenseStore store, ServerState server, TimePro
 }
 
 /// <summary>Evaluates the alerts periodically, timed by the server's <see cref="TimeProvider"/>.</summary>
-public sealed class AlertMonitorService(AlertMonitor monitor, TimeProvider clock, ILogger<AlertMonitorService> log) : BackgroundService
+public sealed class AlertMonitorService(AlertMonitor monitor, TimeProvider clock, Microsoft.Extensions.Options.IOptions<LicenseServerOptions> options,
+    ILogger<AlertMonitorService> log) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private TimeSpan Interval => options.Value.AlertInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (Interval == Timeout.InfiniteTimeSpan || Interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

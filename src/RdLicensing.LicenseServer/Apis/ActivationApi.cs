@@ -29,8 +29,8 @@ public static class ActivationApi
             ? TypedResults.Ok(pending)
             : Problems.NotFound("no-pending-key", "No new identity key is prepared: prepare one with 'rdlic server new-key --out FILE'.");
 
-    public static Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PrepareKey(NewKeyRequestBody? body, PendingKeyService keys, CancellationToken cancellationToken) =>
-        Refusals.RunAsync(async () => TypedResults.Ok(await keys.PrepareAsync(body?.Replace ?? false, cancellationToken)));
+    public static Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PrepareKey(NewKeyRequestBody body, PendingKeyService keys, CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => TypedResults.Ok(await keys.PrepareAsync(body.Replace, cancellationToken)));
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DiscardKey(PendingKeyService keys, CancellationToken cancellationToken) =>
         await keys.DiscardAsync(cancellationToken)

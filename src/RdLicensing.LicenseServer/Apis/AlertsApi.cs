@@ -13,15 +13,16 @@ public static class AlertsApi
     public static RouteGroupBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin/alerts").WithTags("Alerts").RequireAuthorization(TokenAuthenticationHandler.AdminRole);
-        api.MapGet("/", List).WithSummary("The alerts raised now (evaluated first: a new one is notified, one whose cause went is cleared).");
+        api.MapGet("/", List).WithSummary("The alerts raised now (evaluated first: a new one is notified, one whose cause went is cleared); evaluate=false: as the last evaluation left them (the console's banner).");
         api.MapGet("/settings", GetSettings).WithSummary("Thresholds, SMTP server and recipients, webhooks; whether an SMTP password and a webhook secret are set (never their values).");
         api.MapPut("/settings", SetSettings).WithSummary("Change the alert settings: fields left out keep their value; \"\" or [] clears one.");
         api.MapPost("/test", Test).WithSummary("Send a test notification to every channel and answer each result.");
         return api;
     }
 
-    public static async Task<Ok<List<AlertView>>> List(AlertMonitor monitor, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await monitor.EvaluateAsync(cancellationToken)).Select(a => a.ToView()).ToList());
+    public static async Task<Ok<List<AlertView>>> List(bool? evaluate, AlertMonitor monitor, CancellationToken cancellationToken) =>
+        TypedResults.Ok((evaluate == false ? await monitor.ActiveAsync(cancellationToken) : await monitor.EvaluateAsync(cancellationToken))
+            .Select(a => a.ToView()).ToList());
 
     public static async Task<Ok<AlertConfigView>> GetSettings(LicenseStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await AlertSettings.ReadAsync(store, cancellationToken)).ToView());

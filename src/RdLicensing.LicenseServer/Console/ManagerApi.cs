@@ -19,7 +19,8 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
 
     public Task<StatusView> StatusAsync(CancellationToken ct) => GetAsync<StatusView>("api/admin/status", ct);
 
-    public Task<List<AlertView>> AlertsAsync(CancellationToken ct) => GetAsync<List<AlertView>>("api/admin/alerts", ct);
+    /// <summary>The banner's alerts as the last evaluation left them: showing a page never raises one (nor adds its event).</summary>
+    public Task<List<AlertView>> AlertsAsync(CancellationToken ct) => GetAsync<List<AlertView>>("api/admin/alerts?evaluate=false", ct);
 
     public Task<List<KeyPackView>> KeyPacksAsync(CancellationToken ct) => GetAsync<List<KeyPackView>>("api/admin/keypacks", ct);
 
