@@ -52,7 +52,7 @@ public sealed class SignedRequestTests
         var (productId, licenseServerId) = await ch.NewActivatedServerAsync();
         var identity = SignedClearinghouseCalls.IdentityOf(productId);
         var body = JsonSerializer.SerializeToUtf8Bytes(new ReissueRequestBody(productId, licenseServerId), Json);
-        var header = ServerRequestProof.Create(identity.Key, productId, SignedClearinghouseCalls.DefaultInstallationId, "POST", "/api/reissue", body);
+        var header = ServerRequestProof.Create(identity.Key, productId, SignedClearinghouseCalls.DefaultInstallationId, "POST", "/api/reissue", body, contact: 42);
 
         var first = await ch.Public.PostSignedBytesAsync("/api/reissue", body, header);
         var replayed = await ch.Public.PostSignedBytesAsync("/api/reissue", body, header);
