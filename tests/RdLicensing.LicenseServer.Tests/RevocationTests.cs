@@ -10,7 +10,8 @@ namespace RdLicensing.LicenseServer.Tests;
 
 public sealed class RevocationTests
 {
-    private static async Task<long> PermanentCalAsync(HostClient host, string hw)
+    /// <summary>A device's permanent CAL: first connection, sign-in, second connection (the revocation and token-cache tests use it).</summary>
+    internal static async Task<long> PermanentCalAsync(HostClient host, string hw)
     {
         await host.ConnectDeviceAsync(hw);
         await host.SignInAsync(hw);

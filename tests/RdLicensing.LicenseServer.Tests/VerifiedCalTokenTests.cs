@@ -13,14 +13,7 @@ namespace RdLicensing.LicenseServer.Tests;
 /// </summary>
 public sealed class VerifiedCalTokenTests
 {
-    private static async Task<long> PermanentCalAsync(HostClient host, string hw)
-    {
-        await host.ConnectDeviceAsync(hw);
-        await host.SignInAsync(hw);
-        var permanent = await host.ConnectDeviceAsync(hw);
-        Assert.Equal("permanent-issued", permanent.Outcome);
-        return permanent.Cal!.Id;
-    }
+    private static Task<long> PermanentCalAsync(HostClient host, string hw) => RevocationTests.PermanentCalAsync(host, hw);
 
     [Fact]
     public async Task A_revoked_cal_whose_token_is_cached_is_refused_while_another_cached_cal_stays_valid()
