@@ -64,6 +64,6 @@ public static class HealthEndpoints
                     : e.Value.Description ?? (e.Value.Exception is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0} s" : e.Value.Exception?.Message),
             }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), context.RequestAborted);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, WireJson.Options), context.RequestAborted);
     }
 }

@@ -14,7 +14,7 @@ namespace RdLicensing.Testing;
 /// </summary>
 public static class SignedClearinghouseCalls
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
     private static readonly ConcurrentDictionary<string, LicenseServerIdentity> Identities = new();
 
     /// <summary>The installation id signed when a test names none.</summary>

@@ -80,7 +80,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
     /// <summary>The messages accepted so far, oldest first.</summary>
     public IReadOnlyList<ReceivedMail> Messages =>
         Directory.GetFiles(Path.Combine(_directory, "mail"), "*.json").Order(StringComparer.Ordinal)
-            .Select(f => JsonSerializer.Deserialize<ReceivedMail>(File.ReadAllText(f), new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .Select(f => JsonSerializer.Deserialize<ReceivedMail>(File.ReadAllText(f), RdLicensing.ServiceDefaults.WireJson.Options)!)
             .ToList();
 
     private static int FreePort()

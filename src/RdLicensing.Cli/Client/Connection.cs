@@ -12,7 +12,7 @@ internal sealed record Connection(string Server, string? Token, string? TokenSou
     public const string DefaultServer = "http://127.0.0.1:5080";
     public const string SettingsFileName = "rdlic.json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Indented;
 
     public static Connection Resolve(string? server, string? token, string dataDirectory)
     {

@@ -20,7 +20,7 @@ internal sealed record ApiService(string Name, string Url, string? Token, string
 /// </summary>
 internal abstract class JsonApiClient : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     private readonly HttpClient _http;
     private readonly ApiService _service;

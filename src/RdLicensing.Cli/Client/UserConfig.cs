@@ -13,7 +13,7 @@ internal static class UserConfig
     public const string HomeVariable = "RDLIC_HOME";
     public const string FileVariable = "RDLIC_CLI_CONFIG";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Indented;
 
     public static string FilePath =>
         NonEmpty(Environment.GetEnvironmentVariable(FileVariable))

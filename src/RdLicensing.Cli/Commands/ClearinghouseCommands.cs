@@ -308,7 +308,7 @@ internal static class ClearinghouseCommands
         NewKeyBody? body;
         try
         {
-            body = System.Text.Json.JsonSerializer.Deserialize<NewKeyBody>(text, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+            body = System.Text.Json.JsonSerializer.Deserialize<NewKeyBody>(text, RdLicensing.ServiceDefaults.WireJson.Options);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -46,7 +46,7 @@ internal static class NewKeyCommand
                 var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
                 await using var file = new FileStream(path, create);
-                await JsonSerializer.SerializeAsync(file, key.Proof, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }, ct);
+                await JsonSerializer.SerializeAsync(file, key.Proof, RdLicensing.ServiceDefaults.WireJson.Indented, ct);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -25,7 +25,7 @@ namespace RdLicensing.LicenseServer.Activation;
 /// </remarks>
 public sealed class PendingKeyService(LicenseStore store, ServerState server, TimeProvider clock, ILogger<PendingKeyService> log)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     /// <summary>What the settings table keeps: the private key (PKCS#8) and its proof, made for the key it replaces.</summary>
     private sealed record Stored(string PrivateKey, string PublicKey, string Nonce, string Signature, string Replaces, DateTimeOffset CreatedAt);

@@ -16,7 +16,7 @@ public sealed record ServerProperties(string ConnectionMethod, string? CountryRe
 
     public static ServerProperties Default { get; } = new("automatic", null, new CompanyInformation(null, null, null, null));
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     public static async Task<ServerProperties> ReadAsync(LicenseStore store, CancellationToken cancellationToken) =>
         Parse(await store.SettingAsync(SettingNames.Properties, cancellationToken));

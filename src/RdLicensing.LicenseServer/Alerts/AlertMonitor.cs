@@ -20,7 +20,7 @@ public sealed class AlertMonitor(LicenseStore store, ServerState server, TimePro
 {
     public const string ActiveSetting = "alerts.active";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<IReadOnlyList<ActiveAlert>> EvaluateAsync(CancellationToken cancellationToken)

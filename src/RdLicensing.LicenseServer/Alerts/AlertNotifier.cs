@@ -26,7 +26,7 @@ public sealed class AlertNotifier(IHttpClientFactory httpClients, TimeProvider c
     public const string TimestampHeader = "RdLicensing-Timestamp";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     public async Task<IReadOnlyList<AlertTestResult>> SendAsync(AlertSettings settings, AlertNotice notice, CancellationToken cancellationToken)
     {

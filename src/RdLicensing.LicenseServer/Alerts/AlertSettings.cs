@@ -22,7 +22,7 @@ public sealed record AlertSettings(
     public const int MaxWebhooks = 10;
     public const int MinSecretLength = 16;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     public AttentionThresholds Thresholds => new(LowAvailable, LowPercent, GraceDays, ActivationDays);
 

@@ -19,7 +19,7 @@ public static class ConsoleConnections
     public const string SessionHostsClaim = "rdlic:session-hosts";
     public const int Limit = 10;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     /// <summary>The signed-in server first, then the other known servers, most recently used first.</summary>
     public static IReadOnlyList<KnownConnection> KnownServers(ClaimsPrincipal user)

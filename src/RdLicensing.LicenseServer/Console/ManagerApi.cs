@@ -13,7 +13,7 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
 {
     public const string HttpClientName = "licensing-manager";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     public string ServerUrl { get; } = serverUrl;
 

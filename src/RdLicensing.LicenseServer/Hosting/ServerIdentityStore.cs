@@ -19,7 +19,7 @@ public sealed record RetiredServerKey(byte[] PublicKey, DateTimeOffset RetiredAt
 /// </summary>
 internal static class ServerIdentityStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     private sealed record StoredRetiredKey(string PublicKey, DateTimeOffset RetiredAt, string Reason);
 

@@ -7,7 +7,7 @@ namespace RdLicensing.LicenseServer.Remote;
 /// <summary>JSON calls to another RdLicensing service; every failure becomes a <see cref="RemoteCallException"/> naming <c>who</c>.</summary>
 internal static class RemoteJson
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     /// <param name="sign">When given: the body is serialised to bytes first and these exact bytes are sent; <paramref name="sign"/>
     /// adds the headers that sign them (the proof of possession of <see cref="ClearinghouseClient"/>).</param>

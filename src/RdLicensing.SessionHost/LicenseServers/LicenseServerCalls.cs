@@ -43,7 +43,7 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
 
     public const string SecurityGroupProblemType = "https://rdlicensing.dev/problems/host-not-in-security-group";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static JsonSerializerOptions Json => RdLicensing.ServiceDefaults.WireJson.Options;
 
     public Task<LicenseServerReply<CalResponseBody>> RequestCalAsync(string url, CalRequestBody body, CancellationToken cancellationToken) =>
         SendAsync<CalResponseBody>(url, HttpMethod.Post, "api/sessionhost/cals", body, cancellationToken);
