@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.Cli.Client;
 using RdLicensing.Core.Protocol;
+using RdLicensing.ServiceDefaults;
 
 namespace RdLicensing.Cli.Bench;
 
@@ -75,11 +76,9 @@ internal sealed class SessionHostCalls : IDisposable
     {
         try
         {
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("type", out var type)
-                   && type.GetString() is { } text ? $" ({text[(text.LastIndexOf('/') + 1)..]})" : "";
+            return (await ProblemReader.ReadAsync(response, CancellationToken.None)).Slug is { } slug ? $" ({slug})" : "";
         }
-        catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException)
         {
             return "";
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RdLicensing.ServiceDefaults;
 
 namespace RdLicensing.Cli.Client;
 
@@ -77,13 +78,13 @@ internal abstract class JsonApiClient : IDisposable
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
-            throw Failure(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+            throw Failure(await ProblemReader.ReadAsync(response, ct));
         }
     }
 
-    private CliException Failure(HttpStatusCode status, string body)
+    private CliException Failure(RemoteProblem problem)
     {
-        var (type, detail) = ProblemDetailsOf(body);
+        var (status, type, detail) = ((HttpStatusCode)problem.Status, problem.Type, problem.DetailOrTitle);
         if (status == HttpStatusCode.Unauthorized)
         {
             var lookup = $"it is taken from {_service.TokenLookup}";
@@ -94,20 +95,5 @@ internal abstract class JsonApiClient : IDisposable
         return detail is not null
             ? new ProblemException((int)status, type, detail)
             : new CliException($"the {_service.Name} at {_service.Url} answered {(int)status} {status}.");
-    }
-
-    private static (string? Type, string? Detail) ProblemDetailsOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
-            string? Text(string name) => document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            return (Text("type"), Text("detail") ?? Text("title"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Core.Protocol;
 
 namespace RdLicensing.LicenseServer.Console;
@@ -61,17 +62,8 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
         var status = (int)response.StatusCode;
         if (status == 401)
             return new ManagerApiException($"The license server at {ServerUrl} no longer accepts this administrator token: sign in again.", status);
-        try
-        {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
-            var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
-            return new ManagerApiException(detail ?? title ?? $"The license server answered {status}.", status);
-        }
-        catch (JsonException)
-        {
-            return new ManagerApiException($"The license server at {ServerUrl} answered {status}.", status);
-        }
+        var problem = await ProblemReader.ReadAsync(response, ct);
+        return new ManagerApiException(problem.DetailOrTitle ?? $"The license server at {ServerUrl} answered {status}.", status);
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, string path, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using RdLicensing.ServiceDefaults;
 
 namespace RdLicensing.LicenseServer.Remote;
 
@@ -42,8 +43,8 @@ internal static class RemoteJson
         }
         using (response)
         {
+            if (!response.IsSuccessStatusCode) throw Refusal(await ProblemReader.ReadAsync(response, cancellationToken), who);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode) throw Refusal((int)response.StatusCode, text, who);
             try
             {
                 return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty answer");
@@ -55,31 +56,13 @@ internal static class RemoteJson
         }
     }
 
-    private static RemoteCallException Refusal(int status, string body, string who)
+    private static RemoteCallException Refusal(RemoteProblem problem, string who)
     {
-        string? type = null, detail = null, field = null, cause = null;
-        int? group = null;
-        List<Guid>? keyPackIds = null;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                var root = document.RootElement;
-                string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                type = Text("type");
-                detail = Text("detail") ?? Text("title");
-                field = Text("field");
-                cause = Text("cause");
-                if (root.TryGetProperty("group", out var g) && g.ValueKind == JsonValueKind.Number) group = g.GetInt32();
-                if (root.TryGetProperty("keyPackIds", out var ids) && ids.ValueKind == JsonValueKind.Array)
-                    keyPackIds = ids.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out var id) ? id : Guid.Empty)
-                        .Where(id => id != Guid.Empty).ToList();
-            }
-        }
-        catch (JsonException)
-        {
-        }
+        var (status, type, detail, field, cause, group) = (problem.Status, problem.Type, problem.DetailOrTitle, problem.Text("field"), problem.Text("cause"), problem.Integer("group"));
+        var keyPackIds = problem.Extensions.TryGetValue("keyPackIds", out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out var id) ? id : Guid.Empty)
+                .Where(id => id != Guid.Empty).ToList()
+            : null;
         if (status == 401 || status == 403)
             return new RemoteCallException(RemoteFailure.Refused, $"{who} refused the credential: {detail ?? "unauthorized"}", status, type, field, group);
         return detail is null

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.Core.Protocol;
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Storage;
 
 namespace RdLicensing.SessionHost.LicenseServers;
@@ -105,12 +106,12 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
 
         using (response)
         {
-            string text;
-            byte[] bytes;
+            byte[] bytes = [];
+            RemoteProblem? problem = null;
             try
             {
-                bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                text = typeof(T) == typeof(byte[]) && response.IsSuccessStatusCode ? "" : System.Text.Encoding.UTF8.GetString(bytes);
+                if (response.IsSuccessStatusCode) bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                else problem = await ProblemReader.ReadAsync(response, cancellationToken);
             }
             catch (HttpRequestException e)
             {
@@ -122,7 +123,7 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
             {
                 try
                 {
-                    return JsonSerializer.Deserialize<T>(text, Json) is { } value
+                    return JsonSerializer.Deserialize<T>(bytes, Json) is { } value
                         ? new(url, LicenseServerContact.Answered, value, null)
                         : new(url, LicenseServerContact.Failed, null, "the answer was empty");
                 }
@@ -131,7 +132,7 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
                     return new(url, LicenseServerContact.Failed, null, $"{url} did not answer like an RdLicensing license server");
                 }
             }
-            var (type, detail) = ProblemOf(text);
+            var (type, detail) = (problem!.Type, problem.DetailOrTitle);
             return response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new(url, LicenseServerContact.AccessDenied, null,
@@ -143,21 +144,6 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
                     $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
                 _ => new(url, LicenseServerContact.Failed, null, $"{(int)response.StatusCode} {response.StatusCode}{(detail is null ? "" : ": " + detail)}"),
             };
-        }
-    }
-
-    private static (string? Type, string? Detail) ProblemOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, null);
-            string? Text(string name) => document.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return (Text("type"), Text("detail") ?? Text("title"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
         }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.SessionHost;
 using RdLicensing.SessionHost.Configuration;
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Storage;
 
 namespace RdLicensing.SessionHost.LicenseServers;
@@ -86,7 +87,7 @@ public sealed class LicenseServerEnrollment(
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", administratorToken);
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new EnrollmentException($"license server {url} did not enroll session host {options.Value.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            throw new EnrollmentException($"license server {url} did not enroll session host {options.Value.Name}: {(int)response.StatusCode} {(await ProblemReader.ReadAsync(response, cancellationToken)).Summary}");
         var enrolled = await response.Content.ReadFromJsonAsync<EnrollResponse>(cancellationToken)
                        ?? throw new EnrollmentException($"license server {url} sent an empty enrollment answer.");
         return await StoreTokenAsync(url, enrolled.Token, cancellationToken);
