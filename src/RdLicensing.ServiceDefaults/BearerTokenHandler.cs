@@ -15,8 +15,6 @@ namespace RdLicensing.ServiceDefaults;
 public abstract class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private const int MaxTokenLength = 200;
-
     /// <summary>Which token this service expects and where an administrator finds it, for error details.</summary>
     protected abstract string TokenHint { get; }
 
@@ -28,13 +26,14 @@ public abstract class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
     protected sealed override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail($"The Authorization header must be 'Bearer <token>'; {TokenHint}.");
-        var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > MaxTokenLength) return AuthenticateResult.Fail($"The bearer token is empty or too long; {TokenHint}.");
-        if (await ClaimsForAsync(token, Context.RequestAborted) is { } claims)
+        var (status, token) = BearerCredential.Parse(Request.Headers.Authorization.ToString());
+        switch (status)
+        {
+            case BearerHeaderStatus.Missing: return AuthenticateResult.NoResult();
+            case BearerHeaderStatus.WrongScheme: return AuthenticateResult.Fail($"The Authorization header must be 'Bearer <token>'; {TokenHint}.");
+            case BearerHeaderStatus.EmptyOrTooLong: return AuthenticateResult.Fail($"The bearer token is empty or too long; {TokenHint}.");
+        }
+        if (await ClaimsForAsync(token!, Context.RequestAborted) is { } claims)
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
         Logger.LogWarning("Refused a request with an unknown credential from {Remote}", Context.Connection.RemoteIpAddress);
         return AuthenticateResult.Fail($"The token is not a credential of this service; {TokenHint}.");

@@ -13,11 +13,6 @@ public sealed partial class ClearinghouseStore(IStoreDialect dialect) : SqlStore
     public const string CertificateSetting = "certificate_pem";
     public const string AdminTokenHashSetting = "admin_token_hash";
 
-    public async Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
-        await SettingAsync(AdminTokenHashSetting, cancellationToken) is { } hash &&
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(hash), System.Text.Encoding.ASCII.GetBytes(LicenseStore.HashToken(token)));
-
     public Task<IReadOnlyList<ActivationRecord>> ActivationsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<ActivationRecord>>(async c =>
             (await c.QueryAsync<ActivationRow>($"SELECT {ActivationRow.Columns} FROM activations ORDER BY id DESC LIMIT @limit", new { limit }))

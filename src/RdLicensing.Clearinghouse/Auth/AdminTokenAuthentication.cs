@@ -24,9 +24,13 @@ public sealed class AdminTokenAuthenticationHandler(
     protected override string TokenHint => "send the clearinghouse administrator token rdca_… (in the clearinghouse data directory's admin.token)";
 
     protected override async Task<Claim[]?> ClaimsForAsync(string token, CancellationToken cancellationToken) =>
-        token.StartsWith(TokenPrefix, StringComparison.Ordinal) && await store.IsAdminTokenAsync(token, cancellationToken)
+        token.StartsWith(TokenPrefix, StringComparison.Ordinal) && await IsAdminTokenAsync(store, token, cancellationToken)
             ? [new Claim(ClaimTypes.Name, "clearinghouse administrator"), new Claim(ClaimTypes.Role, AdminRole)]
             : null;
 
     protected override string ForbiddenDetail(ClaimsPrincipal user) => "Only the clearinghouse administrator token can make this call.";
+
+    /// <summary>Whether <paramref name="token"/> is the vendor administrator's: its hash against the stored one, in constant time.</summary>
+    public static async Task<bool> IsAdminTokenAsync(ClearinghouseStore store, string token, CancellationToken cancellationToken) =>
+        BearerCredential.HashMatches(await store.SettingAsync(ClearinghouseStore.AdminTokenHashSetting, cancellationToken), LicenseStore.HashToken(token));
 }

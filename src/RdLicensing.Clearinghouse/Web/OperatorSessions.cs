@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Storage;
+using RdLicensing.ServiceDefaults;
 
 namespace RdLicensing.Clearinghouse.Web;
 
@@ -31,7 +32,7 @@ public sealed class OperatorSessions(TimeProvider clock)
     public async Task<ClaimsPrincipal?> StartAsync(ClearinghouseStore store, string? token, CancellationToken cancellationToken)
     {
         token = token?.Trim() ?? "";
-        if (token.Length is 0 or > 200 || !await store.IsAdminTokenAsync(token, cancellationToken)) return null;
+        if (token.Length is 0 or > BearerCredential.MaxTokenLength || !await Auth.AdminTokenAuthenticationHandler.IsAdminTokenAsync(store, token, cancellationToken)) return null;
         var now = clock.GetUtcNow();
         foreach (var old in _sessions.Where(s => s.Value <= now)) _sessions.TryRemove(old.Key, out _);
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

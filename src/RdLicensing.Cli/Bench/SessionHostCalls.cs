@@ -34,7 +34,7 @@ internal sealed class SessionHostCalls : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = RequestTimeout };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", hostToken);
+        BearerCredential.Attach(_http, hostToken);
     }
 
     public Task<CallResult<CalResponseBody>> RequestCalAsync(CalRequestBody body) => PostAsync<CalRequestBody, CalResponseBody>("api/sessionhost/cals", body);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.ServiceDefaults;
@@ -31,7 +30,7 @@ internal abstract class JsonApiClient : IDisposable
         _service = service;
         _http = new HttpClient { BaseAddress = new Uri(service.Url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
         if (service.Token is not null)
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", service.Token);
+            BearerCredential.Attach(_http, service.Token);
     }
 
     public void Dispose() => _http.Dispose();

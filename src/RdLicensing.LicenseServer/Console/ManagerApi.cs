@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.ServiceDefaults;
@@ -42,7 +41,7 @@ public sealed partial class ManagerApi(HttpClient http, string serverUrl, string
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, new Uri(new Uri(ServerUrl.TrimEnd('/') + "/"), path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        BearerCredential.Attach(request, token);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         HttpResponseMessage response;
         try

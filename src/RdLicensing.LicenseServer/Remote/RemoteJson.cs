@@ -27,7 +27,7 @@ internal static class RemoteJson
             sign(request, bytes);
         }
         else if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        if (bearer is not null) BearerCredential.Attach(request, bearer);
         HttpResponseMessage response;
         try
         {

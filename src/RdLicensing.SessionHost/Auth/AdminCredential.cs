@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using RdLicensing.SessionHost.Configuration;
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Storage;
 
 namespace RdLicensing.SessionHost.Auth;
@@ -18,7 +17,5 @@ public static class AdminCredential
 
     public static async Task<bool> IsAdminTokenAsync(SessionHostStore store, string token, CancellationToken cancellationToken) =>
         token.StartsWith(TokenPrefix, StringComparison.Ordinal) &&
-        await store.SettingAsync(SettingNames.AdminTokenHash, cancellationToken) is { } hash &&
-        // Hashes of equal length compared in constant time: the answer time says nothing about how close a guess was.
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(LicenseStore.HashToken(token)));
+        BearerCredential.HashMatches(await store.SettingAsync(SettingNames.AdminTokenHash, cancellationToken), LicenseStore.HashToken(token));
 }

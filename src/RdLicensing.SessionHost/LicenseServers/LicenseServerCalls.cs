@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RdLicensing.Core.Protocol;
@@ -88,7 +87,7 @@ public sealed class LicenseServerCalls(IHttpClientFactory httpClients, SessionHo
     {
         var http = httpClients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(method, url + "/" + path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        BearerCredential.Attach(request, token);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         HttpResponseMessage response;
         try

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using RdLicensing.Core.Protocol;
@@ -84,7 +83,7 @@ public sealed class LicenseServerEnrollment(
         {
             Content = JsonContent.Create(new EnrollBody(options.Value.Name, inSecurityGroup)),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", administratorToken);
+        BearerCredential.Attach(request, administratorToken);
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new EnrollmentException($"license server {url} did not enroll session host {options.Value.Name}: {(int)response.StatusCode} {(await ProblemReader.ReadAsync(response, cancellationToken)).Summary}");
