@@ -50,10 +50,11 @@ chmod 0755 "$root/usr/lib/rdlicensing/rdlic"
 ln -s ../lib/rdlicensing/rdlic "$root/usr/bin/rdlic"
 
 install -m 0644 packaging/debian/systemd/*.service "$root/lib/systemd/system/"
-install -m 0640 packaging/debian/etc/*.env "$root/etc/rdlicensing/"
+install -m 0640 packaging/debian/etc/*.json "$root/etc/rdlicensing/"
 install -m 0644 README.md "$root/usr/share/doc/rdlicensing/README.md"
 cp -r docs "$root/usr/share/doc/rdlicensing/docs"
 find "$root/usr/share/doc/rdlicensing" -type d -exec chmod 0755 {} + ; find "$root/usr/share/doc/rdlicensing" -type f -exec chmod 0644 {} +
+# The configuration files are conffiles: an upgrade keeps the administrator's edits (dpkg asks when both sides changed).
 (cd "$root" && find etc -type f | sed 's|^|/|') > "$root/DEBIAN/conffiles"
 
 size=$(du -sk "$root" | cut -f1)
@@ -85,12 +86,18 @@ if [ "$1" = configure ]; then
   for role in license-server clearinghouse sessionhost; do
     install -d -m 0700 -o rdlicensing -g rdlicensing /var/lib/rdlicensing/$role
   done
-  # The settings may hold a database password: root writes them, the services read them.
-  chown root:rdlicensing /etc/rdlicensing/*.env
-  chmod 0640 /etc/rdlicensing/*.env
+  # The configuration may hold a database password: root writes it, the services read it.
+  chown root:rdlicensing /etc/rdlicensing/*.json
+  chmod 0640 /etc/rdlicensing/*.json
+  # Before the JSON files the settings were flags in RDLIC_ARGS of /etc/rdlicensing/<service>.env; they are no longer read.
+  for role in license-server clearinghouse sessionhost; do
+    if [ -f /etc/rdlicensing/$role.env ] && grep -q '^RDLIC_ARGS=' /etc/rdlicensing/$role.env; then
+      echo "rdlicensing: RDLIC_ARGS in /etc/rdlicensing/$role.env is no longer read: move those settings into /etc/rdlicensing/$role.json (docs/OPERATIONS.md), then delete the line"
+    fi
+  done
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload >/dev/null || true
-    echo "rdlicensing: start the services with 'systemctl enable --now rdlicensing-license-server' (and -clearinghouse, -sessionhost); settings in /etc/rdlicensing"
+    echo "rdlicensing: start the services with 'systemctl enable --now rdlicensing-license-server' (and -clearinghouse, -sessionhost); configuration in /etc/rdlicensing/*.json"
   fi
 fi
 exit 0

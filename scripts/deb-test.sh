@@ -34,7 +34,11 @@ if ! dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
 fi
 getent passwd rdlicensing >/dev/null || fail "the package created no 'rdlicensing' system user"
 [ "$(stat -c %a /var/lib/rdlicensing/license-server)" = 700 ] || fail "/var/lib/rdlicensing/license-server is not 0700"
-[ "$(stat -c %a:%G /etc/rdlicensing/license-server.env)" = 640:rdlicensing ] || fail "/etc/rdlicensing/license-server.env is not root:rdlicensing 0640"
+for role in license-server clearinghouse sessionhost; do
+  conf=/etc/rdlicensing/$role.json
+  [ "$(stat -c %a:%U:%G "$conf" 2>/dev/null)" = 640:root:rdlicensing ] || fail "$conf is missing or not root:rdlicensing 0640"
+  dpkg-query -W -f='${Conffiles}\n' rdlicensing | grep -q " $conf " || fail "$conf is not a conffile (an upgrade would overwrite the administrator's edits)"
+done
 /usr/bin/rdlic --version >/dev/null || fail "/usr/bin/rdlic does not run"
 
 units=(/lib/systemd/system/rdlicensing-{clearinghouse,license-server,sessionhost}.service)
@@ -50,28 +54,38 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ch_port=$(free_port); ls_port=$(free_port); sh_port=$(free_port)
-# The administrator's edits: free ports instead of 5080-5082 (the defaults may be taken on this machine).
-sed -i "s|127.0.0.1:5081|127.0.0.1:$ch_port|g" /etc/rdlicensing/*.env
-sed -i "s|127.0.0.1:5080|127.0.0.1:$ls_port|g" /etc/rdlicensing/*.env
-sed -i "s|127.0.0.1:5082|127.0.0.1:$sh_port|g" /etc/rdlicensing/*.env
+# The administrator's edits, in the JSON configuration: free ports instead of 5080-5082 (the defaults may be taken on this
+# machine). Each service answering on its edited port below is the edit taking effect.
+sed -i "s|127.0.0.1:5081|127.0.0.1:$ch_port|g" /etc/rdlicensing/*.json
+sed -i "s|127.0.0.1:5080|127.0.0.1:$ls_port|g" /etc/rdlicensing/*.json
+sed -i "s|127.0.0.1:5082|127.0.0.1:$sh_port|g" /etc/rdlicensing/*.json
+# An upgrade (here the same package again) keeps them: they are conffiles.
+dpkg -i "$deb" >"$work/dpkg-again.log" 2>&1 || { cat "$work/dpkg-again.log"; fail "installing the package over itself"; }
+grep -q "127.0.0.1:$ls_port" /etc/rdlicensing/license-server.json || fail "installing the package again overwrote the edited /etc/rdlicensing/license-server.json"
+[ "$(stat -c %a:%G /etc/rdlicensing/license-server.json)" = 640:rdlicensing ] || fail "installing the package again left /etc/rdlicensing/license-server.json readable by others"
 
 directive() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
-start_unit() { # start_unit UNIT PORT: runs the service the way the unit says, in the background
-  local unit=$1 port=$2 user envfile workdir umask exec
-  user=$(directive "$unit" User); envfile=$(directive "$unit" EnvironmentFile); envfile=${envfile#-}
+run_unit() { # run_unit UNIT: runs the service the way the unit says, in the foreground
+  local unit=$1 user envfile workdir umask exec
+  user=$(directive "$unit" User); envfile=$(directive "$unit" EnvironmentFile)
   workdir=$(directive "$unit" WorkingDirectory); umask=$(directive "$unit" UMask)
   exec=$(sed -n 's/^ExecStart=//p' "$unit")
   [ -n "$user" ] && [ -n "$exec" ] || fail "$unit has no User= or ExecStart="
-  # systemd reads the environment file as assignments and splits an unbraced $VAR into words.
+  # systemd reads the environment file (optional with a leading '-') as assignments and splits an unbraced $VAR into words.
   local -a env=()
-  while IFS= read -r line; do
-    case "$line" in ''|'#'*) continue ;; esac
-    env+=("$line")
-  done <"$envfile"
+  if [ -n "$envfile" ] && { [ "${envfile#-}" = "$envfile" ] || [ -f "${envfile#-}" ]; }; then
+    while IFS= read -r line; do
+      case "$line" in ''|'#'*) continue ;; esac
+      env+=("$line")
+    done <"${envfile#-}"
+  fi
   local expanded
   expanded=$(env -i "${env[@]}" bash -c 'eval "set -- $0"; printf "%s\n" "$@"' "$exec" | tr '\n' ' ')
-  (cd "$workdir" && umask "$umask" && exec runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/var/lib/rdlicensing "${env[@]}" $expanded) \
-    >"$work/$(basename "$unit").log" 2>&1 &
+  cd "$workdir" && umask "$umask" && exec runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/var/lib/rdlicensing "${env[@]}" $expanded
+}
+start_unit() { # start_unit UNIT PORT: runs the service the way the unit says, in the background
+  local unit=$1 port=$2
+  (run_unit "$unit") >"$work/$(basename "$unit").log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do
     if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then return 0; fi
@@ -108,6 +122,24 @@ for pid in "${pids[@]}"; do
 done
 pids=()
 
+# A bad value in the JSON configuration stops the service at start: exit 2, one line naming the key and the file, and the
+# unit does not restart it in a loop (RestartPreventExitStatus=2).
+unit=/lib/systemd/system/rdlicensing-license-server.service
+cp /etc/rdlicensing/license-server.json "$work/license-server.json.good"
+sed -i "s|\"http://127.0.0.1:$ls_port\"|\"http://127.0.0.1:not-a-port\"|" /etc/rdlicensing/license-server.json
+grep -q not-a-port /etc/rdlicensing/license-server.json || fail "could not put a bad value into /etc/rdlicensing/license-server.json"
+set +e
+timeout 120 bash -c "$(declare -f directive run_unit fail); run_unit $unit" >"$work/bad.out" 2>"$work/bad.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || { cat "$work/bad.out" "$work/bad.err"; fail "a bad Urls in license-server.json: exit $rc, not 2"; }
+[ "$(directive "$unit" RestartPreventExitStatus)" = 2 ] || fail "$unit restarts after a refused configuration (no RestartPreventExitStatus=2)"
+[ "$(wc -l <"$work/bad.err")" = 1 ] && [ ! -s "$work/bad.out" ] || { cat "$work/bad.out" "$work/bad.err"; fail "a bad value printed more than the one line"; }
+grep -q "^rdlic: LicenseServer:Urls in /etc/rdlicensing/license-server.json: " "$work/bad.err" \
+  || { cat "$work/bad.err"; fail "the refusal does not name LicenseServer:Urls in /etc/rdlicensing/license-server.json"; }
+echo "deb test: a bad value refused as the administrator sees it: $(cat "$work/bad.err")"
+cp "$work/license-server.json.good" /etc/rdlicensing/license-server.json
+
 dpkg -r rdlicensing >/dev/null 2>&1 || fail "dpkg -r"
 [ -f /var/lib/rdlicensing/license-server/admin.token ] || fail "removing the package deleted the license server's data"
-echo "deb test: OK (installed, 3 units verified, 3 services answered, license server activated, stopped, removed with data kept)"
+echo "deb test: OK (installed, 3 units verified, configured by /etc/rdlicensing/*.json: edited ports in effect and kept by a reinstall, 3 services answered, license server activated, stopped, a bad value refused in one line, removed with data kept)"

@@ -7,7 +7,7 @@ public sealed partial class ClearinghouseStore
     /// <summary>Every identity key recorded for <paramref name="productId"/>, newest first (retired ones included).</summary>
     public Task<IReadOnlyList<ServerKeyRecord>> ServerKeysAsync(string productId, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<ServerKeyRecord>>(async c =>
-            (await c.QueryAsync<ServerKeyRow>($"SELECT {ServerKeyRow.Columns} FROM license_server_keys WHERE product_id = @productId ORDER BY id DESC", new { productId }))
+            (await c.QueryAsync<ServerKeyRow>(new CommandDefinition($"SELECT {ServerKeyRow.Columns} FROM license_server_keys WHERE product_id = @productId ORDER BY id DESC", new { productId }, cancellationToken: cancellationToken)))
             .Select(r => r.ToDomain()).ToList(), cancellationToken);
 }
 

@@ -25,11 +25,11 @@ public sealed partial class ClearinghouseStore
     /// <summary>Security events, newest first; only those naming <paramref name="productId"/> when given.</summary>
     public Task<IReadOnlyList<SecurityEventRecord>> SecurityEventsAsync(string? productId = null, int limit = 1000, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<SecurityEventRecord>>(async c =>
-            (await c.QueryAsync<SecurityEventRow>(
+            (await c.QueryAsync<SecurityEventRow>(new CommandDefinition(
                 """
                 SELECT id, occurred_at, kind, client_address, product_id, installation_id, route, detail FROM security_events
                 WHERE @productId IS NULL OR product_id = @productId ORDER BY occurred_at DESC, id DESC LIMIT @limit
-                """, new { productId, limit }))
+                """, new { productId, limit }, cancellationToken: cancellationToken)))
             .Select(r => new SecurityEventRecord(r.id, Times.FromDb(r.occurred_at), r.kind, r.client_address, r.product_id, r.installation_id, r.route, r.detail))
             .ToList(),
             cancellationToken);

@@ -17,7 +17,11 @@ public sealed partial class ClearinghouseWriteSession
 
     internal ClearinghouseWriteSession(WriteTransaction tx) => _tx = tx;
 
-    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction);
+    // A statement of a work item runs to its end once the item has started (CancellationToken.None, deliberately): the write
+    // transaction is shared by concurrent callers (group commit), and a cancelled statement can take the whole transaction
+    // with it (SQLite rolls back an interrupted INSERT/UPDATE/DELETE's entire transaction), failing the other callers' work.
+    // A caller's token is honoured before its item starts (GroupCommit drops a cancelled item) and by every read.
+    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction, cancellationToken: CancellationToken.None);
 
     public Task<string?> SettingAsync(string name) =>
         _tx.Connection.ExecuteScalarAsync<string?>(Cmd("SELECT value FROM settings WHERE name = @name", new { name }));

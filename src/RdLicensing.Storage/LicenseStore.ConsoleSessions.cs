@@ -17,8 +17,8 @@ public sealed partial class LicenseStore
     }
 
     public Task<bool> IsConsoleSessionLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => await c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM console_sessions WHERE id = @id AND expires_at > @now", new { id = HashToken(id), now = Times.ToDb(now) }) > 0, cancellationToken);
+        ReadAsync(async c => await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM console_sessions WHERE id = @id AND expires_at > @now", new { id = HashToken(id), now = Times.ToDb(now) }, cancellationToken: cancellationToken)) > 0, cancellationToken);
 
     public Task EndConsoleSessionAsync(string id, CancellationToken cancellationToken = default) =>
         WriteAsync(s => s.DeleteConsoleSessionAsync(HashToken(id)), cancellationToken);

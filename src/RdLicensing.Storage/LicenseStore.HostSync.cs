@@ -30,16 +30,16 @@ public sealed partial class LicenseStore
     public Task<RevokedCals> RevokedCalsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         ReadAsync(async c =>
         {
-            var number = ParseNumber(await c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name", new { name = RevocationListNumberSetting }));
-            var rows = await c.QueryAsync<(long Id, long? RevokedAt)>(
+            var number = ParseNumber(await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT value FROM settings WHERE name = @name", new { name = RevocationListNumberSetting }, cancellationToken: cancellationToken)));
+            var rows = await c.QueryAsync<(long Id, long? RevokedAt)>(new CommandDefinition(
                 "SELECT id, revoked_at FROM issued_cals WHERE status = @revoked AND expires_at > @now ORDER BY id",
-                new { revoked = (int)CalStatus.Revoked, now = Times.ToDb(now) });
+                new { revoked = (int)CalStatus.Revoked, now = Times.ToDb(now) }, cancellationToken: cancellationToken));
             return new RevokedCals(number, rows.Select(r => (r.Id, Times.FromDb(r.RevokedAt) ?? now)).ToList());
         }, cancellationToken);
 
     public Task<IReadOnlyList<SessionHostSync>> SessionHostSyncsAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<SessionHostSync>>(async c => (await c.QueryAsync<(string Name, long? Seen, long? Synced, long? Number, long? GraceStart, long? Moved)>(
-                "SELECT name, last_seen_at, revocations_synced_at, revocation_list_number, grace_started_at, grace_moved_at FROM session_hosts ORDER BY name"))
+        ReadAsync<IReadOnlyList<SessionHostSync>>(async c => (await c.QueryAsync<(string Name, long? Seen, long? Synced, long? Number, long? GraceStart, long? Moved)>(new CommandDefinition(
+                "SELECT name, last_seen_at, revocations_synced_at, revocation_list_number, grace_started_at, grace_moved_at FROM session_hosts ORDER BY name", cancellationToken: cancellationToken)))
             .Select(r => new SessionHostSync(r.Name, Times.FromDb(r.Seen), Times.FromDb(r.Synced), r.Number, Times.FromDb(r.GraceStart), Times.FromDb(r.Moved))).ToList(),
             cancellationToken);
 

@@ -21,7 +21,7 @@ public sealed partial class LicenseStore
     /// <summary>The lowest and the highest CAL id (of any status); null when there is no CAL. Reports split their read by id with it.</summary>
     public Task<(long First, long Last)?> CalIdSpanAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<(long First, long Last)?>(async c =>
-            await c.QuerySingleAsync<(long? First, long? Last)>("SELECT MIN(id), MAX(id) FROM issued_cals") is { First: { } first, Last: { } last }
+            await c.QuerySingleAsync<(long? First, long? Last)>(new CommandDefinition("SELECT MIN(id), MAX(id) FROM issued_cals", cancellationToken: cancellationToken)) is { First: { } first, Last: { } last }
                 ? (first, last)
                 : null, cancellationToken);
 

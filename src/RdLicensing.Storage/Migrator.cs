@@ -15,20 +15,25 @@ public static class Migrator
             .OrderBy(s => s.Version)
             .ToList();
 
+        // Waiting for the writer may be cancelled: nothing has started. Once the transaction is open the migration runs to its
+        // commit, deliberately with CancellationToken.None: it is short, and a service told to stop mid-migration should leave
+        // its database migrated rather than have the next start find it interrupted.
         await using var write = await dialect.BeginWriteAsync(cancellationToken);
-        await write.Connection.ExecuteAsync(
+        var toTheEnd = CancellationToken.None;
+        await write.Connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-            transaction: write.Transaction);
-        var applied = (await write.Connection.QueryAsync<int>("SELECT version FROM schema_migrations", transaction: write.Transaction)).ToHashSet();
+            transaction: write.Transaction, cancellationToken: toTheEnd));
+        var applied = (await write.Connection.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_migrations",
+            transaction: write.Transaction, cancellationToken: toTheEnd))).ToHashSet();
         var count = 0;
         foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
         {
-            await write.Connection.ExecuteAsync(Read(assembly, script.Name), transaction: write.Transaction);
-            await write.Connection.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@v, @at)",
-                new { v = script.Version, at = DateTime.UtcNow.ToString("O") }, write.Transaction);
+            await write.Connection.ExecuteAsync(new CommandDefinition(Read(assembly, script.Name), transaction: write.Transaction, cancellationToken: toTheEnd));
+            await write.Connection.ExecuteAsync(new CommandDefinition("INSERT INTO schema_migrations (version, applied_at) VALUES (@v, @at)",
+                new { v = script.Version, at = DateTime.UtcNow.ToString("O") }, write.Transaction, cancellationToken: toTheEnd));
             count++;
         }
-        await write.CommitAsync(cancellationToken);
+        await write.CommitAsync(toTheEnd);
         await dialect.SchemaReadyAsync(cancellationToken);
         return count;
     }

@@ -117,10 +117,12 @@ internal sealed class BenchDatabase
     {
         var name = new NpgsqlConnectionStringBuilder(database).Database!;
         NpgsqlConnection.ClearAllPools();
+        // The clean-up runs to its end even when the bench was cancelled (Ctrl+C): CancellationToken.None, deliberately, so no
+        // bench database is left behind in the cluster.
         await using var connection = new NpgsqlConnection(AdminBuilder(cluster).ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>The cluster as given, connected to the database it names (or "postgres") to create and drop the bench's own.</summary>

@@ -88,16 +88,20 @@ public static class DatabaseRestorer
             // except where this directory's own server goes on under its identity: it is still that installation.
             if (outcome.Identity != RestoredIdentity.Directory)
                 await restored.WriteAsync(s => s.SetSettingAsync(SettingNames.InstallationId, ServerInitializer.NewInstallationId()), cancellationToken);
-            var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, cancellationToken);
+            // From here the restore runs to its end, deliberately with CancellationToken.None: a new admin.token may be written
+            // next, and it must not be left beside the database it does not belong to (nobody could sign in). Up to here a
+            // cancellation leaves the data directory as it was (only the staged copy is deleted).
+            var toTheEnd = CancellationToken.None;
+            var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, toTheEnd);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
             SqliteConnection.ClearAllPools();
             await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = staging, Pooling = false }.ToString()))
             {
-                await connection.OpenAsync(cancellationToken);
+                await connection.OpenAsync(toTheEnd);
                 await using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA journal_mode = DELETE;";
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync(toTheEnd);
             }
             DeleteDatabaseFiles(database);
             File.Move(staging, database);
