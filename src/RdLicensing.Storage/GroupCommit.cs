@@ -1,8 +1,8 @@
 namespace RdLicensing.Storage;
 
 /// <summary>
-/// Group commit: concurrent write work items share one transaction and one durable commit. Whoever finds the commit
-/// turn free becomes the leader and runs every item waiting at that moment, one after another, each inside its own
+/// Group commit: concurrent write work items share one transaction and one durable commit. Whoever finds no leader
+/// becomes the leader and runs every item waiting at that moment, one after another, each inside its own
 /// savepoint; items that arrive meanwhile form the next batch. Each item still sees the writes of the items before it,
 /// exactly as if the transactions had run one by one, and an item that throws is rolled back to its savepoint alone.
 /// No caller hears "done" before the commit that holds its writes, so durability is that of a single transaction,
@@ -13,32 +13,81 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
     // Bounds how long one batch holds the database's write lock (and so how long another node waits for it).
     private const int MaxBatch = 256;
 
-    private readonly SemaphoreSlim _turn = new(1, 1);
     private long _commits;
     private long _committedItems;
 
     /// <summary>Transactions committed, and the work items they held: their ratio is the average batch.</summary>
     public (long Commits, long Items) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedItems));
+
+    // Guarded by locking _waiting: the work items not yet taken into a batch, and whether a leader is running batches.
     private readonly Queue<Pending> _waiting = new();
+    private bool _leading;
 
     /// <summary>Told the size of each batch committed (metrics).</summary>
     public Action<int>? Committed { get; set; }
 
+    /// <remarks>
+    /// Cancellation: <paramref name="cancellationToken"/> (the request's) withdraws the work item while it waits to be taken
+    /// into a batch, and a batch skips an item whose token is cancelled before its turn. Once an item runs, its statements
+    /// and the transaction's begin and commit use no request's token (see <see cref="LicenseWriteSession"/>): a statement
+    /// interrupted half-way (SQLite's sqlite3_interrupt) would roll back the whole transaction, every other item's writes
+    /// with it.
+    /// </remarks>
     public async Task<T> WriteAsync<T>(Func<TSession, Task<T>> work, CancellationToken cancellationToken)
     {
         var item = new Pending(async session => await work(session), cancellationToken);
-        lock (_waiting) _waiting.Enqueue(item);
-        await _turn.WaitAsync(CancellationToken.None);
+        bool lead;
+        lock (_waiting)
+        {
+            _waiting.Enqueue(item);
+            lead = !_leading;
+            _leading = true;
+        }
+        if (lead) await LeadAsync(item);
+        return (T)(await item.Completion.Task)!;
+    }
+
+    /// <summary>
+    /// Runs batches while work waits. A caller that found no leader leads on its own thread (an idle writer adds no thread
+    /// hop) until its own item is done; if more work waits then, the lead passes to a thread-pool task and the caller returns
+    /// with its answer. The callers of a batch are completed together (their continuations queued, none run here), so the
+    /// next batch starts as soon as the commit is done instead of after each caller of the last batch in turn has taken and
+    /// given back a writer turn.
+    /// </summary>
+    private async Task LeadAsync(Pending? own)
+    {
         try
         {
-            // A leader before us may already have run this item in its batch.
-            while (!item.Completion.Task.IsCompleted) await RunBatchAsync(TakeBatch());
+            while (true)
+            {
+                var batch = TakeBatch();
+                if (batch.Count > 0) await RunBatchAsync(batch);
+                lock (_waiting)
+                {
+                    if (_waiting.Count == 0)
+                    {
+                        _leading = false;
+                        return;
+                    }
+                    if (own is not null && own.Completion.Task.IsCompleted) break;
+                }
+            }
         }
-        finally
+        catch (Exception e)
         {
-            _turn.Release();
+            // RunBatchAsync answers every failure itself; should anything else throw, no waiting item may be left unanswered.
+            List<Pending> stranded;
+            lock (_waiting)
+            {
+                stranded = [.. _waiting];
+                _waiting.Clear();
+                _leading = false;
+            }
+            foreach (var item in stranded) item.Completion.TrySetException(e);
+            own?.Completion.TrySetException(e);
+            return;
         }
-        return (T)(await item.Completion.Task)!;
+        _ = Task.Run(() => LeadAsync(null));
     }
 
     private List<Pending> TakeBatch()
@@ -67,6 +116,12 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch[i];
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    // Withdrawn before its turn: nothing of it ran.
+                    item.Completion.TrySetCanceled(item.CancellationToken);
+                    continue;
+                }
                 var savepoint = "w" + i;
                 if (savepoints) await tx.Transaction.SaveAsync(savepoint);
                 var session = openSession(tx);

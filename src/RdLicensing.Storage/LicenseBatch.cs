@@ -35,13 +35,17 @@ internal sealed class LicenseBatch : IBatchState
         Policies = null;
     }
 
+    /// <summary>
+    /// Writes what the items share, in the transaction that holds them all: with no request's token, as no one request may
+    /// cancel the others' writes (see <see cref="LicenseWriteSession"/>).
+    /// </summary>
     public async Task BeforeCommitAsync(WriteTransaction tx)
     {
         await FlushEventsAsync(tx);
         foreach (var (name, at) in LastSeen)
             await tx.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE session_hosts SET last_seen_at = @at WHERE name = CAST(@name AS CITEXT) AND (last_seen_at IS NULL OR last_seen_at < @at)",
-                new { name, at }, tx.Transaction));
+                new { name, at }, tx.Transaction, cancellationToken: CancellationToken.None));
         foreach (var (_, at) in PoolDays) await LicenseWriteSession.RecordPoolLevelsAsync(tx, at);
         Events.Clear();
         LastSeen.Clear();
@@ -70,7 +74,7 @@ internal sealed class LicenseBatch : IBatchState
                 args.Add("c" + i, e.CalId);
                 args.Add("r" + i, e.Reason);
             }
-            await tx.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, tx.Transaction));
+            await tx.Connection.ExecuteAsync(new CommandDefinition(sql.ToString(), args, tx.Transaction, cancellationToken: CancellationToken.None));
         }
     }
 

@@ -4,7 +4,7 @@ using RdLicensing.Core.KeyPacks;
 
 namespace RdLicensing.Storage;
 
-/// <summary>What a presented CAL is decided on, read one after another on one connection: moments apart, not one snapshot, so
+/// <summary>What a presented CAL is decided on, read by one command of four statements on one connection: moments apart, not one snapshot, so
 /// at worst a CAL is answered valid as it would have been had the request come a moment earlier.</summary>
 /// <param name="HostLastSeen">When the host was last recorded as seen; null also when it is not enrolled.</param>
 /// <param name="Settings">The requested settings that are set.</param>
@@ -20,25 +20,35 @@ public sealed record PresentationSnapshot(
 public sealed partial class LicenseStore
 {
     /// <param name="holder">The hardware id (Per Device) or user name (Per User) whose CALs are read.</param>
+    /// <remarks>
+    /// One command of four statements, one round trip: PostgreSQL gets them as one batch (Npgsql sends a command's statements
+    /// together), SQLite steps them one after another on the same connection.
+    /// </remarks>
     public Task<PresentationSnapshot> PresentationSnapshotAsync(string hostName, CalType type, string holder, IReadOnlyList<string> settingNames,
         CancellationToken cancellationToken = default) => ReadAsync(async c =>
     {
-        var host = await c.QuerySingleOrDefaultAsync<(long? Seen, long? Grace)?>(
-            new CommandDefinition("SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name = hostName },
-                cancellationToken: cancellationToken));
-        // One parameter per name: Dapper would send a list to Npgsql as one array, which "IN" does not take.
-        var names = new DynamicParameters();
-        for (var i = 0; i < settingNames.Count; i++) names.Add("n" + i, settingNames[i]);
-        var settings = (await c.QueryAsync<(string Name, string Value)>(
-                new CommandDefinition($"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", settingNames.Select((_, i) => "@n" + i))})", names,
-                    cancellationToken: cancellationToken)))
-            .ToDictionary(s => s.Name, s => s.Value);
-        var packs = (await c.QueryAsync<KeyPackRow>(new CommandDefinition($"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type", new { type = (int)type },
-                cancellationToken: cancellationToken)))
-            .Select(r => r.ToDomain()).ToList();
-        var cals = type == CalType.PerDevice
-            ? await c.QueryAsync<CalRow>(new CommandDefinition(LicenseWriteSession.DeviceCalsSql, new { hardwareId = holder }, cancellationToken: cancellationToken))
-            : await c.QueryAsync<CalRow>(new CommandDefinition(LicenseWriteSession.UserCalsSql, new { userName = holder }, cancellationToken: cancellationToken));
-        return new PresentationSnapshot(Times.FromDb(host?.Seen), Times.FromDb(host?.Grace), settings, packs, cals.Select(r => r.ToDomain()).ToList());
+        // One parameter per setting name: Dapper would send a list to Npgsql as one array, which "IN" does not take.
+        var args = new DynamicParameters();
+        args.Add("name", hostName);
+        args.Add("type", (int)type);
+        args.Add(type == CalType.PerDevice ? "hardwareId" : "userName", holder);
+        for (var i = 0; i < settingNames.Count; i++) args.Add("n" + i, settingNames[i]);
+        var sql = PresentationSql(type, settingNames.Count);
+        await using var read = await c.QueryMultipleAsync(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
+        var host = await read.ReadSingleOrDefaultAsync<(long? Seen, long? Grace)?>();
+        var settings = (await read.ReadAsync<(string Name, string Value)>()).ToDictionary(s => s.Name, s => s.Value);
+        var packs = (await read.ReadAsync<KeyPackRow>()).Select(r => r.ToDomain()).ToList();
+        var cals = (await read.ReadAsync<CalRow>()).Select(r => r.ToDomain()).ToList();
+        return new PresentationSnapshot(Times.FromDb(host?.Seen), Times.FromDb(host?.Grace), settings, packs, cals);
     }, cancellationToken);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(CalType, int), string> PresentationSqls = new();
+
+    private static string PresentationSql(CalType type, int settings) => PresentationSqls.GetOrAdd((type, settings), key =>
+        $"""
+        SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT);
+        SELECT name, value FROM settings WHERE name IN ({string.Join(", ", Enumerable.Range(0, key.Item2).Select(i => "@n" + i))});
+        SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type;
+        {(key.Item1 == CalType.PerDevice ? LicenseWriteSession.DeviceCalsSql : LicenseWriteSession.UserCalsSql)}
+        """);
 }

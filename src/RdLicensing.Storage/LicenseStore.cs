@@ -38,7 +38,7 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         args.Add("limit", query.PageSize);
         args.Add("offset", (long)(query.Page - 1) * query.PageSize);
-        var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM issued_cals {filter}", args);
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM issued_cals {filter}", args, cancellationToken: cancellationToken));
         var direction = query.Descending ? "DESC" : "ASC";
         // The column from a fixed list (never text from the request), then the ID so a page boundary never moves.
         var column = query.SortBy switch
@@ -54,22 +54,23 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
             _ => null,
         };
         var order = column is null ? $"id {direction}" : $"{column} {direction}, id {direction}";
-        var rows = await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals {filter} ORDER BY {order} LIMIT @limit OFFSET @offset", args);
+        var rows = await c.QueryAsync<CalRow>(new CommandDefinition($"SELECT {CalRow.Columns} FROM issued_cals {filter} ORDER BY {order} LIMIT @limit OFFSET @offset", args,
+            cancellationToken: cancellationToken));
         return new PagedResult<IssuedCal>(rows.Select(r => r.ToDomain()).ToList(), query.Page, query.PageSize, total);
     }, cancellationToken);
 
     /// <summary>Every CAL that is temporary or active now, oldest first, all in memory: for small sets (the CAL Usage report streams them with <see cref="ReportedCalsAsync"/>).</summary>
     public Task<IReadOnlyList<IssuedCal>> LiveCalsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<IssuedCal>>(async c =>
-            (await c.QueryAsync<CalRow>($"SELECT {CalRow.Columns} FROM issued_cals WHERE status IN (@temporary, @active) ORDER BY id",
-                new { temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }))
+            (await c.QueryAsync<CalRow>(new CommandDefinition($"SELECT {CalRow.Columns} FROM issued_cals WHERE status IN (@temporary, @active) ORDER BY id",
+                new { temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }, cancellationToken: cancellationToken)))
             .Select(r => r.ToDomain()).ToList(), cancellationToken);
 
     private static string Like(string text) => "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 
     public Task<IReadOnlyList<CalCounts>> CalCountsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<CalCounts>>(async c =>
-            (await c.QueryAsync<(long type, long version, long temporary, long permanent, long overUsed, long revoked)>(
+            (await c.QueryAsync<(long type, long version, long temporary, long permanent, long overUsed, long revoked)>(new CommandDefinition(
                 """
                 -- status 1 Temporary, 2 Active, 4 Revoked (CalStatus)
                 SELECT cal_type, product_version,
@@ -78,14 +79,15 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
                        SUM(CASE WHEN status = 2 AND over_used = 1 THEN 1 ELSE 0 END),
                        SUM(CASE WHEN status = 4 THEN 1 ELSE 0 END)
                 FROM issued_cals GROUP BY cal_type, product_version ORDER BY cal_type, product_version
-                """))
+                """, cancellationToken: cancellationToken)))
             .Select(r => new CalCounts((CalType)r.type, (ProductVersion)r.version, (int)r.temporary, (int)r.permanent, (int)r.overUsed, (int)r.revoked))
             .ToList(), cancellationToken);
 
     /// <summary>Rows that hold a license, per key pack: equals key_packs.issued when the store is consistent.</summary>
     public Task<IReadOnlyDictionary<Guid, int>> LicensesHeldPerPackAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyDictionary<Guid, int>>(async c =>
-            (await c.QueryAsync<(string pack, long count)>("SELECT key_pack_id, COUNT(*) FROM issued_cals WHERE holds_slot = 1 GROUP BY key_pack_id"))
+            (await c.QueryAsync<(string pack, long count)>(new CommandDefinition("SELECT key_pack_id, COUNT(*) FROM issued_cals WHERE holds_slot = 1 GROUP BY key_pack_id",
+                cancellationToken: cancellationToken)))
             .ToDictionary(r => Guid.Parse(r.pack), r => (int)r.count), cancellationToken);
 
     public Task<IReadOnlyList<LicensingEvent>> EventsAsync(EventQuery query, CancellationToken cancellationToken = default) =>
@@ -97,9 +99,10 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
             if (query.AfterSequence is not null) where.Add("seq > @after");
             if (query.BeforeSequence is not null) where.Add("seq < @before");
             var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-            var rows = await c.QueryAsync<EventRow>(
+            var rows = await c.QueryAsync<EventRow>(new CommandDefinition(
                 $"SELECT seq, at, event_id, level, message, session_host, device, user_name, cal_id FROM events {filter} ORDER BY seq DESC LIMIT @limit",
-                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, before = query.BeforeSequence, limit = query.Limit });
+                new { eventId = (int?)query.EventId, level = (int?)query.MinimumLevel, after = query.AfterSequence, before = query.BeforeSequence, limit = query.Limit },
+                cancellationToken: cancellationToken));
             return rows.Select(r => r.ToDomain()).ToList();
         }, cancellationToken);
 
@@ -121,14 +124,14 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
 
     public Task<IReadOnlyList<SessionHostRecord>> SessionHostsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<SessionHostRecord>>(async c =>
-            (await c.QueryAsync<(string name, bool group, long enrolled, long? seen)>(
-                "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts ORDER BY name"))
+            (await c.QueryAsync<(string name, bool group, long enrolled, long? seen)>(new CommandDefinition(
+                "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts ORDER BY name", cancellationToken: cancellationToken)))
             .Select(r => new SessionHostRecord(r.name, r.group, Times.FromDb(r.enrolled), Times.FromDb(r.seen))).ToList(), cancellationToken);
 
     public Task<IReadOnlyList<ReportRecord>> ReportsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<ReportRecord>>(async c =>
-            (await c.QueryAsync<(string id, string type, long at, string scope, string summary)>(
-                "SELECT id, type, created_at, scope, summary FROM reports ORDER BY created_at DESC, id"))
+            (await c.QueryAsync<(string id, string type, long at, string scope, string summary)>(new CommandDefinition(
+                "SELECT id, type, created_at, scope, summary FROM reports ORDER BY created_at DESC, id", cancellationToken: cancellationToken)))
             .Select(r => new ReportRecord(r.id, r.type, Times.FromDb(r.at), r.scope, r.summary)).ToList(), cancellationToken);
 
     /// <summary>A saved report's whole CSV as one string; null when there is none. Downloads stream it with <see cref="OpenReportCsvAsync"/> instead.</summary>
