@@ -19,7 +19,7 @@ public sealed class SignInSemanticsTests
 {
     private static IClientLicensing Licensing(TestSessionHost host) => new SessionHostLicensing(
         host.Services.GetRequiredService<ConnectionDecider>(), host.Services.GetRequiredService<SessionSignIns>(),
-        host.Services.GetRequiredService<HostSessions>(), host.Services.GetRequiredService<LiveConnections>());
+        host.Services.GetRequiredService<HostSessions>(), host.Services.GetRequiredService<LiveConnections>(), host.Services.GetRequiredService<SessionWrites>());
 
     private static RdpClientIdentity Client(string device, string? user, bool administrative) =>
         new(device, Device.HardwareIdOf(device), user, administrative, null);
@@ -124,7 +124,8 @@ public sealed class SignInSemanticsTests
         var endpoint = new RdpEndpointOptions { Desktops = [new Uri("rdp://127.0.0.1:33891")] };
         var licensing = new SessionHostLicensing(
             s.Host.Services.GetRequiredService<ConnectionDecider>(), s.Host.Services.GetRequiredService<SessionSignIns>(),
-            s.Host.Services.GetRequiredService<HostSessions>(), s.Host.Services.GetRequiredService<LiveConnections>(), endpoint);
+            s.Host.Services.GetRequiredService<HostSessions>(), s.Host.Services.GetRequiredService<LiveConnections>(), s.Host.Services.GetRequiredService<SessionWrites>(),
+            endpoint);
         async Task<List<string?>> PerUserCals() =>
             (await s.Server.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Items.Select(c => c.UserName).ToList();
 

@@ -33,6 +33,7 @@ public sealed class ConnectionDecider(
     RevocationLists revocations,
     GraceRecovery graceRecovery,
     AdministrativeSessions administrative,
+    SessionWrites writes,
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
 {
@@ -297,7 +298,29 @@ public sealed class ConnectionDecider(
             d.GraceOr(LicensingErrorCode.NoLicenseServer, "NO_LICENSE_SERVER", $"None of the license servers of session host {d.HostName} answered: {summary}.");
     }
 
-    private async Task<ConnectionDecision> RecordAsync(ConnectionDraft d, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records the decision, its session and its events in one transaction. Where the front end allows it
+    /// (<see cref="ConnectionRequest.AnswerBeforeRecorded"/>), an allowed connection that leaves no event and changes no grace
+    /// period state — a valid CAL accepted by the host alone, the most common connection — is answered as soon as its session's
+    /// write is queued: nothing decided here depends on it, and the session's sign-in and end wait for its commit
+    /// (<see cref="SessionWrites"/>).
+    /// </summary>
+    private async Task<ConnectionDecision> RecordAsync(ConnectionDraft d, CancellationToken cancellationToken)
+    {
+        var afterAnswer = d.Request.AnswerBeforeRecorded && d.Outcome != ConnectionOutcome.Refused && d.Events.Count == 0 && d.AdoptedGraceStart is null
+                          && (d.HadRecordedGrace || d.GraceUnknown is not null);
+        if (!afterAnswer) return await WriteRecordAsync(d, SessionIds.New(), cancellationToken);
+        var id = SessionIds.New();
+        // Not the connection's token: once queued, the record is written even if the client goes away meanwhile.
+        var write = WriteRecordAsync(d, id, CancellationToken.None);
+        writes.Track(id, write);
+        return Decision(d, id, d.GraceUnknown is null ? d.Grace : new GracePeriod(null));
+    }
+
+    private static ConnectionDecision Decision(ConnectionDraft d, string? id, GracePeriod grace) =>
+        new(d.Outcome, d.Message, id, d.HostName, d.Config.Mode.Value, d.Version, d.Cal, d.License, d.LicenseServer, d.Refusal, grace, d.Notes);
+
+    private async Task<ConnectionDecision> WriteRecordAsync(ConnectionDraft d, string newSessionId, CancellationToken cancellationToken) =>
         await store.WriteAsync(async s =>
         {
             if (d.AdoptedGraceStart is { } anchored && (await GracePeriodState.AdoptEarlierAsync(s, anchored)).Changed && d.HadRecordedGrace)
@@ -316,13 +339,12 @@ public sealed class ConnectionDecider(
             string? id = null;
             if (d.Outcome != ConnectionOutcome.Refused)
             {
-                id = SessionIds.New();
+                id = newSessionId;
                 await s.InsertSessionAsync(new HostSessionRecord(id, false, d.Request.ClientName, d.Request.HardwareId, d.Request.UserName,
                     d.Outcome.ToString().ToLowerInvariant(), d.LicenseServer, d.Cal?.Temporary ?? false, d.Cal?.Validated ?? false, false, d.Now, d.Now, null, null));
             }
             await s.AddEventsAsync(d.Now, d.Events);
-            return new ConnectionDecision(d.Outcome, d.Message, id, d.HostName, d.Config.Mode.Value, d.Version, d.Cal, d.License, d.LicenseServer,
-                d.Refusal, grace, d.Notes);
+            return Decision(d, id, grace);
         }, cancellationToken);
 
     private static string Names(CalView cal) => CalTypes.TryParse(cal.Type, out var type) ? type.ToDisplayName() : cal.Type;

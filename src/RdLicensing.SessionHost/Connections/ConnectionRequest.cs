@@ -12,5 +12,13 @@ namespace RdLicensing.SessionHost.Connections;
 /// User mode the Per User CAL is recorded then, for that account, and never for the name the client claims before
 /// anyone checked its password.
 /// </param>
+/// <param name="AnswerBeforeRecorded">
+/// The front end waits for the session's record only where something reads it (the RDP endpoint: its sign-in and end, which
+/// wait for it through <see cref="SessionWrites"/>). An allowed connection that leaves no event and changes no grace period
+/// state (a valid CAL the host accepted alone) is then answered once decided, while its session row is committed by the next
+/// group commit; a refusal, any event, the grace period's start and a start adopted from a license server are still committed
+/// before the answer. The HTTP API answers with the
+/// stored session and so leaves it false.
+/// </param>
 public sealed record ConnectionRequest(string ClientName, string? HardwareId, string? UserName, byte[]? PresentedLicense, bool Administrative = false,
-    bool PerUserAtSignIn = false);
+    bool PerUserAtSignIn = false, bool AnswerBeforeRecorded = false);

@@ -29,14 +29,20 @@ public sealed class SessionSignIns(
     HostConfiguration configuration,
     SignInReporter reporter,
     LicenseServerList licenseServers,
+    SessionWrites writes,
     IOptions<SessionHostOptions> options,
     TimeProvider clock)
 {
     /// <summary>The refusal of a session that reached its sign-in without any Per User CAL, once the grace period has ended.</summary>
     public const string NoPerUserCal = "no-per-user-cal";
 
-    public async Task<SessionSignInAnswer> SignedInAsync(string id, string? authenticatedUser, string? domain, CancellationToken cancellationToken)
+    /// <param name="recordAfterAnswer">The front end reads nothing of the stored session afterwards (the RDP endpoint): a sign-in that
+    /// reports nothing is answered once its record is queued (<see cref="SignInReporter"/>).</param>
+    public async Task<SessionSignInAnswer> SignedInAsync(string id, string? authenticatedUser, string? domain, CancellationToken cancellationToken,
+        bool recordAfterAnswer = false)
     {
+        // The connection's own record may still be on its way to the store (ConnectionRequest.AnswerBeforeRecorded).
+        await writes.WrittenAsync(id, cancellationToken);
         var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
         if (!session.IsOpen) throw new SessionEndedException(session);
         authenticatedUser = string.IsNullOrWhiteSpace(authenticatedUser) ? null : authenticatedUser.Trim();
@@ -93,7 +99,7 @@ public sealed class SessionSignIns(
                 notes.Add(await PerUserForAsync(session, shownUser, config, cancellationToken));
             await store.WriteAsync(s => s.SetAuthenticatedUserAsync(id, shownUser), cancellationToken);
         }
-        var reported = await reporter.ReportAsync(id, cancellationToken);
+        var reported = await reporter.ReportAsync(id, cancellationToken, recordAfterAnswer);
         notes.Add(reported.Message);
         return new SessionSignInAnswer(true, null, string.Join(" ", notes), reported);
     }

@@ -11,10 +11,16 @@ public sealed record SignInResult(HostSessionRecord Session, bool Reported, bool
 /// temporary CAL, which marks it validated: the next connection can then upgrade it to a permanent CAL.
 /// A client that never completes the sign-in keeps an unvalidated temporary CAL.
 /// </summary>
-public sealed class SignInReporter(SessionHostStore store, LicenseServerCalls calls, TimeProvider clock)
+/// <remarks>
+/// <paramref name="recordAfterAnswer"/> (the RDP endpoint): a sign-in that reports nothing to a license server and so adds no
+/// event is answered once its record is queued; the session's end, queued after it, and any later reader wait for its commit
+/// (<see cref="SessionWrites"/>). A reported sign-in is still committed before the answer.
+/// </remarks>
+public sealed class SignInReporter(SessionHostStore store, LicenseServerCalls calls, SessionWrites writes, TimeProvider clock)
 {
-    public async Task<SignInResult> ReportAsync(string id, CancellationToken cancellationToken)
+    public async Task<SignInResult> ReportAsync(string id, CancellationToken cancellationToken, bool recordAfterAnswer = false)
     {
+        await writes.WrittenAsync(id, cancellationToken);
         var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
         if (!session.IsOpen) throw new SessionEndedException(session);
         if (session.SignedIn) return new SignInResult(session, false, session.CalValidated, "The sign-in of this session was already completed.");
@@ -48,6 +54,16 @@ public sealed class SignInReporter(SessionHostStore store, LicenseServerCalls ca
                 : session.CalTemporary ? "Signed in; the temporary CAL was already validated." : "Signed in; there is no temporary CAL to validate.";
         }
 
+        if (recordAfterAnswer && pending is null)
+        {
+            var at = clock.GetUtcNow();
+            writes.Track(id, store.WriteAsync(async s =>
+            {
+                if (!await s.MarkSignedInAsync(id, validated, at))
+                    throw await s.SessionAsync(id) is { } ended ? new SessionEndedException(ended) : new SessionNotFoundException(id);
+            }, CancellationToken.None));
+            return new SignInResult(session with { SignedIn = true, CalValidated = validated, LastActivityAt = at }, reported, validated, message);
+        }
         var updated = await store.WriteAsync(async s =>
         {
             var now = clock.GetUtcNow();

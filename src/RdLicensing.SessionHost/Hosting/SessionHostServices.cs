@@ -38,6 +38,7 @@ public static class SessionHostServices
         services.AddSingleton<RevocationSync>();
         services.AddSingleton<AdministrativeSessions>();
         services.AddSingleton<HostSessions>();
+        services.AddSingleton<SessionWrites>();
         services.AddSingleton<SignInReporter>();
         services.AddSingleton<SessionSignIns>();
         // The RDP endpoint's open connections; empty when the host runs without one (the endpoint registers the same type).
