@@ -18,6 +18,7 @@ command -v Xvfb >/dev/null 2>&1 || packages+=(xvfb xauth)
 # A real desktop behind the relay (tests/RdLicensing.Rdp.Tests/Relay): xrdp 0.9.21 with xorgxrdp, and what its test
 # session draws (xterm, xclock, xsetroot) and the tests read back from the client's screen (xwd, convert).
 command -v xrdp >/dev/null 2>&1 || packages+=(xrdp xorgxrdp)
+command -v xdotool >/dev/null 2>&1 || packages+=(xdotool) # types at xrdp's login screen (the relay withholds it)
 command -v xterm >/dev/null 2>&1 || packages+=(xterm)
 command -v xsetroot >/dev/null 2>&1 || packages+=(x11-xserver-utils)
 command -v xclock >/dev/null 2>&1 || packages+=(x11-apps)

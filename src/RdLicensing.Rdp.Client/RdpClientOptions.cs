@@ -28,7 +28,8 @@ public sealed record RdpClientOptions
 
     public string UserName { get; init; } = "alice";
 
-    public string Password { get; init; } = "";
+    /// <summary>Sent in the Client Info with INFO_AUTOLOGON (a relaying endpoint refuses a client that sends none); empty: no password, no flag.</summary>
+    public string Password { get; init; } = "password";
 
     public string Domain { get; init; } = "";
 

@@ -6,8 +6,8 @@ using RdLicensing.SessionHost.Tests.Support;
 namespace RdLicensing.SessionHost.Tests;
 
 /// <summary>
-/// xrdp's login screen: unless xrdp.ini [Globals] has require_credentials=true, a client whose credentials fail can sign
-/// in there as another account, and the relay credits the name the client sent. The diagnoser reads the xrdp.ini of a
+/// xrdp's login screen: unless xrdp.ini [Globals] has require_credentials=true, a client whose credentials fail is kept
+/// at it (the relay withholds input from it, so it does not respond; RelayTests). The diagnoser reads the xrdp.ini of a
 /// desktop on this machine and warns; for a remote desktop it says it cannot check and gives the same advice.
 /// </summary>
 public sealed class XrdpLoginScreenTests

@@ -43,6 +43,8 @@ public enum SessionHostEventId
     SessionDisconnected = 5035,
     /// <summary>The relay could not connect to a desktop behind the RDP endpoint (--desktop): the client went to the next one, or was told ERRINFO_CB_DESTINATION_NOT_FOUND.</summary>
     DesktopUnreachable = 5036,
+    /// <summary>A relayed client pressed keys or mouse buttons at the desktop's login screen before any logon (its credentials failed): not passed on.</summary>
+    LoginScreenInputWithheld = 5037,
     ConfigurationChanged = 5040,
     EnrolledWithLicenseServer = 5041,
     PolicyFileProblem = 5042,
@@ -79,7 +81,8 @@ public static class SessionHostEvents
             or SessionHostEventId.AdministrativeConnectionRefused or SessionHostEventId.SignInNotReported or SessionHostEventId.AdministrativeSignInRefused
             or SessionHostEventId.PolicyFileProblem or SessionHostEventId.ConnectionAllowedByGracePeriod or SessionHostEventId.ClientInputRefused
             or SessionHostEventId.RevocationListRejected or SessionHostEventId.RevokedLicensePresented or SessionHostEventId.GracePeriodCorrected
-            or SessionHostEventId.RetiredLicenseServerKeyRefused or SessionHostEventId.DesktopUnreachable => Events.EventLevel.Warning,
+            or SessionHostEventId.RetiredLicenseServerKeyRefused or SessionHostEventId.DesktopUnreachable
+            or SessionHostEventId.LoginScreenInputWithheld => Events.EventLevel.Warning,
         _ => Events.EventLevel.Information,
     };
 }

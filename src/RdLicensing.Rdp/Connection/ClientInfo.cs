@@ -9,6 +9,9 @@ namespace RdLicensing.Rdp.Connection;
 public sealed record ClientInfo(string Domain, string UserName, uint Flags)
 {
     private const uint InfoUnicode = 0x10;
+
+    /// <summary>INFO_AUTOLOGON: the client sent a password for the desktop to sign in with.</summary>
+    public const uint InfoAutologon = 0x08;
     private const int MaxField = 512;
 
     public static ClientInfo Parse(ReadOnlySpan<byte> data)
@@ -38,7 +41,7 @@ public sealed record ClientInfo(string Domain, string UserName, uint Flags)
     {
         var w = new ByteWriter();
         var fields = new[] { domain, user, password, "", "" };
-        w.U32Le(0).U32Le(0x0000_0013 | InfoUnicode | 0x100 | 0x40 | 0x800);
+        w.U32Le(0).U32Le(0x0000_0013 | InfoUnicode | 0x100 | 0x40 | 0x800 | (password.Length > 0 ? InfoAutologon : 0));
         foreach (var field in fields) w.U16Le(field.Length * 2);
         foreach (var field in fields) w.Utf16Z(field);
         return w.ToArray();

@@ -78,6 +78,14 @@ public sealed partial class RdpServerConnection
                 await DisconnectAsync(ErrorInfo.DesktopNotFound, null, cancellationToken);
                 throw new DesktopUnreachableException(failure);
             }
+            if (_desktop is not null && (info.Flags & ClientInfo.InfoAutologon) == 0)
+            {
+                // No password with the connection: the desktop would show its login screen, whose input the relay does not
+                // pass on (LoginScreenInput), and which could not say who signs in. Refused before licensing: no CAL spent.
+                await DisconnectAsync(ErrorInfo.ServerInsufficientPrivileges, null, cancellationToken);
+                throw new RdpProtocolException($"the client {(string.IsNullOrEmpty(info.UserName) ? "(no user name)" : info.UserName)} sent no password with the connection (no INFO_AUTOLOGON): "
+                    + "through the RDP endpoint a desktop signs in only the account whose user name and password come with the connection; refused with ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES before licensing (xfreerdp /u: /p:, rdesktop -u -p).");
+            }
             return await LicenseAsync(info, cancellationToken);
         }
         finally

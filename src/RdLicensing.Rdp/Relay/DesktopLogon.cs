@@ -26,10 +26,10 @@ internal sealed class DesktopLogon(IRelayedSession session, IReadOnlySet<ushort>
 
     private const byte SaveSessionInfo = 38;
     private const int TracedPdus = 400;
-    private bool _done;
+    private volatile bool _done;
     private int _traced;
 
-    /// <summary>The logon was seen: nothing more to watch.</summary>
+    /// <summary>The logon was seen: nothing more to watch (read by the client's direction too).</summary>
     public bool Done => _done;
 
     /// <summary>A whole frame as it came on the wire (TPKT or fast-path header included).</summary>

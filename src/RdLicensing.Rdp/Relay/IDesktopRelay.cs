@@ -51,6 +51,13 @@ public interface IRelayedSession : IDisposable
     /// <summary>The desktop reported the logon of this account.</summary>
     void SignedIn(string user, string? domain);
 
+    /// <summary>
+    /// The client sent input that could operate the desktop's login screen (a key or mouse-button press) before the
+    /// desktop's logon: the credentials sent with the connection were not accepted (or none were sent). That input is not
+    /// passed on (RelayPump). Called once per connection.
+    /// </summary>
+    void LoginScreenInputWithheld();
+
     /// <summary>A backend PDU worth a debug line (what the desktop sends during its logon).</summary>
     void Observed(string what);
 

@@ -88,7 +88,14 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
                     if (transcoder is not null)
                     {
                         var frame = Frame(buffer.AsSpan(at, length));
-                        output!.Write(toClient ? transcoder.BackendToClient(frame) : transcoder.ClientToBackend(frame));
+                        var transcoded = toClient ? transcoder.BackendToClient(frame) : transcoder.ClientToBackend(frame);
+                        // Decrypted all the same (the RC4 stream and the MAC check go on), but a login screen's input stays here.
+                        if (toClient || !Withholds(transcoded)) output!.Write(transcoded);
+                    }
+                    else if (!toClient && Withholds(buffer.AsSpan(at, length)))
+                    {
+                        await WriteAsync(sink, buffer.AsMemory(sent, at - sent), output, toClient);
+                        sent = at + length;
                     }
                     at += length;
                 }
@@ -102,6 +109,19 @@ internal sealed class RelayPump(RdpServerConnection connection, DesktopLeg deskt
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// Before the desktop's logon is seen, a client frame that could operate the desktop's login screen is not passed on
+    /// (<see cref="LoginScreenInput"/>); the first one is reported (event 5037). After the logon everything goes.
+    /// </summary>
+    private bool Withholds(ReadOnlySpan<byte> frame)
+    {
+        if (_logon.Done || !LoginScreenInput.Operates(frame, RdpServerConnection.IoChannel)) return false;
+        if (_withheld++ == 0) session.LoginScreenInputWithheld();
+        return true;
+    }
+
+    private int _withheld;
 
     /// <summary>The complete frames read (TLS: as they came) or their transcoding (standard RDP security), in one write.</summary>
     private async ValueTask WriteAsync(Stream sink, ReadOnlyMemory<byte> frames, ArrayBufferWriter<byte>? output, bool toClient)

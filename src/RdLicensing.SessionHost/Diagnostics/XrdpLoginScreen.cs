@@ -5,11 +5,12 @@ using RdLicensing.Core.Protocol;
 namespace RdLicensing.SessionHost.Diagnostics;
 
 /// <summary>
-/// Whether xrdp's login screen lets a client whose credentials fail sign in there as another account. xrdp (0.9.21)
-/// puts nothing on the wire naming the account signed in at that screen, so the relay credits the Client Info's user
-/// name: a client could claim a listed administrator's name with a wrong password (/admin) and sign in there as itself,
-/// or take a Per User CAL in another name. xrdp.ini [Globals] <c>require_credentials=true</c> closes it (a wrong password
-/// ends the connection). The diagnoser reads the xrdp.ini of a desktop on this machine; a remote one is only advised.
+/// Whether xrdp shows its login screen to a client whose credentials fail. xrdp (0.9.21) puts nothing on the wire naming
+/// the account signed in at that screen; the relay withholds key and mouse-button presses from it until the desktop's
+/// logon (Rdp/Relay/LoginScreenInput, event 5037), so nobody signs in there as another account, but such a client is
+/// left at a screen that does not respond. xrdp.ini [Globals] <c>require_credentials=true</c> makes xrdp end that
+/// connection instead (a wrong password ends it, with a reason). The diagnoser reads the xrdp.ini of a desktop on this
+/// machine; a remote one is only advised.
 /// </summary>
 public static class XrdpLoginScreen
 {
@@ -82,9 +83,9 @@ public static class XrdpLoginScreen
     }
 
     private const string AtStake =
-        "xrdp puts nothing on the wire naming the account signed in at its login screen, so the relay credits the user name the client sent: "
-        + "a client can claim a listed administrator's name with a wrong password and /admin, then sign in at xrdp's login screen as another account and get an administrative session without a CAL; "
-        + "in Per User mode the Per User CAL goes to the claimed name, not to the account signed in.";
+        "xrdp puts nothing on the wire naming the account signed in at its login screen, so the relay credits the user name the client sent with its password. "
+        + "So that nobody claims a listed administrator's name (for an administrative session without a CAL) or another name (for its Per User CAL) with a wrong password and then signs in there as another account, "
+        + "the relay withholds key and mouse-button presses from that screen until the desktop's logon (event 5037): a client whose password fails is left at a login screen that does not respond.";
 
     private static string Fix(string path) => $"Set require_credentials=true in the [Globals] section of {path}, then restart xrdp ('systemctl restart xrdp'): a wrong password then ends the connection.";
 
@@ -98,7 +99,7 @@ public static class XrdpLoginScreen
             return check with
             {
                 Message = $"{check.Message} xrdp's login screen cannot be checked from here: on that machine set require_credentials=true in {DefaultConfigPath} [Globals] and restart xrdp, "
-                          + "or an administrative session or a Per User CAL could go to a different account than the one signed in.",
+                          + "so that a wrong password ends the connection (the relay withholds input from xrdp's login screen, which then does not respond).",
             };
         if (configText is null)
             return check with
@@ -109,12 +110,12 @@ public static class XrdpLoginScreen
         if (setting.Required)
             return check with { Message = $"{check.Message} xrdp's login screen: require_credentials={setting.Value} in {configPath} (a wrong password ends the connection)." };
         var now = setting.Value is null ? "require_credentials is not set in its [Globals] (xrdp's default: false)" : $"require_credentials={setting.Value} in its [Globals]";
-        var message = $"The desktop {check.Desktop} lets a client whose credentials fail sign in at xrdp's login screen as another account: {configPath} has {now}.";
+        var message = $"The desktop {check.Desktop} shows xrdp's login screen to a client whose credentials fail (the relay withholds input from it, so the client sees a screen that does not respond): {configPath} has {now}.";
         return check with
         {
             Message = $"{check.Message} xrdp's login screen is open: {now}.",
             LoginScreenProblem = new DiagnosisProblemView(ProblemId, "warning", message,
-                AtStake + " An administrative session or a Per User CAL could go to a different account than the one signed in.",
+                AtStake + " With require_credentials=true xrdp ends such a connection with a reason instead.",
                 [Fix(configPath), "Clients must then send the user name and password with the connection (e.g. xfreerdp /u:NAME /p:PASSWORD)."],
                 null),
         };

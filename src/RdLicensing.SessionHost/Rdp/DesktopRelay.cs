@@ -117,6 +117,30 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
         }
     }
 
+    /// <summary>
+    /// Event 5037 (and a warning): the client typed or clicked at the desktop's login screen before any logon, so the
+    /// credentials it sent were refused (or none were sent); the relay does not pass that input on. Never fails the connection.
+    /// </summary>
+    private async Task RecordLoginScreenInputAsync(RdpClientIdentity client, string desktop, string sessionId)
+    {
+        LogLoginScreenInput(client.ClientName, client.UserName, desktop, sessionId);
+        var message = $"The client {client.ClientName} (claiming {(string.IsNullOrEmpty(client.UserName) ? "no user name" : client.UserName)}"
+                      + $"{(client.Administrative ? ", administrative" : "")}) pressed keys or mouse buttons at the login screen of {desktop} before any logon"
+                      + $" (session {sessionId}): the user name and password sent with the connection were not accepted, or none were sent."
+                      + " Through the RDP endpoint only those credentials sign in (their account is the one licensed and checked against the administrators),"
+                      + " so this input is not passed on to the desktop. The user should connect again with the right user name and password (xfreerdp /u: /p:, rdesktop -u -p).";
+        try
+        {
+            await store.WriteAsync(s => s.AddEventAsync(clock.GetUtcNow(), new PendingSessionHostEvent(SessionHostEventId.LoginScreenInputWithheld, message,
+                Device: client.ClientName, User: client.UserName)), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Fire and forget from the relay's pump: a store problem is logged, never thrown there.
+            LogLoginScreenEventNotRecorded(sessionId, e.Message);
+        }
+    }
+
     private List<Uri> Candidates(string? userHint)
     {
         lock (_gate)
@@ -167,6 +191,8 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
 
         public void Observed(string what) => relay.LogObserved(connection.Desktop!, connection.SessionId, what);
 
+        public void LoginScreenInputWithheld() => _ = relay.RecordLoginScreenInputAsync(client, connection.Desktop!, connection.SessionId);
+
         public void Ended(string reason) => relay.LogRelayEnded(connection.SessionId, connection.Desktop!, connection.BytesFromClient, connection.BytesToClient, reason);
 
         public void Dispose() => connection.Dispose();
@@ -183,6 +209,12 @@ public sealed partial class DesktopRelay(RdpEndpointOptions options, LiveConnect
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RDP relay: {Client} signed in as {User} on {Desktop} (session {SessionId})")]
     private partial void LogSignedIn(string client, string user, string desktop, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RDP relay: {Client} (claiming {User}) pressed keys or mouse buttons at the login screen of {Desktop} before any logon (session {SessionId}): its credentials were not accepted; that input is not passed on (event 5037)")]
+    private partial void LogLoginScreenInput(string client, string? user, string desktop, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "RDP relay: event 5037 for session {SessionId} could not be recorded: {Reason}")]
+    private partial void LogLoginScreenEventNotRecorded(string sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "RDP relay: {Desktop} (session {SessionId}) sent {What}")]
     private partial void LogObserved(string desktop, string sessionId, string what);

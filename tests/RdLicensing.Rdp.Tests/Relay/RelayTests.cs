@@ -191,6 +191,83 @@ public sealed class RelayTests(XvfbDisplay display, XrdpDesktop xrdp) : IClassFi
         Assert.Equal(0, system.Rdp.Faults);
     }
 
+    /// <summary>
+    /// xrdp's default (require_credentials=false) keeps a client whose password failed at its login screen. The attack:
+    /// claim a listed administrator's name (or, in Per User mode, someone's account) with a wrong password, then sign in
+    /// at that screen as oneself — xrdp 0.9.21 would name no account on the wire and the relay would credit the claimed
+    /// one. The relay withholds key and mouse-button presses until the desktop's logon, so the screen cannot be used:
+    /// no session, no CAL-free administrative session, no Per User CAL for the claimed name, and event 5037.
+    /// </summary>
+    [Theory]
+    [InlineData("administrative")]
+    [InlineData("per-user")]
+    public async Task Signing_in_at_the_xrdp_login_screen_after_a_failed_password_is_withheld_so_no_claimed_name_is_credited(string shape)
+    {
+        const string other = "rdpother", otherPassword = "Other456";
+        await XrdpDesktop.EnsureUserAsync(other, otherPassword);
+        await using var system = await StartAsync("xfreerdp", tls: true, perDeviceCals: 5);
+        var administrative = shape == "administrative";
+        if (administrative) await system.AdministratorsAsync(XrdpDesktop.User);
+        else
+        {
+            await system.LicenseServer.InstallAsync(ProductVersion.WindowsServer2022, CalType.PerUser, 5);
+            await system.ConfigureAsync("per-user");
+        }
+        async Task<List<string?>> PerUserCals() =>
+            (await system.LicenseServer.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals?type=per-user"))!.Items.Select(c => c.UserName).ToList();
+        var home = Home();
+        var failuresBefore = Count(xrdp.SesmanLog, "AUTHFAIL");
+        var sessionsOfOther = Count(xrdp.SesmanLog, $"user name {other}");
+
+        await using (var attacker = RunningClient.Start("xfreerdp", display, home, system.Port, $"relay-ls-{shape[..3]}", true, XrdpDesktop.User, "not-the-password", administrative))
+        {
+            var live = await OpenAsync(system);
+            await WaitUntilAsync(() => Count(xrdp.SesmanLog, "AUTHFAIL") > failuresBefore, "sesman logs the failed PAM authentication");
+            await attacker.TypeAtLoginScreenAsync(other, otherPassword);
+            await WaitUntilAsync(() => system.EventsAsync(5037).Result.Count > 0, "event 5037: the login screen's input was withheld");
+            // Without the relay's check xrdp starts rdpother's session here within seconds (sesman: "user name rdpother").
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (DateTime.UtcNow < deadline && Count(xrdp.SesmanLog, $"user name {other}") == sessionsOfOther && live.AuthenticatedUser is null) await Task.Delay(200);
+            Assert.Equal(sessionsOfOther, Count(xrdp.SesmanLog, $"user name {other}"));
+            Assert.Null(live.AuthenticatedUser);
+            Assert.NotEqual(RunningClient.DesktopColour, await attacker.PixelAsync(900, 600));
+        }
+        var events = await system.EventsAsync(5037);
+        Assert.Contains("pressed keys or mouse buttons at the login screen", Assert.Single(events).Message);
+        await WaitUntilAsync(() => system.HostServices.GetRequiredService<LiveConnections>().List().Count == 0, "the attacker's connection is gone");
+        if (!administrative) Assert.Empty(await PerUserCals());
+
+        // Positive controls: the credentials sent with the connection sign in as before — the listed administrator's
+        // /admin session without a CAL; in Per User mode the account gets its Per User CAL.
+        var user = administrative ? XrdpDesktop.User : other;
+        await using (var legitimate = RunningClient.Start("xfreerdp", display, home, system.Port, $"relay-ls-{shape[..3]}-ok", true, user,
+                         administrative ? XrdpDesktop.Password : otherPassword, administrative))
+        {
+            Assert.Equal(RunningClient.DesktopColour, await legitimate.WaitForDesktopAsync(DesktopWithin));
+            Assert.Equal(user, (await SignedInAsync(system, count: 2)).AuthenticatedUser);
+        }
+        var result = await system.ResultAsync(2);
+        if (administrative)
+        {
+            Assert.Equal(RdpLicensingOutcome.ValidClient, result.Outcome);
+            Assert.Null(result.Verdict.License);
+        }
+        else Assert.Equal([other], await PerUserCals());
+        Assert.Single(await system.EventsAsync(5037)); // nothing withheld from a session that signed in
+        Assert.Equal(0, system.Rdp.Faults);
+    }
+
+    [Fact]
+    public async Task A_client_sending_no_password_is_refused_before_licensing_and_spends_no_CAL()
+    {
+        await using var system = await StartAsync("rdesktop", tls: true, perDeviceCals: 5);
+        var sessionsBefore = Count(xrdp.SesmanLog, "pam_authenticate");
+        await using var client = RunningClient.Start("rdesktop", display, Home(), system.Port, "relay-nopw", true, XrdpDesktop.User, "");
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(30)), client.ToString());
+        Assert.Empty(system.Results); // no licensing, no CAL spent
+        Assert.Equal(sessionsBefore, Count(xrdp.SesmanLog, "pam_authenticate"));
+    }
+
     [Fact]
     public async Task An_unreachable_desktop_gives_the_client_a_readable_reason()
     {

@@ -56,6 +56,18 @@ public class XrdpDesktop : IAsyncLifetime
         }
     }
 
+    /// <summary>A second PAM account on this machine (root: useradd, chpasswd), for signing in as someone else.</summary>
+    public static async Task EnsureUserAsync(string user, string password)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"id {user} >/dev/null 2>&1 || useradd -m -s /bin/bash {user}; echo {user}:{password} | chpasswd");
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"could not create the account {user}: {error}");
+    }
+
     private async Task<(int Code, string Output)> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -124,6 +136,7 @@ public sealed class RunningClient : IAsyncDisposable
 
     /// <param name="tls">xfreerdp: /sec:tls or /sec:rdp; rdesktop follows what the endpoint selects.</param>
     /// <param name="administrative">An administrative (console) connection: xfreerdp /admin, rdesktop -0.</param>
+    /// <param name="password">rdesktop: empty sends none (no -p, so no INFO_AUTOLOGON).</param>
     public static RunningClient Start(string client, XvfbDisplay display, string home, int port, string hostname, bool tls, string user, string password, bool administrative = false)
     {
         var running = StartOnce(client, display, home, port, hostname, tls, user, password, administrative);
@@ -142,7 +155,7 @@ public sealed class RunningClient : IAsyncDisposable
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         string[] arguments = client == "xfreerdp"
             ? [$"/v:127.0.0.1:{port}", $"/u:{user}", $"/p:{password}", tls ? "/sec:tls" : "/sec:rdp", "/cert:ignore", $"/client-hostname:{hostname}", "/size:1024x768", "/log-level:INFO", .. administrative ? new[] { "/admin" } : []]
-            : ["-u", user, "-p", password, "-n", hostname, "-g", "1024x768", .. administrative ? new[] { "-0" } : [], $"127.0.0.1:{port}"];
+            : ["-u", user, .. password.Length == 0 ? Array.Empty<string>() : ["-p", password], "-n", hostname, "-g", "1024x768", .. administrative ? new[] { "-0" } : [], $"127.0.0.1:{port}"];
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["HOME"] = home;
         start.Environment["DISPLAY"] = display.Display;
@@ -170,6 +183,19 @@ public sealed class RunningClient : IAsyncDisposable
 
     public async Task<string> PixelAsync(int x, int y) =>
         (await ShellAsync($"xwd -root -display {Display} | convert xwd:- -format '%[pixel:p{{{x},{y}}}]' info:")).Trim();
+
+    /// <summary>
+    /// What a person at xrdp's login screen (after the credentials sent with the connection failed) does to sign in as
+    /// another account, typed into the client's window with xdotool: clear the password field (where the focus is), go
+    /// back to the user name field, replace it, then the password and Enter.
+    /// </summary>
+    public async Task TypeAtLoginScreenAsync(string user, string password)
+    {
+        var keys = $"xdotool key --delay 40 {string.Join(' ', Enumerable.Repeat("BackSpace", 16))} shift+Tab {string.Join(' ', Enumerable.Repeat("BackSpace", 16))}"
+                   + $" && xdotool type --delay 60 '{user}' && xdotool key Tab && xdotool type --delay 60 '{password}' && xdotool key Return";
+        var output = await ShellAsync($"export DISPLAY={Display}; {keys} 2>&1; echo rc=$?");
+        if (!output.Contains("rc=0")) throw new InvalidOperationException($"xdotool failed (apt-get install xdotool): {output}");
+    }
 
     /// <summary>Keeps a PNG of the client's display in $RDLIC_SCREENSHOTS (when set) for the closing note.</summary>
     public async Task ScreenshotAsync(string name)
