@@ -27,7 +27,7 @@ public sealed class UnrecognizedIdentifierFilter : IEndpointFilter
 
         var result = await next(invocation);
         if (UnrecognizedIdentifiers.WasNoted(context) || IsUnrecognized(result))
-            await guard.RecordAsync(context, productIds, context.RequestAborted);
+            await guard.RecordAsync(context, productIds);
         return result;
     }
 

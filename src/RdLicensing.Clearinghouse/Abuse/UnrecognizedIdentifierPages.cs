@@ -22,6 +22,6 @@ public static class UnrecognizedIdentifierPages
             return;
         }
         await next(context);
-        if (UnrecognizedIdentifiers.WasNoted(context)) await guard.RecordAsync(context, [], context.RequestAborted);
+        if (UnrecognizedIdentifiers.WasNoted(context)) await guard.RecordAsync(context, []);
     });
 }

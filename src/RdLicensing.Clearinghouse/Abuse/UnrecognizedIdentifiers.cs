@@ -50,7 +50,7 @@ public sealed class UnrecognizedIdentifiers(IOptions<ClearinghouseOptions> optio
     }
 
     /// <summary>Counts one unrecognized identifier against the address and each Product ID named; a lock-out that begins is recorded.</summary>
-    public async Task RecordAsync(HttpContext context, IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
+    public async Task RecordAsync(HttpContext context, IReadOnlyCollection<string> productIds)
     {
         var address = ClientAddress.Normalize(context.Connection.RemoteIpAddress);
         var route = $"{context.Request.Method} {context.Request.Path}";
@@ -58,26 +58,27 @@ public sealed class UnrecognizedIdentifiers(IOptions<ClearinghouseOptions> optio
         var tally = _failures.RecordFailure(AddressKey(context.Connection.RemoteIpAddress));
         if (tally.JustLockedOut)
             await RecordLockOutAsync(AddressLockedOut, address, usable.FirstOrDefault(), route, tally,
-                $"{tally.Count} unrecognized identifiers from {address}", cancellationToken);
+                $"{tally.Count} unrecognized identifiers from {address}");
         foreach (var productId in usable)
         {
             var forProduct = _productFailures.RecordFailure(ProductKey(productId));
             if (forProduct.JustLockedOut)
                 await RecordLockOutAsync(ProductLockedOut, address, productId, route, forProduct,
-                    $"{forProduct.Count} unrecognized identifiers naming license server {productId} (the last from {address})", cancellationToken);
+                    $"{forProduct.Count} unrecognized identifiers naming license server {productId} (the last from {address})");
         }
     }
 
     /// <summary>The 429 answer while locked out.</summary>
     public static IResult LockedOutResult(TimeSpan retryAfter) => new LockedOutAnswer(retryAfter);
 
-    private async Task RecordLockOutAsync(string kind, string address, string? productId, string route, FailureTally tally, string what,
-        CancellationToken cancellationToken)
+    private async Task RecordLockOutAsync(string kind, string address, string? productId, string route, FailureTally tally, string what)
     {
         var until = clock.GetUtcNow() + tally.WindowLeft;
         var detail = $"{what} within {Minutes(_failures.WindowLength)}: refused until {until:yyyy-MM-dd HH:mm:ss} UTC.";
         logger.LogWarning("Security: {Kind} {Address} {ProductId} on {Route}: {Detail}", kind, address, productId, route, detail);
-        await store.AddSecurityEventAsync(clock.GetUtcNow(), kind, address, productId, null, route, detail, cancellationToken);
+        // Recorded whether or not the client waits for its answer (CancellationToken.None, deliberately): a guesser that drops
+        // each connection at once must not keep its lock-out out of the security events (ServerProofs records the same way).
+        await store.AddSecurityEventAsync(clock.GetUtcNow(), kind, address, productId, null, route, detail, CancellationToken.None);
     }
 
     private static IEnumerable<string> Usable(IEnumerable<string> productIds) =>

@@ -81,10 +81,41 @@ public sealed class PendingKeyService(LicenseStore store, ServerState server, Ti
     /// <summary>Removes the pending key inside the adopting transaction.</summary>
     internal static Task ClearAsync(LicenseWriteSession s) => s.DeleteSettingAsync(SettingNames.PendingIdentityKey);
 
+    /// <summary>
+    /// What status (and so the attention list) says about the pending key: that it waits for the vendor's operator, that it cannot
+    /// be read and how to clear it, or null when there is none (or it is stale). Never throws for an unreadable key: status must
+    /// answer whatever the setting holds.
+    /// </summary>
+    public async Task<string?> StatusNoticeAsync(CancellationToken cancellationToken)
+    {
+        var (stored, unreadable) = Read(await store.SettingAsync(SettingNames.PendingIdentityKey, cancellationToken));
+        if (unreadable) return UnreadableNotice;
+        if (stored is null) return null;
+        var pending = View(stored, created: false);
+        return $"A new identity key {pending.Fingerprint} prepared on {pending.CreatedAt:yyyy-MM-dd} waits for the vendor's operator: give them the file made by " +
+               "'rdlic server new-key', then reactivate with reason key-compromised (or discard it: 'rdlic server new-key --discard').";
+    }
+
+    /// <summary>The notice and refusal for a pending key that cannot be read: what is wrong, what it means and what to do.</summary>
+    public const string UnreadableNotice =
+        "The new identity key prepared for the vendor's operator (setting identity.pendingKey) cannot be read: it is not the key this server wrote, " +
+        "so it signs nothing and no reactivation can adopt it. Clear it with 'rdlic server new-key --discard', then prepare another with " +
+        "'rdlic server new-key' if the key-compromise procedure is still under way.";
+
     /// <summary>The stored pending key when it was made for the key that is current now; a stale one (the key rotated since) counts as none.</summary>
     private Stored? Current(string? json)
     {
-        if (string.IsNullOrEmpty(json)) return null;
+        var (stored, unreadable) = Read(json);
+        return unreadable ? throw Refusal.Conflict("pending-key-unreadable", "Pending key unreadable", UnreadableNotice) : stored;
+    }
+
+    /// <summary>
+    /// The stored pending key made for the current key (null when there is none or it is stale), or Unreadable when the setting
+    /// is not what <see cref="PrepareAsync"/> writes (not JSON, fields missing, keys not base64).
+    /// </summary>
+    private (Stored? Stored, bool Unreadable) Read(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return (null, false);
         Stored? stored;
         try
         {
@@ -92,11 +123,15 @@ public sealed class PendingKeyService(LicenseStore store, ServerState server, Ti
         }
         catch (JsonException)
         {
-            throw Refusal.Conflict("pending-key-unreadable", "Pending key unreadable",
-                "The new identity key prepared for the vendor's operator cannot be read: discard it (rdlic server new-key --discard) and prepare another.");
+            return (null, true);
         }
-        return stored is not null && stored.Replaces == ServerRequestProof.Fingerprint(server.Identity.PublicKey) ? stored : null;
+        if (stored?.Replaces is null || stored.Replaces != ServerRequestProof.Fingerprint(server.Identity.PublicKey)) return (null, false);
+        var readable = stored is { PrivateKey: not null, PublicKey: not null, Nonce: not null, Signature: not null }
+                       && IsBase64(stored.PrivateKey) && IsBase64(stored.PublicKey) && IsBase64(stored.Signature);
+        return readable ? (stored, false) : (null, true);
     }
+
+    private static bool IsBase64(string text) => text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
     private PendingKeyView View(Stored stored, bool created) =>
         new(server.ProductId, ServerRequestProof.Fingerprint(Convert.FromBase64String(stored.PublicKey)), stored.Replaces, stored.CreatedAt,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Core.Protocol;
 using RdLicensing.LicenseServer.Activation;
 using RdLicensing.LicenseServer.Auth;
+using RdLicensing.LicenseServer.Licensing;
 
 namespace RdLicensing.LicenseServer.Apis;
 
@@ -24,10 +25,11 @@ public static class ActivationApi
         return api;
     }
 
-    public static async Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PendingKey(PendingKeyService keys, CancellationToken cancellationToken) =>
-        await keys.GetAsync(cancellationToken) is { } pending
+    // An unreadable prepared key is a 409 pending-key-unreadable naming the discard, as for POST (not a 500).
+    public static Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PendingKey(PendingKeyService keys, CancellationToken cancellationToken) =>
+        Refusals.RunAsync(async () => await keys.GetAsync(cancellationToken) is { } pending
             ? TypedResults.Ok(pending)
-            : Problems.NotFound("no-pending-key", "No new identity key is prepared: prepare one with 'rdlic server new-key --out FILE'.");
+            : throw Refusal.NotFound("no-pending-key", "No new identity key is prepared: prepare one with 'rdlic server new-key --out FILE'."));
 
     public static Task<Results<Ok<PendingKeyView>, ProblemHttpResult>> PrepareKey(NewKeyRequestBody body, PendingKeyService keys, CancellationToken cancellationToken) =>
         Refusals.RunAsync(async () => TypedResults.Ok(await keys.PrepareAsync(body.Replace, cancellationToken)));

@@ -55,9 +55,8 @@ public static class AdminApi
             notices.Add("This installation of the license server was retired at the clearinghouse: " + retiredHere);
         if (await store.SettingAsync(SettingNames.CloneDetectedNotice, cancellationToken) is { } clone)
             notices.Add("The clearinghouse refused this copy of the license server as a clone: " + clone);
-        if (await pendingKeys.GetAsync(cancellationToken) is { } pending)
-            notices.Add($"A new identity key {pending.Fingerprint} prepared on {pending.CreatedAt:yyyy-MM-dd} waits for the vendor's operator: give them the file made by " +
-                        "'rdlic server new-key', then reactivate with reason key-compromised (or discard it: 'rdlic server new-key --discard').");
+        if (await pendingKeys.StatusNoticeAsync(cancellationToken) is { } pendingKey) // waiting for the vendor's operator, or unreadable
+            notices.Add(pendingKey);
         warnings.AddRange(notices);
         if (server.Clearinghouse is null)
             warnings.Add("No clearinghouse certificate is trusted: key packs and activations cannot be verified. Start the server with --clearinghouse-cert FILE.");
