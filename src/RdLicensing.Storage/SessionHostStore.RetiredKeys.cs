@@ -10,7 +10,8 @@ public sealed partial class SessionHostStore
     public Task<IReadOnlyList<RetiredLicenseServerKeyRecord>> RetiredKeysAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<RetiredLicenseServerKeyRecord>>(async c =>
             (await c.QueryAsync<(string ProductId, string PublicKey, long RetiredAt, string Reason, long LearnedAt)>(
-                "SELECT product_id, public_key, retired_at, reason, learned_at FROM license_server_retired_keys ORDER BY product_id, retired_at"))
+                Query("SELECT product_id, public_key, retired_at, reason, learned_at FROM license_server_retired_keys ORDER BY product_id, retired_at", null,
+                    cancellationToken)))
             .Select(r => new RetiredLicenseServerKeyRecord(r.ProductId, Convert.FromBase64String(r.PublicKey), Times.FromDb(r.RetiredAt), r.Reason, Times.FromDb(r.LearnedAt)))
             .ToList(), cancellationToken);
 }

@@ -13,14 +13,14 @@ public sealed partial class SessionHostStore
     public Task<IReadOnlyList<StoredRevocationList>> RevocationListsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<StoredRevocationList>>(async c =>
             (await c.QueryAsync<(string ProductId, long Number, long ThisUpdate, long NextUpdate, string List, long StoredAt)>(
-                "SELECT product_id, number, this_update, next_update, list, stored_at FROM revocation_lists"))
+                Query("SELECT product_id, number, this_update, next_update, list, stored_at FROM revocation_lists", null, cancellationToken)))
             .Select(r => new StoredRevocationList(r.ProductId, r.Number, Times.FromDb(r.ThisUpdate), Times.FromDb(r.NextUpdate), Convert.FromBase64String(r.List),
                 Times.FromDb(r.StoredAt))).ToList(), cancellationToken);
 
     public Task<IReadOnlyList<RevocationSyncRecord>> RevocationSyncsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<RevocationSyncRecord>>(async c =>
             (await c.QueryAsync<(string Url, long AttemptedAt, long? SyncedAt, long? Number, string? Problem)>(
-                "SELECT url, attempted_at, synced_at, number, problem FROM revocation_syncs ORDER BY url"))
+                Query("SELECT url, attempted_at, synced_at, number, problem FROM revocation_syncs ORDER BY url", null, cancellationToken)))
             .Select(r => new RevocationSyncRecord(r.Url, Times.FromDb(r.AttemptedAt), Times.FromDb(r.SyncedAt), r.Number, r.Problem)).ToList(), cancellationToken);
 }
 

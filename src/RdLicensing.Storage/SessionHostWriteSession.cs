@@ -13,7 +13,12 @@ public sealed partial class SessionHostWriteSession
 
     internal SessionHostWriteSession(WriteTransaction tx) => _tx = tx;
 
-    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction);
+    /// <summary>
+    /// A statement of this transaction. Its token is deliberately none: a caller cancelled before its turn is dropped by the
+    /// group commit, but once its work runs, its statements run to the end (or its savepoint is rolled back as a whole) —
+    /// never cut between two statements of a batch other callers share.
+    /// </summary>
+    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction, cancellationToken: CancellationToken.None);
 
     public Task<string?> SettingAsync(string name) =>
         _tx.Connection.ExecuteScalarAsync<string?>(Cmd("SELECT value FROM settings WHERE name = @name", new { name }));

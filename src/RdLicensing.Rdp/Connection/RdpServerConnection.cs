@@ -91,6 +91,8 @@ public sealed partial class RdpServerConnection
         finally
         {
             if (_desktop is not null) await _desktop.DisposeAsync();
+            // The TLS layer's OpenSSL handles are freed now, not by the finalizer thread (the listener disposes the socket's stream).
+            if (_stream is SslStream tls) await tls.DisposeAsync();
         }
     }
 

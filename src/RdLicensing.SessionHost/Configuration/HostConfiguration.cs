@@ -21,6 +21,13 @@ public sealed class HostConfiguration(SessionHostStore store, PolicySource polic
     public async Task<SessionHostConfiguration> LoadAsync(CancellationToken cancellationToken = default) =>
         Combine(await store.SettingsAsync(cancellationToken), await policies.CurrentAsync(cancellationToken));
 
+    /// <summary>The configuration and the stored settings it came from, in one read (a connection's decision also needs the grace period start).</summary>
+    public async Task<(SessionHostConfiguration Configuration, IReadOnlyDictionary<string, string> Settings)> LoadWithSettingsAsync(CancellationToken cancellationToken)
+    {
+        var settings = await store.SettingsAsync(cancellationToken);
+        return (Combine(settings, await policies.CurrentAsync(cancellationToken)), settings);
+    }
+
     /// <exception cref="PolicyControlledException">A value to change is set by the policy file.</exception>
     public async Task<SessionHostConfiguration> SetLocalAsync(LocalSettingsChange change, CancellationToken cancellationToken = default)
     {

@@ -39,8 +39,9 @@ public sealed class ConnectionDecider(
 {
     public async Task<ConnectionDecision> DecideAsync(ConnectionRequest request, CancellationToken cancellationToken)
     {
-        var config = await configuration.LoadAsync(cancellationToken);
-        var grace = await GracePeriodState.ReadAsync(store, cancellationToken);
+        // One read: the configuration and the grace period start both come from the settings.
+        var (config, settings) = await configuration.LoadWithSettingsAsync(cancellationToken);
+        var grace = GracePeriodState.From(settings);
         if (ClientInput.Check(Clean(request.ClientName), Clean(request.HardwareId), Clean(request.UserName)) is { } bad)
             return await RefuseBadInputAsync(request, bad, config, grace, cancellationToken);
         if (request.Administrative)

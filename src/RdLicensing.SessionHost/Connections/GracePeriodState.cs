@@ -11,6 +11,10 @@ public static class GracePeriodState
     public static async Task<GracePeriod> ReadAsync(SessionHostStore store, CancellationToken cancellationToken) =>
         new(Parse(await store.SettingAsync(SettingNames.GraceStartedAt, cancellationToken)));
 
+    /// <summary>The grace period as the stored settings (read already, with the configuration) record it.</summary>
+    public static GracePeriod From(IReadOnlyDictionary<string, string> settings) =>
+        new(Parse(settings.GetValueOrDefault(SettingNames.GraceStartedAt)));
+
     /// <summary>Starts the grace period now unless it has started; returns the period as it is after this call and whether this call started it.</summary>
     public static async Task<(GracePeriod Grace, bool Started)> StartOnceAsync(SessionHostWriteSession s, DateTimeOffset now)
     {

@@ -65,9 +65,11 @@ public sealed class SessionSignIns(
         }
 
         var notes = new List<string>();
+        var unchanged = true; // nothing below wrote to the session: the reporter may use the record read above
         if (session.Outcome == AwaitingSignIn && !session.Administrative)
         {
             // Per User behind a desktop: the CAL was left for now, for the account the desktop authenticated.
+            unchanged = false;
             if (shownUser is not null) await store.WriteAsync(s => s.SetAuthenticatedUserAsync(id, shownUser), cancellationToken);
             var user = shownUser ?? session.UserName ?? session.ClientName;
             var (recorded, message) = await PerUserAtSignInAsync(session, user, config, cancellationToken);
@@ -95,11 +97,12 @@ public sealed class SessionSignIns(
         }
         else if (shownUser is not null)
         {
+            unchanged = false;
             if (!session.Administrative && config.Mode.Value == LicensingMode.PerUser && !AdministrativeSessionPolicy.SameUser(session.UserName, authenticatedUser))
                 notes.Add(await PerUserForAsync(session, shownUser, config, cancellationToken));
             await store.WriteAsync(s => s.SetAuthenticatedUserAsync(id, shownUser), cancellationToken);
         }
-        var reported = await reporter.ReportAsync(id, cancellationToken, recordAfterAnswer);
+        var reported = await reporter.ReportAsync(id, cancellationToken, recordAfterAnswer, unchanged ? session : null);
         notes.Add(reported.Message);
         return new SessionSignInAnswer(true, null, string.Join(" ", notes), reported);
     }

@@ -18,10 +18,11 @@ public sealed record SignInResult(HostSessionRecord Session, bool Reported, bool
 /// </remarks>
 public sealed class SignInReporter(SessionHostStore store, LicenseServerCalls calls, SessionWrites writes, TimeProvider clock)
 {
-    public async Task<SignInResult> ReportAsync(string id, CancellationToken cancellationToken, bool recordAfterAnswer = false)
+    /// <param name="current">The session as the caller has just read it, when nothing was written to it since (saves a read).</param>
+    public async Task<SignInResult> ReportAsync(string id, CancellationToken cancellationToken, bool recordAfterAnswer = false, HostSessionRecord? current = null)
     {
-        await writes.WrittenAsync(id, cancellationToken);
-        var session = await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
+        if (current is null) await writes.WrittenAsync(id, cancellationToken);
+        var session = current ?? await store.SessionAsync(id, cancellationToken) ?? throw new SessionNotFoundException(id);
         if (!session.IsOpen) throw new SessionEndedException(session);
         if (session.SignedIn) return new SignInResult(session, false, session.CalValidated, "The sign-in of this session was already completed.");
 
