@@ -26,10 +26,11 @@ public sealed class ReadableEverywhereTests(Browser browser)
 
     /// <summary>The clearinghouse's pages (anonymous), in the console's look since issue 15; the screenshot names start with "clearinghouse".</summary>
     private static readonly string[] ClearinghousePages =
-        ["/", "/activate", "/install", "/install?program=open", "/install?program=enterprise", "/migrate", "/deactivate", "/telephone", "/operator/login"];
+        ["/", "/activate", "/install", "/install?program=open", "/install?program=enterprise", "/migrate", "/migrate?source=retail", "/migrate?source=open",
+         "/migrate?source=enterprise", "/deactivate", "/telephone", "/operator/login"];
 
     private static string ClearinghouseShotName(string path) =>
-        "clearinghouse" + (path == "/" ? "" : "-" + path.TrimStart('/').Replace("?program=", "-").Replace('/', '-'));
+        "clearinghouse" + (path == "/" ? "" : "-" + path.TrimStart('/').Replace("?program=", "-").Replace("?source=", "-").Replace('/', '-'));
 
     [Fact]
     public async Task No_page_scrolls_sideways_at_1400_or_390_pixels_and_long_ids_are_shortened_with_a_copy_button()
@@ -310,6 +311,56 @@ public sealed class ReadableEverywhereTests(Browser browser)
         Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
         Assert.Equal("ABCDE", await page.Locator("form[method=post] #requestCode").InputValueAsync());
         Assert.Equal(1, await page.Locator("link[rel=stylesheet][href^='/assets/manager.css?v=']").CountAsync());
+    }
+
+    /// <summary>
+    /// The clearinghouse's Migrate licenses page asks where the licenses come from first, then only that source's fields, keeps
+    /// the linked request code across the choice, and a migration from a running source ends with the next step in the
+    /// Licensing Manager (the license key pack ID it shows installs on the target).
+    /// </summary>
+    [Fact]
+    public async Task The_clearinghouse_migrate_page_asks_the_source_first_and_ends_with_the_next_step_in_the_console()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var source = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022));
+        var moving = await deployment.InstallRetailAsync(source, ProductVersion.WindowsServer2022, CalType.PerDevice, 10);
+        var target = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var released = WebSite.ReleaseCodeIn(await Rdlic.OkAsync(source, "licenses", "release", "--target-product-id", target.ProductId,
+            "--key-pack", moving.KeyPack.Id.ToString(), "--method", "web"));
+        var asked = WebSite.RequestCodeIn(await Rdlic.OkAsync(target, "licenses", "migrate", "--method", "web"));
+        var page = await browser.NewPageAsync();
+        var clearinghouse = deployment.Clearinghouse.BaseAddress.ToString().TrimEnd('/');
+
+        await page.GotoAsync(clearinghouse + "/migrate?requestCode=" + Uri.EscapeDataString(asked));
+        Assert.Equal(1, await page.Locator("form[method=post] #releaseCode").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #sourceLicenseServerId").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        // A source that no longer functions, by the program of its licenses: its License Server ID and that program's identifiers only.
+        await page.Locator("#migrate-source-choice").SelectOptionAsync("open");
+        await page.ClickAsync("text=Show its fields");
+        await page.WaitForURLAsync(u => u.Contains("source=open", StringComparison.Ordinal));
+        Assert.Equal(1, await page.Locator("form[method=post] #sourceLicenseServerId").CountAsync());
+        Assert.Equal(1, await page.Locator("form[method=post] #licenseNumber").CountAsync());
+        Assert.Equal(1, await page.Locator("form[method=post] #authorizationNumber").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #releaseCode").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        Assert.Equal(asked, await page.Locator("form[method=post] #requestCode").InputValueAsync()); // what was linked is kept
+        await Browser.ScreenshotAsync(page, "clearinghouse-migrate-open");
+
+        await page.Locator("#migrate-source-choice").SelectOptionAsync("running");
+        await page.ClickAsync("text=Show its fields");
+        await page.WaitForURLAsync(u => u.Contains("source=running", StringComparison.Ordinal));
+        await page.Locator("form[method=post] #releaseCode").FillAsync(released);
+        await page.ClickAsync("text=Migrate and get the license key pack IDs");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Licenses migrated");
+        var next = page.Locator(".next-step");
+        await Assertions.Expect(next).ToContainTextAsync("Next step, in the Licensing Manager");
+        await Assertions.Expect(next).ToContainTextAsync("open Install Licenses and choose License key pack ID");
+        await Browser.ScreenshotAsync(page, "clearinghouse-migrate-result");
+        var keyPackId = (await page.Locator("#key-pack-id-1").TextContentAsync())!.Trim().Replace(' ', '-');
+        await Rdlic.OkAsync(target, "licenses", "install", "--key-pack-id", keyPackId);
+        var arrived = Assert.Single(await Deployment.KeyPacksAsync(target));
+        Assert.Equal(("2022", "per-device", 10), (arrived.Version, arrived.Type, arrived.Total));
     }
 
     /// <summary>Runs axe (evaluated through the debugging protocol, so the page's CSP does not stop it) for WCAG 2.0/2.1 A and AA.</summary>
