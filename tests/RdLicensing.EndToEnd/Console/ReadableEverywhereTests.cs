@@ -363,6 +363,58 @@ public sealed class ReadableEverywhereTests(Browser browser)
         Assert.Equal(("2022", "per-device", 10), (arrived.Version, arrived.Type, arrived.Total));
     }
 
+    /// <summary>
+    /// Issue 15: the focus ring has at least 3:1 contrast against what is behind it (WCAG 2.1 1.4.11) on every element the
+    /// keyboard reaches on the Events page, from the menu to the table, and the Events table's box is one of them.
+    /// </summary>
+    [Fact]
+    public async Task The_focus_ring_stands_out_3_to_1_and_the_events_table_is_reached_by_keyboard()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        await page.GotoAsync(SignIn.Url(server) + "/console/events");
+        var weak = new List<string>();
+        var reached = false;
+        for (var i = 0; i < 80 && !reached; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var json = await page.EvaluateAsync<System.Text.Json.JsonElement>(FocusRingScript);
+            var focus = new FocusRing(json.GetProperty("what").GetString()!, json.GetProperty("style").GetString()!, json.GetProperty("width").GetDouble(),
+                json.GetProperty("ratio").GetDouble(), json.GetProperty("eventsTable").GetBoolean());
+            if (focus.Style == "none" || focus.Width < 2 || focus.Ratio < 3)
+                weak.Add($"{focus.What}: {focus.Style} {focus.Width}px, {focus.Ratio:0.00}:1");
+            reached = focus.EventsTable;
+        }
+        Assert.True(reached, "Tab never reached the Events table's box");
+        Assert.Empty(weak);
+    }
+
+    private sealed record FocusRing(string What, string Style, double Width, double Ratio, bool EventsTable);
+
+    /// <summary>The focused element's outline and its contrast with the first opaque background behind it (the outline is drawn outside the element).</summary>
+    private const string FocusRingScript = """
+        () => {
+          const el = document.activeElement;
+          const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+          const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          let behind = [255, 255, 255];
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            const c = rgb(getComputedStyle(p).backgroundColor);
+            if (c.length === 3 || c[3] > 0) { behind = c; break; }
+          }
+          const style = getComputedStyle(el);
+          const [hi, lo] = [lum(rgb(style.outlineColor)), lum(behind)].sort((a, b) => b - a);
+          return {
+            what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent || '').trim().slice(0, 30)}"`,
+            style: style.outlineStyle, width: parseFloat(style.outlineWidth), ratio: (hi + 0.05) / (lo + 0.05),
+            eventsTable: el.matches('div.wide') && !!el.querySelector('table[aria-label=Events]'),
+          };
+        }
+        """;
+
     /// <summary>Runs axe (evaluated through the debugging protocol, so the page's CSP does not stop it) for WCAG 2.0/2.1 A and AA.</summary>
     private static async Task<IReadOnlyList<string>> AxeAsync(IPage page, string script, string path)
     {
