@@ -364,6 +364,30 @@ public sealed class ReadableEverywhereTests(Browser browser)
     }
 
     /// <summary>
+    /// Issue 15, Microsoft's placement of actions: on an activated server Activate Server is disabled with the reason, in the
+    /// menu and in the wizard (whose Next cannot be pressed); Reactivate and Deactivate sit under Advanced.
+    /// </summary>
+    [Fact]
+    public async Task On_an_activated_server_activate_is_disabled_with_the_reason_and_reactivate_and_deactivate_sit_under_advanced()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        await page.GotoAsync(SignIn.Url(server) + "/console/activate");
+
+        var next = page.Locator("form.wizard .wizard-actions button");
+        Assert.Equal(1, await next.CountAsync()); // no Next to press, disabled or hidden
+        Assert.True(await next.IsDisabledAsync());
+        Assert.Equal("forward-why", await next.GetAttributeAsync("aria-describedby"));
+        var why = (await page.Locator("#forward-why").TextContentAsync())!;
+        Assert.Contains("already activated", why);
+        Assert.Contains("Reactivate Server", why);
+        Assert.Equal("true", await page.Locator("nav .nav-disabled").GetAttributeAsync("aria-disabled"));
+        Assert.Equal(["Reactivate Server", "Deactivate Server"], (await page.Locator("nav .advanced a").AllTextContentsAsync()).Select(t => t.Trim()));
+    }
+
+    /// <summary>
     /// Issue 15: the focus ring has at least 3:1 contrast against what is behind it (WCAG 2.1 1.4.11) on every element the
     /// keyboard reaches on the Events page, from the menu to the table, and the Events table's box is one of them.
     /// </summary>
