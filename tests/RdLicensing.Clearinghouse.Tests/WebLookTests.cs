@@ -40,4 +40,43 @@ public sealed class WebLookTests
         Assert.Contains($"name=\"{shown}\"", post);
         Assert.DoesNotContain($"name=\"{hidden}\"", post);
     }
+
+    [Theory]
+    [InlineData("/migrate", "releaseCode", "sourceLicenseServerId")]
+    [InlineData("/migrate", "releaseCode", "licenseCode")]
+    [InlineData("/migrate?source=running", "releaseCode", "agreementNumber")]
+    [InlineData("/migrate?source=retail", "licenseCode", "releaseCode")]
+    [InlineData("/migrate?source=retail", "sourceLicenseServerId", "licenseNumber")]
+    [InlineData("/migrate?source=open", "authorizationNumber", "licenseCode")]
+    [InlineData("/migrate?source=open", "sourceLicenseServerId", "releaseCode")]
+    [InlineData("/migrate?source=enterprise", "calType", "authorizationNumber")]
+    [InlineData("/migrate?source=nonsense", "releaseCode", "licenseCode")]
+    public async Task Migrate_asks_the_source_first_and_only_its_fields(string path, string shown, string hidden)
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var html = await ch.Public.GetStringAsync(path);
+        Assert.Contains("name=\"source\"", html[..html.IndexOf("<form method=\"post\"", StringComparison.Ordinal)]); // the choice comes first
+        var post = html[html.IndexOf("<form method=\"post\"", StringComparison.Ordinal)..];
+        Assert.Contains($"name=\"{shown}\"", post);
+        Assert.DoesNotContain($"name=\"{hidden}\"", post);
+    }
+
+    [Fact]
+    public async Task The_source_choice_keeps_the_linked_request_code_and_a_refused_post_shows_the_fields_of_what_was_posted()
+    {
+        await using var ch = await TestClearinghouse.StartAsync();
+        var linked = await ch.Public.GetStringAsync("/migrate?requestCode=ABCDE-FGHJK&source=open");
+        var choice = linked[..linked.IndexOf("<form method=\"post\"", StringComparison.Ordinal)];
+        Assert.Contains("name=\"requestCode\" value=\"ABCDE-FGHJK\"", choice);
+        Assert.Contains("<option value=\"open\" selected", linked);
+
+        // Posted from the page as first shown (a running source) but with a program's identifiers, as a client posting directly
+        // may: the refusal shows that program's fields with what was typed.
+        var (status, html) = await ch.Public.PostFormAsync("/migrate", new() { ["requestCode"] = "ABCDE", ["program"] = "open", ["licenseNumber"] = "12345678" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var post = html[html.IndexOf("<form method=\"post\"", StringComparison.Ordinal)..];
+        Assert.Contains("name=\"authorizationNumber\"", post);
+        Assert.Contains("value=\"12345678\"", post);
+        Assert.DoesNotContain("name=\"releaseCode\"", post);
+    }
 }

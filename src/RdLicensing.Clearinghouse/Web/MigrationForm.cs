@@ -11,10 +11,35 @@ namespace RdLicensing.Clearinghouse.Web;
 /// </summary>
 public static class MigrationForm
 {
-    public static IReadOnlyList<string> Fields { get; } =
-        ["requestCode", "releaseCode", "sourceLicenseServerId", "program", "licenseCode", "licenseNumber", "authorizationNumber", "agreementNumber", "version", "calType"];
+    /// <summary>The source choice for a running source: its release code.</summary>
+    public const string Running = "running";
 
-    public static IReadOnlyList<(string Value, string Text)> Programs { get; } = [("", "— source no longer functioning only —"), .. InstallForm.Programs];
+    /// <summary>Where the licenses come from, asked first: a running source, or a source no longer functioning by the program of the licenses to move.</summary>
+    public static IReadOnlyList<(string Value, string Text)> Sources { get; } =
+        [(Running, "Still running: it gave the licenses up (release code)"), .. InstallForm.Programs.Select(p => (p.Value, $"No longer functioning: {p.Text}"))];
+
+    /// <summary>The values the source choice (a GET) carries to the page it shows, so nothing linked or typed there is lost.</summary>
+    public static IReadOnlyList<string> CarriedByChoice { get; } = ["requestCode", "releaseCode", "sourceLicenseServerId"];
+
+    /// <summary>
+    /// The source chosen: a form posted (or linked) with a program is a source no longer functioning — only that form has the
+    /// program's field, and a client posting directly may send it with no choice —; otherwise <paramref name="source"/>
+    /// ("running" or a program), and a running source when it is neither.
+    /// </summary>
+    public static string SourceOf(string? source, string? program) =>
+        InstallForm.Programs.Any(p => p.Value == program) ? program!
+        : Sources.Any(s => s.Value == source) ? source!
+        : Running;
+
+    /// <summary>The fields the form shows for a source choice (an error about any other is shown above the form).</summary>
+    public static IReadOnlyList<string> FieldsOf(string source) => source == Running
+        ? ["requestCode", "releaseCode"]
+        : InstallForm.KindOf(source) switch
+        {
+            "retail" => ["requestCode", "sourceLicenseServerId", "program", "licenseCode"],
+            "open" => ["requestCode", "sourceLicenseServerId", "program", "licenseNumber", "authorizationNumber"],
+            _ => ["requestCode", "sourceLicenseServerId", "program", "agreementNumber", "version", "calType"],
+        };
 
     /// <summary>What the form carries; a purchase identifier only when a program is chosen.</summary>
     public static MigrationCodes Read(Func<string, string?> value)

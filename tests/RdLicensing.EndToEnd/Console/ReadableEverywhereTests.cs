@@ -26,10 +26,11 @@ public sealed class ReadableEverywhereTests(Browser browser)
 
     /// <summary>The clearinghouse's pages (anonymous), in the console's look since issue 15; the screenshot names start with "clearinghouse".</summary>
     private static readonly string[] ClearinghousePages =
-        ["/", "/activate", "/install", "/install?program=open", "/install?program=enterprise", "/migrate", "/deactivate", "/telephone", "/operator/login"];
+        ["/", "/activate", "/install", "/install?program=open", "/install?program=enterprise", "/migrate", "/migrate?source=retail", "/migrate?source=open",
+         "/migrate?source=enterprise", "/deactivate", "/telephone", "/operator/login"];
 
     private static string ClearinghouseShotName(string path) =>
-        "clearinghouse" + (path == "/" ? "" : "-" + path.TrimStart('/').Replace("?program=", "-").Replace('/', '-'));
+        "clearinghouse" + (path == "/" ? "" : "-" + path.TrimStart('/').Replace("?program=", "-").Replace("?source=", "-").Replace('/', '-'));
 
     [Fact]
     public async Task No_page_scrolls_sideways_at_1400_or_390_pixels_and_long_ids_are_shortened_with_a_copy_button()
@@ -311,6 +312,132 @@ public sealed class ReadableEverywhereTests(Browser browser)
         Assert.Equal("ABCDE", await page.Locator("form[method=post] #requestCode").InputValueAsync());
         Assert.Equal(1, await page.Locator("link[rel=stylesheet][href^='/assets/manager.css?v=']").CountAsync());
     }
+
+    /// <summary>
+    /// The clearinghouse's Migrate licenses page asks where the licenses come from first, then only that source's fields, keeps
+    /// the linked request code across the choice, and a migration from a running source ends with the next step in the
+    /// Licensing Manager (the license key pack ID it shows installs on the target).
+    /// </summary>
+    [Fact]
+    public async Task The_clearinghouse_migrate_page_asks_the_source_first_and_ends_with_the_next_step_in_the_console()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var source = await Deployment.ActivateAsync(await deployment.AddServerAsync(ProductVersion.WindowsServer2022));
+        var moving = await deployment.InstallRetailAsync(source, ProductVersion.WindowsServer2022, CalType.PerDevice, 10);
+        var target = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var released = WebSite.ReleaseCodeIn(await Rdlic.OkAsync(source, "licenses", "release", "--target-product-id", target.ProductId,
+            "--key-pack", moving.KeyPack.Id.ToString(), "--method", "web"));
+        var asked = WebSite.RequestCodeIn(await Rdlic.OkAsync(target, "licenses", "migrate", "--method", "web"));
+        var page = await browser.NewPageAsync();
+        var clearinghouse = deployment.Clearinghouse.BaseAddress.ToString().TrimEnd('/');
+
+        await page.GotoAsync(clearinghouse + "/migrate?requestCode=" + Uri.EscapeDataString(asked));
+        Assert.Equal(1, await page.Locator("form[method=post] #releaseCode").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #sourceLicenseServerId").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        // A source that no longer functions, by the program of its licenses: its License Server ID and that program's identifiers only.
+        await page.Locator("#migrate-source-choice").SelectOptionAsync("open");
+        await page.ClickAsync("text=Show its fields");
+        await page.WaitForURLAsync(u => u.Contains("source=open", StringComparison.Ordinal));
+        Assert.Equal(1, await page.Locator("form[method=post] #sourceLicenseServerId").CountAsync());
+        Assert.Equal(1, await page.Locator("form[method=post] #licenseNumber").CountAsync());
+        Assert.Equal(1, await page.Locator("form[method=post] #authorizationNumber").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #releaseCode").CountAsync());
+        Assert.Equal(0, await page.Locator("form[method=post] #licenseCode").CountAsync());
+        Assert.Equal(asked, await page.Locator("form[method=post] #requestCode").InputValueAsync()); // what was linked is kept
+        await Browser.ScreenshotAsync(page, "clearinghouse-migrate-open");
+
+        await page.Locator("#migrate-source-choice").SelectOptionAsync("running");
+        await page.ClickAsync("text=Show its fields");
+        await page.WaitForURLAsync(u => u.Contains("source=running", StringComparison.Ordinal));
+        await page.Locator("form[method=post] #releaseCode").FillAsync(released);
+        await page.ClickAsync("text=Migrate and get the license key pack IDs");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Licenses migrated");
+        var next = page.Locator(".next-step");
+        await Assertions.Expect(next).ToContainTextAsync("Next step, in the Licensing Manager");
+        await Assertions.Expect(next).ToContainTextAsync("open Install Licenses and choose License key pack ID");
+        await Browser.ScreenshotAsync(page, "clearinghouse-migrate-result");
+        var keyPackId = (await page.Locator("#key-pack-id-1").TextContentAsync())!.Trim().Replace(' ', '-');
+        await Rdlic.OkAsync(target, "licenses", "install", "--key-pack-id", keyPackId);
+        var arrived = Assert.Single(await Deployment.KeyPacksAsync(target));
+        Assert.Equal(("2022", "per-device", 10), (arrived.Version, arrived.Type, arrived.Total));
+    }
+
+    /// <summary>
+    /// Issue 15, Microsoft's placement of actions: on an activated server Activate Server is disabled with the reason, in the
+    /// menu and in the wizard (whose Next cannot be pressed); Reactivate and Deactivate sit under Advanced.
+    /// </summary>
+    [Fact]
+    public async Task On_an_activated_server_activate_is_disabled_with_the_reason_and_reactivate_and_deactivate_sit_under_advanced()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        await page.GotoAsync(SignIn.Url(server) + "/console/activate");
+
+        var next = page.Locator("form.wizard .wizard-actions button");
+        Assert.Equal(1, await next.CountAsync()); // no Next to press, disabled or hidden
+        Assert.True(await next.IsDisabledAsync());
+        Assert.Equal("forward-why", await next.GetAttributeAsync("aria-describedby"));
+        var why = (await page.Locator("#forward-why").TextContentAsync())!;
+        Assert.Contains("already activated", why);
+        Assert.Contains("Reactivate Server", why);
+        Assert.Equal("true", await page.Locator("nav .nav-disabled").GetAttributeAsync("aria-disabled"));
+        Assert.Equal(["Reactivate Server", "Deactivate Server"], (await page.Locator("nav .advanced a").AllTextContentsAsync()).Select(t => t.Trim()));
+    }
+
+    /// <summary>
+    /// Issue 15: the focus ring has at least 3:1 contrast against what is behind it (WCAG 2.1 1.4.11) on every element the
+    /// keyboard reaches on the Events page, from the menu to the table, and the Events table's box is one of them.
+    /// </summary>
+    [Fact]
+    public async Task The_focus_ring_stands_out_3_to_1_and_the_events_table_is_reached_by_keyboard()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await Deployment.ActivateAsync(await deployment.AddServerAsync());
+        var page = await browser.NewPageAsync();
+        await SignIn.AsAdministratorAsync(page, server);
+        await page.GotoAsync(SignIn.Url(server) + "/console/events");
+        var weak = new List<string>();
+        var reached = false;
+        for (var i = 0; i < 80 && !reached; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var json = await page.EvaluateAsync<System.Text.Json.JsonElement>(FocusRingScript);
+            var focus = new FocusRing(json.GetProperty("what").GetString()!, json.GetProperty("style").GetString()!, json.GetProperty("width").GetDouble(),
+                json.GetProperty("ratio").GetDouble(), json.GetProperty("eventsTable").GetBoolean());
+            if (focus.Style == "none" || focus.Width < 2 || focus.Ratio < 3)
+                weak.Add($"{focus.What}: {focus.Style} {focus.Width}px, {focus.Ratio:0.00}:1");
+            reached = focus.EventsTable;
+        }
+        Assert.True(reached, "Tab never reached the Events table's box");
+        Assert.Empty(weak);
+    }
+
+    private sealed record FocusRing(string What, string Style, double Width, double Ratio, bool EventsTable);
+
+    /// <summary>The focused element's outline and its contrast with the first opaque background behind it (the outline is drawn outside the element).</summary>
+    private const string FocusRingScript = """
+        () => {
+          const el = document.activeElement;
+          const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+          const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          let behind = [255, 255, 255];
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            const c = rgb(getComputedStyle(p).backgroundColor);
+            if (c.length === 3 || c[3] > 0) { behind = c; break; }
+          }
+          const style = getComputedStyle(el);
+          const [hi, lo] = [lum(rgb(style.outlineColor)), lum(behind)].sort((a, b) => b - a);
+          return {
+            what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent || '').trim().slice(0, 30)}"`,
+            style: style.outlineStyle, width: parseFloat(style.outlineWidth), ratio: (hi + 0.05) / (lo + 0.05),
+            eventsTable: el.matches('div.wide') && !!el.querySelector('table[aria-label=Events]'),
+          };
+        }
+        """;
 
     /// <summary>Runs axe (evaluated through the debugging protocol, so the page's CSP does not stop it) for WCAG 2.0/2.1 A and AA.</summary>
     private static async Task<IReadOnlyList<string>> AxeAsync(IPage page, string script, string path)
