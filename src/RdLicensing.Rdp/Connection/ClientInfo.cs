@@ -41,7 +41,7 @@ public sealed record ClientInfo(string Domain, string UserName, uint Flags)
     {
         var w = new ByteWriter();
         var fields = new[] { domain, user, password, "", "" };
-        w.U32Le(0).U32Le(0x0000_0013 | InfoUnicode | 0x100 | 0x40 | 0x800 | (password.Length > 0 ? InfoAutologon : 0));
+        w.U32Le(0).U32Le(0x0000_0033 | InfoUnicode | 0x100 | 0x40 | 0x800 | (password.Length > 0 ? InfoAutologon : 0)); // 0x33 INFO_MOUSE, _DISABLECTRLALTDEL, _UNICODE, _MAXIMIZESHELL: xrdp refuses a Client Info without them
         foreach (var field in fields) w.U16Le(field.Length * 2);
         foreach (var field in fields) w.Utf16Z(field);
         return w.ToArray();
