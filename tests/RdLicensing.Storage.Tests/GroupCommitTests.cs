@@ -59,6 +59,34 @@ public sealed class GroupCommitTests
     }
 
     [Theory, AllDatabases]
+    public async Task A_write_cancelled_while_it_waits_for_a_batch_writes_nothing_and_the_others_of_its_batch_commit(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        var pack = Pack(10);
+        await db.Store.WriteAsync(s => s.InsertKeyPackAsync(pack, "{}"));
+
+        // A first write holds the writer; three queue behind it, and the middle one's request is cancelled while it waits.
+        var release = new TaskCompletionSource();
+        var first = db.Store.WriteAsync(async _ => { await release.Task; return true; });
+        using var cancelled = new CancellationTokenSource();
+        Task<bool> Take(CancellationToken token) => db.Store.WriteAsync(s => s.TakeLicenseAsync(pack.Id), token);
+        var before = Take(CancellationToken.None);
+        var withdrawn = Take(cancelled.Token);
+        var after = Take(CancellationToken.None);
+        await cancelled.CancelAsync();
+        release.SetResult();
+        await first;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        Assert.True(await before); // positive control: the writes around it in the same batch committed
+        Assert.True(await after);
+        Assert.Equal(2, (await db.Store.KeyPacksAsync()).Single().Issued);
+        // The writer is free again: a later write is served (no leader left waiting).
+        Assert.True(await Take(CancellationToken.None));
+        Assert.Equal(3, (await db.Store.KeyPacksAsync()).Single().Issued);
+    }
+
+    [Theory, AllDatabases]
     public async Task Two_nodes_on_one_database_never_over_allocate(string database)
     {
         await using var db = await TestDatabase.CreateAsync(database);
