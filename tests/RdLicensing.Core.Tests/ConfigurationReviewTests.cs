@@ -89,6 +89,10 @@ public sealed class ConfigurationReviewTests
             checks.Select(c => c.Id));
         Assert.Equal(["error", "warning", "warning", "warning", "warning", "ok", "ok"], checks.Select(c => c.Status));
         Assert.Equal(ReviewFixes.InstallLicenses, checks.Single(c => c.Id == "key-packs").Fix);
+        // No session host: the console's Session hosts page fixes it, the CLI command stays as the secondary hint.
+        var hosts = checks.Single(c => c.Id == "session-hosts");
+        Assert.Equal(ReviewFixes.EnrollSessionHost, hosts.Fix);
+        Assert.Contains("Enroll each one in Session hosts (or with 'rdlic hosts enroll NAME')", hosts.Message);
         Assert.Contains("chmod 600", checks.Single(c => c.Id == "database").Message);
     }
 

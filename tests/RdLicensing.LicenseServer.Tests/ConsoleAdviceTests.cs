@@ -14,6 +14,7 @@ public sealed class ConsoleAdviceTests
     [InlineData("no-licenses-available", "/console/install", "Install Licenses")]
     [InlineData("no-licenses-installed", "/console/install", "Install Licenses")]
     [InlineData("cals-older-than-host", "/console/install", "Install Licenses")]
+    [InlineData("license-server-access-denied", "/console/sessionhosts?name=rdsh-01#enroll-heading", "Enroll rdsh-01 or issue it a new token in Session hosts")]
     public void A_problem_at_this_license_server_is_fixed_on_its_console_page(string problem, string href, string text)
     {
         Assert.Equal(new WebAction(href, text), ConsoleAdvice.ForDiagnosis(problem, "rdsh-01", Here + "/", Here));
@@ -28,7 +29,6 @@ public sealed class ConsoleAdviceTests
     [Theory]
     [InlineData("licensing-mode-mismatch")]
     [InlineData("license-server-not-available")]
-    [InlineData("license-server-access-denied")]
     public void The_hosts_own_settings_have_no_console_action(string problem) =>
         Assert.Null(ConsoleAdvice.ForDiagnosis(problem, "rdsh-01", Here, Here));
 }

@@ -38,7 +38,7 @@ public sealed class ReviewApiTests
         Assert.Equal(("error", "activate"), review.Checks[0] is var first ? (first.Status, first.Fix) : default);
         Assert.Equal("activation", review.Checks[0].Id);
         Assert.Contains(review.Checks, c => c is { Id: "key-packs", Status: "warning", Fix: "install-licenses" });
-        Assert.Contains(review.Checks, c => c is { Id: "session-hosts", Status: "warning", Fix: null });
+        Assert.Contains(review.Checks, c => c is { Id: "session-hosts", Status: "warning", Fix: "enroll-session-host" });
         Assert.Contains(review.Checks, c => c is { Id: "database", Status: "ok" });
     }
 

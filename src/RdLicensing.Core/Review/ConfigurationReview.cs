@@ -25,6 +25,7 @@ public static class ReviewFixes
     public const string Reactivate = "reactivate";
     public const string InstallLicenses = "install-licenses";
     public const string AddToSecurityGroup = "add-to-security-group";
+    public const string EnrollSessionHost = "enroll-session-host";
 }
 
 /// <summary>
@@ -91,7 +92,8 @@ public static class ConfigurationReview
 
     private static ReviewCheckView SessionHosts(ReviewInput input) => input.Hosts.Count == 0
         ? new("session-hosts", Warning,
-            "No session host is enrolled: no session host can ask this license server for CALs. Enroll each one with 'rdlic hosts enroll NAME'.", null, null)
+            "No session host is enrolled: no session host can ask this license server for CALs. Enroll each one in Session hosts (or with 'rdlic hosts enroll NAME').",
+            ReviewFixes.EnrollSessionHost, null)
         : new("session-hosts", Ok, $"{input.Hosts.Count} session host(s) are enrolled: {string.Join(", ", input.Hosts.Select(h => h.Name))}.", null, null);
 
     private static IEnumerable<ReviewCheckView> SecurityGroup(ReviewInput input)

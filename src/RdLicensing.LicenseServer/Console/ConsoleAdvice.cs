@@ -11,7 +11,7 @@ public static class ConsoleAdvice
 {
     private static readonly HashSet<string> AtLicenseServer = new(StringComparer.Ordinal)
     {
-        "not-in-security-group", "license-server-not-activated", "activation-expiring", "no-licenses-installed", "no-licenses-available", "cals-older-than-host",
+        "not-in-security-group", "license-server-not-activated", "activation-expiring", "no-licenses-installed", "no-licenses-available", "cals-older-than-host", "license-server-access-denied",
     };
 
     /// <param name="problemId">The diagnosis problem's stable id (SessionHost DiagnosisRules).</param>
@@ -27,10 +27,14 @@ public static class ConsoleAdvice
             "not-in-security-group" => new WebAction(SecurityGroupHref, $"Add {host} to the security group"),
             "license-server-not-activated" => new WebAction("/console/review", "Activate or reactivate on Review Configuration"),
             "activation-expiring" => new WebAction("/console/reactivate", "Reactivate Server"),
+            "license-server-access-denied" => new WebAction(Models.SessionHostsModel.ReissueHref(host), $"Enroll {host} or issue it a new token in Session hosts"),
             _ => new WebAction("/console/install", "Install Licenses"),
         };
     }
 
     /// <summary>Where a session host is added to the license server security group (or the policy turned off): Review Configuration.</summary>
     public const string SecurityGroupHref = "/console/review#hosts-heading";
+
+    /// <summary>Where a session host is enrolled, or given a new token: Session hosts.</summary>
+    public const string EnrollHref = "/console/sessionhosts";
 }

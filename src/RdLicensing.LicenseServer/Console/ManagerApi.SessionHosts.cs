@@ -1,0 +1,10 @@
+using RdLicensing.Core.Protocol;
+
+namespace RdLicensing.LicenseServer.Console;
+
+/// <summary>Session hosts: enrollment, or a new token for an enrolled host (POST /api/admin/sessionhosts, as `rdlic hosts enroll`).</summary>
+public sealed partial class ManagerApi
+{
+    public Task<EnrollResponse> EnrollSessionHostAsync(string name, bool inSecurityGroup, CancellationToken ct) =>
+        SendAsync<EnrollResponse>(HttpMethod.Post, "api/admin/sessionhosts", new EnrollBody(name, inSecurityGroup), ct);
+}
