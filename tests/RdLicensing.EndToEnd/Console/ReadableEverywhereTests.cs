@@ -18,7 +18,7 @@ public sealed class ReadableEverywhereTests(Browser browser)
     private static readonly string[] Pages =
     [
         "/console", "/console/servers", "/console/keypacks", "/console/cals", "/console/reports", "/console/events",
-        "/console/review", "/console/properties", "/console/diagnoser", "/console/activate", "/console/install",
+        "/console/review", "/console/properties", "/console/diagnoser", "/console/sessionhosts", "/console/activate", "/console/install",
         "/console/manage", "/console/reactivate", "/console/deactivate", "/console/no-such-page",
     ];
 
