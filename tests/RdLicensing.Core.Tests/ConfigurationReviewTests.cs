@@ -92,7 +92,7 @@ public sealed class ConfigurationReviewTests
         // No session host: the console's Session hosts page fixes it, the CLI command stays as the secondary hint.
         var hosts = checks.Single(c => c.Id == "session-hosts");
         Assert.Equal(ReviewFixes.EnrollSessionHost, hosts.Fix);
-        Assert.Contains("Enroll each one in Session hosts (or with 'rdlic hosts enroll NAME')", hosts.Message);
+        Assert.Contains("Enroll each one on the console's Session hosts page (or with 'rdlic hosts enroll NAME')", hosts.Message);
         Assert.Contains("chmod 600", checks.Single(c => c.Id == "database").Message);
     }
 

@@ -92,7 +92,7 @@ public static class ConfigurationReview
 
     private static ReviewCheckView SessionHosts(ReviewInput input) => input.Hosts.Count == 0
         ? new("session-hosts", Warning,
-            "No session host is enrolled: no session host can ask this license server for CALs. Enroll each one in Session hosts (or with 'rdlic hosts enroll NAME').",
+            "No session host is enrolled: no session host can ask this license server for CALs. Enroll each one on the console's Session hosts page (or with 'rdlic hosts enroll NAME').",
             ReviewFixes.EnrollSessionHost, null)
         : new("session-hosts", Ok, $"{input.Hosts.Count} session host(s) are enrolled: {string.Join(", ", input.Hosts.Select(h => h.Name))}.", null, null);
 
