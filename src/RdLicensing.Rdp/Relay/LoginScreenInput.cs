@@ -85,7 +85,7 @@ internal static class LoginScreenInput
         }
         catch (RdpProtocolException)
         {
-            return false; // not a domain PDU the desktop could take as input either
+            return true; // a frame the relay cannot read: withheld like any input it cannot read to the end (fail closed)
         }
         if (pdu.Type != McsPduType.SendDataRequest || pdu.Channel != ioChannel) return false;
         // The share control header as the desktop reads it: totalLength (0x8000: flow control), pduType, pduSource;

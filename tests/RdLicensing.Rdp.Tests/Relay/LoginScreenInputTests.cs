@@ -62,4 +62,14 @@ public sealed class LoginScreenInputTests
         Assert.True(LoginScreenInput.Operates(SlowPathInput(Io, 0, (0x7777, 0)), Io));        // unknown event type
         Assert.False(LoginScreenInput.Operates(SlowPathInput(1004, 0, (0x0004, 0x0000)), Io)); // a virtual channel's data
     }
+
+    [Fact]
+    public void A_slow_path_frame_the_relay_cannot_read_as_MCS_is_withheld_and_a_readable_one_beside_it_passes()
+    {
+        var readable = SlowPathInput(Io, 0, (0x0004, 0x8000)); // a key release: passes
+        Assert.False(LoginScreenInput.Operates(readable, Io));
+        var unreadable = (byte[])readable.Clone();
+        unreadable[FrameReader.TpktHeaderLength + 3] = 0xFF; // the MCS PDU's type byte: no domain PDU the relay knows
+        Assert.True(LoginScreenInput.Operates(unreadable, Io));
+    }
 }
