@@ -1,6 +1,5 @@
 using System.Formats.Asn1;
 using System.Globalization;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -39,25 +38,87 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     internal static readonly SignedDocumentSchema Schema = new("rdlic-cal", 1,
         ["calId", "licenseServer", "calType", "productVersion", "flags", "hardwareId", "clientName", "issuedAt", "expiresAt"]);
 
+    /// <summary>AlgorithmIdentifier ecdsa-with-SHA256 (1.2.840.10045.4.3.2), without parameters (RFC 5758 3.2).</summary>
+    private static readonly byte[] SignatureAlgorithm = EncodeSignatureAlgorithm();
+
+    private static readonly Asn1Tag VersionTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+    private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
+
+    // What every CAL of this server shares, encoded once: the issuer Name and the server's SubjectPublicKeyInfo.
+    private readonly byte[] _issuerName = EncodeIssuerName(identity.ProductId);
+    private readonly byte[] _subjectPublicKeyInfo = identity.Key.ExportSubjectPublicKeyInfo();
+
+    /// <summary>
+    /// Writes the certificate's DER (RFC 5280) and signs its TBSCertificate with the server's key. The bytes are those
+    /// <see cref="CertificateRequest"/> produced before (tests compare them field for field), without loading the result
+    /// into an <see cref="X509Certificate2"/>: that decode by OpenSSL was most of an issuance's cost.
+    /// </summary>
     public byte[] Issue(CalTokenContent cal)
     {
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCommonName(string.IsNullOrEmpty(cal.ClientName) ? cal.HardwareId : cal.ClientName);
+        var payload = CanonicalPayload.Build(Schema, ToFields(cal));
+        var notAfter = cal.ExpiresAt > cal.IssuedAt ? cal.ExpiresAt : cal.IssuedAt.AddSeconds(1);
+
+        var tbs = new AsnWriter(AsnEncodingRules.DER, initialCapacity: 1024);
+        using (tbs.PushSequence())
+        {
+            using (tbs.PushSequence(VersionTag)) tbs.WriteInteger(2); // v3
+            tbs.WriteInteger(SerialNumber(cal.CalId));
+            tbs.WriteEncodedValue(SignatureAlgorithm);
+            tbs.WriteEncodedValue(_issuerName);
+            using (tbs.PushSequence())
+            {
+                WriteTime(tbs, cal.IssuedAt);
+                WriteTime(tbs, notAfter);
+            }
+            tbs.WriteEncodedValue(subject.Build().RawData);
+            tbs.WriteEncodedValue(_subjectPublicKeyInfo);
+            using (tbs.PushSequence(ExtensionsTag))
+            using (tbs.PushSequence())
+            using (tbs.PushSequence())
+            {
+                tbs.WriteObjectIdentifier(LicensedProductInfoOid); // critical FALSE: the DEFAULT, so not written
+                using (tbs.PushOctetString()) tbs.WriteCharacterString(UniversalTagNumber.UTF8String, Encoding.UTF8.GetString(payload));
+            }
+        }
+        var signed = tbs.Encode();
+        var signature = identity.Key.SignData(signed, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
+        var certificate = new AsnWriter(AsnEncodingRules.DER, initialCapacity: signed.Length + SignatureAlgorithm.Length + signature.Length + 16);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(signed);
+            certificate.WriteEncodedValue(SignatureAlgorithm);
+            certificate.WriteBitString(signature);
+        }
+        return certificate.Encode();
+    }
+
+    /// <summary>The CAL id as a positive serial number (its absolute value, minimally encoded: 0x00 first when the high bit is set).</summary>
+    private static ulong SerialNumber(long calId) => calId < 0 ? unchecked(0UL - (ulong)calId) : (ulong)calId;
+
+    /// <summary>RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050 (and before 1950), whole seconds, UTC.</summary>
+    private static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    {
+        var year = time.UtcDateTime.Year;
+        if (year is >= 1950 and < 2050) writer.WriteUtcTime(time, twoDigitYearMax: 2049);
+        else writer.WriteGeneralizedTime(time, omitFractionalSeconds: true);
+    }
+
+    private static byte[] EncodeIssuerName(string productId)
+    {
         var issuer = new X500DistinguishedNameBuilder();
         issuer.AddOrganizationName("RdLicensing");
-        issuer.AddCommonName("License Server " + identity.ProductId);
+        issuer.AddCommonName("License Server " + productId);
+        return issuer.Build().RawData;
+    }
 
-        var request = new CertificateRequest(subject.Build(), identity.Key, HashAlgorithmName.SHA256);
-        var payload = CanonicalPayload.Build(Schema, ToFields(cal));
-        var value = new AsnWriter(AsnEncodingRules.DER);
-        value.WriteCharacterString(UniversalTagNumber.UTF8String, Encoding.UTF8.GetString(payload));
-        request.CertificateExtensions.Add(new X509Extension(LicensedProductInfoOid, value.Encode(), critical: false));
-
-        var serial = BigInteger.Abs(new BigInteger(cal.CalId)).ToByteArray(isUnsigned: true, isBigEndian: true);
-        var notAfter = cal.ExpiresAt > cal.IssuedAt ? cal.ExpiresAt : cal.IssuedAt.AddSeconds(1);
-        using var certificate = request.Create(issuer.Build(), X509SignatureGenerator.CreateForECDsa(identity.Key),
-            cal.IssuedAt, notAfter, serial.Length == 0 ? [0] : serial);
-        return certificate.RawData;
+    private static byte[] EncodeSignatureAlgorithm()
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence()) writer.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+        return writer.Encode();
     }
 
     /// <summary>Verifies the token was signed by this license server and returns what it binds.</summary>
