@@ -37,7 +37,7 @@ public sealed class CalTokenEncodingTests : IDisposable
         ["expiry a second after issue"] = p => Cal(p, 42, temporary: true, Issued, Issued.AddSeconds(1)),
         ["expiry in 2050 (GeneralizedTime)"] = p => Cal(p, 9000, temporary: false, Issued, new DateTimeOffset(2050, 1, 1, 0, 0, 0, TimeSpan.Zero)),
         ["issued and expiring after 2050"] = p => Cal(p, 9001, temporary: false,
-            new DateTimeOffset(2061, 7, 4, 12, 30, 15, TimeSpan.Zero), new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero)),
+            new DateTimeOffset(2061, 7, 4, 12, 30, 15, 500, TimeSpan.Zero), new DateTimeOffset(2099, 12, 31, 23, 59, 59, 999, TimeSpan.FromHours(2))),
         ["last second of 2049 (UTCTime)"] = p => Cal(p, 9002, temporary: false, Issued,
             new DateTimeOffset(2049, 12, 31, 23, 59, 59, TimeSpan.Zero).AddMilliseconds(999)),
         ["2050 local, 2049 in UTC"] = p => Cal(p, 9003, temporary: false, Issued, new DateTimeOffset(2050, 1, 1, 0, 30, 0, TimeSpan.FromHours(1))),
