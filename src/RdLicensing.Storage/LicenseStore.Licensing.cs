@@ -22,25 +22,34 @@ public sealed partial class LicenseStore
     /// <param name="holder">The hardware id (Per Device) or user name (Per User) whose CALs are read.</param>
     /// <remarks>
     /// One command of four statements, one round trip: PostgreSQL gets them as one batch (Npgsql sends a command's statements
-    /// together), SQLite steps them one after another on the same connection.
+    /// together), SQLite steps them one after another on the same connection, prepared once per kept connection (see ReadPreparedAsync).
     /// </remarks>
     public Task<PresentationSnapshot> PresentationSnapshotAsync(string hostName, CalType type, string holder, IReadOnlyList<string> settingNames,
-        CancellationToken cancellationToken = default) => ReadAsync(async c =>
+        CancellationToken cancellationToken = default)
     {
-        // One parameter per setting name: Dapper would send a list to Npgsql as one array, which "IN" does not take.
-        var args = new DynamicParameters();
-        args.Add("name", hostName);
-        args.Add("type", (int)type);
-        args.Add(type == CalType.PerDevice ? "hardwareId" : "userName", holder);
-        for (var i = 0; i < settingNames.Count; i++) args.Add("n" + i, settingNames[i]);
-        var sql = PresentationSql(type, settingNames.Count);
-        await using var read = await c.QueryMultipleAsync(new CommandDefinition(sql, args, cancellationToken: cancellationToken));
-        var host = await read.ReadSingleOrDefaultAsync<(long? Seen, long? Grace)?>();
-        var settings = (await read.ReadAsync<(string Name, string Value)>()).ToDictionary(s => s.Name, s => s.Value);
-        var packs = (await read.ReadAsync<KeyPackRow>()).Select(r => r.ToDomain()).ToList();
-        var cals = (await read.ReadAsync<CalRow>()).Select(r => r.ToDomain()).ToList();
-        return new PresentationSnapshot(Times.FromDb(host?.Seen), Times.FromDb(host?.Grace), settings, packs, cals);
-    }, cancellationToken);
+        var parameters = new (string, object?)[3 + settingNames.Count];
+        parameters[0] = ("@name", hostName);
+        parameters[1] = ("@type", (long)type);
+        parameters[2] = (type == CalType.PerDevice ? "@hardwareId" : "@userName", holder);
+        // One parameter per setting name: a list would reach Npgsql as one array, which "IN" does not take.
+        for (var i = 0; i < settingNames.Count; i++) parameters[3 + i] = ("@n" + i, settingNames[i]);
+        return ReadPreparedAsync(PresentationSql(type, settingNames.Count), parameters, async (reader, ct) =>
+        {
+            (long? Seen, long? Grace) host = default;
+            if (await reader.ReadAsync(ct))
+                host = (await reader.IsDBNullAsync(0, ct) ? null : reader.GetInt64(0), await reader.IsDBNullAsync(1, ct) ? null : reader.GetInt64(1));
+            await reader.NextResultAsync(ct);
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct)) settings[reader.GetString(0)] = reader.GetString(1);
+            await reader.NextResultAsync(ct);
+            var packs = new List<KeyPack>();
+            while (await reader.ReadAsync(ct)) packs.Add(KeyPackRow.Read(reader).ToDomain());
+            await reader.NextResultAsync(ct);
+            var cals = new List<IssuedCal>();
+            while (await reader.ReadAsync(ct)) cals.Add(CalRow.Read(reader).ToDomain());
+            return new PresentationSnapshot(Times.FromDb(host.Seen), Times.FromDb(host.Grace), settings, packs, cals);
+        }, cancellationToken);
+    }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(CalType, int), string> PresentationSqls = new();
 

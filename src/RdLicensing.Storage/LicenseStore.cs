@@ -111,16 +111,21 @@ public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<Licen
 
     public static string NewToken(string prefix) => prefix + "_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h",
-                new { h = HashToken(token) }, cancellationToken: cancellationToken)) > 0,
-            cancellationToken);
+    private const string AdminTokenSql = "SELECT COUNT(*) FROM admin_credentials WHERE token_hash = @h";
 
+    public Task<bool> IsAdminTokenAsync(string token, CancellationToken cancellationToken = default) =>
+        ReadPreparedAsync(AdminTokenSql, [("@h", HashToken(token))],
+            async (reader, ct) => await reader.ReadAsync(ct) && reader.GetInt64(0) > 0, cancellationToken);
+
+    private const string HostByTokenSql = "SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h";
+
+    /// <summary>The host a session host token belongs to: run on every request a host makes, so its statement stays prepared.</summary>
     public Task<SessionHostRecord?> SessionHostByTokenAsync(string token, CancellationToken cancellationToken = default) =>
-        ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<(string name, bool group, long enrolled, long? seen)?>(
-                new CommandDefinition("SELECT name, in_security_group, enrolled_at, last_seen_at FROM session_hosts WHERE token_hash = @h", new { h = HashToken(token) },
-                    cancellationToken: cancellationToken)))
-            is { } r ? new SessionHostRecord(r.name, r.group, Times.FromDb(r.enrolled), Times.FromDb(r.seen)) : null, cancellationToken);
+        ReadPreparedAsync(HostByTokenSql, [("@h", HashToken(token))], async (reader, ct) =>
+            await reader.ReadAsync(ct)
+                ? new SessionHostRecord(reader.GetString(0), reader.GetInt64(1) != 0, Times.FromDb(reader.GetInt64(2)),
+                    Times.FromDb(await reader.IsDBNullAsync(3, ct) ? null : reader.GetInt64(3)))
+                : null, cancellationToken);
 
     public Task<IReadOnlyList<SessionHostRecord>> SessionHostsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<SessionHostRecord>>(async c =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
 using RdLicensing.Core.KeyPacks;
@@ -41,6 +42,17 @@ internal sealed class KeyPackRow
     public long signed_at { get; set; }
     public long installed_at { get; set; }
 
+    /// <summary>
+    /// The current row of a reader whose columns are <see cref="Columns"/> in that order, read by position: for the hot reads
+    /// (ReadPreparedAsync), where Dapper's shared deserializer cache was a lock every request contended on.
+    /// </summary>
+    public static KeyPackRow Read(DbDataReader r) => new()
+    {
+        id = r.GetString(0), program = r.GetString(1), product_version = r.GetInt64(2), cal_type = r.GetInt64(3), total = r.GetInt64(4),
+        issued = r.GetInt64(5), expires_at = r.IsDBNull(6) ? null : r.GetInt64(6), description = r.GetString(7), clearinghouse = r.GetString(8),
+        license_server = r.GetString(9), program_reference = r.GetString(10), signed_at = r.GetInt64(11), installed_at = r.GetInt64(12),
+    };
+
     public KeyPack ToDomain()
     {
         LicensePrograms.TryParse(program, out var p);
@@ -70,6 +82,16 @@ internal sealed class CalRow
     public long issued_at { get; set; }
     public long expires_at { get; set; }
     public long? revoked_at { get; set; }
+
+    /// <summary>The current row of a reader whose columns are <see cref="Columns"/> in that order (see <see cref="KeyPackRow.Read"/>).</summary>
+    public static CalRow Read(DbDataReader r) => new()
+    {
+        id = r.GetInt64(0), cal_type = r.GetInt64(1), status = r.GetInt64(2), product_version = r.GetInt64(3),
+        key_pack_id = r.IsDBNull(4) ? null : r.GetString(4), is_temporary = r.GetInt64(5) != 0, over_used = r.GetInt64(6) != 0,
+        validated = r.GetInt64(7) != 0, holds_slot = r.GetInt64(8) != 0, hardware_id = r.IsDBNull(9) ? null : r.GetString(9),
+        client_name = r.GetString(10), user_name = r.IsDBNull(11) ? null : r.GetString(11), host_name = r.GetString(12),
+        issued_at = r.GetInt64(13), expires_at = r.GetInt64(14), revoked_at = r.IsDBNull(15) ? null : r.GetInt64(15),
+    };
 
     public IssuedCal ToDomain() => new()
     {

@@ -60,4 +60,34 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
         await using var connection = await Dialect.OpenAsync(cancellationToken);
         return await read(connection);
     }
+
+    /// <summary>
+    /// A read of fixed <paramref name="sql"/> that runs on every request (authentication, a presented CAL's reads): on SQLite its
+    /// statements stay prepared with the kept connection (<see cref="Sqlite.KeptSqliteConnection"/>), on PostgreSQL Npgsql prepares
+    /// it once it has seen it a few times (Max Auto Prepare). Parameters are named as in the SQL, '@' included.
+    /// </summary>
+    protected async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object? Value)[] parameters,
+        Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await Dialect.OpenAsync(cancellationToken);
+        var owned = true;
+        var command = connection is Sqlite.IPreparedCommands prepared ? prepared.Prepared(sql, out owned) : connection.CreateCommand();
+        try
+        {
+            if (owned) command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader, cancellationToken);
+        }
+        finally
+        {
+            if (owned) await command.DisposeAsync();
+        }
+    }
 }

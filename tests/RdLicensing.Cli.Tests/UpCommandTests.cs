@@ -152,7 +152,7 @@ public sealed class UpCommandTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
             if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
         }
     }

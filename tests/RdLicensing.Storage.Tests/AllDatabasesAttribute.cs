@@ -40,7 +40,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 Directory.CreateDirectory(directory);
                 created = new TestDatabase(new LicenseStore(new Sqlite.SqliteDialect(Path.Combine(directory, "licensing.db"))), () =>
                 {
-                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
                     Directory.Delete(directory, recursive: true);
                     return Task.CompletedTask;
                 });

@@ -51,7 +51,7 @@ public sealed class ClearinghouseSecurityEventMigrationTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
             directory.Delete(recursive: true);
         }
     }

@@ -136,7 +136,7 @@ public sealed class ReadCancellationTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
             directory.Delete(recursive: true);
         }
     }

@@ -28,7 +28,7 @@ public static class LoopbackService
     {
         await app.StopAsync();
         await app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
         if (!keepDataDirectory) Directory.Delete(dataDirectory, recursive: true);
     }
 }

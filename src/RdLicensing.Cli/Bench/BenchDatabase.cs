@@ -13,7 +13,7 @@ internal sealed class StoreHandle(LicenseStore store, IStoreDialect dialect) : I
     public async ValueTask DisposeAsync()
     {
         if (dialect is IAsyncDisposable disposable) await disposable.DisposeAsync();
-        else SqliteConnection.ClearAllPools();
+        else RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
     }
 }
 

@@ -119,7 +119,7 @@ internal static class SessionHostCommands
         finally
         {
             await ServerRunner.StopAsync(app);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
         }
     }
 

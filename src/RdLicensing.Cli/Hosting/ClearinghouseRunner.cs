@@ -31,7 +31,7 @@ internal static class ClearinghouseRunner
         finally
         {
             await ServerRunner.StopAsync(app);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
         }
         output.Line("The clearinghouse stopped.");
         return 0;

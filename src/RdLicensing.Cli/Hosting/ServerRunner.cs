@@ -85,7 +85,7 @@ internal static class ServerRunner
             if (sessionHost is not null) await StopAsync(sessionHost);
             await StopAsync(app);
             if (clearinghouse is not null) await StopAsync(clearinghouse);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
         }
     }
 

@@ -95,7 +95,7 @@ public static class DatabaseRestorer
             var note = await EnsureAdminTokenAsync(restored, Path.Combine(dataDirectory, "admin.token"), clock, toTheEnd);
 
             // Checkpoint the staged database into one file, then swap it in; the old one's WAL must not outlive it.
-            SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
             await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = staging, Pooling = false }.ToString()))
             {
                 await connection.OpenAsync(toTheEnd);
@@ -109,7 +109,7 @@ public static class DatabaseRestorer
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
             DeleteDatabaseFiles(staging);
         }
     }

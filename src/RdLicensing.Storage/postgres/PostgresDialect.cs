@@ -17,6 +17,9 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
 
     public const int DefaultMaxPoolSize = 24;
 
+    /// <summary>Statements kept prepared per connection (Npgsql's Max Auto Prepare) unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -28,6 +31,13 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
         // rather than taking more, unless the administrator sized the pool.
         if (!keywords.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !keywords.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
             builder.MaxPoolSize = DefaultMaxPoolSize;
+        // Statements this node runs on every request (authentication, a presented CAL's reads, an issuance's statements) are
+        // prepared on each connection once they have run twice, and kept there: the server then only binds and executes them.
+        if (!keywords.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         ConnectionString = builder.ConnectionString;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
@@ -8,6 +9,8 @@ namespace RdLicensing.Storage.Sqlite;
 /// never wait for the writer, FULL sync so an acknowledged CAL survives a power cut, foreign keys on, and
 /// a busy timeout for other processes. Writers in this process queue on one lock instead of spinning on
 /// SQLITE_BUSY, and BEGIN IMMEDIATE takes the database's write lock before the first read.
+/// Connections are kept open between uses by this dialect (<see cref="KeptSqliteConnection"/>), so the pragmas run once per
+/// connection and hot queries stay prepared; <see cref="ClearPools"/> closes them where a caller needs the files released.
 /// </summary>
 public sealed class SqliteDialect : IStoreDialect
 {
@@ -23,9 +26,62 @@ public sealed class SqliteDialect : IStoreDialect
         {
             DataSource = DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            // This dialect keeps its own connections (with their prepared statements); Microsoft.Data.Sqlite's pool would
+            // only add a lock per open.
+            Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
+        lock (Dialects) Dialects.Add(new WeakReference<SqliteDialect>(this));
+    }
+
+    /// <summary>Idle connections kept at most; more in use at once are opened as needed and closed when handed back.</summary>
+    public const int MaxKeptConnections = 16;
+
+    private readonly ConcurrentQueue<KeptSqliteConnection> _idle = new();
+    private int _idleCount;
+
+    private static readonly List<WeakReference<SqliteDialect>> Dialects = [];
+    private static int _generation;
+
+    /// <summary>
+    /// Closes every connection the dialects of this process keep idle, and makes those in use close when handed back (as
+    /// well as Microsoft.Data.Sqlite's own pools): for a caller about to replace, move or delete a database file, or a test
+    /// about to delete its directory. The next use opens new connections.
+    /// </summary>
+    public static void ClearPools()
+    {
+        Interlocked.Increment(ref _generation);
+        List<SqliteDialect> live = [];
+        lock (Dialects)
+        {
+            Dialects.RemoveAll(d => !d.TryGetTarget(out _));
+            foreach (var reference in Dialects)
+                if (reference.TryGetTarget(out var dialect)) live.Add(dialect);
+        }
+        foreach (var dialect in live) dialect.CloseIdle();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryDequeue(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection.CloseForGood();
+        }
+    }
+
+    /// <summary>Takes back a connection its user disposed, if it can serve the next one as it is (see <see cref="KeptSqliteConnection"/>).</summary>
+    internal bool TryKeep(KeptSqliteConnection connection)
+    {
+        if (!connection.Reusable || connection.Generation != Volatile.Read(ref _generation)) return false;
+        if (Interlocked.Increment(ref _idleCount) > MaxKeptConnections)
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return false;
+        }
+        _idle.Enqueue(connection);
+        return true;
     }
 
     public string DatabasePath { get; }
@@ -40,12 +96,29 @@ public sealed class SqliteDialect : IStoreDialect
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        var generation = Volatile.Read(ref _generation);
+        while (_idle.TryDequeue(out var kept))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            if (kept.Generation == generation && kept.Reusable) return kept;
+            kept.CloseForGood();
+        }
         if (!_fileChecked) CreateOwnerOnlyIfMissing();
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        var connection = new KeptSqliteConnection(_connectionString, this, generation);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            connection.TrackStatements();
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch
+        {
+            connection.CloseForGood();
+            throw;
+        }
         return connection;
     }
 

@@ -135,7 +135,7 @@ public sealed class DesktopRelayTests : IDisposable
     {
         _a.Stop();
         _b.Stop();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        RdLicensing.Storage.Sqlite.SqliteDialect.ClearPools();
         _data.Delete(recursive: true);
     }
 }
