@@ -43,13 +43,14 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
             .. _nearExpiry.Select(p => (p.Index, p.Cal, (Action<SimulatedDevice>)pools.AddNearExpiry)),
             .. _temporary.Select(p => (p.Index, p.Cal, (Action<SimulatedDevice>)pools.AddTemporary)),
         ];
+        // A seeded temporary CAL names the first host enrolled (rdsh-bench-01): only that host may report its user's sign-in.
         var minted = new SimulatedDevice[devices.Length];
         Parallel.For(0, devices.Length, i =>
         {
             var (index, cal, _) = devices[i];
             var token = tokens.Issue(new CalTokenContent(seeded.FirstId + index, productId, cal.Type, cal.Version, cal.IsTemporary,
                 cal.HardwareId!, cal.ClientName, cal.IssuedAt, cal.ExpiresAt));
-            minted[i] = new SimulatedDevice(cal.HardwareId!, Convert.ToBase64String(token));
+            minted[i] = new SimulatedDevice(cal.HardwareId!, Convert.ToBase64String(token), cal.IsTemporary ? 0 : null);
         });
         for (var i = 0; i < devices.Length; i++) devices[i].Add(minted[i]);
         foreach (var user in _users) pools.AddUser(user);

@@ -128,7 +128,7 @@ internal sealed record LicensingBenchReport(
                         $"p50 {Ms(noOp.Figures.P50Ms)}, p99 {Ms(noOp.Figures.P99Ms)}{ErrorsOf(noOp.Figures)}.");
         if (PresentOnly is { } present)
             output.Line($"Present-only phase (every request a present of a device's valid permanent CAL, cycling through {present.DevicesAvailable:N0} devices: " +
-                        $"{present.Presents:N0} presents by {present.DistinctDevices:N0} distinct devices; {present.Concurrency} concurrent, " +
+                        $"{present.Presents:N0} presents by {present.DistinctDevices:N0} distinct devices{Rounds(present)}; {present.Concurrency} concurrent, " +
                         $"{Number(present.WarmUpSeconds)} s warm-up, {Number(present.Seconds)} s): {present.Figures.RequestsPerSecond:N1} requests/s, " +
                         $"p50 {Ms(present.Figures.P50Ms)}, p99 {Ms(present.Figures.P99Ms)}{ErrorsOf(present.Figures)}; {OutcomesOf(present.Figures)}.");
         if (IssueOnly is { } issue)
@@ -193,6 +193,11 @@ internal sealed record LicensingBenchReport(
         Percent(Overall.Requests > 0 ? (Operations.FirstOrDefault(o => o.Operation == operation)?.Requests ?? 0) / (double)Overall.Requests : 0);
 
     private static string Percent(double share) => Number(share * 100, "0") + "%";
+
+    /// <summary>", each about 2.4 times" once the cycle went round: how often the server saw a token again (its cache of verified tokens answers those).</summary>
+    private static string Rounds(PhaseFigures present) => present is { Presents: { } presents, DevicesAvailable: > 0 and var devices } && presents > devices
+        ? $", each about {Number(presents / (double)devices, "0.0")} times"
+        : "";
 
     private static string OutcomesOf(OperationFigures figures) =>
         figures.Outcomes.Count == 0 ? "no answers" : "answers " + string.Join(", ", figures.Outcomes.Select(x => $"{x.Key} {x.Value}"));

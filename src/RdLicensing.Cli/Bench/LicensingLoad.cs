@@ -96,10 +96,11 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
 
     /// <summary>
     /// A device always connects through the same host, as a kiosk does: only the host that asked for a temporary CAL may report
-    /// its sign-in. The host is picked from the hardware id, so every worker agrees.
+    /// its sign-in. The host is the one its seeded CAL row names, else picked from the hardware id, so every worker agrees.
     /// </summary>
     private SessionHostCalls HostFor(SimulatedDevice device)
     {
+        if (device.Host is { } named) return hosts[named % hosts.Count];
         var hash = 0u;
         foreach (var c in device.HardwareId) hash = hash * 31 + c;
         return hosts[(int)(hash % (uint)hosts.Count)];
