@@ -18,7 +18,7 @@ public sealed class LicensingBenchTests
         var record = data + ".record";
         try
         {
-            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "8", "--baseline", "1s",
+            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "16", "--baseline", "1s",
                 "--record", record, "--data-dir", data);
 
             Assert.True(result.ExitCode == 0, result.ToString());
@@ -29,12 +29,32 @@ public sealed class LicensingBenchTests
             Assert.Matches(@"│ all\s+│ [1-9]\d*\s+│", output);
             Assert.Matches(@"CAL requests \(the issuance path, sign-ins aside\): [\d,.]+/s, of which wrote a CAL [\d,.]+/s; all requests [\d,.]+/s, p50 [\d.]+ ms, p99 [\d.]+ ms, p99\.9 [\d.]+ ms\.", output);
             // No ", N errors" before the full stop: the ping endpoint answered every request.
-            Assert.Matches(@"No-op baseline \(GET /api/sessionhost/ping, 8 concurrent, 1 s\): [\d,.]+ requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms\.", output);
-            Assert.Matches(@"Database baseline \(sqlite:.*8 concurrent writers, 1 s\): [\d,.]+ transactions/s", output);
+            Assert.Matches(@"No-op baseline \(GET /api/sessionhost/ping, 16 concurrent, 1 s\): [\d,.]+ requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms\.", output);
+            Assert.Matches(@"Database baseline \(sqlite:.*16 concurrent writers, 1 s\): [\d,.]+ transactions/s", output);
             Assert.Matches(@"Ratios: CAL requests / no-op requests = \d+\.\d+; CAL requests / database transactions = \d+\.\d+; CAL writes / database transactions = \d+\.\d+\.", output);
             Assert.Matches(@"CAL usage report over the whole database: [\d.]+ s", output);
             Assert.Matches(@"resident memory \(VmRSS\): peak [\d.]+ MiB, at the end [\d.]+ MiB", output);
             Assert.Matches(@"│ present\s+│.*valid \d+", output); // presented CALs were answered valid
+            // 16 connections speak as two session hosts: a seeded device's sign-in goes through the host its temporary CAL names.
+            Assert.Matches(@"from 2 session host\(s\)", output);
+            Assert.Matches(@"│ sign-in\s+│ [1-9]\d*\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│ 0\s+│", output);
+            Assert.DoesNotContain("request(s) failed during the measured window", output);
+
+            // The single-operation phases, after the mixed load, at its concurrency for the --baseline duration: non-zero rates, no errors
+            // (no ", N errors" before the answers), every present answered valid and every first connection issued a temporary CAL.
+            Assert.Matches(@"Present-only phase \(every request a present of a device's valid permanent CAL, cycling through [\d,]+ devices: [\d,]+ presents by [1-9][\d,]* distinct devices; " +
+                           @"16 concurrent, 1 s warm-up, 1 s\): [1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers valid [1-9]\d*\.", output);
+            Assert.Matches(@"Issue-only phase \(every request a first connection: a temporary CAL issued, one durable write each; 16 concurrent, 1 s warm-up, 1 s\): " +
+                           @"[1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers temporary-issued [1-9]\d*\.", output);
+            Assert.Matches(@"Single-operation ratios: present-only / no-op requests = \d+\.\d+; issue-only / database transactions = \d+\.\d+\.", output);
+            // Issue 13's table names the phase each figure is measured on, beside its same-run baseline.
+            Assert.Matches(@"│ CAL requests ÷ no-op\s+│ [\d.]+\s+│ mixed load \([\d.]+/s\) ÷ no-op endpoint [\d.]+/s\s+│ ≥ 0\.5\s+│", output);
+            Assert.Matches(@"│ CAL writes ÷ raw durable database rate\s+│ [\d.]+\s+│ issue-only phase \([1-9][\d.]*/s\) ÷ raw durable one-transaction-each writes [\d.]+/s\s+│ ≥ 1\.0\s+│", output);
+            Assert.Matches(@"│ present \(valid CAL\) ÷ no-op\s+│ [\d.]+\s+│ present-only phase \([1-9][\d.]*/s\) ÷ no-op endpoint [\d.]+/s\s+│ ≥ 0\.8\s+│", output);
+            Assert.Matches(@"│ all requests p99 \(ms\)\s+│ [\d.]+\s+│ mixed load, all requests\s+│ ≤ 50\s+│", output);
+            // The mix's own present and writes ratios stay, for information.
+            Assert.Matches(@"For information, on the mixed load: present in the mix ÷ no-op = \d+\.\d+ \(presents were \d+% of its requests, so at most that share of the no-op rate\); " +
+                           @"CAL writes in the mix ÷ raw = \d+\.\d+ \(writes were \d+% of its requests\)\.", output);
 
             var recorded = File.ReadLines(record).Where(l => !l.StartsWith('#')).ToList();
             Assert.NotEmpty(recorded);
@@ -92,6 +112,17 @@ public sealed class LicensingBenchTests
             Assert.Contains("bench_raw_", root.GetProperty("databaseBaseline").GetProperty("what").GetString());
             Assert.True(root.GetProperty("ratios").GetProperty("calRequestsToDatabase").GetDouble() > 0);
             Assert.Contains(root.GetProperty("operations").EnumerateArray(), o => o.GetProperty("operation").GetString() == "present");
+            foreach (var (phase, operation) in new[] { ("presentOnly", "present"), ("issueOnly", "first") })
+            {
+                var figures = root.GetProperty(phase).GetProperty("figures");
+                Assert.Equal(operation, figures.GetProperty("operation").GetString());
+                Assert.True(figures.GetProperty("requestsPerSecond").GetDouble() > 0, phase);
+                Assert.Equal(0, figures.GetProperty("errors").GetInt64());
+            }
+            Assert.True(root.GetProperty("presentOnly").GetProperty("distinctDevices").GetInt64() > 0);
+            Assert.True(root.GetProperty("ratios").GetProperty("presentOnlyToNoOp").GetDouble() > 0);
+            Assert.Contains(root.GetProperty("targets").EnumerateArray(),
+                t => t.GetProperty("figure").GetString() == "present (valid CAL) ÷ no-op" && t.GetProperty("baseline").GetString()!.StartsWith("present-only phase (", StringComparison.Ordinal));
 
             var verified = await Rdlic.RunAsync("bench", "verify", "--db", kept, "--record", record);
             Assert.True(verified.ExitCode == 0, verified.ToString());
@@ -117,6 +148,8 @@ public sealed class LicensingBenchTests
         "--server", "http://127.0.0.1:5080", "--admin-token", "rdla_x", "--cals", "10")]
     [InlineData("rdlic: --server-pid goes with --server URL; the bench knows its own server's process.", "--server-pid", "42")]
     [InlineData("rdlic: --record: the folder '/nonexistent' does not exist.", "--record", "/nonexistent/record.tsv")]
+    [InlineData("rdlic: --phases names an unknown phase 'login': use present, issue or none, e.g. --phases present,issue", "--phases", "present,login")]
+    [InlineData("rdlic: --phases none runs no phase; it cannot be combined with 'issue'", "--phases", "none,issue")]
     public async Task Wrong_options_are_one_line_and_exit_2(string expected, params string[] args)
     {
         Assert.Equal(expected, Rdlic.OneErrorLine(await Rdlic.RunAsync(["bench", "licensing", .. args]), 2));

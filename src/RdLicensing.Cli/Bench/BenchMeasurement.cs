@@ -14,8 +14,9 @@ internal sealed record BenchTarget(
     BenchDatabase Scratch, SeedingFigures? Seeding, string? KeptDataDirectory);
 
 /// <summary>
-/// The measured part, the same for every target: the no-op baseline, the warm-up and the measured load, the CAL usage
-/// report, the server's memory, and the database baseline on the scratch database — then the figures and their ratios.
+/// The measured part, the same for every target: the no-op baseline, the warm-up and the measured (mixed) load, the CAL
+/// usage report, the single-operation phases (present only, issue only), the server's memory, and the database baseline
+/// on the scratch database — then the figures and their ratios.
 /// </summary>
 internal static class BenchMeasurement
 {
@@ -61,6 +62,7 @@ internal static class BenchMeasurement
         var run = await TimedAsync(progress, "Licensing load", settings.Duration, settings.WarmUp, settings.Concurrency, load.StepAsync, ct);
 
         var report = await TimeReportAsync(target.Admin, progress, ct);
+        var phases = await SingleOperationPhasesAsync(target, settings, load, progress, ct);
         var memory = target.Pid is { } pid ? new MemoryFigures(pid, ProcessMemory.PeakResidentMiB(pid), ProcessMemory.ResidentMiB(pid)) : null;
 
         LoadRun database;
@@ -71,11 +73,49 @@ internal static class BenchMeasurement
                 BaselineWarmUp, settings.Concurrency, baseline.StepAsync, ct, () => baseline.PrepareAsync(ct));
         }
 
-        return Figures(target, settings, ping, run, database, report, memory, log);
+        return Figures(target, settings, ping, run, phases, database, report, memory, log);
     }
 
-    private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, LoadRun ping, LoadRun run, LoadRun database,
-        ReportTiming report, MemoryFigures? memory, AcknowledgedCalLog? log)
+    /// <summary>What the single-operation phases measured, and why one was not run.</summary>
+    private sealed record MeasuredPhases(LoadRun? Present, DeviceCycle? Cycle, LoadRun? Issue, List<string> Notes);
+
+    /// <summary>
+    /// The present-only and issue-only phases: the same concurrency, the baseline's duration after its own warm-up, the same
+    /// server. Presents cycle through the devices holding a valid permanent CAL (the seeded ones, and those the load
+    /// upgraded), so each presents once per round; the server's cache of verified tokens answers a round's repeats, as it
+    /// would a device that connects again.
+    /// </summary>
+    private static async Task<MeasuredPhases> SingleOperationPhasesAsync(BenchTarget target, LicensingBenchSettings settings, LicensingLoad load,
+        BenchProgress progress, CancellationToken ct)
+    {
+        var notes = new List<string>();
+        LoadRun? present = null, issue = null;
+        DeviceCycle? cycle = null;
+        if (settings.Phases.HasFlag(BenchPhases.Present))
+        {
+            var devices = target.Pools.PermanentSnapshot();
+            if (devices.Count < settings.Concurrency)
+            {
+                notes.Add($"Present-only phase skipped: only {devices.Count:N0} devices hold a valid permanent CAL the bench can present " +
+                          $"(it needs at least {settings.Concurrency}, one per connection){(settings.External ? "; with --server URL there are no seeded devices, only those the load upgraded" : "; seed more with --cals")}.");
+            }
+            else
+            {
+                cycle = new DeviceCycle(devices);
+                var presents = cycle;
+                present = await TimedAsync(progress, "Present-only phase", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency,
+                    worker => load.PresentOnlyStepAsync(worker, presents), ct);
+            }
+        }
+        else notes.Add("Present-only phase not run (--phases).");
+        if (settings.Phases.HasFlag(BenchPhases.Issue))
+            issue = await TimedAsync(progress, "Issue-only phase", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency, load.FirstOnlyStepAsync, ct);
+        else notes.Add("Issue-only phase not run (--phases).");
+        return new MeasuredPhases(present, cycle, issue, notes);
+    }
+
+    private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, LoadRun ping, LoadRun run, MeasuredPhases phases,
+        LoadRun database, ReportTiming report, MemoryFigures? memory, AcknowledgedCalLog? log)
     {
         var seconds = run.Seconds;
         var operations = LoadKinds.Where(k => run.Stats[k].Latency.Count + run.Stats[k].Errors > 0)
@@ -89,22 +129,36 @@ internal static class BenchMeasurement
 
         var noOp = OperationFigures.From(RequestKind.Ping.Name(), ping.Stats[RequestKind.Ping], ping.Seconds);
         var raw = OperationFigures.From(RequestKind.DatabaseWrite.Name(), database.Stats[RequestKind.DatabaseWrite], database.Seconds);
+        var presentOnly = phases.Present is { } p ? OperationFigures.From(RequestKind.Present.Name(), p.Stats[RequestKind.Present], p.Seconds) : null;
+        var issueOnly = phases.Issue is { } i ? OperationFigures.From(RequestKind.First.Name(), i.Stats[RequestKind.First], i.Seconds) : null;
         var failures = new RunStats();
         failures.Add(run.Stats);
         failures.Add(ping.Stats);
+        if (phases.Present is not null) failures.Add(phases.Present.Stats);
+        if (phases.Issue is not null) failures.Add(phases.Issue.Stats);
         failures.Add(database.Stats);
+        var presentInMix = operations.FirstOrDefault(o => o.Operation == RequestKind.Present.Name())?.RequestsPerSecond;
 
         return new LicensingBenchReport(
             target.Url, target.Mode, target.Database, settings.Concurrency, target.HostTokens.Count, settings.WarmUp.TotalSeconds, seconds, settings.Mix.ToString(),
             target.Seeding, operations, overall, calRate, writeRate,
             new BaselineFigures("GET /api/sessionhost/ping", settings.Concurrency, ping.Seconds, noOp),
             new BaselineFigures($"{target.Scratch.ScratchDescribe}: take a license, insert the CAL and its event, commit", settings.Concurrency, database.Seconds, raw),
-            new BenchRatios(Ratio(calRate, noOp.RequestsPerSecond), Ratio(calRate, raw.RequestsPerSecond), Ratio(writeRate, raw.RequestsPerSecond)),
+            new BenchRatios(Ratio(calRate, noOp.RequestsPerSecond), Ratio(calRate, raw.RequestsPerSecond), Ratio(writeRate, raw.RequestsPerSecond),
+                presentInMix is { } mixed ? Ratio(mixed, noOp.RequestsPerSecond) : null,
+                presentOnly is null ? null : Ratio(presentOnly.RequestsPerSecond, noOp.RequestsPerSecond),
+                issueOnly is null ? null : Ratio(issueOnly.RequestsPerSecond, raw.RequestsPerSecond)),
             report, memory, overall.Errors,
             failures.Failures.OrderByDescending(f => f.Value).Take(KeptFailures).Select(f => $"{f.Value} × {f.Key}").ToList(),
             log?.Path, log?.Lines ?? 0, target.KeptDataDirectory,
-            LicensingBenchReport.TargetsOf(calRate, writeRate, operations.FirstOrDefault(o => o.Operation == RequestKind.Present.Name())?.RequestsPerSecond,
-                overall, noOp, raw, report, memory));
+            LicensingBenchReport.TargetsOf(calRate, overall, noOp, raw, presentOnly, issueOnly, report, memory),
+            presentOnly is null ? null : new PhaseFigures("present-only",
+                "every request a present of a device's valid permanent CAL, the devices taken in turn", settings.Concurrency, BaselineWarmUp.TotalSeconds,
+                phases.Present!.Seconds, presentOnly, phases.Cycle!.Available, phases.Cycle.Distinct, phases.Cycle.Taken),
+            issueOnly is null ? null : new PhaseFigures("issue-only",
+                "every request a first connection: a temporary CAL issued, one durable write each", settings.Concurrency, BaselineWarmUp.TotalSeconds,
+                phases.Issue!.Seconds, issueOnly),
+            phases.Notes);
     }
 
     private static double? Ratio(double over, double under) => under > 0 ? Math.Round(over / under, 4) : null;

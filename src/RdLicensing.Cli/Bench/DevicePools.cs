@@ -55,6 +55,12 @@ internal sealed class DevicePools(string runTag)
         lock (_permanent) return _permanent.Count == 0 ? null : _permanent[random.Next(_permanent.Count)];
     }
 
+    /// <summary>The devices holding a permanent CAL now, in the order they joined (seeded ones first).</summary>
+    public IReadOnlyList<SimulatedDevice> PermanentSnapshot()
+    {
+        lock (_permanent) return _permanent.ToArray();
+    }
+
     public void AddUser(string user)
     {
         lock (_users) _users.Add(user);

@@ -23,8 +23,9 @@ internal static class LicensingBenchCommand
             1, LicensingBenchSettings.MaxConcurrency);
         var duration = Duration("--duration", "How long the load is measured, e.g. 20s or 2m (default 20s)");
         var warmUp = Duration("--warmup", "Load before measuring starts (default a fifth of --duration, 1s to 5s)");
-        var baseline = Duration("--baseline", "How long each baseline (no-op endpoint, database) is measured (default 3s)");
+        var baseline = Duration("--baseline", "How long each baseline (no-op endpoint, database) and each single-operation phase is measured (default 3s)");
         var mix = MixOption();
+        var phases = PhasesOption();
         var database = Options.Checked("--db", "CONN",
             "Run the bench's server on PostgreSQL: databases bench_lic_… (the server's) and bench_raw_… (the database baseline's) are created in the cluster CONN reaches " +
             "(Host=…;Username=…) and dropped afterwards; with --server, only the baseline's. Default SQLite",
@@ -38,7 +39,7 @@ internal static class LicensingBenchCommand
             "Load a license server over HTTP with a realistic mix of CAL requests (its own child-process server seeded with --cals rows, or --server URL) " +
             "and report throughput, latency percentiles, a no-op and a database baseline, the CAL usage report's time and the server's memory")
         {
-            cals, concurrency, duration, warmUp, baseline, mix, database, dataDir, adminToken, serverPid, record, json,
+            cals, concurrency, duration, warmUp, baseline, mix, phases, database, dataDir, adminToken, serverPid, record, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -57,7 +58,8 @@ internal static class LicensingBenchCommand
                 result.GetValue(adminToken) ?? result.GetValue(cli.Token),
                 result.GetValue(serverPid),
                 result.GetValue(record),
-                result.GetValue(json));
+                result.GetValue(json),
+                result.GetValue(phases) ?? BenchPhases.All);
             Check(settings, explicitCals: result.GetResult(cals) is not null);
 
             var report = await BenchProgress.RunAsync(cli.Out, settings.Json, progress => LicensingBenchmark.RunAsync(settings, progress, ct));
@@ -137,6 +139,21 @@ internal static class LicensingBenchCommand
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
             if (DurationText.TryParse(text, out var value) && value <= MaxDuration) return value;
             result.AddError($"{name} must be a duration like 20s, 2m or 1m30s (at most 1h), not '{text}'");
+            return null;
+        },
+    };
+
+    private static Option<BenchPhases?> PhasesOption() => new("--phases")
+    {
+        Description = "The single-operation phases measured after the mixed load, for issue 13's per-request targets: present (every request a present " +
+                      "of a valid permanent CAL, over the no-op rate), issue (every request a first connection, over the raw database rate); " +
+                      $"default {BenchPhaseList.Default}, or none",
+        HelpName = "LIST",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? string.Join(',', result.Tokens.Select(t => t.Value)) : "";
+            if (BenchPhaseList.TryParse(text, out var phases, out var error)) return phases;
+            result.AddError(error);
             return null;
         },
     };

@@ -30,13 +30,31 @@ internal sealed record BaselineFigures(string What, int Concurrency, double Seco
 /// uses. CalWritesToDatabase compares only the requests that wrote a CAL (each one durable transaction) with the
 /// database's rate of such transactions one at a time.
 /// </summary>
-internal sealed record BenchRatios(double? CalRequestsToNoOp, double? CalRequestsToDatabase, double? CalWritesToDatabase);
+/// <param name="CalWritesToDatabase">The mixed load's CAL writes over the database rate (the writes are a quarter of the mix: for information).</param>
+/// <param name="PresentInMixToNoOp">The mixed load's presents over the no-op rate (present is 60% of the mix: for information).</param>
+/// <param name="PresentOnlyToNoOp">The present-only phase's rate over the no-op rate: issue 13's present target.</param>
+/// <param name="IssueOnlyToDatabase">The issue-only phase's rate over the database rate: issue 13's CAL writes target.</param>
+internal sealed record BenchRatios(double? CalRequestsToNoOp, double? CalRequestsToDatabase, double? CalWritesToDatabase,
+    double? PresentInMixToNoOp = null, double? PresentOnlyToNoOp = null, double? IssueOnlyToDatabase = null);
+
+/// <summary>
+/// A phase after the mixed load in which every request is the same operation, at the load's concurrency, for the baseline
+/// duration after its own warm-up: a per-request cost to set beside a baseline's.
+/// </summary>
+/// <param name="Phase">"present-only" or "issue-only".</param>
+/// <param name="What">What every request was, in words.</param>
+/// <param name="DevicesAvailable">Present-only: the devices with a valid permanent CAL the phase cycled through.</param>
+/// <param name="DistinctDevices">Present-only: how many of them presented (warm-up included): each once per round.</param>
+/// <param name="Presents">Present-only: presents sent (warm-up and drain included).</param>
+internal sealed record PhaseFigures(
+    string Phase, string What, int Concurrency, double WarmUpSeconds, double Seconds, OperationFigures Figures,
+    long? DevicesAvailable = null, long? DistinctDevices = null, long? Presents = null);
 
 /// <summary>
 /// One figure of issue 13's table as this run measured it: its value, what it is a ratio of (the baseline measured in the same
 /// run), the target and whether it was met.
 /// </summary>
-/// <param name="Baseline">The same-run baseline the value is divided by, in words with its figure; null for absolute figures.</param>
+/// <param name="Baseline">Which phase the figure comes from and the same-run baseline it is divided by, in words with their figures.</param>
 internal sealed record TargetFigure(string Figure, double? Value, string? Baseline, string Target, bool? Met);
 
 internal sealed record ReportTiming(double? Seconds, string? Summary, string? Error);
@@ -49,34 +67,48 @@ internal sealed record MemoryFigures(int Pid, double? PeakMiB, double? EndMiB);
 /// <param name="CalWritesPerSecond">Those of them that issued, upgraded, renewed or extended a CAL (the others were answered valid).</param>
 /// <param name="Failures">Distinct failures, most frequent first, each "count × what".</param>
 /// <param name="KeptDataDirectory">The server's data directory when kept (--data-dir).</param>
+/// <param name="PresentOnly">The present-only phase; null when it was not run (see <paramref name="PhaseNotes"/>).</param>
+/// <param name="IssueOnly">The issue-only phase; null when it was not run.</param>
+/// <param name="PhaseNotes">Why a phase was not run, one line each.</param>
 internal sealed record LicensingBenchReport(
     string Server, string Mode, string Database, int Concurrency, int SessionHosts, double WarmUpSeconds, double DurationSeconds, string Mix,
     SeedingFigures? Seeding, IReadOnlyList<OperationFigures> Operations, OperationFigures Overall, double CalRequestsPerSecond, double CalWritesPerSecond,
     BaselineFigures? NoOp, BaselineFigures? DatabaseBaseline, BenchRatios Ratios, ReportTiming? CalUsageReport, MemoryFigures? Memory,
-    long Errors, IReadOnlyList<string> Failures, string? Record, long Recorded, string? KeptDataDirectory, IReadOnlyList<TargetFigure>? Targets = null)
+    long Errors, IReadOnlyList<string> Failures, string? Record, long Recorded, string? KeptDataDirectory, IReadOnlyList<TargetFigure>? Targets = null,
+    PhaseFigures? PresentOnly = null, PhaseFigures? IssueOnly = null, IReadOnlyList<string>? PhaseNotes = null)
 {
-    /// <summary>Issue 13's figures for the license server, each with its same-run baseline and its target.</summary>
-    public static IReadOnlyList<TargetFigure> TargetsOf(double calRate, double writeRate, double? presentRate, OperationFigures overall, OperationFigures? noOp,
-        OperationFigures? raw, ReportTiming? report, MemoryFigures? memory)
+    /// <summary>
+    /// Issue 13's figures for the license server, each with the phase it comes from and its same-run baseline. The present and
+    /// CAL-writes targets compare per-request costs, so they are taken on the single-operation phases: inside the mix,
+    /// presents are 60% of the requests and writes about a quarter, which caps those ratios at 0.6 and far below 1.0
+    /// whatever the server does. CAL requests ÷ no-op and the p99 stay on the mixed load.
+    /// </summary>
+    public static IReadOnlyList<TargetFigure> TargetsOf(double calRate, OperationFigures overall, OperationFigures? noOp, OperationFigures? raw,
+        OperationFigures? presentOnly, OperationFigures? issueOnly, ReportTiming? report, MemoryFigures? memory)
     {
-        static double? Over(double? value, double? under) => value is { } v && under is > 0 ? Math.Round(v / under.Value, 3) : null;
         var noOpRate = noOp?.RequestsPerSecond;
         var rawRate = raw?.RequestsPerSecond;
-        var noOpText = noOp is null ? null : $"no-op endpoint {noOp.RequestsPerSecond:0.#}/s";
-        var rawText = raw is null ? null : $"raw durable one-transaction-each writes {raw.RequestsPerSecond:0.#}/s";
-        var calToNoOp = Over(calRate, noOpRate);
-        var writesToRaw = Over(writeRate, rawRate);
-        var presentToNoOp = Over(presentRate, noOpRate);
+        var noOpText = noOp is null ? "no-op endpoint not measured" : $"no-op endpoint {Number(noOp.RequestsPerSecond)}/s";
+        var rawText = raw is null ? "raw database not measured" : $"raw durable one-transaction-each writes {Number(raw.RequestsPerSecond)}/s";
         var peakMb = memory?.PeakMiB is { } mib ? Math.Round(mib * 1.048576, 1) : (double?)null;
         return
         [
-            new("CAL requests ÷ no-op", calToNoOp, noOpText, "≥ 0.5", calToNoOp >= 0.5),
-            new("CAL writes ÷ raw durable database rate", writesToRaw, rawText, "≥ 1.0", writesToRaw >= 1.0),
-            new("present (valid CAL) ÷ no-op", presentToNoOp, noOpText, "≥ 0.8", presentToNoOp >= 0.8),
-            new("all requests p99 (ms)", overall.P99Ms, null, "≤ 50", overall.Requests > 0 ? overall.P99Ms <= 50 : null),
-            new("CAL usage report (s)", report?.Seconds, null, "< 5", report?.Seconds < 5),
-            new("server resident memory, peak (MB)", peakMb, null, "≤ 300", peakMb <= 300),
+            RatioTarget("CAL requests ÷ no-op", calRate, noOpRate, $"mixed load ({Number(calRate)}/s) ÷ {noOpText}", 0.5),
+            RatioTarget("CAL writes ÷ raw durable database rate", issueOnly?.RequestsPerSecond, rawRate,
+                $"{(issueOnly is null ? "issue-only phase not run" : $"issue-only phase ({Number(issueOnly.RequestsPerSecond)}/s)")} ÷ {rawText}", 1.0),
+            RatioTarget("present (valid CAL) ÷ no-op", presentOnly?.RequestsPerSecond, noOpRate,
+                $"{(presentOnly is null ? "present-only phase not run" : $"present-only phase ({Number(presentOnly.RequestsPerSecond)}/s)")} ÷ {noOpText}", 0.8),
+            new("all requests p99 (ms)", overall.P99Ms, "mixed load, all requests", "≤ 50", overall.Requests > 0 ? overall.P99Ms <= 50 : null),
+            new("CAL usage report (s)", report?.Seconds, "after the mixed load, whole database", "< 5", report?.Seconds < 5),
+            new("server resident memory, peak (MB)", peakMb, "whole run (VmHWM)", "≤ 300", peakMb <= 300),
         ];
+    }
+
+    /// <summary>Met is decided on the exact ratio; the value shown is rounded to 4 places, so 0.7998 never reads as a met 0.8.</summary>
+    private static TargetFigure RatioTarget(string figure, double? value, double? under, string baseline, double atLeast)
+    {
+        double? exact = value is { } v && under is > 0 ? v / under.Value : null;
+        return new(figure, exact is { } e ? Math.Round(e, 4) : null, baseline, $"≥ {Number(atLeast, "0.0")}", exact is { } x ? x >= atLeast : null);
     }
 
     public void PrintJson(Render output) => output.Json(JsonSerializer.Serialize(this, Client.JsonApiClient.Json));
@@ -94,19 +126,36 @@ internal sealed record LicensingBenchReport(
         if (NoOp is { } noOp)
             output.Line($"No-op baseline ({noOp.What}, {noOp.Concurrency} concurrent, {Number(noOp.Seconds)} s): {noOp.Figures.RequestsPerSecond:N1} requests/s, " +
                         $"p50 {Ms(noOp.Figures.P50Ms)}, p99 {Ms(noOp.Figures.P99Ms)}{ErrorsOf(noOp.Figures)}.");
+        if (PresentOnly is { } present)
+            output.Line($"Present-only phase (every request a present of a device's valid permanent CAL, cycling through {present.DevicesAvailable:N0} devices: " +
+                        $"{present.Presents:N0} presents by {present.DistinctDevices:N0} distinct devices{Rounds(present)}; {present.Concurrency} concurrent, " +
+                        $"{Number(present.WarmUpSeconds)} s warm-up, {Number(present.Seconds)} s): {present.Figures.RequestsPerSecond:N1} requests/s, " +
+                        $"p50 {Ms(present.Figures.P50Ms)}, p99 {Ms(present.Figures.P99Ms)}{ErrorsOf(present.Figures)}; {OutcomesOf(present.Figures)}.");
+        if (IssueOnly is { } issue)
+            output.Line($"Issue-only phase (every request a first connection: a temporary CAL issued, one durable write each; {issue.Concurrency} concurrent, " +
+                        $"{Number(issue.WarmUpSeconds)} s warm-up, {Number(issue.Seconds)} s): {issue.Figures.RequestsPerSecond:N1} requests/s, " +
+                        $"p50 {Ms(issue.Figures.P50Ms)}, p99 {Ms(issue.Figures.P99Ms)}{ErrorsOf(issue.Figures)}; {OutcomesOf(issue.Figures)}.");
+        foreach (var note in PhaseNotes ?? []) output.Line(note);
         if (DatabaseBaseline is { } db)
             output.Line($"Database baseline ({db.What}, {db.Concurrency} concurrent writers, {Number(db.Seconds)} s): {db.Figures.RequestsPerSecond:N1} transactions/s, " +
                         $"p50 {Ms(db.Figures.P50Ms)}, p99 {Ms(db.Figures.P99Ms)}{ErrorsOf(db.Figures)}.");
         output.Line($"Ratios: CAL requests / no-op requests = {Ratio(Ratios.CalRequestsToNoOp)}; CAL requests / database transactions = {Ratio(Ratios.CalRequestsToDatabase)}; " +
                     $"CAL writes / database transactions = {Ratio(Ratios.CalWritesToDatabase)}.");
+        if (PresentOnly is not null || IssueOnly is not null)
+            output.Line($"Single-operation ratios: present-only / no-op requests = {Ratio(Ratios.PresentOnlyToNoOp)}; " +
+                        $"issue-only / database transactions = {Ratio(Ratios.IssueOnlyToDatabase)}.");
         if (Targets is { Count: > 0 } targets)
         {
-            var table = Render.Table("Figure (issue 13)", "This run", "Same-run baseline", "Target", "Met");
+            var table = Render.Table("Figure (issue 13)", "This run", "Measured on ÷ same-run baseline", "Target", "Met");
             foreach (var t in targets)
-                table.AddRow(Render.Cell(t.Figure), Render.Cell(t.Value is { } v ? Number(v, "0.###") : "n/a"), Render.Cell(t.Baseline ?? "-"),
+                table.AddRow(Render.Cell(t.Figure), Render.Cell(t.Value is { } v ? Number(v, "0.####") : "n/a"), Render.Cell(t.Baseline ?? "-"),
                     Render.Cell(t.Target), Render.Cell(t.Met switch { true => "yes", false => "NO", null => "n/a" }, t.Met == false ? new Style(Color.Red) : null));
             output.Write(table);
         }
+        output.Line($"For information, on the mixed load: present in the mix ÷ no-op = {Ratio(Ratios.PresentInMixToNoOp)} (presents were {Share("present")} of its requests, " +
+                    $"so at most that share of the no-op rate); CAL writes in the mix ÷ raw = {Ratio(Ratios.CalWritesToDatabase)} " +
+                    $"(writes were {Percent(Overall.Requests > 0 ? CalWritesPerSecond / Overall.RequestsPerSecond : 0)} of its requests). " +
+                    "The per-request targets are taken on the single-operation phases.");
         if (CalUsageReport is { } report)
             output.Line(report.Error is null
                 ? $"CAL usage report over the whole database: {Number(report.Seconds ?? 0, "0.000")} s ({report.Summary})."
@@ -139,6 +188,19 @@ internal sealed record LicensingBenchReport(
         }
         return table;
     }
+
+    private string Share(string operation) =>
+        Percent(Overall.Requests > 0 ? (Operations.FirstOrDefault(o => o.Operation == operation)?.Requests ?? 0) / (double)Overall.Requests : 0);
+
+    private static string Percent(double share) => Number(share * 100, "0") + "%";
+
+    /// <summary>", each about 2.4 times" once the cycle went round: how often the server saw a token again (its cache of verified tokens answers those).</summary>
+    private static string Rounds(PhaseFigures present) => present is { Presents: { } presents, DevicesAvailable: > 0 and var devices } && presents > devices
+        ? $", each about {Number(presents / (double)devices, "0.0")} times"
+        : "";
+
+    private static string OutcomesOf(OperationFigures figures) =>
+        figures.Outcomes.Count == 0 ? "no answers" : "answers " + string.Join(", ", figures.Outcomes.Select(x => $"{x.Key} {x.Value}"));
 
     private static string ErrorsOf(OperationFigures figures) => figures.Errors > 0 ? $", {figures.Errors} errors" : "";
 

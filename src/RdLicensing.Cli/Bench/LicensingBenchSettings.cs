@@ -7,6 +7,7 @@ namespace RdLicensing.Cli.Bench;
 /// <param name="Server">--server: drive this running license server instead of starting one.</param>
 /// <param name="ServerPid">--server-pid: the running server's process, for its memory figures.</param>
 /// <param name="Record">--record: the file acknowledged CALs are appended to.</param>
+/// <param name="Phases">--phases: the single-operation phases measured after the mixed load (issue 13's per-request targets).</param>
 internal sealed record LicensingBenchSettings(
     long Cals,
     int Concurrency,
@@ -20,7 +21,8 @@ internal sealed record LicensingBenchSettings(
     string? AdminToken,
     int? ServerPid,
     string? Record,
-    bool Json)
+    bool Json,
+    BenchPhases Phases = BenchPhases.All)
 {
     public const long DefaultCals = 1_000_000;
     public const long MaxCals = 10_000_000;
@@ -33,4 +35,61 @@ internal sealed record LicensingBenchSettings(
     public static TimeSpan DefaultWarmUp(TimeSpan duration) => TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds / 5, 1, 5));
 
     public bool External => Server is not null;
+}
+
+/// <summary>
+/// The phases measured after the mixed load, each with every request the same operation, at the same concurrency and for
+/// the --baseline duration: what issue 13's per-request targets compare with their baselines.
+/// </summary>
+[Flags]
+internal enum BenchPhases
+{
+    None = 0,
+    /// <summary>Every request a present of a device's valid permanent CAL: compared with the no-op endpoint.</summary>
+    Present = 1,
+    /// <summary>Every request a first connection (a temporary CAL issued, one durable write): compared with the raw database rate.</summary>
+    Issue = 2,
+    All = Present | Issue,
+}
+
+internal static class BenchPhaseList
+{
+    public const string Default = "present,issue";
+
+    /// <summary>`present`, `issue`, `present,issue` or `none`.</summary>
+    public static bool TryParse(string text, out BenchPhases phases, out string error)
+    {
+        phases = BenchPhases.None;
+        error = "";
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            error = $"--phases needs a list of phases: present, issue or none, e.g. --phases {Default}";
+            return false;
+        }
+        foreach (var part in parts)
+        {
+            switch (part.ToLowerInvariant())
+            {
+                case "present": phases |= BenchPhases.Present; break;
+                case "issue": phases |= BenchPhases.Issue; break;
+                case "none" when parts.Length == 1: break;
+                case "none":
+                    error = $"--phases none runs no phase; it cannot be combined with '{string.Join(',', parts.Where(p => !p.Equals("none", StringComparison.OrdinalIgnoreCase)))}'";
+                    return false;
+                default:
+                    error = $"--phases names an unknown phase '{part}': use present, issue or none, e.g. --phases {Default}";
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    public static string NameOf(BenchPhases phases) => phases switch
+    {
+        BenchPhases.None => "none",
+        BenchPhases.Present => "present",
+        BenchPhases.Issue => "issue",
+        _ => Default,
+    };
 }

@@ -22,6 +22,12 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
         _ => PerUserAsync(worker),
     };
 
+    /// <summary>The issue-only phase's step: a new device, a temporary CAL issued (one durable write).</summary>
+    public Task FirstOnlyStepAsync(LoadWorker worker) => FirstAsync(worker);
+
+    /// <summary>The present-only phase's step: the next device of the cycle presents its valid permanent CAL.</summary>
+    public Task PresentOnlyStepAsync(LoadWorker worker, DeviceCycle cycle) => DeviceRequestAsync(worker, RequestKind.Present, cycle.Next());
+
     private async Task PresentAsync(LoadWorker worker)
     {
         if (pools.AnyPermanent(worker.Random) is not { } device)
@@ -90,10 +96,11 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
 
     /// <summary>
     /// A device always connects through the same host, as a kiosk does: only the host that asked for a temporary CAL may report
-    /// its sign-in. The host is picked from the hardware id, so every worker agrees.
+    /// its sign-in. The host is the one its seeded CAL row names, else picked from the hardware id, so every worker agrees.
     /// </summary>
     private SessionHostCalls HostFor(SimulatedDevice device)
     {
+        if (device.Host is { } named) return hosts[named % hosts.Count];
         var hash = 0u;
         foreach (var c in device.HardwareId) hash = hash * 31 + c;
         return hosts[(int)(hash % (uint)hosts.Count)];
@@ -111,4 +118,23 @@ internal sealed class LicensingLoad(IReadOnlyList<SessionHostCalls> hosts, Devic
         if (answer.Cal is { } cal) log?.Write(cal.Id, "device", device.HardwareId, answer.Outcome);
         return answer;
     }
+}
+
+/// <summary>
+/// The present-only phase's devices, taken in turn: each device presents once per round, as a device connecting once
+/// in a while does, never twice at once unless the round is shorter than the connections in flight.
+/// </summary>
+internal sealed class DeviceCycle(IReadOnlyList<SimulatedDevice> devices)
+{
+    private long _taken;
+
+    public int Available => devices.Count;
+
+    /// <summary>Presents handed out, the warm-up's and the drain's included.</summary>
+    public long Taken => Interlocked.Read(ref _taken);
+
+    /// <summary>Distinct devices that presented: every one of them once the cycle went round.</summary>
+    public long Distinct => Math.Min(Taken, devices.Count);
+
+    public SimulatedDevice Next() => devices[(int)((Interlocked.Increment(ref _taken) - 1) % devices.Count)];
 }
