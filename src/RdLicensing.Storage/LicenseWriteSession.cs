@@ -160,6 +160,15 @@ public sealed partial class LicenseWriteSession : IBatchItem
         """, CalRow.Parameters(cal)));
 
     /// <summary>
+    /// CALs holding a license that is due back: a Per Device CAL once expired, a Per User CAL once expired and past the
+    /// reassignment delay from its issue. Each half is a range of its own partial index (migration 0013/0012), so a sweep reads
+    /// only the CALs it frees, not every expired Per User CAL still within its delay.
+    /// </summary>
+    private static string DueSlotsSql(string column) =>
+        $"SELECT {column} FROM issued_cals WHERE holds_slot = 1 AND cal_type = 0 AND expires_at <= @nowMs " +
+        $"UNION ALL SELECT {column} FROM issued_cals WHERE holds_slot = 1 AND cal_type = 1 AND issued_at <= @reassignableBefore AND expires_at <= @nowMs";
+
+    /// <summary>
     /// Ends what time has ended: permanent Per Device CALs past expiry return their license; Per User CALs
     /// past expiry drop off the list and return their license once the reassignment delay has also passed;
     /// temporary CALs past 90 days become Expired. Returns how many CALs expired and how many licenses returned to their packs.
@@ -170,16 +179,11 @@ public sealed partial class LicenseWriteSession : IBatchItem
         var nowMs = Times.ToDb(now);
         var reassignableBefore = Times.ToDb(now - CalRules.PerUserReassignmentDelay);
         var released = (await _tx.Connection.QueryAsync<(string pack, long count)>(Cmd(
-            """
-            SELECT key_pack_id, COUNT(*) FROM issued_cals
-            WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)
-            GROUP BY key_pack_id
-            """, new { nowMs, reassignableBefore }))).ToList();
+            $"SELECT key_pack_id, COUNT(*) FROM ({DueSlotsSql("key_pack_id")}) due GROUP BY key_pack_id", new { nowMs, reassignableBefore }))).ToList();
         foreach (var (pack, count) in released)
             await PacksChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued - @count WHERE id = @pack", new { pack, count })));
-        var freed = await _tx.Connection.ExecuteAsync(Cmd(
-            "UPDATE issued_cals SET holds_slot = 0 WHERE holds_slot = 1 AND expires_at <= @nowMs AND (cal_type = 0 OR issued_at <= @reassignableBefore)",
-            new { nowMs, reassignableBefore }));
+        var freed = released.Count == 0 ? 0 : await _tx.Connection.ExecuteAsync(Cmd(
+            $"UPDATE issued_cals SET holds_slot = 0 WHERE id IN ({DueSlotsSql("id")})", new { nowMs, reassignableBefore }));
         var expired = await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE issued_cals SET status = @expired WHERE status IN (@temporary, @active) AND expires_at <= @nowMs",
             new { nowMs, expired = (int)CalStatus.Expired, temporary = (int)CalStatus.Temporary, active = (int)CalStatus.Active }));

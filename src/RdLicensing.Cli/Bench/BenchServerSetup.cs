@@ -13,8 +13,11 @@ namespace RdLicensing.Cli.Bench;
 /// </summary>
 internal static class BenchServerSetup
 {
-    /// <summary>The first session host's name; the seeded CALs name it as the host that issued them.</summary>
+    /// <summary>The first session host's name.</summary>
     public const string HostName = "rdsh-bench-01";
+
+    /// <summary>The name of the bench's session host number <paramref name="index"/> (from 0), as <see cref="EnrollHostsAsync"/> enrolls them.</summary>
+    public static string HostNameOf(int index) => $"rdsh-bench-{index + 1:D2}";
 
     /// <summary>Concurrent connections per simulated session host: a farm of hosts shares the load, as in real life.</summary>
     private const int ConnectionsPerHost = 8;
@@ -54,8 +57,8 @@ internal static class BenchServerSetup
     {
         var tokens = new List<string>();
         var hosts = Math.Clamp((concurrency + ConnectionsPerHost - 1) / ConnectionsPerHost, 1, MaxHosts);
-        for (var i = 1; i <= hosts; i++)
-            tokens.Add((await admin.EnrollAsync($"rdsh-bench-{i:D2}", inSecurityGroup: true, ct)).Value.Token);
+        for (var i = 0; i < hosts; i++)
+            tokens.Add((await admin.EnrollAsync(HostNameOf(i), inSecurityGroup: true, ct)).Value.Token);
         return tokens;
     }
 

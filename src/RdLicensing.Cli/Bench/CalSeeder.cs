@@ -12,7 +12,7 @@ namespace RdLicensing.Cli.Bench;
 /// It keeps a sample of the seeded clients, spread over the table, for the run to use: devices whose CAL the run presents
 /// or renews, devices awaiting their upgrade, users who sign in.
 /// </summary>
-internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs, DateTimeOffset now, string hostName, ProductVersion hostVersion)
+internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs, DateTimeOffset now, int hosts, ProductVersion hostVersion)
 {
     // Enough clients that no one device or user dominates the run, few enough to mint their tokens in seconds. The present-only
     // phase takes the permanent ones in turn: at 20,000 a device presents about once in a 5 s phase at 2,000-4,000/s, not every 2 s.
@@ -44,18 +44,22 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
             .. _nearExpiry.Select(p => (p.Index, p.Cal, (Action<SimulatedDevice>)pools.AddNearExpiry)),
             .. _temporary.Select(p => (p.Index, p.Cal, (Action<SimulatedDevice>)pools.AddTemporary)),
         ];
-        // A seeded temporary CAL names the first host enrolled (rdsh-bench-01): only that host may report its user's sign-in.
+        // A seeded CAL names one of the bench's hosts, in turn by row (HostOf): only that host may report its user's sign-in, and
+        // the sign-ins and upgrades spread over every host's connections as the load's own devices do.
         var minted = new SimulatedDevice[devices.Length];
         Parallel.For(0, devices.Length, i =>
         {
             var (index, cal, _) = devices[i];
             var token = tokens.Issue(new CalTokenContent(seeded.FirstId + index, productId, cal.Type, cal.Version, cal.IsTemporary,
                 cal.HardwareId!, cal.ClientName, cal.IssuedAt, cal.ExpiresAt));
-            minted[i] = new SimulatedDevice(cal.HardwareId!, Convert.ToBase64String(token), cal.IsTemporary ? 0 : null);
+            minted[i] = new SimulatedDevice(cal.HardwareId!, Convert.ToBase64String(token), cal.IsTemporary ? HostOf(index) : null);
         });
         for (var i = 0; i < devices.Length; i++) devices[i].Add(minted[i]);
         foreach (var user in _users) pools.AddUser(user);
     }
+
+    /// <summary>The bench host (index from 0) a seeded row names.</summary>
+    private int HostOf(long index) => (int)(index % hosts);
 
     private IEnumerable<IssuedCal> Rows()
     {
@@ -91,7 +95,7 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
         var device = new IssuedCal
         {
             Type = CalType.PerDevice, Version = hostVersion, Validated = true, HardwareId = $"seed-{index:D8}",
-            ClientName = $"PC-seed-{index:D8}", UserName = $"user{index % 50_000:D5}", HostName = hostName,
+            ClientName = $"PC-seed-{index:D8}", UserName = $"user{index % 50_000:D5}", HostName = BenchServerSetup.HostNameOf(HostOf(index)),
         };
         DateTimeOffset issued, expires;
         switch (kind)
@@ -123,7 +127,7 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
                 var user = $"seed-user-{index:D8}";
                 return new IssuedCal
                 {
-                    Type = CalType.PerUser, Version = hostVersion, Validated = true, UserName = user, ClientName = user, HostName = hostName,
+                    Type = CalType.PerUser, Version = hostVersion, Validated = true, UserName = user, ClientName = user, HostName = BenchServerSetup.HostNameOf(HostOf(index)),
                     Status = kind == SeededKind.PerUser ? CalStatus.Active : CalStatus.Expired, KeyPackId = perUser.Take(), HoldsSlot = true,
                     IssuedAt = issued, ExpiresAt = issued + CalRules.PerUserValidity,
                 };

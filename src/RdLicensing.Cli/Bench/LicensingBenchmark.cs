@@ -76,7 +76,7 @@ internal static class LicensingBenchmark
                     // Rows go straight into the database while no server writes to it.
                     await server.DisposeAsync();
                     server = null;
-                    seeding = await SeedAsync(databases, plan, packs, now, pools, progress, ct);
+                    seeding = await SeedAsync(databases, plan, packs, now, hostTokens.Count, pools, progress, ct);
                     phase = progress.Begin("Restarting the license server");
                     server = await StartServerAsync(dataDirectory, databases, clearinghouse, ct);
                 }
@@ -100,11 +100,11 @@ internal static class LicensingBenchmark
 
     private static LicenseServerClient AdminOf(ServerProcess server, string dataDirectory) => BenchServerSetup.AdminOfDataDirectory(server.Url, dataDirectory);
 
-    private static async Task<SeedingFigures> SeedAsync(BenchDatabase databases, SeedPlan plan, List<Core.Protocol.KeyPackView> packs, DateTimeOffset now,
+    private static async Task<SeedingFigures> SeedAsync(BenchDatabase databases, SeedPlan plan, List<Core.Protocol.KeyPackView> packs, DateTimeOffset now, int hosts,
         DevicePools pools, BenchProgress progress, CancellationToken ct)
     {
         var phase = progress.Begin($"Seeding {plan.Total:N0} CALs", plan.Total);
-        var seeder = new CalSeeder(plan, packs, now, BenchServerSetup.HostName, BenchServerSetup.HostVersion);
+        var seeder = new CalSeeder(plan, packs, now, hosts, BenchServerSetup.HostVersion);
         var clock = Stopwatch.StartNew();
         await using var handle = databases.OpenServerStore();
         var seeded = await seeder.SeedAsync(handle.Store, new Progress<long>(rows => phase.Report(rows, $"{rows:N0} rows")), ct);
