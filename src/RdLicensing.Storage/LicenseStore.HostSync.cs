@@ -60,9 +60,9 @@ public sealed partial class LicenseWriteSession
         _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET revocations_synced_at = @at, revocation_list_number = @number WHERE name = CAST(@name AS CITEXT)",
             new { name = hostName, at = Times.ToDb(at), number }));
 
-    public async Task<DateTimeOffset?> HostGraceStartAsync(string hostName) =>
-        Times.FromDb(await _tx.Connection.ExecuteScalarAsync<long?>(Cmd("SELECT grace_started_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)",
-            new { name = hostName })));
+    public Task<DateTimeOffset?> HostGraceStartAsync(string hostName) =>
+        PreparedAsync("SELECT grace_started_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", [("@name", hostName)], async (command, ct) =>
+            await command.ExecuteScalarAsync(ct) is long ms ? Times.FromDb(ms) : (DateTimeOffset?)null);
 
     /// <summary>Records the host's anchored grace start (and its end for the dashboard); <paramref name="movedAt"/> when it reported a later one.</summary>
     public Task SetHostGraceAsync(string hostName, DateTimeOffset startedAt, DateTimeOffset endsAt, DateTimeOffset? movedAt) =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Events;
@@ -42,6 +43,33 @@ public sealed partial class LicenseWriteSession : IBatchItem
     /// </summary>
     private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, _tx.Transaction, cancellationToken: _transactionToken);
 
+    /// <summary>
+    /// A statement every issuance runs (the device's or user's CALs, the new CAL, its update, the license taken): prepared once per
+    /// kept SQLite connection instead of parsed again for each work item under the writer lock (PostgreSQL: Npgsql's auto-prepare).
+    /// Same transaction and token as <see cref="Cmd"/>.
+    /// </summary>
+    private async Task<T> PreparedAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbCommand, CancellationToken, Task<T>> run)
+    {
+        var command = SqlStore<LicenseWriteSession>.PreparedCommand(_tx.Connection, _tx.Transaction, sql, parameters, out var owned);
+        try
+        {
+            return await run(command, _transactionToken);
+        }
+        finally
+        {
+            if (owned) await command.DisposeAsync();
+        }
+    }
+
+    private Task<IReadOnlyList<IssuedCal>> CalsPreparedAsync(string sql, string name, string value) =>
+        PreparedAsync<IReadOnlyList<IssuedCal>>(sql, [(name, value)], async (command, ct) =>
+        {
+            var cals = new List<IssuedCal>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) cals.Add(CalRow.Read(reader).ToDomain());
+            return cals;
+        });
+
     void IBatchItem.Succeeded()
     {
         if (_events is not null) _batch.Events.AddRange(_events);
@@ -69,11 +97,9 @@ public sealed partial class LicenseWriteSession : IBatchItem
     internal const string DeviceCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
     internal const string UserCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id";
 
-    public async Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) =>
-        (await _tx.Connection.QueryAsync<CalRow>(Cmd(DeviceCalsSql, new { hardwareId }))).Select(r => r.ToDomain()).ToList();
+    public Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) => CalsPreparedAsync(DeviceCalsSql, "@hardwareId", hardwareId);
 
-    public async Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) =>
-        (await _tx.Connection.QueryAsync<CalRow>(Cmd(UserCalsSql, new { userName }))).Select(r => r.ToDomain()).ToList();
+    public Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) => CalsPreparedAsync(UserCalsSql, "@userName", userName);
 
     public async Task<IssuedCal?> CalAsync(long id) =>
         (await _tx.Connection.QuerySingleOrDefaultAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id })))?.ToDomain();
@@ -119,7 +145,8 @@ public sealed partial class LicenseWriteSession : IBatchItem
     /// <summary>Takes one license of the pack; false when none is left. The guard keeps issued ≤ total under any interleaving.</summary>
     public async Task<bool> TakeLicenseAsync(Guid keyPackId)
     {
-        var taken = await PoolsChanged(_tx.Connection.ExecuteAsync(Cmd("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", new { id = keyPackId.ToString("D") }))) == 1;
+        var taken = await PoolsChanged(PreparedAsync("UPDATE key_packs SET issued = issued + 1 WHERE id = @id AND issued < total", [("@id", keyPackId.ToString("D"))],
+            (command, ct) => command.ExecuteNonQueryAsync(ct))) == 1;
         if (taken) AdjustKeptPack(keyPackId, +1);
         return taken;
     }
@@ -136,14 +163,17 @@ public sealed partial class LicenseWriteSession : IBatchItem
         return await InsertCalRowAsync(cal);
     }
 
-    private async Task<long> InsertCalRowAsync(IssuedCal cal) => await _tx.Connection.ExecuteScalarAsync<long>(Cmd(
+    private const string InsertCalSql =
         """
         INSERT INTO issued_cals (cal_type, status, product_version, key_pack_id, is_temporary, over_used, validated, holds_slot,
                                  hardware_id, client_name, user_name, host_name, issued_at, expires_at, revoked_at)
         VALUES (@cal_type, @status, @product_version, @key_pack_id, @is_temporary, @over_used, @validated, @holds_slot,
                 @hardware_id, @client_name, @user_name, @host_name, @issued_at, @expires_at, @revoked_at)
         RETURNING id
-        """, CalRow.Parameters(cal)));
+        """;
+
+    private Task<long> InsertCalRowAsync(IssuedCal cal) =>
+        PreparedAsync(InsertCalSql, CalRow.ParameterList(cal, withId: false), async (command, ct) => Convert.ToInt64(await command.ExecuteScalarAsync(ct)));
 
     public Task UpdateCalAsync(IssuedCal cal)
     {
@@ -151,13 +181,16 @@ public sealed partial class LicenseWriteSession : IBatchItem
         return UpdateCalRowAsync(cal);
     }
 
-    private Task UpdateCalRowAsync(IssuedCal cal) => _tx.Connection.ExecuteAsync(Cmd(
+    private const string UpdateCalSql =
         """
         UPDATE issued_cals SET status = @status, product_version = @product_version, key_pack_id = @key_pack_id,
                over_used = @over_used, validated = @validated, holds_slot = @holds_slot, client_name = @client_name,
                host_name = @host_name, issued_at = @issued_at, expires_at = @expires_at, revoked_at = @revoked_at
         WHERE id = @id
-        """, CalRow.Parameters(cal)));
+        """;
+
+    private Task UpdateCalRowAsync(IssuedCal cal) =>
+        PreparedAsync(UpdateCalSql, CalRow.ParameterList(cal, withId: true), (command, ct) => command.ExecuteNonQueryAsync(ct));
 
     /// <summary>
     /// CALs holding a license that is due back: a Per Device CAL once expired, a Per User CAL once expired and past the
