@@ -35,6 +35,11 @@ public static class ConsoleServices
         var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys"));
         OwnerOnlyDirectory.Ensure(keys.FullName);
         services.AddDataProtection().SetApplicationName("RdLicensing Licensing Manager").PersistKeysToFileSystem(keys);
+        // The keys stay readable by this service's account alone (OwnerOnlyDirectory): encrypting them with a secret kept
+        // beside them would protect nothing, so the choice is explicit (and Data Protection's warning about it, printed
+        // on every start, goes away).
+        services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+            o.XmlEncryptor = new Microsoft.AspNetCore.DataProtection.XmlEncryption.NullXmlEncryptor());
 
         services.AddAuthentication().AddCookie(ConsoleClaims.Scheme, o =>
         {
