@@ -11,6 +11,8 @@ namespace RdLicensing.Storage;
 /// <item>key packs and the policy settings are read once per transaction and kept current by the writes that change them
 /// (a license taken or returned adjusts the copy; any other change of a pack, or a settings write, drops it). The transaction
 /// holds the writer lock (every node's), so nothing else changes them meanwhile;</item>
+/// <item>each host's grace period start, read once per transaction and kept current by the writes that set it (an enrollment
+/// or removal drops the host's copy);</item>
 /// <item>events, hosts' last-seen times and the day's pool levels are written once, just before the commit: the events of
 /// every item in one multi-row insert, each host's latest contact in one update, each day's pool level once.</item>
 /// </list>
@@ -24,6 +26,7 @@ internal sealed class LicenseBatch : IBatchState
 
     public readonly Dictionary<CalType, IReadOnlyList<KeyPack>> Packs = [];
     public IReadOnlyDictionary<string, string?>? Policies;
+    public readonly Dictionary<string, DateTimeOffset?> GraceStarts = new(StringComparer.OrdinalIgnoreCase);
     public readonly List<PendingEvent> Events = [];
     public readonly Dictionary<string, long> LastSeen = new(StringComparer.OrdinalIgnoreCase);
     public readonly Dictionary<long, DateTimeOffset> PoolDays = [];
@@ -33,6 +36,7 @@ internal sealed class LicenseBatch : IBatchState
     {
         Packs.Clear();
         Policies = null;
+        GraceStarts.Clear();
     }
 
     /// <summary>

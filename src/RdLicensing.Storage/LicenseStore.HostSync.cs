@@ -60,13 +60,24 @@ public sealed partial class LicenseWriteSession
         _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET revocations_synced_at = @at, revocation_list_number = @number WHERE name = CAST(@name AS CITEXT)",
             new { name = hostName, at = Times.ToDb(at), number }));
 
-    public Task<DateTimeOffset?> HostGraceStartAsync(string hostName) =>
-        PreparedAsync("SELECT grace_started_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", [("@name", hostName)], async (command, ct) =>
+    /// <summary>The host's anchored grace period start (null when none is recorded, or the host is not enrolled): read once per
+    /// transaction for each host (see <see cref="LicenseBatch"/>), as every CAL request of a batch asks for its host's.</summary>
+    public async Task<DateTimeOffset?> HostGraceStartAsync(string hostName)
+    {
+        if (_batch.GraceStarts.TryGetValue(hostName, out var kept)) return kept;
+        var read = await PreparedAsync("SELECT grace_started_at FROM session_hosts WHERE name = CAST(@name AS CITEXT)", [("@name", hostName)], async (command, ct) =>
             await command.ExecuteScalarAsync(ct) is long ms ? Times.FromDb(ms) : (DateTimeOffset?)null);
+        _batch.GraceStarts[hostName] = read;
+        return read;
+    }
 
     /// <summary>Records the host's anchored grace start (and its end for the dashboard); <paramref name="movedAt"/> when it reported a later one.</summary>
-    public Task SetHostGraceAsync(string hostName, DateTimeOffset startedAt, DateTimeOffset endsAt, DateTimeOffset? movedAt) =>
-        _tx.Connection.ExecuteAsync(Cmd(
+    public async Task SetHostGraceAsync(string hostName, DateTimeOffset startedAt, DateTimeOffset endsAt, DateTimeOffset? movedAt)
+    {
+        var updated = await _tx.Connection.ExecuteAsync(Cmd(
             "UPDATE session_hosts SET grace_started_at = @start, grace_ends_at = @ends, grace_moved_at = COALESCE(@moved, grace_moved_at) WHERE name = CAST(@name AS CITEXT)",
             new { name = hostName, start = Times.ToDb(startedAt), ends = Times.ToDb(endsAt), moved = Times.ToDb(movedAt) }));
+        if (updated == 1) _batch.GraceStarts[hostName] = startedAt;
+        else _batch.GraceStarts.Remove(hostName);
+    }
 }

@@ -326,6 +326,7 @@ public sealed partial class LicenseWriteSession : IBatchItem
     public async Task<bool> EnrollSessionHostAsync(string name, string token, bool inSecurityGroup, DateTimeOffset now)
     {
         var hash = LicenseStore.HashToken(token);
+        _batch.GraceStarts.Remove(name);
         if (await _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET token_hash = @hash WHERE name = CAST(@name AS CITEXT)", new { name, hash })) == 1)
             return false;
         await _tx.Connection.ExecuteAsync(Cmd(
@@ -334,8 +335,11 @@ public sealed partial class LicenseWriteSession : IBatchItem
         return true;
     }
 
-    public async Task<bool> RemoveSessionHostAsync(string name) =>
-        await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name })) == 1;
+    public async Task<bool> RemoveSessionHostAsync(string name)
+    {
+        _batch.GraceStarts.Remove(name);
+        return await _tx.Connection.ExecuteAsync(Cmd("DELETE FROM session_hosts WHERE name = CAST(@name AS CITEXT)", new { name })) == 1;
+    }
 
     public async Task<bool> SetSecurityGroupAsync(string name, bool member) =>
         await _tx.Connection.ExecuteAsync(Cmd("UPDATE session_hosts SET in_security_group = @member WHERE name = CAST(@name AS CITEXT)",

@@ -79,6 +79,48 @@ public sealed class HotReadTests
         }
     }
 
+    [Theory, AllDatabases]
+    public async Task A_hosts_grace_start_kept_for_a_batch_follows_its_writes_and_forgets_a_rolled_back_one(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        await db.Store.WriteAsync(async s =>
+        {
+            await s.EnrollSessionHostAsync("rdsh-01", "rdlh_grace-a", inSecurityGroup: true, T0);
+            await s.EnrollSessionHostAsync("rdsh-02", "rdlh_grace-b", inSecurityGroup: true, T0);
+        });
+
+        // One batch: a first write holds the writer while the others queue behind it, so they share one transaction.
+        var release = new TaskCompletionSource();
+        var first = db.Store.WriteAsync(async _ => { await release.Task; return true; });
+        var reads = new List<(string Step, DateTimeOffset? Start)>();
+        Task Step(string name, Func<LicenseWriteSession, Task> work, bool fail = false) => db.Store.WriteAsync(async s =>
+        {
+            await work(s);
+            var start = await s.HostGraceStartAsync("RDSH-01");
+            lock (reads) reads.Add((name, start));
+            if (fail) throw new InvalidOperationException("refused after writing");
+        });
+        var steps = new[]
+        {
+            Step("read", _ => Task.CompletedTask),
+            Step("set", s => s.SetHostGraceAsync("rdsh-01", T0.AddDays(1), T0.AddDays(121), null)),
+            Step("set then fail", s => s.SetHostGraceAsync("rdsh-01", T0.AddDays(5), T0.AddDays(125), null), fail: true),
+            Step("after the rollback", _ => Task.CompletedTask),
+            Step("removed", s => s.RemoveSessionHostAsync("rdsh-01")),
+        };
+        release.SetResult();
+        await first;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => steps[2]);
+        await Task.WhenAll(steps.Where((_, i) => i != 2));
+
+        Assert.Equal(
+            [("read", null), ("set", T0.AddDays(1)), ("set then fail", T0.AddDays(5)), ("after the rollback", T0.AddDays(1)), ("removed", null)],
+            reads);
+        // What was committed: rdsh-01 removed; rdsh-02 untouched.
+        Assert.Null(await db.Store.WriteAsync(s => s.HostGraceStartAsync("rdsh-01")));
+        Assert.Null(await db.Store.WriteAsync(s => s.HostGraceStartAsync("rdsh-02")));
+    }
+
     [Fact]
     public async Task A_connection_handed_back_inside_a_transaction_is_closed_and_its_work_rolled_back_not_passed_on()
     {
