@@ -42,7 +42,8 @@ public sealed class LicensingBenchTests
 
             // The single-operation phases, after the mixed load, at its concurrency for the --baseline duration: non-zero rates, no errors
             // (no ", N errors" before the answers), every present answered valid and every first connection issued a temporary CAL.
-            Assert.Matches(@"Present-only phase \(every request a present of a device's valid permanent CAL, cycling through [\d,]+ devices: [\d,]+ presents by [1-9][\d,]* distinct devices; " +
+            // A server fast enough to go round the seeded devices within the second says how often each presented.
+            Assert.Matches(@"Present-only phase \(every request a present of a device's valid permanent CAL, cycling through [\d,]+ devices: [\d,]+ presents by [1-9][\d,]* distinct devices(, each about [\d.]+ times)?; " +
                            @"16 concurrent, 1 s warm-up, 1 s\): [1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers valid [1-9]\d*\.", output);
             Assert.Matches(@"Issue-only phase \(every request a first connection: a temporary CAL issued, one durable write each; 16 concurrent, 1 s warm-up, 1 s\): " +
                            @"[1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers temporary-issued [1-9]\d*\.", output);
