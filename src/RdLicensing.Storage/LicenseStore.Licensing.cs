@@ -1,4 +1,3 @@
-using Dapper;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.KeyPacks;
 

@@ -50,7 +50,7 @@ public sealed partial class LicenseWriteSession : IBatchItem
     /// </summary>
     private async Task<T> PreparedAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbCommand, CancellationToken, Task<T>> run)
     {
-        var command = SqlStore<LicenseWriteSession>.PreparedCommand(_tx.Connection, _tx.Transaction, sql, parameters, out var owned);
+        var command = Sqlite.PreparedCommands.For(_tx.Connection, _tx.Transaction, sql, parameters, out var owned);
         try
         {
             return await run(command, _transactionToken);

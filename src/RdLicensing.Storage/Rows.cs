@@ -113,7 +113,7 @@ internal sealed class CalRow
         RevokedAt = Times.FromDb(revoked_at),
     };
 
-    /// <summary>The same values as <see cref="Parameters"/>, named with '@', for the prepared statements (flags and enums as 64-bit integers).</summary>
+    /// <summary>A CAL's columns as the prepared INSERT and UPDATE take them, named with '@' (flags and enums as 64-bit integers).</summary>
     /// <param name="withId">The UPDATE's parameters (the id, without the columns it never changes); else the INSERT's.</param>
     public static (string Name, object? Value)[] ParameterList(IssuedCal c, bool withId)
     {
@@ -127,26 +127,6 @@ internal sealed class CalRow
         // An UPDATE names only what it sets: an unreferenced parameter is one the database would have to ignore.
         return withId ? [("@id", c.Id), .. list.Where(p => p.Item1 is not ("@cal_type" or "@is_temporary" or "@hardware_id" or "@user_name"))] : list;
     }
-
-    public static object Parameters(IssuedCal c) => new
-    {
-        id = c.Id,
-        cal_type = (int)c.Type,
-        status = (int)c.Status,
-        product_version = (int)c.Version,
-        key_pack_id = c.KeyPackId?.ToString("D"),
-        is_temporary = Flags.ToDb(c.IsTemporary),
-        over_used = Flags.ToDb(c.OverUsed),
-        validated = Flags.ToDb(c.Validated),
-        holds_slot = Flags.ToDb(c.HoldsSlot),
-        hardware_id = c.HardwareId,
-        client_name = c.ClientName,
-        user_name = c.UserName,
-        host_name = c.HostName,
-        issued_at = Times.ToDb(c.IssuedAt),
-        expires_at = Times.ToDb(c.ExpiresAt),
-        revoked_at = Times.ToDb(c.RevokedAt),
-    };
 }
 
 internal sealed class EventRow

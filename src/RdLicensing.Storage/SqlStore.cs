@@ -66,32 +66,11 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
     /// statements stay prepared with the kept connection (<see cref="Sqlite.KeptSqliteConnection"/>), on PostgreSQL Npgsql prepares
     /// it once it has seen it a few times (Max Auto Prepare). Parameters are named as in the SQL, '@' included.
     /// </summary>
-    /// <summary>
-    /// A command for <paramref name="sql"/> with <paramref name="parameters"/> bound: the kept, prepared one of a SQLite kept
-    /// connection (not to be disposed: <paramref name="owned"/> false), else a new one.
-    /// </summary>
-    internal static DbCommand PreparedCommand(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, out bool owned)
-    {
-        owned = true;
-        var command = connection is Sqlite.IPreparedCommands prepared ? prepared.Prepared(sql, out owned) : connection.CreateCommand();
-        if (owned) command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
-
     protected async Task<T> ReadPreparedAsync<T>(string sql, (string Name, object? Value)[] parameters,
         Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var connection = await Dialect.OpenAsync(cancellationToken);
-        var owned = true;
-        var command = PreparedCommand(connection, null, sql, parameters, out owned);
+        var command = Sqlite.PreparedCommands.For(connection, null, sql, parameters, out var owned);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -25,6 +25,23 @@ public sealed class RecordAfterAnswerTests
     private static RdpClientIdentity Client(string device) => new(device, Device.HardwareIdOf(device), "alice", false, null);
 
     /// <summary>A device holding a permanent CAL: first connection, sign-in, then the upgrade (through the HTTP API).</summary>
+    /// <summary>A license server with 5 Per Device CALs (valid 60 days) and a session host in Per Device mode using it.</summary>
+    private static async Task<Scenario> PerDeviceScenarioAsync()
+    {
+        var s = await Scenario.StartAsync(permanentDays: 60);
+        try
+        {
+            await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
+            await s.Host.UseAsync("per-device", s.Server);
+            return s;
+        }
+        catch
+        {
+            await s.DisposeAsync();
+            throw;
+        }
+    }
+
     private static async Task<byte[]> PermanentCalAsync(Scenario s, string device)
     {
         var d = new Device(device);
@@ -36,9 +53,7 @@ public sealed class RecordAfterAnswerTests
     [Fact]
     public async Task A_valid_CAL_answered_before_its_record_still_gets_its_session_signed_in_and_ended_in_order_even_when_the_client_goes_away()
     {
-        await using var s = await Scenario.StartAsync(permanentDays: 60);
-        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
-        await s.Host.UseAsync("per-device", s.Server);
+        await using var s = await PerDeviceScenarioAsync();
         var cal = await PermanentCalAsync(s, "pc-31");
         var licensing = Licensing(s.Host);
 
@@ -61,9 +76,7 @@ public sealed class RecordAfterAnswerTests
     [Fact]
     public async Task An_administrator_ends_a_session_whose_record_is_still_on_its_way_and_an_unknown_id_is_still_not_found()
     {
-        await using var s = await Scenario.StartAsync(permanentDays: 60);
-        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
-        await s.Host.UseAsync("per-device", s.Server);
+        await using var s = await PerDeviceScenarioAsync();
         var cal = await PermanentCalAsync(s, "pc-32");
         var verdict = await Licensing(s.Host).DecideAsync(Client("pc-32"), cal, CancellationToken.None);
         Assert.True(verdict.Allowed, verdict.Message);
@@ -79,9 +92,7 @@ public sealed class RecordAfterAnswerTests
     [Fact]
     public async Task A_revoked_CAL_is_still_absent_on_the_RDP_path_and_recorded_before_the_answer_while_an_unrevoked_one_is_accepted_alone()
     {
-        await using var s = await Scenario.StartAsync(permanentDays: 60);
-        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
-        await s.Host.UseAsync("per-device", s.Server);
+        await using var s = await PerDeviceScenarioAsync();
         var revoked = await PermanentCalAsync(s, "pc-33");
         var kept = await PermanentCalAsync(s, "pc-34");
         var page = (await s.Server.Admin.GetFromJsonAsync<CalPage>($"/api/admin/cals?device={Device.HardwareIdOf("pc-33")}&status=active"))!;
@@ -121,9 +132,7 @@ public sealed class RecordAfterAnswerTests
     [Fact]
     public async Task A_new_hosts_grace_period_start_is_committed_before_the_answer_and_nothing_goes_on_on_a_session_that_was_not_recorded()
     {
-        await using var s = await Scenario.StartAsync(permanentDays: 60);
-        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
-        await s.Host.UseAsync("per-device", s.Server);
+        await using var s = await PerDeviceScenarioAsync();
         var cal = await PermanentCalAsync(s, "pc-36");
         await using var other = await TestSessionHost.StartAsync(s.Clock, "rdsh-02");
         await other.UseAsync("per-device", s.Server);
@@ -155,9 +164,7 @@ public sealed class RecordAfterAnswerTests
     [Fact]
     public async Task A_temporary_CALs_validation_is_committed_before_the_sign_in_is_answered_so_the_next_connection_upgrades()
     {
-        await using var s = await Scenario.StartAsync(permanentDays: 60);
-        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
-        await s.Host.UseAsync("per-device", s.Server);
+        await using var s = await PerDeviceScenarioAsync();
         var licensing = Licensing(s.Host);
         var first = await licensing.DecideAsync(Client("pc-35"), null, CancellationToken.None);
         Assert.True(first.TemporaryLicense, first.Message);

@@ -35,6 +35,9 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     public const uint TemporaryLicenseFlag = 0x8000_0000;
     public const int MaxTokenBytes = 8 * 1024;
 
+    /// <summary>ecdsa-with-SHA256, the signature algorithm of CAL tokens and revocation lists (and the only one their readers accept).</summary>
+    internal const string EcdsaWithSha256Oid = "1.2.840.10045.4.3.2";
+
     internal static readonly SignedDocumentSchema Schema = new("rdlic-cal", 1,
         ["calId", "licenseServer", "calType", "productVersion", "flags", "hardwareId", "clientName", "issuedAt", "expiresAt"]);
 
@@ -44,8 +47,9 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     private static readonly Asn1Tag VersionTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
     private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
 
-    // What every CAL of this server shares, encoded once: the issuer Name and the server's SubjectPublicKeyInfo.
-    private readonly byte[] _issuerName = EncodeIssuerName(identity.ProductId);
+    // What every CAL of this server shares, encoded once: the issuer Name (the one its revocation lists carry) and the
+    // server's SubjectPublicKeyInfo.
+    private readonly byte[] _issuerName = RevocationList.IssuerName(identity.ProductId).RawData;
     private readonly byte[] _subjectPublicKeyInfo = identity.Key.ExportSubjectPublicKeyInfo();
 
     /// <summary>
@@ -106,18 +110,10 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
         else writer.WriteGeneralizedTime(time, omitFractionalSeconds: true);
     }
 
-    private static byte[] EncodeIssuerName(string productId)
-    {
-        var issuer = new X500DistinguishedNameBuilder();
-        issuer.AddOrganizationName("RdLicensing");
-        issuer.AddCommonName("License Server " + productId);
-        return issuer.Build().RawData;
-    }
-
     private static byte[] EncodeSignatureAlgorithm()
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence()) writer.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+        using (writer.PushSequence()) writer.WriteObjectIdentifier(EcdsaWithSha256Oid);
         return writer.Encode();
     }
 

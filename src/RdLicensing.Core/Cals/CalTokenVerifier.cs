@@ -12,9 +12,6 @@ namespace RdLicensing.Core.Cals;
 /// </summary>
 public sealed class CalTokenVerifier : IDisposable
 {
-    /// <summary>ecdsa-with-SHA256, the only signature algorithm of CAL tokens.</summary>
-    private const string EcdsaWithSha256Oid = "1.2.840.10045.4.3.2";
-
     private readonly ECDsa _publicKey;
 
     private CalTokenVerifier(ECDsa publicKey, byte[] subjectPublicKeyInfo, string? productId)
@@ -77,7 +74,7 @@ public sealed class CalTokenVerifier : IDisposable
             algorithm.ThrowIfNotEmpty();
             signature = certificate.ReadBitString(out var unusedBits);
             certificate.ThrowIfNotEmpty();
-            if (algorithmOid != EcdsaWithSha256Oid || unusedBits != 0)
+            if (algorithmOid != CalTokenService.EcdsaWithSha256Oid || unusedBits != 0)
                 throw new CalTokenException("the license was not issued by this license server or was altered");
         }
         catch (AsnContentException)

@@ -27,11 +27,11 @@ public static class RevocationList
 {
     public const int MaxBytes = 4 * 1024 * 1024;
     private const string CrlNumberOid = "2.5.29.20";
-    private const string EcdsaWithSha256Oid = "1.2.840.10045.4.3.2";
 
     /// <summary>How often a host pulls the list at the latest; also the list's next-update after its this-update.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromHours(1);
 
+    /// <summary>The license server's issuer Name, the same on its revocation lists and on its CAL tokens (CalTokenService).</summary>
     public static X500DistinguishedName IssuerName(string productId)
     {
         var issuer = new X500DistinguishedNameBuilder();
@@ -70,14 +70,14 @@ public static class RevocationList
             var algorithmOid = algorithm.ReadObjectIdentifier();
             var signature = list.ReadBitString(out var unusedBits);
             list.ThrowIfNotEmpty();
-            if (algorithmOid != EcdsaWithSha256Oid || unusedBits != 0
+            if (algorithmOid != CalTokenService.EcdsaWithSha256Oid || unusedBits != 0
                 || !key.VerifyData(tbsBytes, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
                 throw new CalTokenException("the revocation list was not signed by this license server or was altered");
 
             var tbs = new AsnReader(tbsBytes, AsnEncodingRules.DER).ReadSequence();
             if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer)) tbs.ReadInteger(); // version v2
             var innerAlgorithm = tbs.ReadSequence();
-            if (innerAlgorithm.ReadObjectIdentifier() != EcdsaWithSha256Oid)
+            if (innerAlgorithm.ReadObjectIdentifier() != CalTokenService.EcdsaWithSha256Oid)
                 throw new CalTokenException("the revocation list names another signature algorithm than it was signed with");
             var issuer = new X500DistinguishedName(tbs.ReadEncodedValue().ToArray());
             if (!issuer.RawData.AsSpan().SequenceEqual(IssuerName(productId).RawData))

@@ -103,3 +103,27 @@ internal interface IPreparedCommands
     /// <summary>The command for <paramref name="sql"/>, its parameters cleared, prepared once and kept with the connection (not to be disposed) unless <paramref name="owned"/>.</summary>
     DbCommand Prepared(string sql, out bool owned);
 }
+
+/// <summary>Commands of fixed text on any store connection: the kept, prepared one of a <see cref="IPreparedCommands"/> connection, else a new one.</summary>
+internal static class PreparedCommands
+{
+    /// <summary>
+    /// The command for <paramref name="sql"/> with <paramref name="parameters"/> (named with '@') bound: the connection's kept one,
+    /// not to be disposed (<paramref name="owned"/> false), or a new one the caller disposes.
+    /// </summary>
+    public static DbCommand For(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, out bool owned)
+    {
+        owned = true;
+        var command = connection is IPreparedCommands prepared ? prepared.Prepared(sql, out owned) : connection.CreateCommand();
+        if (owned) command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}
