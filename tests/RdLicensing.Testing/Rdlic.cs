@@ -14,6 +14,8 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs rdlic in-process, exactly as the rdlic wrapper would, with the output captured.</summary>
 public static class Rdlic
 {
+    static Rdlic() => UserConfigIsolation.UseOwnFile();
+
     public static async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
