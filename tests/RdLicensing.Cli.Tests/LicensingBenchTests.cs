@@ -19,12 +19,15 @@ public sealed class LicensingBenchTests
         try
         {
             var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "16", "--baseline", "1s",
-                "--record", record, "--data-dir", data);
+                "--settle", "4s", "--record", record, "--data-dir", data);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal("", result.Stderr);
             var output = result.Stdout;
             Assert.Contains("Seeded 2,000 CALs straight into the database", output);
+            // Before anything is measured a light load runs while the server's code is compiled (watched in /proc), at most --settle.
+            Assert.Matches(@"Server (brought to a steady state first: [\d.]+ s of light load \(every request kind, 4 at a time\) until the runtime's tiered compiler was idle, having used [\d.]+ s of CPU\.|" +
+                           @"NOT at a steady state: after [\d.]+ s of light load \(--settle\) the runtime's tiered compiler was still working \([\d.]+ s of CPU so far\))", output);
             Assert.Matches(@"│ present\s+│ [1-9]\d*\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│ [\d.]+\s+│", output);
             Assert.Matches(@"│ all\s+│ [1-9]\d*\s+│", output);
             Assert.Matches(@"CAL requests \(the issuance path, sign-ins aside\): [\d,.]+/s, of which wrote a CAL [\d,.]+/s; all requests [\d,.]+/s, p50 [\d.]+ ms, p99 [\d.]+ ms, p99\.9 [\d.]+ ms\.", output);
@@ -92,7 +95,7 @@ public sealed class LicensingBenchTests
         string? kept = null;
         try
         {
-            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "8", "--baseline", "1s",
+            var result = await Rdlic.RunAsync("bench", "licensing", "--cals", "2000", "--duration", "2s", "--concurrency", "8", "--baseline", "1s", "--settle", "0s",
                 "--db", ThrowawayPostgres.AdminConnectionString!, "--data-dir", data, "--record", record, "--json");
 
             Assert.True(result.ExitCode == 0, result.ToString());
@@ -104,6 +107,11 @@ public sealed class LicensingBenchTests
             Assert.Matches(@"^postgres://127\.0\.0\.1:\d+/bench_lic_[0-9a-f]{8}$", database);
             kept = new NpgsqlConnectionStringBuilder(ThrowawayPostgres.AdminConnectionString) { Database = database[(database.LastIndexOf('/') + 1)..] }.ConnectionString;
             Assert.Equal(2000, root.GetProperty("seeding").GetProperty("cals").GetInt64());
+            // --settle 0s: nothing ran before the measurement, and the report says what that means.
+            var settling = root.GetProperty("settling");
+            Assert.Equal(0, settling.GetProperty("seconds").GetDouble());
+            Assert.Equal(JsonValueKind.Null, settling.GetProperty("settled").ValueKind);
+            Assert.Contains("--settle 0s", settling.GetProperty("line").GetString());
             Assert.True(root.GetProperty("calRequestsPerSecond").GetDouble() > 0);
             Assert.True(root.GetProperty("overall").GetProperty("p99Ms").GetDouble() > 0);
             var ping = root.GetProperty("noOp").GetProperty("figures");
@@ -141,6 +149,7 @@ public sealed class LicensingBenchTests
     [InlineData("rdlic: --cals must be a whole number from 0 to 10000000", "--cals", "lots")]
     [InlineData("rdlic: --concurrency must be a whole number from 1 to 4096", "--concurrency", "0")]
     [InlineData("rdlic: --duration must be a duration like 20s, 2m or 1m30s (at most 1h), not 'soon'", "--duration", "soon")]
+    [InlineData("rdlic: --settle must be a duration like 20s, 2m or 1m30s (at most 1h, or 0s for none), not 'soon'", "--settle", "soon")]
     [InlineData("rdlic: --mix names an unknown operation 'login': use present, first, upgrade, renew, peruser, e.g. present=60,first=10,upgrade=10,renew=5,peruser=15", "--mix", "present=50,login=50")]
     [InlineData("rdlic: --mix needs at least one operation with a weight above 0, e.g. present=60,first=10,upgrade=10,renew=5,peruser=15", "--mix", "present=0")]
     [InlineData("rdlic: --db must be a PostgreSQL address such as Host=127.0.0.1;Port=5432;Username=postgres or postgres://user@host:5432/postgres", "--db", "mysql://x")]

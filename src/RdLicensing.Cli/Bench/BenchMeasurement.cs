@@ -49,16 +49,18 @@ internal static class BenchMeasurement
         BenchProgress progress, CancellationToken ct)
     {
         using var log = settings.Record is { } path ? new AcknowledgedCalLog(path) : null;
-
-        var ping = await TimedAsync(progress, "No-op baseline (ping)", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency,
-            async worker =>
-            {
-                var started = LoadWorker.Now();
-                var result = await hosts[worker.Index % hosts.Count].PingAsync();
-                worker.Record(RequestKind.Ping, started, result.Body?.Status, result.Error, result.ConnectionFailed);
-            }, ct);
-
         var load = new LicensingLoad(hosts, target.Pools, settings.Mix, BenchServerSetup.HostVersion.ToShortName(), log);
+
+        async Task PingAsync(LoadWorker worker)
+        {
+            var started = LoadWorker.Now();
+            var result = await hosts[worker.Index % hosts.Count].PingAsync();
+            worker.Record(RequestKind.Ping, started, result.Body?.Status, result.Error, result.ConnectionFailed);
+        }
+
+        var settled = await ServerSettling.SettleAsync(target.Pid, settings.SettleLimit, [PingAsync, load.StepAsync], progress, ct);
+        var ping = await TimedAsync(progress, "No-op baseline (ping)", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency,
+            PingAsync, ct);
         var run = await TimedAsync(progress, "Licensing load", settings.Duration, settings.WarmUp, settings.Concurrency, load.StepAsync, ct);
 
         var report = await TimeReportAsync(target.Admin, progress, ct);
@@ -73,7 +75,7 @@ internal static class BenchMeasurement
                 BaselineWarmUp, settings.Concurrency, baseline.StepAsync, ct, () => baseline.PrepareAsync(ct));
         }
 
-        return Figures(target, settings, ping, run, phases, database, report, memory, log);
+        return Figures(target, settings, settled, ping, run, phases, database, report, memory, log);
     }
 
     /// <summary>What the single-operation phases measured, and why one was not run.</summary>
@@ -114,7 +116,7 @@ internal static class BenchMeasurement
         return new MeasuredPhases(present, cycle, issue, notes);
     }
 
-    private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, LoadRun ping, LoadRun run, MeasuredPhases phases,
+    private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, SettleFigures settled, LoadRun ping, LoadRun run, MeasuredPhases phases,
         LoadRun database, ReportTiming report, MemoryFigures? memory, AcknowledgedCalLog? log)
     {
         var seconds = run.Seconds;
@@ -158,7 +160,7 @@ internal static class BenchMeasurement
             issueOnly is null ? null : new PhaseFigures("issue-only",
                 "every request a first connection: a temporary CAL issued, one durable write each", settings.Concurrency, BaselineWarmUp.TotalSeconds,
                 phases.Issue!.Seconds, issueOnly),
-            phases.Notes);
+            phases.Notes, settled);
     }
 
     private static double? Ratio(double over, double under) => under > 0 ? Math.Round(over / under, 4) : null;

@@ -24,6 +24,8 @@ internal static class LicensingBenchCommand
         var duration = Duration("--duration", "How long the load is measured, e.g. 20s or 2m (default 20s)");
         var warmUp = Duration("--warmup", "Load before measuring starts (default a fifth of --duration, 1s to 5s)");
         var baseline = Duration("--baseline", "How long each baseline (no-op endpoint, database) and each single-operation phase is measured (default 3s)");
+        var settle = Duration("--settle", "Before measuring, run a light load until the server's code has finished compiling, for at most this long (default 1m; 0s to skip)",
+            allowZero: true);
         var mix = MixOption();
         var phases = PhasesOption();
         var database = Options.Checked("--db", "CONN",
@@ -39,7 +41,7 @@ internal static class LicensingBenchCommand
             "Load a license server over HTTP with a realistic mix of CAL requests (its own child-process server seeded with --cals rows, or --server URL) " +
             "and report throughput, latency percentiles, a no-op and a database baseline, the CAL usage report's time and the server's memory")
         {
-            cals, concurrency, duration, warmUp, baseline, mix, phases, database, dataDir, adminToken, serverPid, record, json,
+            cals, concurrency, duration, warmUp, baseline, settle, mix, phases, database, dataDir, adminToken, serverPid, record, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -59,7 +61,8 @@ internal static class LicensingBenchCommand
                 result.GetValue(serverPid),
                 result.GetValue(record),
                 result.GetValue(json),
-                result.GetValue(phases) ?? BenchPhases.All);
+                result.GetValue(phases) ?? BenchPhases.All,
+                result.GetValue(settle));
             Check(settings, explicitCals: result.GetResult(cals) is not null);
 
             var report = await BenchProgress.RunAsync(cli.Out, settings.Json, progress => LicensingBenchmark.RunAsync(settings, progress, ct));
@@ -130,15 +133,16 @@ internal static class LicensingBenchCommand
             : throw new UsageException($"--server must be an http:// or https:// URL, not '{server}'.");
     }
 
-    private static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    private static Option<TimeSpan?> Duration(string name, string description, bool allowZero = false) => new(name)
     {
         Description = description,
         HelpName = "DURATION",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (allowZero && text.Trim() is "0" or "0s") return TimeSpan.Zero;
             if (DurationText.TryParse(text, out var value) && value <= MaxDuration) return value;
-            result.AddError($"{name} must be a duration like 20s, 2m or 1m30s (at most 1h), not '{text}'");
+            result.AddError($"{name} must be a duration like 20s, 2m or 1m30s (at most 1h{(allowZero ? ", or 0s for none" : "")}), not '{text}'");
             return null;
         },
     };

@@ -70,12 +70,13 @@ internal sealed record MemoryFigures(int Pid, double? PeakMiB, double? EndMiB);
 /// <param name="PresentOnly">The present-only phase; null when it was not run (see <paramref name="PhaseNotes"/>).</param>
 /// <param name="IssueOnly">The issue-only phase; null when it was not run.</param>
 /// <param name="PhaseNotes">Why a phase was not run, one line each.</param>
+/// <param name="Settling">How the server was brought to a steady state before the first measurement.</param>
 internal sealed record LicensingBenchReport(
     string Server, string Mode, string Database, int Concurrency, int SessionHosts, double WarmUpSeconds, double DurationSeconds, string Mix,
     SeedingFigures? Seeding, IReadOnlyList<OperationFigures> Operations, OperationFigures Overall, double CalRequestsPerSecond, double CalWritesPerSecond,
     BaselineFigures? NoOp, BaselineFigures? DatabaseBaseline, BenchRatios Ratios, ReportTiming? CalUsageReport, MemoryFigures? Memory,
     long Errors, IReadOnlyList<string> Failures, string? Record, long Recorded, string? KeptDataDirectory, IReadOnlyList<TargetFigure>? Targets = null,
-    PhaseFigures? PresentOnly = null, PhaseFigures? IssueOnly = null, IReadOnlyList<string>? PhaseNotes = null)
+    PhaseFigures? PresentOnly = null, PhaseFigures? IssueOnly = null, IReadOnlyList<string>? PhaseNotes = null, SettleFigures? Settling = null)
 {
     /// <summary>
     /// Issue 13's figures for the license server, each with the phase it comes from and its same-run baseline. The present and
@@ -120,6 +121,7 @@ internal sealed record LicensingBenchReport(
                     $"{Number(WarmUpSeconds)} s warm-up, {Number(DurationSeconds)} s measured, mix {Mix}.");
         if (Seeding is { } seeding)
             output.Line($"Seeded {seeding.Cals:N0} CALs straight into the database in {Number(seeding.Seconds, "0.00")} s ({seeding.RowsPerSecond:N0} rows/s).");
+        if (Settling is { } settling) output.Line(settling.Line);
         output.Write(OperationsTable(output.IsTerminal));
         output.Line($"CAL requests (the issuance path, sign-ins aside): {CalRequestsPerSecond:N1}/s, of which wrote a CAL {CalWritesPerSecond:N1}/s; all requests {Overall.RequestsPerSecond:N1}/s, " +
                     $"p50 {Ms(Overall.P50Ms)}, p99 {Ms(Overall.P99Ms)}, p99.9 {Ms(Overall.P999Ms)}.");

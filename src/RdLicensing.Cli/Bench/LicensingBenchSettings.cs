@@ -8,6 +8,7 @@ namespace RdLicensing.Cli.Bench;
 /// <param name="ServerPid">--server-pid: the running server's process, for its memory figures.</param>
 /// <param name="Record">--record: the file acknowledged CALs are appended to.</param>
 /// <param name="Phases">--phases: the single-operation phases measured after the mixed load (issue 13's per-request targets).</param>
+/// <param name="Settle">--settle: the most time a light load may take to bring the server to a steady state before anything is measured; zero for none.</param>
 internal sealed record LicensingBenchSettings(
     long Cals,
     int Concurrency,
@@ -22,8 +23,13 @@ internal sealed record LicensingBenchSettings(
     int? ServerPid,
     string? Record,
     bool Json,
-    BenchPhases Phases = BenchPhases.All)
+    BenchPhases Phases = BenchPhases.All,
+    TimeSpan? Settle = null)
 {
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(60);
+
+    public TimeSpan SettleLimit => Settle ?? DefaultSettle;
+
     public const long DefaultCals = 1_000_000;
     public const long MaxCals = 10_000_000;
     public const int DefaultConcurrency = 64;
