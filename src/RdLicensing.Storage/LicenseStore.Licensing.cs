@@ -3,7 +3,7 @@ using RdLicensing.Core.KeyPacks;
 
 namespace RdLicensing.Storage;
 
-/// <summary>What a presented CAL is decided on, read by one command of four statements on one connection: moments apart, not one snapshot, so
+/// <summary>What a presented CAL is decided on, read by one command of up to four statements on one connection: moments apart, not one snapshot, so
 /// at worst a CAL is answered valid as it would have been had the request come a moment earlier.</summary>
 /// <param name="HostLastSeen">When the host was last recorded as seen; null also when it is not enrolled.</param>
 /// <param name="Settings">The requested settings that are set.</param>
@@ -19,30 +19,41 @@ public sealed record PresentationSnapshot(
 public sealed partial class LicenseStore
 {
     /// <param name="holder">The hardware id (Per Device) or user name (Per User) whose CALs are read.</param>
+    /// <param name="settingNames">The settings to read; none reads no settings.</param>
+    /// <param name="keyPacks">Whether the key packs of <paramref name="type"/> are read; when not, <see cref="PresentationSnapshot.Packs"/> is empty.</param>
     /// <remarks>
-    /// One command of four statements, one round trip: PostgreSQL gets them as one batch (Npgsql sends a command's statements
+    /// One command of up to four statements, one round trip: PostgreSQL gets them as one batch (Npgsql sends a command's statements
     /// together), SQLite steps them one after another on the same connection, prepared once per kept connection (see ReadPreparedAsync).
     /// </remarks>
     public Task<PresentationSnapshot> PresentationSnapshotAsync(string hostName, CalType type, string holder, IReadOnlyList<string> settingNames,
-        CancellationToken cancellationToken = default)
+        bool keyPacks = true, CancellationToken cancellationToken = default)
     {
-        var parameters = new (string, object?)[3 + settingNames.Count];
-        parameters[0] = ("@name", hostName);
-        parameters[1] = ("@type", (long)type);
-        parameters[2] = (type == CalType.PerDevice ? "@hardwareId" : "@userName", holder);
+        var parameters = new List<(string, object?)>(3 + settingNames.Count)
+        {
+            ("@name", hostName),
+            (type == CalType.PerDevice ? "@hardwareId" : "@userName", holder),
+        };
+        if (keyPacks) parameters.Add(("@type", (long)type));
         // One parameter per setting name: a list would reach Npgsql as one array, which "IN" does not take.
-        for (var i = 0; i < settingNames.Count; i++) parameters[3 + i] = ("@n" + i, settingNames[i]);
-        return ReadPreparedAsync(PresentationSql(type, settingNames.Count), parameters, async (reader, ct) =>
+        for (var i = 0; i < settingNames.Count; i++) parameters.Add(("@n" + i, settingNames[i]));
+        var readSettings = settingNames.Count > 0;
+        return ReadPreparedAsync(PresentationSql(type, settingNames.Count, keyPacks), [.. parameters], async (reader, ct) =>
         {
             (long? Seen, long? Grace) host = default;
             if (await reader.ReadAsync(ct))
                 host = (await reader.IsDBNullAsync(0, ct) ? null : reader.GetInt64(0), await reader.IsDBNullAsync(1, ct) ? null : reader.GetInt64(1));
-            await reader.NextResultAsync(ct);
             var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(ct)) settings[reader.GetString(0)] = reader.GetString(1);
-            await reader.NextResultAsync(ct);
+            if (readSettings)
+            {
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) settings[reader.GetString(0)] = reader.GetString(1);
+            }
             var packs = new List<KeyPack>();
-            while (await reader.ReadAsync(ct)) packs.Add(KeyPackRow.Read(reader).ToDomain());
+            if (keyPacks)
+            {
+                await reader.NextResultAsync(ct);
+                while (await reader.ReadAsync(ct)) packs.Add(KeyPackRow.Read(reader).ToDomain());
+            }
             await reader.NextResultAsync(ct);
             var cals = new List<IssuedCal>();
             while (await reader.ReadAsync(ct)) cals.Add(CalRow.Read(reader).ToDomain());
@@ -50,13 +61,11 @@ public sealed partial class LicenseStore
         }, cancellationToken);
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(CalType, int), string> PresentationSqls = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(CalType, int, bool), string> PresentationSqls = new();
 
-    private static string PresentationSql(CalType type, int settings) => PresentationSqls.GetOrAdd((type, settings), key =>
-        $"""
-        SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT);
-        SELECT name, value FROM settings WHERE name IN ({string.Join(", ", Enumerable.Range(0, key.Item2).Select(i => "@n" + i))});
-        SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type;
-        {(key.Item1 == CalType.PerDevice ? LicenseWriteSession.DeviceCalsSql : LicenseWriteSession.UserCalsSql)}
-        """);
+    private static string PresentationSql(CalType type, int settings, bool keyPacks) => PresentationSqls.GetOrAdd((type, settings, keyPacks), key =>
+        "SELECT last_seen_at, grace_ends_at FROM session_hosts WHERE name = CAST(@name AS CITEXT);\n" +
+        (key.Item2 > 0 ? $"SELECT name, value FROM settings WHERE name IN ({string.Join(", ", Enumerable.Range(0, key.Item2).Select(i => "@n" + i))});\n" : "") +
+        (key.Item3 ? $"SELECT {KeyPackRow.Columns} FROM key_packs WHERE cal_type = @type;\n" : "") +
+        (key.Item1 == CalType.PerDevice ? LicenseWriteSession.DeviceCalsSql : LicenseWriteSession.UserCalsSql));
 }

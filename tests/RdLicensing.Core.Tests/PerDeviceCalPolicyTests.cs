@@ -314,4 +314,37 @@ public class PerDeviceCalPolicyTests
 
         Assert.Equal(new CalDecision.Valid(permanent), Decide(T0, [temporary, permanent], [Pack(Host)]));
     }
+
+    /// <summary>
+    /// The license server answers a Per Device present from a read that holds neither the key packs nor the upgrade policy
+    /// (CalIssuer.ValidWithoutWritingAsync), taking only a Valid answer and sending anything else to the writer: that is
+    /// right only while a Valid answer, and the CAL it names, never depend on them.
+    /// </summary>
+    [Fact]
+    public void A_valid_answer_and_its_cal_depend_on_neither_the_key_packs_nor_the_upgrade_policy()
+    {
+        var now = T0.AddDays(30);
+        IssuedCal[][] devices =
+        [
+            [], [Permanent(Host, now.AddDays(40))], [Permanent(Host, now.AddDays(3))], [Permanent(ProductVersion.WindowsServer2025, now.AddDays(40))],
+            [Permanent(ProductVersion.WindowsServer2019, now.AddDays(40))], [Permanent(Host, now.AddDays(40), CalStatus.Revoked)], [Permanent(Host, now)],
+            [Temporary(now.AddDays(-1), validated: true)], [Temporary(now.AddDays(-95), validated: true)], [Temporary(now.AddDays(-1))],
+            [Temporary(now.AddDays(-50), validated: true, status: CalStatus.Upgraded), Permanent(Host, now.AddDays(20)), Permanent(Host, now.AddDays(50))],
+        ];
+        KeyPack[][] packSets = [[], [Pack(Host)], [Pack(ProductVersion.WindowsServer2025)], [Pack(Host, total: 5, issued: 5)]];
+        var valid = 0;
+        foreach (var cals in devices)
+        foreach (var activated in new[] { true, false })
+        {
+            var withoutPolicyInputs = Decide(now, cals, [], activated, preventUpgrade: false) as CalDecision.Valid;
+            foreach (var packs in packSets)
+            foreach (var preventUpgrade in new[] { true, false })
+            {
+                var full = Decide(now, cals, packs, activated, preventUpgrade) as CalDecision.Valid;
+                Assert.Equal(full, withoutPolicyInputs);
+                if (full is not null) valid++;
+            }
+        }
+        Assert.True(valid > 0); // the positive control: scenarios that are valid were among them
+    }
 }

@@ -57,6 +57,13 @@ public sealed class HotReadTests
         Assert.Empty(other.Cals);
         Assert.Null(other.HostLastSeen);
         Assert.Equal(snapshot.Packs.Count, other.Packs.Count);
+
+        // A Per Device present's read: no settings, no key packs, the same host and CALs.
+        var lean = await db.Store.PresentationSnapshotAsync("rdsh-01", CalType.PerDevice, "hw-1", [], keyPacks: false);
+        Assert.Equal(expected, lean.Cals);
+        Assert.Equal((T0.AddMinutes(5), T0.AddDays(120)), (lean.HostLastSeen, lean.HostGraceEndsAt));
+        Assert.Empty(lean.Packs);
+        Assert.Empty(lean.Settings);
     }
 
     [Theory, AllDatabases]

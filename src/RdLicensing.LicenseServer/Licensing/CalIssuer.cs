@@ -80,14 +80,18 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             (presentedCalId, var problem) = CheckPresented(request);
             if (problem is not null) return null;
         }
-        var snapshot = await store.PresentationSnapshotAsync(request.HostName, request.Type,
-            request.Type == CalType.PerDevice ? request.HardwareId! : request.UserName!, LicensingPolicies.Settings, cancellationToken);
+        // A Per Device Valid answer depends only on the device's CALs, the host's version, activation and now — neither on the key
+        // packs nor on the upgrade policy (PerDeviceCalPolicyTests holds that) — so a Per Device present reads neither: every other
+        // answer is dropped below and taken again by the writer, from everything. A Per User answer reads both.
+        var isPerDevice = request.Type == CalType.PerDevice;
+        var snapshot = await store.PresentationSnapshotAsync(request.HostName, request.Type, isPerDevice ? request.HardwareId! : request.UserName!,
+            isPerDevice ? [] : LicensingPolicies.Settings, keyPacks: !isPerDevice, cancellationToken);
         if (snapshot.HostLastSeen is not { } seen || now - seen >= HostSeenResolution || now < seen) return null;
         if (request.HostGraceEndsAt is { } grace && snapshot.HostGraceEndsAt != grace) return null;
         var graceStart = snapshot.HostGraceEndsAt - GracePeriod.Length;
 
         var policies = LicensingPolicies.From(snapshot.Settings);
-        if (request.Type == CalType.PerDevice)
+        if (isPerDevice)
         {
             var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, snapshot.Cals, snapshot.Packs, server.IsActivatedAt(now),
                 policies.PreventLicenseUpgrade, now));
