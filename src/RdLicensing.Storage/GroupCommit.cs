@@ -113,6 +113,9 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
             await using var tx = await dialect.BeginWriteAsync(CancellationToken.None);
             // A batch of one needs no savepoint: its failure rolls back the whole transaction, as before group commit.
             var savepoints = batch.Count > 1;
+            // The savepoint of the last item that succeeded, not yet released: it is released in the same command that sets the next
+            // item's (one round trip to PostgreSQL instead of two), and the last one by the commit, which releases every savepoint.
+            string? unreleased = null;
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch[i];
@@ -123,12 +126,16 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
                     continue;
                 }
                 var savepoint = "w" + i;
-                if (savepoints) await tx.Transaction.SaveAsync(savepoint);
+                if (savepoints)
+                {
+                    await SetSavepointAsync(tx, unreleased, savepoint);
+                    unreleased = null;
+                }
                 var session = openSession(tx);
                 try
                 {
                     var result = await RunAsTheCaller(item, session);
-                    if (savepoints) await tx.Transaction.ReleaseAsync(savepoint);
+                    if (savepoints) unreleased = savepoint;
                     (session as IBatchItem)?.Succeeded();
                     done.Add((item, result));
                 }
@@ -154,6 +161,20 @@ internal sealed class GroupCommit<TSession>(IStoreDialect dialect, Func<WriteTra
             return;
         }
         foreach (var (item, result) in done) item.Completion.TrySetResult(result);
+    }
+
+    /// <summary>Sets <paramref name="savepoint"/>, releasing <paramref name="unreleased"/> first in the same command when there is one.</summary>
+    private static async Task SetSavepointAsync(WriteTransaction tx, string? unreleased, string savepoint)
+    {
+        if (unreleased is null)
+        {
+            await tx.Transaction.SaveAsync(savepoint);
+            return;
+        }
+        await using var command = tx.Connection.CreateCommand();
+        command.Transaction = tx.Transaction;
+        command.CommandText = $"RELEASE SAVEPOINT {unreleased}; SAVEPOINT {savepoint}";
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>
