@@ -10,12 +10,15 @@ public sealed class BenchCommandTests
     [Fact]
     public async Task Bench_rdp_runs_three_phases_against_a_throwaway_system_without_failures()
     {
-        var result = await Rdlic.RunAsync("bench", "rdp", "--devices", "5", "--in-flight", "2", "--crowd", "12", "--security", "tls", "--json");
+        var result = await Rdlic.RunAsync("bench", "rdp", "--devices", "5", "--in-flight", "2", "--crowd", "12", "--security", "tls", "--settle", "4s", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("", result.Stderr);
         using var report = JsonDocument.Parse(result.Stdout);
         Assert.Equal("in-process", report.RootElement.GetProperty("system").GetString());
+        // Untimed rounds of every phase ran first, for at most --settle, and the report says whether the compiler had settled.
+        Assert.Matches(@"^Warm-up: [1-9]\d* untimed rounds of every phase \((16 devices each, [\d.]+ s\) until the runtime's tiered compiler was idle for two rounds|[\d.]+ s, --settle\), and the runtime's tiered compiler was still working)",
+            report.RootElement.GetProperty("warmUp").GetString());
         var phases = report.RootElement.GetProperty("phases").EnumerateArray().ToList();
         Assert.Equal(["first-connection", "returning", "valid-permanent"], phases.Select(p => p.GetProperty("phase").GetString()));
         string[] outcomes = ["NewLicense", "UpgradedLicense", "ValidClient"];
@@ -51,6 +54,7 @@ public sealed class BenchCommandTests
     [InlineData("rdlic: --devices must be a whole number from 1 to 99999", "--devices", "many")]
     [InlineData("rdlic: --crowd must be a whole number from 0 to 5000", "--crowd", "5001")]
     [InlineData("rdlic: --security must be rdp or tls", "--security", "nla")]
+    [InlineData("rdlic: --settle must be a duration like 30s or 1m (at most 10m), or 0s for none", "--settle", "11m")]
     [InlineData("rdlic: --endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389", "--endpoint", "localhost")]
     public async Task Wrong_options_are_one_line_and_exit_2(string expected, params string[] args)
     {

@@ -44,6 +44,9 @@ internal sealed record BenchReport(string Endpoint, string Security, string Syst
         .Where(x => x.b is { ExchangesPerSecond: > 0 })
         .Select(x => new RatioFigure(x.p.Phase, x.p.InFlight, Math.Round(x.p.ExchangesPerSecond / x.b!.ExchangesPerSecond, 2), Targets.TryGetValue((x.p.Phase, x.p.InFlight), out var t) ? t : null))];
 
+    /// <summary>What ran, untimed, before the measured phases.</summary>
+    public string? WarmUp { get; init; }
+
     /// <summary>`--crowd N` new devices all at once (issue 13: 1,000 in flight, 0 failures); null with --crowd 0.</summary>
     public PhaseResult? Crowd { get; init; }
 
@@ -61,6 +64,7 @@ internal sealed record BenchReport(string Endpoint, string Security, string Syst
             ? $"a throwaway system in this process (clearinghouse, license server, session host in Per Device mode) with its RDP endpoint at {Endpoint}"
             : $"the RDP endpoint at {Endpoint}";
         output.Line($"RDP licensing benchmark: {Devices} device(s) per phase, {security}, against {where}.");
+        if (WarmUp is { } warmUp) output.Line(warmUp);
         // Against an endpoint of unknown configuration, what it answered is part of the result.
         var external = System != "in-process";
         string[] headers = ["Phase", "In flight", "Exchanges", "Seconds", "Exchanges/s", "p50 ms", "p95 ms", "Max ms", "Failures", .. (external ? ["Outcomes"] : Array.Empty<string>())];

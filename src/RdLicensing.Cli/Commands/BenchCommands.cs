@@ -37,10 +37,13 @@ internal static class BenchCommands
             "Measure this running RDP endpoint (first-connection and returning phases) instead of a throwaway system started in this process",
             Endpoint, "--endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389");
         var crowd = Options.Int("--crowd", "N", $"Then N new devices connecting all at once, every one of which must succeed (default {DefaultCrowd}; 0 skips it)", 0, MaxCrowd);
+        var settle = Options.Checked("--settle", "DURATION",
+            "Before measuring, untimed rounds of every phase until this process's code has finished compiling, for at most this long (default 1m; 0s to skip)",
+            SettleLimit, "--settle must be a duration like 30s or 1m (at most 10m), or 0s for none");
         var json = Options.Flag("--json", "Print the results as JSON and nothing else");
         var command = new Command("rdp", "Full RDP licensing exchanges per second (first connection, returning, valid permanent CAL) against bare connections in the same run, N connections at once, and the private RSA operation against OpenSSL")
         {
-            devices, inFlight, security, endpoint, crowd, json,
+            devices, inFlight, security, endpoint, crowd, settle, json,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -48,18 +51,21 @@ internal static class BenchCommands
             var inFlightValues = result.GetValue(inFlight) is { Length: > 0 } given ? given : DefaultInFlight;
             var layer = result.GetValue(security) ?? "rdp";
             var crowdSize = result.GetValue(crowd) ?? DefaultCrowd;
+            var settleLimit = result.GetValue(settle) is { } seconds ? TimeSpan.FromSeconds(long.Parse(seconds, CultureInfo.InvariantCulture)) : TimeSpan.FromMinutes(1);
             var template = new RdpClientOptions { UserName = "bench", Security = layer == "tls" ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
 
             // Only the in-process system's answers are known in advance: there each phase must get its own outcome.
             async Task<BenchReport> MeasureAsync(string host, int port, string shown, bool inProcess, BenchPhase[] phases, CancellationToken token)
             {
                 var benchmark = new RdpBenchmark(template with { Host = host, Port = port }, deviceCount, strictOutcomes: inProcess);
+                var warmUp = await benchmark.WarmUpAsync(phases, inProcess ? Environment.ProcessId : null, settleLimit, token);
                 var (bare, measured) = await benchmark.RunAsync(inFlightValues, phases, token);
                 var crowded = crowdSize > 0 ? await benchmark.RunCrowdAsync(crowdSize, token) : null;
                 return new BenchReport(shown, layer, inProcess ? "in-process" : "external", deviceCount, measured)
                 {
                     Bare = bare,
                     Crowd = crowded,
+                    WarmUp = warmUp,
                     // Same process as the endpoint: its own operation and OpenSSL's, same key, same cores.
                     Rsa = inProcess ? RsaFigure.Measure(TimeSpan.FromSeconds(2)) : null,
                 };
@@ -74,8 +80,8 @@ internal static class BenchCommands
             else
             {
                 // Each in-flight value has its own devices, and each of them ends with a permanent CAL.
-                var cals = deviceCount * inFlightValues.Length + crowdSize;
-                if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values + --crowd needs {cals} CALs, more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
+                var cals = deviceCount * inFlightValues.Length + crowdSize + RdpBenchmark.WarmUpDevices * RdpBenchmark.MaxWarmUpRounds;
+                if (cals > KeyPackGrant.MaxQuantity) throw new UsageException($"--devices × the number of --in-flight values + --crowd needs {cals} CALs (the warm-up's {RdpBenchmark.WarmUpDevices * RdpBenchmark.MaxWarmUpRounds} included), more than the {KeyPackGrant.MaxQuantity} one key pack holds.");
                 report = await BenchSystem.RunAsync(cals, (rdp, token) => MeasureAsync($"{rdp.Address}", rdp.Port, $"{rdp}", inProcess: true,
                     [RdpBenchmark.FirstConnection, RdpBenchmark.Returning, RdpBenchmark.ValidPermanent], token), ct);
             }
@@ -115,6 +121,15 @@ internal static class BenchCommands
             return [.. values];
         },
     };
+
+    /// <summary>--settle: a duration up to 10 minutes, or 0s for none, as whole seconds; null when it is not one.</summary>
+    private static string? SettleLimit(string text)
+    {
+        if (text.Trim() is "0" or "0s") return "0";
+        return Core.Time.DurationText.TryParse(text, out var value) && value <= TimeSpan.FromMinutes(10)
+            ? ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture)
+            : null;
+    }
 
     /// <summary>HOST:PORT (an IPv6 address in brackets: [::1]:3389), or null when it is not one.</summary>
     private static string? Endpoint(string text)
