@@ -26,8 +26,10 @@ public sealed class SessionHostOptions
     /// </summary>
     public bool SimulatedClock { get; set; }
 
-    /// <summary>How long the host waits for one license server before it tries the next.</summary>
-    public TimeSpan LicenseServerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultLicenseServerTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the host waits for one license server before it tries the next (<c>SessionHost:LicenseServerTimeout</c>).</summary>
+    public TimeSpan LicenseServerTimeout { get; set; } = DefaultLicenseServerTimeout;
 
     /// <summary>
     /// Failed authentications (a wrong administrator token) one client address may make per

@@ -38,6 +38,33 @@ public sealed class ServiceConfigurationTests
     }
 
     [Fact]
+    public async Task The_session_hosts_license_server_timeout_comes_from_its_configuration_and_a_value_out_of_range_is_one_line()
+    {
+        var data = Directory.CreateTempSubdirectory("rdl-cfg-").FullName;
+        var file = Path.Combine(data, "host.json");
+        Dictionary<string, string?> defaults = new() { ["SessionHost:DataDirectory"] = Path.Combine(data, "sh"), ["SessionHost:Urls"] = "http://127.0.0.1:0" };
+        (SessionHost.SessionHostOptions Host, SessionHost.Rdp.RdpEndpointOptions?) Load(string? config) =>
+            SessionHost.Configuration.SessionHostSettings.Load(ServiceDefaults.Configuration.ServiceConfiguration.Build(
+                config, Path.Combine(data, "none.json"), defaults, [], new System.Collections.Hashtable()));
+
+        Assert.Equal(TimeSpan.FromSeconds(10), Load(null).Host.LicenseServerTimeout); // the default
+        await File.WriteAllTextAsync(file, """{"SessionHost": {"LicenseServerTimeout": "00:00:30"}}""");
+        Assert.Equal(TimeSpan.FromSeconds(30), Load(file).Host.LicenseServerTimeout);
+
+        foreach (var (value, problem) in new[]
+                 {
+                     ("00:10:00", "must be a duration from 00:00:01 to 00:05:00 (how long to wait for one license server before trying the next)"),
+                     ("00:00:00", "must be a duration from 00:00:01 to 00:05:00 (how long to wait for one license server before trying the next)"),
+                     ("soon", "'soon' is not a duration (hh:mm:ss); correct it or remove it."),
+                 })
+        {
+            await File.WriteAllTextAsync(file, "{\"SessionHost\": {\"LicenseServerTimeout\": \"" + value + "\"}}");
+            var line = Rdlic.OneErrorLine(await Rdlic.RunAsync("sessionhost", "run", "--config", file, "--data-dir", Path.Combine(data, "sh")), 2);
+            Assert.Equal($"rdlic: SessionHost:LicenseServerTimeout in {file}: {problem}", line);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_or_malformed_config_file_is_one_line()
     {
         var data = Directory.CreateTempSubdirectory("rdl-cfg-").FullName;

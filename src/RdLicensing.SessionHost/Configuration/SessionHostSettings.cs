@@ -15,6 +15,27 @@ public sealed class SessionHostNameOptions
 }
 
 /// <summary>
+/// How long the host waits for one license server before it tries the next in its list: key
+/// <c>SessionHost:LicenseServerTimeout</c> (hh:mm:ss), from 1 second to 5 minutes, default 10 seconds. A client connecting
+/// waits this long per license server that does not answer, so a short value moves on sooner from a server that is down,
+/// and a long one keeps a slow but working server (under heavy load, or far away) from counting as down.
+/// </summary>
+public sealed class LicenseServerCallOptions : IValidatableObject
+{
+    public static readonly TimeSpan Least = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Most = TimeSpan.FromMinutes(5);
+
+    public TimeSpan LicenseServerTimeout { get; set; } = SessionHostOptions.DefaultLicenseServerTimeout;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LicenseServerTimeout < Least || LicenseServerTimeout > Most)
+            yield return new ValidationResult("must be a duration from 00:00:01 to 00:05:00 (how long to wait for one license server before trying the next)",
+                [nameof(LicenseServerTimeout)]);
+    }
+}
+
+/// <summary>
 /// The RDP endpoint: section <c>SessionHost:Rdp</c>, keys <c>Port</c> (flag --rdp-port; none: no endpoint), <c>Address</c>
 /// (--rdp-address), <c>Security</c> (--rdp-security) and <c>Desktops</c> (a list; --desktop, repeated).
 /// </summary>
@@ -56,6 +77,7 @@ public static class SessionHostSettings
         configuration.AddValidatedOptions<DataDirectoryOptions>(services, Section);
         configuration.AddValidatedOptions<ClockOptions>(services, Section);
         configuration.AddValidatedOptions<SessionHostNameOptions>(services, Section);
+        configuration.AddValidatedOptions<LicenseServerCallOptions>(services, Section);
         configuration.AddValidatedOptions<RdpListenOptions>(services, Section + ":Rdp");
     }
 
@@ -70,6 +92,7 @@ public static class SessionHostSettings
             DataDirectory = Path.GetFullPath(Get<DataDirectoryOptions>().DataDirectory),
             SimulatedClock = Get<ClockOptions>().Clock == "simulated",
             Name = Get<SessionHostNameOptions>().Name,
+            LicenseServerTimeout = Get<LicenseServerCallOptions>().LicenseServerTimeout,
             Configuration = configuration,
         };
         var rdp = Get<RdpListenOptions>();
