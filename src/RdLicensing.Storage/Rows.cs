@@ -114,18 +114,19 @@ internal sealed class CalRow
     };
 
     /// <summary>A CAL's columns as the prepared INSERT and UPDATE take them, named with '@' (flags and enums as 64-bit integers).</summary>
-    /// <param name="withId">The UPDATE's parameters (the id, without the columns it never changes); else the INSERT's.</param>
+    /// <param name="withId">The UPDATE's parameters: the id and the columns it sets (not the type, temporary flag, device and user,
+    /// which never change: an unreferenced parameter is one the database would have to ignore); else the INSERT's.</param>
     public static (string Name, object? Value)[] ParameterList(IssuedCal c, bool withId)
     {
-        (string, object?)[] list =
+        (string, object?) first = withId ? ("@id", c.Id) : ("@cal_type", (long)c.Type);
+        (string, object?)[] changing =
         [
-            ("@cal_type", (long)c.Type), ("@status", (long)c.Status), ("@product_version", (long)c.Version), ("@key_pack_id", c.KeyPackId?.ToString("D")),
-            ("@is_temporary", Flags.ToDb(c.IsTemporary)), ("@over_used", Flags.ToDb(c.OverUsed)), ("@validated", Flags.ToDb(c.Validated)),
-            ("@holds_slot", Flags.ToDb(c.HoldsSlot)), ("@hardware_id", c.HardwareId), ("@client_name", c.ClientName), ("@user_name", c.UserName),
-            ("@host_name", c.HostName), ("@issued_at", Times.ToDb(c.IssuedAt)), ("@expires_at", Times.ToDb(c.ExpiresAt)), ("@revoked_at", Times.ToDb(c.RevokedAt)),
+            first, ("@status", (long)c.Status), ("@product_version", (long)c.Version), ("@key_pack_id", c.KeyPackId?.ToString("D")),
+            ("@over_used", Flags.ToDb(c.OverUsed)), ("@validated", Flags.ToDb(c.Validated)), ("@holds_slot", Flags.ToDb(c.HoldsSlot)),
+            ("@client_name", c.ClientName), ("@host_name", c.HostName), ("@issued_at", Times.ToDb(c.IssuedAt)), ("@expires_at", Times.ToDb(c.ExpiresAt)),
+            ("@revoked_at", Times.ToDb(c.RevokedAt)),
         ];
-        // An UPDATE names only what it sets: an unreferenced parameter is one the database would have to ignore.
-        return withId ? [("@id", c.Id), .. list.Where(p => p.Item1 is not ("@cal_type" or "@is_temporary" or "@hardware_id" or "@user_name"))] : list;
+        return withId ? changing : [.. changing, ("@is_temporary", Flags.ToDb(c.IsTemporary)), ("@hardware_id", c.HardwareId), ("@user_name", c.UserName)];
     }
 }
 

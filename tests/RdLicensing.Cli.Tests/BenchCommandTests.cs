@@ -54,7 +54,7 @@ public sealed class BenchCommandTests
     [InlineData("rdlic: --devices must be a whole number from 1 to 99999", "--devices", "many")]
     [InlineData("rdlic: --crowd must be a whole number from 0 to 5000", "--crowd", "5001")]
     [InlineData("rdlic: --security must be rdp or tls", "--security", "nla")]
-    [InlineData("rdlic: --settle must be a duration like 30s or 1m (at most 10m), or 0s for none", "--settle", "11m")]
+    [InlineData("rdlic: --settle must be a duration like 20s, 2m or 1m30s (at most 1h, or 0s for none), not '2h'", "--settle", "2h")]
     [InlineData("rdlic: --endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389", "--endpoint", "localhost")]
     public async Task Wrong_options_are_one_line_and_exit_2(string expected, params string[] args)
     {

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RdLicensing.Storage;
 using RdLicensing.ServiceDefaults;
@@ -58,12 +57,7 @@ public static class OperatorAuthentication
         services.AddSingleton<OperatorSessions>();
         var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "web-keys"));
         OwnerOnlyDirectory.Ensure(keys.FullName);
-        services.AddDataProtection().SetApplicationName("RdLicensing Clearinghouse").PersistKeysToFileSystem(keys);
-        // The keys stay readable by this service's account alone (OwnerOnlyDirectory): encrypting them with a secret kept
-        // beside them would protect nothing, so the choice is explicit (and Data Protection's warning about it, printed
-        // on every start, goes away).
-        services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
-            o.XmlEncryptor = new Microsoft.AspNetCore.DataProtection.XmlEncryption.NullXmlEncryptor());
+        services.AddCookieKeys("RdLicensing Clearinghouse", keys);
         services.AddAuthentication().AddCookie(OperatorSessions.Scheme, o =>
         {
             o.LoginPath = "/operator/login";

@@ -133,7 +133,8 @@ internal static class LicensingBenchCommand
             : throw new UsageException($"--server must be an http:// or https:// URL, not '{server}'.");
     }
 
-    private static Option<TimeSpan?> Duration(string name, string description, bool allowZero = false) => new(name)
+    /// <summary>A duration option of the benches (20s, 2m, 1m30s; at most 1h), and with <paramref name="allowZero"/> 0s for none.</summary>
+    internal static Option<TimeSpan?> Duration(string name, string description, bool allowZero = false) => new(name)
     {
         Description = description,
         HelpName = "DURATION",

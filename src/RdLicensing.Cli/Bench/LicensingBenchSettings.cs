@@ -26,9 +26,7 @@ internal sealed record LicensingBenchSettings(
     BenchPhases Phases = BenchPhases.All,
     TimeSpan? Settle = null)
 {
-    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(60);
-
-    public TimeSpan SettleLimit => Settle ?? DefaultSettle;
+    public TimeSpan SettleLimit => Settle ?? ServerSettling.DefaultLimit;
 
     public const long DefaultCals = 1_000_000;
     public const long MaxCals = 10_000_000;

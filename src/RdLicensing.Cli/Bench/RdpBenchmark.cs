@@ -58,23 +58,21 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
     public const int WarmUpDevices = 16;
     public const int MaxWarmUpRounds = 400;
     private const int WarmUpInFlight = 4;
-    private static readonly TimeSpan MinWarmUp = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// Untimed rounds of every phase (bare connections included) with devices of their own, before anything is measured, so the
-    /// first measured phase does not pay for code being compiled: rounds go on until the runtime's tiered compiler of
-    /// <paramref name="watchedPid"/> (the in-process system: this process) used no CPU during two rounds in a row, after at least
-    /// 3 s, or until <paramref name="limit"/>. Against an external endpoint (no process to watch) nothing runs: its warm-up
+    /// first measured phase does not pay for code being compiled: rounds go on until the tiered compiler of
+    /// <paramref name="watchedPid"/> (the in-process system: this process) is idle (<see cref="CompilerWatch"/>, a round a
+    /// stretch), or until <paramref name="limit"/>. Against an external endpoint (no process to watch) nothing runs: its warm-up
     /// rounds would take licenses of a real server for devices that do not exist.
     /// </summary>
     /// <returns>What the warm-up did, as one line for the report; null when none ran.</returns>
     public async Task<string?> WarmUpAsync(IReadOnlyList<BenchPhase> phases, int? watchedPid, TimeSpan limit, CancellationToken ct)
     {
         if (limit <= TimeSpan.Zero) return "No warm-up (--settle 0s): the first figures include code being compiled.";
-        if (watchedPid is not { } pid || TieredCompiler.CpuSeconds(pid) is not { } first) return null;
+        if (watchedPid is not { } pid || CompilerWatch.Start(pid) is not { } watch) return null;
         var started = template.Clock.GetTimestamp();
-        var compiler = first;
-        var idleRounds = 0;
+        string Elapsed() => CompilerWatch.Seconds(template.Clock.GetElapsedTime(started).TotalSeconds);
         var round = 0;
         while (round < MaxWarmUpRounds && template.Clock.GetElapsedTime(started) < limit)
         {
@@ -85,20 +83,13 @@ internal sealed class RdpBenchmark(RdpClientOptions template, int devices, bool 
             foreach (var phase in phases) results.Add(await RunPhaseAsync(phase, WarmUpInFlight, names, stored, ct));
             if (results.FirstOrDefault(r => r.Failures > 0) is { } failed)
                 throw new CliException($"the warm-up's {failed.Description} failed before anything was measured: {string.Join("; ", failed.FailureReasons)}");
-            var now = TieredCompiler.CpuSeconds(pid) ?? compiler;
-            // The compiler starts only once methods have run a while (and waits while new ones keep appearing), so a quiet round
-            // early proves nothing: idle means two quiet rounds in a row after a few seconds.
-            idleRounds = now - compiler <= 0.01 ? idleRounds + 1 : 0;
-            compiler = now;
-            if (idleRounds >= 2 && template.Clock.GetElapsedTime(started) >= MinWarmUp)
-                return $"Warm-up: {round} untimed rounds of every phase ({WarmUpDevices} devices each, {Seconds(template.Clock.GetElapsedTime(started).TotalSeconds)} s) " +
-                       $"until the runtime's tiered compiler was idle for two rounds (it used {Seconds(compiler - first)} s of CPU).";
+            if (watch.Observe())
+                return $"Warm-up: {round} untimed rounds of every phase ({WarmUpDevices} devices each, {Elapsed()} s) " +
+                       $"until the runtime's tiered compiler was idle for two rounds (it used {CompilerWatch.Seconds(watch.UsedSeconds)} s of CPU).";
         }
-        return $"Warm-up: {round} untimed rounds of every phase ({Seconds(template.Clock.GetElapsedTime(started).TotalSeconds)} s, --settle), and the runtime's " +
-               $"tiered compiler was still working ({Seconds(compiler - first)} s of CPU so far): the first figures include code being compiled.";
+        return $"Warm-up: {round} untimed rounds of every phase ({Elapsed()} s, --settle), and the runtime's " +
+               $"tiered compiler was still working ({CompilerWatch.Seconds(watch.UsedSeconds)} s of CPU so far): the first figures include code being compiled.";
     }
-
-    private static string Seconds(double value) => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary><paramref name="count"/> new devices connecting all at once (first connection: a temporary CAL each).</summary>
     public Task<PhaseResult> RunCrowdAsync(int count, CancellationToken ct)

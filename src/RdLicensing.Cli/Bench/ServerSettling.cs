@@ -24,23 +24,20 @@ internal static class ServerSettling
     private const int Workers = 4;
     private static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(20); // per worker: at most ~200 requests/s in all
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan AtLeast = TimeSpan.FromSeconds(3);
-    private const double IdleCpuSecondsPerWindow = 0.02;
-    private const int IdleWindows = 2;
     public const double BlindSeconds = 10;
+
+    /// <summary>--settle's default, for both benches: the most time spent bringing the code to a steady state.</summary>
+    public static readonly TimeSpan DefaultLimit = TimeSpan.FromMinutes(1);
 
     /// <param name="steps">The steps of the measurement to come, taken in turn by each worker.</param>
     public static async Task<SettleFigures> SettleAsync(int? pid, TimeSpan limit, IReadOnlyList<Func<LoadWorker, Task>> steps, BenchProgress progress,
         CancellationToken ct)
     {
         if (limit <= TimeSpan.Zero) return new SettleFigures(0, null, null, "Server not brought to a steady state first (--settle 0s): the first figures include its code being compiled.");
-        var watched = pid is { } p && TieredCompiler.CpuSeconds(p) is not null;
+        var watch = pid is { } p ? CompilerWatch.Start(p) : null;
         var phase = progress.Begin("Bringing the server to a steady state", limit.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
-        var firstCpu = watched ? TieredCompiler.CpuSeconds(pid!.Value)!.Value : 0;
-        var lastCpu = firstCpu;
-        var idle = 0;
-        bool? settled = watched ? false : null;
+        bool? settled = watch is null ? null : false;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var window = new LoadWindow(long.MaxValue, long.MaxValue); // nothing here is measured
         var load = Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
@@ -58,6 +55,7 @@ internal static class ServerSettling
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                // The settling is over (or the bench was cancelled: the caller's token says so below).
             }
         }, CancellationToken.None)).ToArray();
         try
@@ -66,17 +64,15 @@ internal static class ServerSettling
             {
                 await Task.Delay(Window, ct);
                 var elapsed = Elapsed(started);
-                if (!watched)
+                if (watch is null)
                 {
                     phase.Report(elapsed.TotalSeconds, "light load (the server's process cannot be watched)");
                     if (elapsed.TotalSeconds >= BlindSeconds) break;
                     continue;
                 }
-                var cpu = TieredCompiler.CpuSeconds(pid!.Value) ?? lastCpu;
-                idle = cpu - lastCpu <= IdleCpuSecondsPerWindow ? idle + 1 : 0;
-                lastCpu = cpu;
-                phase.Report(elapsed.TotalSeconds, $"compiler {Seconds(cpu - firstCpu)} s of CPU so far");
-                if (elapsed >= AtLeast && idle >= IdleWindows)
+                var idle = watch.Observe();
+                phase.Report(elapsed.TotalSeconds, $"compiler {CompilerWatch.Seconds(watch.UsedSeconds)} s of CPU so far");
+                if (idle)
                 {
                     settled = true;
                     break;
@@ -89,7 +85,7 @@ internal static class ServerSettling
             await Task.WhenAll(load);
         }
         var seconds = Math.Round(Elapsed(started).TotalSeconds, 1);
-        var compiler = watched ? Math.Round(lastCpu - firstCpu, 2) : (double?)null;
+        var compiler = watch is null ? (double?)null : Math.Round(watch.UsedSeconds, 2);
         var line = settled switch
         {
             true => $"Server brought to a steady state first: {Seconds(seconds)} s of light load (every request kind, {Workers} at a time) until the runtime's tiered compiler " +
@@ -105,7 +101,49 @@ internal static class ServerSettling
 
     private static TimeSpan Elapsed(long started) => Stopwatch.GetElapsedTime(started);
 
-    private static string Seconds(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    private static string Seconds(double value) => CompilerWatch.Seconds(value);
+}
+
+/// <summary>
+/// Whether a process's tiered compiler has gone idle, observed at the end of each stretch of load (a window, a round). The
+/// compiler starts only once methods have run a while, and waits while new ones keep appearing, so a quiet stretch early
+/// proves nothing: idle means <see cref="IdleStretches"/> quiet stretches in a row, at least <see cref="AtLeast"/> after the
+/// start. Quiet is at most two clock ticks of its CPU (/proc counts in hundredths of a second).
+/// </summary>
+internal sealed class CompilerWatch
+{
+    public static readonly TimeSpan AtLeast = TimeSpan.FromSeconds(3);
+    public const int IdleStretches = 2;
+    private const double QuietCpuSeconds = 0.02;
+
+    private readonly int _pid;
+    private readonly double _first;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private double _last;
+    private int _quiet;
+
+    private CompilerWatch(int pid, double first)
+    {
+        _pid = pid;
+        _first = _last = first;
+    }
+
+    /// <summary>A watch on <paramref name="pid"/>; null where its compiler cannot be watched (no /proc, no such process).</summary>
+    public static CompilerWatch? Start(int pid) => TieredCompiler.CpuSeconds(pid) is { } first ? new CompilerWatch(pid, first) : null;
+
+    /// <summary>CPU the compiler has used since the watch started.</summary>
+    public double UsedSeconds => _last - _first;
+
+    /// <summary>Takes the compiler's CPU now, at the end of a stretch of load; true once it counts as idle.</summary>
+    public bool Observe()
+    {
+        var now = TieredCompiler.CpuSeconds(_pid) ?? _last;
+        _quiet = now - _last <= QuietCpuSeconds ? _quiet + 1 : 0;
+        _last = now;
+        return _quiet >= IdleStretches && Stopwatch.GetElapsedTime(_started) >= AtLeast;
+    }
+
+    public static string Seconds(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -37,9 +37,9 @@ internal static class BenchCommands
             "Measure this running RDP endpoint (first-connection and returning phases) instead of a throwaway system started in this process",
             Endpoint, "--endpoint must be HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:3389");
         var crowd = Options.Int("--crowd", "N", $"Then N new devices connecting all at once, every one of which must succeed (default {DefaultCrowd}; 0 skips it)", 0, MaxCrowd);
-        var settle = Options.Checked("--settle", "DURATION",
+        var settle = LicensingBenchCommand.Duration("--settle",
             "Before measuring, untimed rounds of every phase until this process's code has finished compiling, for at most this long (default 1m; 0s to skip)",
-            SettleLimit, "--settle must be a duration like 30s or 1m (at most 10m), or 0s for none");
+            allowZero: true);
         var json = Options.Flag("--json", "Print the results as JSON and nothing else");
         var command = new Command("rdp", "Full RDP licensing exchanges per second (first connection, returning, valid permanent CAL) against bare connections in the same run, N connections at once, and the private RSA operation against OpenSSL")
         {
@@ -51,7 +51,7 @@ internal static class BenchCommands
             var inFlightValues = result.GetValue(inFlight) is { Length: > 0 } given ? given : DefaultInFlight;
             var layer = result.GetValue(security) ?? "rdp";
             var crowdSize = result.GetValue(crowd) ?? DefaultCrowd;
-            var settleLimit = result.GetValue(settle) is { } seconds ? TimeSpan.FromSeconds(long.Parse(seconds, CultureInfo.InvariantCulture)) : TimeSpan.FromMinutes(1);
+            var settleLimit = result.GetValue(settle) ?? ServerSettling.DefaultLimit;
             var template = new RdpClientOptions { UserName = "bench", Security = layer == "tls" ? RdpClientSecurity.Tls : RdpClientSecurity.Rdp };
 
             // Only the in-process system's answers are known in advance: there each phase must get its own outcome.
@@ -121,15 +121,6 @@ internal static class BenchCommands
             return [.. values];
         },
     };
-
-    /// <summary>--settle: a duration up to 10 minutes, or 0s for none, as whole seconds; null when it is not one.</summary>
-    private static string? SettleLimit(string text)
-    {
-        if (text.Trim() is "0" or "0s") return "0";
-        return Core.Time.DurationText.TryParse(text, out var value) && value <= TimeSpan.FromMinutes(10)
-            ? ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture)
-            : null;
-    }
 
     /// <summary>HOST:PORT (an IPv6 address in brackets: [::1]:3389), or null when it is not one.</summary>
     private static string? Endpoint(string text)

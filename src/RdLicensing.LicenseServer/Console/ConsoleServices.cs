@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
+using RdLicensing.ServiceDefaults;
 using RdLicensing.Storage;
 
 namespace RdLicensing.LicenseServer.Console;
@@ -34,12 +34,7 @@ public static class ConsoleServices
 
         var keys = new DirectoryInfo(Path.Combine(options.DataDirectory, "console-keys"));
         OwnerOnlyDirectory.Ensure(keys.FullName);
-        services.AddDataProtection().SetApplicationName("RdLicensing Licensing Manager").PersistKeysToFileSystem(keys);
-        // The keys stay readable by this service's account alone (OwnerOnlyDirectory): encrypting them with a secret kept
-        // beside them would protect nothing, so the choice is explicit (and Data Protection's warning about it, printed
-        // on every start, goes away).
-        services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
-            o.XmlEncryptor = new Microsoft.AspNetCore.DataProtection.XmlEncryption.NullXmlEncryptor());
+        services.AddCookieKeys("RdLicensing Licensing Manager", keys);
 
         services.AddAuthentication().AddCookie(ConsoleClaims.Scheme, o =>
         {
