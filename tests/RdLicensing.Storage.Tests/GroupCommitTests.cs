@@ -101,6 +101,36 @@ public sealed class GroupCommitTests
     }
 
     [Theory, AllDatabases]
+    public async Task A_write_that_fails_after_writing_leaves_its_connection_clean_for_the_next_request_and_the_other_nodes(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        var kept = Pack(5);
+        await db.Store.WriteAsync(s => s.InsertKeyPackAsync(kept, "{}"));
+
+        // The failing write held the writer lock (on PostgreSQL every node's) and wrote before it threw. Connections go back to
+        // the pool as they are (PostgreSQL: without Npgsql's reset), so the rollback must leave nothing behind on them.
+        var lost = Pack(7);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Store.WriteAsync<bool>(async s =>
+        {
+            await s.InsertKeyPackAsync(lost, "{}");
+            await s.TakeLicenseAsync(kept.Id);
+            throw new InvalidOperationException("refused after writing");
+        }));
+
+        // Another node writes at once (a lock left held would keep it waiting), and both nodes see only what committed.
+        var secondNode = db.SecondNode();
+        var took = await secondNode.WriteAsync(s => s.TakeLicenseAsync(kept.Id)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(took);
+        var here = await db.Store.KeyPacksAsync();
+        Assert.Equal(kept.Id, Assert.Single(here).Id);
+        Assert.Equal(1, here.Single().Issued);
+        Assert.Equal(1, Assert.Single(await secondNode.KeyPacksAsync()).Issued);
+        // And this node's next write, on a connection the failed one handed back, commits.
+        Assert.True(await db.Store.WriteAsync(s => s.TakeLicenseAsync(kept.Id)).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, Assert.Single(await secondNode.KeyPacksAsync()).Issued);
+    }
+
+    [Theory, AllDatabases]
     public async Task A_write_cancelled_while_it_waits_for_a_batch_writes_nothing_and_the_others_of_its_batch_commit(string database)
     {
         await using var db = await TestDatabase.CreateAsync(database);
