@@ -41,8 +41,8 @@ public sealed class PostgresDialect : IStoreDialect, IAsyncDisposable
         // A connection goes back to the pool without Npgsql's reset (CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(), DISCARD
         // SEQUENCES, DISCARD TEMP, sent before its next use): the stores leave no session state to reset — their one lock is
         // transaction-scoped (pg_advisory_xact_lock), and they use no LISTEN, temporary table or session setting — and Npgsql
-        // still rolls back a transaction left open. The reset was five statements on every request's connection: about 40% of
-        // PostgreSQL's CPU for an authenticated no-op request.
+        // still rolls back a transaction left open. The reset was five statements on every request's connection: about 30% of
+        // PostgreSQL's CPU for an authenticated no-op request (PERFORMANCE.md, fifth pass).
         if (!keywords.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
             builder.NoResetOnClose = true;
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
