@@ -59,18 +59,8 @@ internal sealed class LicenseBatch : IBatchState
     private const string TouchHostSql = "UPDATE session_hosts SET last_seen_at = @at WHERE name = CAST(@name AS CITEXT) AND (last_seen_at IS NULL OR last_seen_at < @at)";
 
     /// <summary>A statement of fixed text run in every batch: prepared once per kept SQLite connection (see PreparedCommands).</summary>
-    private static async Task ExecutePreparedAsync(WriteTransaction tx, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = Sqlite.PreparedCommands.For(tx.Connection, tx.Transaction, sql, parameters, out var owned);
-        try
-        {
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        finally
-        {
-            if (owned) await command.DisposeAsync();
-        }
-    }
+    private static Task<int> ExecutePreparedAsync(WriteTransaction tx, string sql, (string Name, object? Value)[] parameters) =>
+        Sqlite.PreparedCommands.RunAsync(tx.Connection, tx.Transaction, sql, parameters, 0, static (command, _, ct) => command.ExecuteNonQueryAsync(ct), CancellationToken.None);
 
     /// <summary>
     /// On SQLite, one prepared single-row insert stepped once per event: a statement there costs no round trip, and SQLite binds
@@ -80,6 +70,7 @@ internal sealed class LicenseBatch : IBatchState
     /// </summary>
     private async Task FlushEventsAsync(WriteTransaction tx)
     {
+        // A kept SQLite connection: statements run in this process, no round trip each.
         if (tx.Connection is Sqlite.IPreparedCommands)
         {
             foreach (var e in Events)

@@ -48,18 +48,8 @@ public sealed partial class LicenseWriteSession : IBatchItem
     /// kept SQLite connection instead of parsed again for each work item under the writer lock (PostgreSQL: Npgsql's auto-prepare).
     /// Same transaction and token as <see cref="Cmd"/>.
     /// </summary>
-    private async Task<T> PreparedAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbCommand, CancellationToken, Task<T>> run)
-    {
-        var command = Sqlite.PreparedCommands.For(_tx.Connection, _tx.Transaction, sql, parameters, out var owned);
-        try
-        {
-            return await run(command, _transactionToken);
-        }
-        finally
-        {
-            if (owned) await command.DisposeAsync();
-        }
-    }
+    private Task<T> PreparedAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbCommand, CancellationToken, Task<T>> run) =>
+        Sqlite.PreparedCommands.RunAsync(_tx.Connection, _tx.Transaction, sql, parameters, run, static (command, run, ct) => run(command, ct), _transactionToken);
 
     private Task<IReadOnlyList<IssuedCal>> CalsPreparedAsync(string sql, string name, string value) =>
         PreparedAsync<IReadOnlyList<IssuedCal>>(sql, [(name, value)], async (command, ct) =>

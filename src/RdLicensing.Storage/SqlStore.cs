@@ -70,15 +70,10 @@ public abstract class SqlStore<TSession>(IStoreDialect dialect, Func<WriteTransa
         Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var connection = await Dialect.OpenAsync(cancellationToken);
-        var command = Sqlite.PreparedCommands.For(connection, null, sql, parameters, out var owned);
-        try
+        return await Sqlite.PreparedCommands.RunAsync(connection, null, sql, parameters, read, static async (command, read, ct) =>
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await read(reader, cancellationToken);
-        }
-        finally
-        {
-            if (owned) await command.DisposeAsync();
-        }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await read(reader, ct);
+        }, cancellationToken);
     }
 }

@@ -126,4 +126,23 @@ internal static class PreparedCommands
         }
         return command;
     }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> (given <paramref name="state"/>, so a static lambda allocates nothing per call) on the command for
+    /// <paramref name="sql"/> (<see cref="For"/>) and disposes the command if it was not a kept one: the one way the stores run a
+    /// statement of fixed text that runs often.
+    /// </summary>
+    public static async Task<T> RunAsync<TState, T>(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters,
+        TState state, Func<DbCommand, TState, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var command = For(connection, transaction, sql, parameters, out var owned);
+        try
+        {
+            return await run(command, state, cancellationToken);
+        }
+        finally
+        {
+            if (owned) await command.DisposeAsync();
+        }
+    }
 }
