@@ -14,12 +14,14 @@ namespace RdLicensing.Storage;
 /// <item>each host's grace period start, read once per transaction and kept current by the writes that set it (an enrollment
 /// or removal drops the host's copy);</item>
 /// <item>events, hosts' last-seen times and the day's pool levels are written once, just before the commit: the events of
-/// every item in one multi-row insert, each host's latest contact in one update, each day's pool level once.</item>
+/// every item in one multi-row insert, each host's latest contact in one update, each day's pool level once;</item>
+/// <item>with them, the digests of CAL tokens signed since the last transaction (<see cref="PendingTokenDigests"/>), which no
+/// item wrote: a token is signed after its CAL's commit.</item>
 /// </list>
 /// A work item that fails is rolled back to its savepoint, and what it added is dropped with it (its events, its last-seen
 /// times, its pool change), as are the shared copies, which may hold its rolled-back changes.
 /// </summary>
-internal sealed class LicenseBatch : IBatchState
+internal sealed class LicenseBatch(PendingTokenDigests? tokenDigests) : IBatchState
 {
     // Rows per multi-row event insert on PostgreSQL: 9 parameters a row, far below its limit.
     private const int EventRowsPerStatement = 100;
@@ -46,11 +48,46 @@ internal sealed class LicenseBatch : IBatchState
     public async Task BeforeCommitAsync(WriteTransaction tx)
     {
         await FlushEventsAsync(tx);
+        if (tokenDigests is not null) await RecordTokenDigestsAsync(tx, tokenDigests.Take());
         foreach (var (name, at) in LastSeen) await ExecutePreparedAsync(tx, TouchHostSql, [("@name", name), ("@at", at)]);
         foreach (var (_, at) in PoolDays) await LicenseWriteSession.RecordPoolLevelsAsync(tx, at);
         Events.Clear();
         LastSeen.Clear();
         PoolDays.Clear();
+    }
+
+    // The row's device is part of the match: a digest only ever lands on the CAL, and the device, its token was signed for.
+    private const string RecordTokenDigestSql = "UPDATE issued_cals SET token_digest = @digest WHERE id = @id AND hardware_id = @hardwareId";
+
+    private const string RecordTokenDigestsPostgresSql =
+        "UPDATE issued_cals AS c SET token_digest = d.digest FROM unnest(@ids, @hardwareIds, @digests) AS d(id, hardware_id, digest) " +
+        "WHERE c.id = d.id AND c.hardware_id = d.hardware_id";
+
+    /// <summary>One prepared update per digest on SQLite (no round trips there); one update of them all on PostgreSQL.</summary>
+    private static async Task RecordTokenDigestsAsync(WriteTransaction tx, IReadOnlyCollection<(long CalId, string HardwareId, byte[] Digest)> digests)
+    {
+        if (digests.Count == 0) return;
+        if (tx.Connection is Sqlite.IPreparedCommands)
+        {
+            foreach (var (id, hardwareId, digest) in digests)
+                await ExecutePreparedAsync(tx, RecordTokenDigestSql, [("@id", id), ("@hardwareId", hardwareId), ("@digest", digest)]);
+            return;
+        }
+        await using var command = tx.Connection.CreateCommand();
+        command.Transaction = tx.Transaction;
+        command.CommandText = RecordTokenDigestsPostgresSql;
+        AddParameter(command, "ids", digests.Select(d => d.CalId).ToArray());
+        AddParameter(command, "hardwareIds", digests.Select(d => d.HardwareId).ToArray());
+        AddParameter(command, "digests", digests.Select(d => d.Digest).ToArray());
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+
+        static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
     }
 
     private const string EventColumns = "at, event_id, level, message, session_host, device, user_name, cal_id, reason";

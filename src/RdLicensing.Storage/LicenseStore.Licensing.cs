@@ -8,9 +8,11 @@ namespace RdLicensing.Storage;
 /// <param name="HostLastSeen">When the host was last recorded as seen; null also when it is not enrolled.</param>
 /// <param name="Settings">The requested settings that are set.</param>
 /// <param name="Cals">The device's Per Device CALs, or the user's Per User CALs.</param>
+/// <param name="TokenDigests">Per Device: beside each CAL (same index), the digest of its last token recorded, or null (see
+/// <see cref="LicenseStore.RecordTokenDigest"/>). Per User: empty.</param>
 public sealed record PresentationSnapshot(
     DateTimeOffset? HostLastSeen, DateTimeOffset? HostGraceEndsAt, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<KeyPack> Packs,
-    IReadOnlyList<IssuedCal> Cals);
+    IReadOnlyList<IssuedCal> Cals, IReadOnlyList<byte[]?> TokenDigests);
 
 /// <summary>
 /// Reads for answering a connection without a write transaction: a device or user presenting a CAL that is simply
@@ -56,8 +58,14 @@ public sealed partial class LicenseStore
             }
             await reader.NextResultAsync(ct);
             var cals = new List<IssuedCal>();
-            while (await reader.ReadAsync(ct)) cals.Add(CalRow.Read(reader).ToDomain());
-            return new PresentationSnapshot(Times.FromDb(host.Seen), Times.FromDb(host.Grace), settings, packs, cals);
+            var digests = new List<byte[]?>();
+            var perDevice = type == CalType.PerDevice;
+            while (await reader.ReadAsync(ct))
+            {
+                cals.Add(CalRow.Read(reader).ToDomain());
+                if (perDevice) digests.Add(CalRow.ReadTokenDigest(reader));
+            }
+            return new PresentationSnapshot(Times.FromDb(host.Seen), Times.FromDb(host.Grace), settings, packs, cals, digests);
         }, cancellationToken);
     }
 

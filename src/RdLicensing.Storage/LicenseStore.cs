@@ -12,8 +12,46 @@ namespace RdLicensing.Storage;
 /// The license server's database. Reads run on their own connections; every change that touches
 /// several rows goes through <see cref="WriteAsync{T}"/> as one transaction.
 /// </summary>
-public sealed partial class LicenseStore(IStoreDialect dialect) : SqlStore<LicenseWriteSession>(dialect, tx => new LicenseWriteSession(tx))
+public sealed partial class LicenseStore : SqlStore<LicenseWriteSession>
 {
+    private readonly PendingTokenDigests _tokenDigests;
+
+    public LicenseStore(IStoreDialect dialect) : this(dialect, new PendingTokenDigests())
+    {
+    }
+
+    private LicenseStore(IStoreDialect dialect, PendingTokenDigests tokenDigests)
+        : base(dialect, tx => new LicenseWriteSession(tx, tokenDigests: tokenDigests)) => _tokenDigests = tokenDigests;
+
+    /// <summary>
+    /// Records the digest of a CAL token this server signed (or verified) for CAL <paramref name="calId"/> of device
+    /// <paramref name="hardwareId"/>, so that the device presenting it again is known without a signature check — after a
+    /// restart and on every node. Queued: it goes in with the next write transaction (<see cref="PendingTokenDigests"/>),
+    /// started here when none is coming; nothing waits for it, and one lost costs one signature check later.
+    /// </summary>
+    public void RecordTokenDigest(long calId, string hardwareId, CalTokenDigest digest)
+    {
+        if (!_tokenDigests.Add(calId, hardwareId, digest.ToArray()) || !_tokenDigests.ClaimFlush()) return;
+        _ = TakeTokenDigestsAsync();
+    }
+
+    /// <summary>Writes the token digests waiting now, and returns once they are committed (the bench's seeding; tests).</summary>
+    public Task FlushTokenDigestsAsync(CancellationToken cancellationToken = default) => WriteAsync(static _ => Task.FromResult(0), cancellationToken);
+
+    private async Task TakeTokenDigestsAsync()
+    {
+        try
+        {
+            await WriteAsync(static _ => Task.FromResult(0), CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The database refused the write (it is closing, or failing): the digests wait for the next transaction, or are lost
+            // with this one — each a signature check later. The next digest queued starts another write.
+            _tokenDigests.ReleaseFlush();
+        }
+    }
+
     public Task<IReadOnlyList<KeyPack>> KeyPacksAsync(CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<KeyPack>>(async c =>
             (await c.QueryAsync<KeyPackRow>(new CommandDefinition($"SELECT {KeyPackRow.Columns} FROM key_packs ORDER BY installed_at, id", cancellationToken: cancellationToken)))

@@ -27,11 +27,11 @@ public sealed partial class LicenseWriteSession : IBatchItem
 
     private readonly CancellationToken _transactionToken;
 
-    internal LicenseWriteSession(WriteTransaction tx, CancellationToken transactionToken = default)
+    internal LicenseWriteSession(WriteTransaction tx, CancellationToken transactionToken = default, PendingTokenDigests? tokenDigests = null)
     {
         _tx = tx;
         _transactionToken = transactionToken;
-        _batch = tx.BatchState as LicenseBatch ?? (LicenseBatch)(tx.BatchState = new LicenseBatch());
+        _batch = tx.BatchState as LicenseBatch ?? (LicenseBatch)(tx.BatchState = new LicenseBatch(tokenDigests));
     }
 
     /// <summary>
@@ -84,10 +84,29 @@ public sealed partial class LicenseWriteSession : IBatchItem
         _batch.Forget();
     }
 
-    internal const string DeviceCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
+    // The CAL columns, then the last token digest recorded for each (see DeviceCalsWithTokenDigestsAsync).
+    internal const string DeviceCalsSql = $"SELECT {CalRow.Columns}, token_digest FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
     internal const string UserCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id";
 
     public Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) => CalsPreparedAsync(DeviceCalsSql, "@hardwareId", hardwareId);
+
+    /// <summary>
+    /// A device's CALs, and beside each (same index) the digest of the last token recorded for it, or null
+    /// (<see cref="LicenseStore.RecordTokenDigest"/>): a token presented again is known by it without a signature check.
+    /// </summary>
+    public Task<(IReadOnlyList<IssuedCal> Cals, IReadOnlyList<byte[]?> TokenDigests)> DeviceCalsWithTokenDigestsAsync(string hardwareId) =>
+        PreparedAsync<(IReadOnlyList<IssuedCal>, IReadOnlyList<byte[]?>)>(DeviceCalsSql, [("@hardwareId", hardwareId)], async (command, ct) =>
+        {
+            var cals = new List<IssuedCal>();
+            var digests = new List<byte[]?>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                cals.Add(CalRow.Read(reader).ToDomain());
+                digests.Add(CalRow.ReadTokenDigest(reader));
+            }
+            return (cals, digests);
+        });
 
     public Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) => CalsPreparedAsync(UserCalsSql, "@userName", userName);
 

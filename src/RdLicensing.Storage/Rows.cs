@@ -93,6 +93,9 @@ internal sealed class CalRow
         issued_at = r.GetInt64(13), expires_at = r.GetInt64(14), revoked_at = r.IsDBNull(15) ? null : r.GetInt64(15),
     };
 
+    /// <summary>The token digest a read selected after <see cref="Columns"/> (null when none is recorded).</summary>
+    public static byte[]? ReadTokenDigest(DbDataReader r) => r.IsDBNull(16) ? null : (byte[])r.GetValue(16);
+
     public IssuedCal ToDomain() => new()
     {
         Id = id,

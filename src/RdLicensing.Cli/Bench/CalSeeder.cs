@@ -35,8 +35,10 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
     /// <summary>
     /// Puts the sampled clients in the pools, each device with the CAL token it would have stored: signed with the
     /// server's own key (<paramref name="tokens"/>), so the server verifies it as one of its own, as it would a real one.
+    /// Each token's digest is recorded in its row (<paramref name="store"/>; written by the caller's
+    /// <see cref="LicenseStore.FlushTokenDigestsAsync"/>), as the server records those it signs.
     /// </summary>
-    public void FillPools(DevicePools pools, SeedResult seeded, CalTokenService tokens, string productId)
+    public void FillPools(DevicePools pools, SeedResult seeded, CalTokenService tokens, string productId, LicenseStore store)
     {
         (long Index, IssuedCal Cal, Action<SimulatedDevice> Add)[] devices =
         [
@@ -52,6 +54,7 @@ internal sealed class CalSeeder(SeedPlan plan, IReadOnlyList<KeyPackView> packs,
             var (index, cal, _) = devices[i];
             var token = tokens.Issue(new CalTokenContent(seeded.FirstId + index, productId, cal.Type, cal.Version, cal.IsTemporary,
                 cal.HardwareId!, cal.ClientName, cal.IssuedAt, cal.ExpiresAt));
+            store.RecordTokenDigest(seeded.FirstId + index, cal.HardwareId!, tokens.Digest(token));
             minted[i] = new SimulatedDevice(cal.HardwareId!, Convert.ToBase64String(token), cal.IsTemporary ? HostOf(index) : null);
         });
         for (var i = 0; i < devices.Length; i++) devices[i].Add(minted[i]);

@@ -117,7 +117,8 @@ internal static class LicensingBenchmark
         var key = await handle.Store.SettingAsync(IdentityKeySetting, ct)
                   ?? throw new CliException("the license server's database holds no identity key: it was not started on it.");
         using var identity = LicenseServerIdentity.FromPkcs8(Convert.FromBase64String(key));
-        seeder.FillPools(pools, seeded, new CalTokenService(identity), identity.ProductId);
+        seeder.FillPools(pools, seeded, new CalTokenService(identity), identity.ProductId, handle.Store);
+        await handle.Store.FlushTokenDigestsAsync(ct);
         minting.Done($"{pools.PermanentCount + pools.NearExpiryCount + pools.TemporaryCount:N0} devices, {pools.UserCount:N0} users");
         return new SeedingFigures(seeded.Count, Math.Round(seconds, 3), rate);
     }

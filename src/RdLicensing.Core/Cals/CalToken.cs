@@ -51,6 +51,13 @@ public sealed class CalTokenService(LicenseServerIdentity identity)
     // server's SubjectPublicKeyInfo.
     private readonly byte[] _issuerName = RevocationList.IssuerName(identity.ProductId).RawData;
     private readonly byte[] _subjectPublicKeyInfo = identity.Key.ExportSubjectPublicKeyInfo();
+    private byte[]? _keyTag;
+
+    /// <summary>
+    /// The digest this server records of a token it signed (<see cref="CalTokenDigest"/>): keyed by this key, so no token of
+    /// another key — a retired one, another server's — ever has the digest of one of this key's.
+    /// </summary>
+    public CalTokenDigest Digest(ReadOnlySpan<byte> token) => CalTokenDigest.Of(_keyTag ??= SHA256.HashData(_subjectPublicKeyInfo), token);
 
     /// <summary>
     /// Writes the certificate's DER (RFC 5280) and signs its TBSCertificate with the server's key. The bytes are those

@@ -32,11 +32,16 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     /// Signs the outcome's new CAL token, if it needs one, once its transaction has committed: signing (an X.509 certificate, an
     /// ECDSA signature) is the costliest step of an issuance, and inside the transaction it ran one request after another under
     /// the writer lock; here it runs on the caller's thread, concurrently with the next batch. A write that does not commit
-    /// never reaches here, so no token is signed for a CAL that does not exist.
+    /// never reaches here, so no token is signed for a CAL that does not exist. The token's digest is recorded in the CAL's row
+    /// with the next write transaction, so the device presenting it is known without a signature check, on any node.
     /// </summary>
-    private CalOutcome Signed(CalOutcome outcome) => outcome.TokenToSign is not { } content
-        ? outcome
-        : outcome with { License = verified.Issue(server.Tokens, content), TokenToSign = null };
+    private CalOutcome Signed(CalOutcome outcome)
+    {
+        if (outcome.TokenToSign is not { } content) return outcome;
+        var (token, digest) = verified.Issue(server.Tokens, content);
+        if (content.Type == CalType.PerDevice) store.RecordTokenDigest(content.CalId, content.HardwareId, digest);
+        return outcome with { License = token, TokenToSign = null };
+    }
 
     /// <summary>
     /// Anchors the host's grace period (<see cref="GraceAnchorPolicy"/>): the first start this server learns is kept; a later one
@@ -74,11 +79,19 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     {
         var now = clock.GetUtcNow();
         long? presentedCalId = null;
+        CalTokenDigest presentedDigest = default;
+        var known = false;
         if (request.Type == CalType.PerDevice)
         {
-            if (request.PresentedLicense is null) return null;
-            (presentedCalId, var problem) = CheckPresented(request);
-            if (problem is not null) return null;
+            if (request.PresentedLicense is not { } presented) return null;
+            // A token presented recently is known before anything is read; any other, once the device's CALs are (below).
+            presentedDigest = server.Tokens.Digest(presented);
+            if (verified.Cached(server.Tokens, presentedDigest) is { } cached)
+            {
+                (presentedCalId, var problem) = CheckContent(cached, request);
+                if (problem is not null) return null;
+                known = true;
+            }
         }
         // A Per Device Valid answer depends only on the device's CALs, the host's version, activation and now — neither on the key
         // packs nor on the upgrade policy (PerDeviceCalPolicyTests holds that) — so a Per Device present reads neither: every other
@@ -93,6 +106,11 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         var policies = LicensingPolicies.From(snapshot.Settings);
         if (isPerDevice)
         {
+            if (!known)
+            {
+                (presentedCalId, var problem) = CheckPresented(request, presentedDigest, snapshot.Cals, snapshot.TokenDigests);
+                if (problem is not null) return null;
+            }
             var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, snapshot.Cals, snapshot.Packs, server.IsActivatedAt(now),
                 policies.PreventLicenseUpgrade, now));
             return decision is CalDecision.Valid(var cal) ? ValidDevice(cal, presentedCalId) with { HostGraceStartedAt = graceStart } : null;
@@ -134,7 +152,10 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     private async Task<CalOutcome> PerDeviceAsync(LicenseWriteSession s, CalRequest request, LicensingPolicies policies, DateTimeOffset now)
     {
         var hardwareId = request.HardwareId!;
-        var (presentedCalId, presentedProblem) = CheckPresented(request);
+        var (cals, tokenDigests) = await s.DeviceCalsWithTokenDigestsAsync(hardwareId);
+        var (presentedCalId, presentedProblem) = request.PresentedLicense is { } presented
+            ? CheckPresented(request, server.Tokens.Digest(presented), cals, tokenDigests)
+            : (null, null);
         if (presentedProblem is not null)
         {
             await s.AddEventAsync(now, LicensingEventId.InvalidClientLicensePresented,
@@ -143,8 +164,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
 
         var activated = server.IsActivatedAt(now);
         var packs = await s.KeyPacksAsync(CalType.PerDevice);
-        var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, await s.DeviceCalsAsync(hardwareId),
-            packs, activated, policies.PreventLicenseUpgrade, now));
+        var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, cals, packs, activated, policies.PreventLicenseUpgrade, now));
 
         async Task Event(LicensingEventId id, string message, long? calId) =>
             await s.AddEventAsync(now, id, message, request.HostName, hardwareId, request.UserName, calId);
@@ -319,17 +339,30 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             return result;
         }, cancellationToken);
 
-    /// <summary>The CAL id of a presented token that this server signed for this device, or why it is not one.</summary>
-    private (long? CalId, string? Problem) CheckPresented(CalRequest request)
+    /// <summary>
+    /// The CAL id of the presented token (<paramref name="digest"/> its digest) if this server signed it for this device, or why
+    /// it is not one. Known, cheapest first: from the tokens this process verified or signed recently; from the digest recorded
+    /// in one of the device's CAL rows (<paramref name="cals"/>, <paramref name="tokenDigests"/> beside them), which this
+    /// server's current key signed for that CAL and device — after a restart, or issued by another node; else by its signature,
+    /// after which its digest is recorded for the next time.
+    /// </summary>
+    private (long? CalId, string? Problem) CheckPresented(CalRequest request, CalTokenDigest digest, IReadOnlyList<IssuedCal> cals, IReadOnlyList<byte[]?> tokenDigests)
     {
-        if (request.PresentedLicense is not { } presented) return (null, null);
+        var presented = request.PresentedLicense!;
+        if (verified.Cached(server.Tokens, digest) is { } cached) return CheckContent(cached, request);
+        for (var i = 0; i < tokenDigests.Count; i++)
+        {
+            if (!digest.Matches(tokenDigests[i])) continue;
+            verified.CountStoredMatch();
+            return (cals[i].Id, null);
+        }
         try
         {
-            var token = verified.Verify(server.Tokens, presented);
-            if (token.LicenseServerProductId != server.ProductId) return (null, "it names another license server");
-            if (token.Type != CalType.PerDevice) return (null, "it is not a Per Device CAL");
-            if (!string.Equals(token.HardwareId, request.HardwareId, StringComparison.Ordinal)) return (null, "it was issued to another device (hardware id differs)");
-            return (token.CalId, null);
+            var token = verified.VerifySignature(server.Tokens, presented, digest);
+            var checkedToken = CheckContent(token, request);
+            if (checkedToken.Problem is null && cals.Any(c => c.Id == token.CalId))
+                store.RecordTokenDigest(token.CalId, token.HardwareId, digest);
+            return checkedToken;
         }
         catch (CalTokenException e)
         {
@@ -351,6 +384,15 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             }
             return (null, e.Message);
         }
+    }
+
+    /// <summary>The CAL id of a token this server's current key signed, if it is a Per Device CAL of this server for this device.</summary>
+    private (long? CalId, string? Problem) CheckContent(CalTokenContent token, CalRequest request)
+    {
+        if (token.LicenseServerProductId != server.ProductId) return (null, "it names another license server");
+        if (token.Type != CalType.PerDevice) return (null, "it is not a Per Device CAL");
+        if (!string.Equals(token.HardwareId, request.HardwareId, StringComparison.Ordinal)) return (null, "it was issued to another device (hardware id differs)");
+        return (token.CalId, null);
     }
 
     private static async Task TakeAsync(LicenseWriteSession s, KeyPack pack)
