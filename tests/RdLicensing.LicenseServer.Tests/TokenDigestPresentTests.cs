@@ -86,5 +86,10 @@ public sealed class TokenDigestPresentTests
             Assert.NotNull(answer.PresentedLicenseProblem);
         }
         Assert.Equal(2, checks.StoredMatches);
+
+        // The administrator sees the same counts at /metrics.
+        var metrics = await restarted.NewClient(null).GetStringAsync("/metrics");
+        Assert.Contains("rdlicensing_cal_token_checks_total{by=\"recorded-digest\"} 2\n", metrics);
+        Assert.Contains($"rdlicensing_cal_token_checks_total{{by=\"signature\"}} {checks.Statistics.Misses}\n", metrics);
     }
 }

@@ -10,7 +10,7 @@ namespace RdLicensing.LicenseServer.Licensing;
 /// requests by outcome and type, their latency, the group commit's batch sizes, and — from a snapshot read from the
 /// database at most every <see cref="SnapshotMaxAge"/>, never once per scrape — the pools per version and type
 /// (installed, issued, available, as `rdlic server status` counts them), OverUsed Per User CALs and each session host's
-/// grace days left.
+/// grace days left; how presented CAL tokens were known (<see cref="VerifiedCalTokens"/>).
 /// </summary>
 public sealed class LicensingMetrics
 {
@@ -31,7 +31,7 @@ public sealed class LicensingMetrics
     private sealed record Snapshot(IReadOnlyList<Pool> Pools, IReadOnlyList<(string Version, int Count)> OverUsed,
         IReadOnlyList<(string Host, double DaysLeft)> Grace, long? TakenAt);
 
-    public LicensingMetrics(IMeterFactory meters, LicenseStore store, TimeProvider clock)
+    public LicensingMetrics(IMeterFactory meters, LicenseStore store, TimeProvider clock, VerifiedCalTokens tokenChecks)
     {
         _store = store;
         _clock = clock;
@@ -52,6 +52,16 @@ public sealed class LicensingMetrics
         meter.CreateObservableGauge("rdlicensing.host.grace.days_left", () => _snapshot.Grace.Select(g =>
             new Measurement<double>(g.DaysLeft, new KeyValuePair<string, object?>("host", g.Host))), "d",
             "Days left in each session host's licensing grace period as the host last reported it (0 when ended)");
+        meter.CreateObservableCounter<long>("rdlicensing.cal.token.checks", () =>
+        {
+            var (hits, misses) = tokenChecks.Statistics;
+            return (IEnumerable<Measurement<long>>)
+            [
+                new Measurement<long>(hits, new KeyValuePair<string, object?>("by", "cache")),
+                new Measurement<long>(tokenChecks.StoredMatches, new KeyValuePair<string, object?>("by", "recorded-digest")),
+                new Measurement<long>(misses, new KeyValuePair<string, object?>("by", "signature")),
+            ];
+        }, "{token}", "Presented CAL tokens, by how they were known: this process's cache, the digest their CAL row records, or an ECDSA signature check");
         store.BatchCommitted = size => _batches.Record(size);
     }
 
