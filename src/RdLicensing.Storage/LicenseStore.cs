@@ -44,7 +44,7 @@ public sealed partial class LicenseStore : SqlStore<LicenseWriteSession>
         {
             await WriteAsync(static _ => Task.FromResult(0), CancellationToken.None);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException or OperationCanceledException)
         {
             // The database refused the write (it is closing, or failing): the digests wait for the next transaction, or are lost
             // with this one — each a signature check later. The next digest queued starts another write.

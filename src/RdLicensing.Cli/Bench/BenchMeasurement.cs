@@ -79,7 +79,7 @@ internal static class BenchMeasurement
     }
 
     /// <summary>What the single-operation phases measured, and why one was not run.</summary>
-    private sealed record MeasuredPhases(LoadRun? Present, DeviceCycle? Cycle, LoadRun? Issue, List<string> Notes);
+    private sealed record MeasuredPhases(LoadRun? Present, DeviceCycle? Cycle, LoadRun? Issue, List<string> Notes, TokenCheckCounts? PresentTokenChecks);
 
     /// <summary>
     /// The present-only and issue-only phases: the same concurrency, the baseline's duration after its own warm-up, the same
@@ -93,6 +93,7 @@ internal static class BenchMeasurement
         var notes = new List<string>();
         LoadRun? present = null, issue = null;
         DeviceCycle? cycle = null;
+        TokenCheckCounts? tokenChecks = null;
         if (settings.Phases.HasFlag(BenchPhases.Present))
         {
             var devices = target.Pools.PermanentSnapshot();
@@ -105,15 +106,17 @@ internal static class BenchMeasurement
             {
                 cycle = new DeviceCycle(devices);
                 var presents = cycle;
+                var checksBefore = await TokenCheckCounts.ReadAsync(target.Url, ct);
                 present = await TimedAsync(progress, "Present-only phase", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency,
                     worker => load.PresentOnlyStepAsync(worker, presents), ct);
+                if (checksBefore is not null && await TokenCheckCounts.ReadAsync(target.Url, ct) is { } checksAfter) tokenChecks = checksAfter.Since(checksBefore);
             }
         }
         else notes.Add("Present-only phase not run (--phases).");
         if (settings.Phases.HasFlag(BenchPhases.Issue))
             issue = await TimedAsync(progress, "Issue-only phase", settings.BaselineDuration, BaselineWarmUp, settings.Concurrency, load.FirstOnlyStepAsync, ct);
         else notes.Add("Issue-only phase not run (--phases).");
-        return new MeasuredPhases(present, cycle, issue, notes);
+        return new MeasuredPhases(present, cycle, issue, notes, tokenChecks);
     }
 
     private static LicensingBenchReport Figures(BenchTarget target, LicensingBenchSettings settings, SettleFigures settled, LoadRun ping, LoadRun run, MeasuredPhases phases,
@@ -156,7 +159,7 @@ internal static class BenchMeasurement
             LicensingBenchReport.TargetsOf(calRate, overall, noOp, raw, presentOnly, issueOnly, report, memory),
             presentOnly is null ? null : new PhaseFigures("present-only",
                 "every request a present of a device's valid permanent CAL, the devices taken in turn", settings.Concurrency, BaselineWarmUp.TotalSeconds,
-                phases.Present!.Seconds, presentOnly, phases.Cycle!.Available, phases.Cycle.Distinct, phases.Cycle.Taken),
+                phases.Present!.Seconds, presentOnly, phases.Cycle!.Available, phases.Cycle.Distinct, phases.Cycle.Taken, phases.PresentTokenChecks),
             issueOnly is null ? null : new PhaseFigures("issue-only",
                 "every request a first connection: a temporary CAL issued, one durable write each", settings.Concurrency, BaselineWarmUp.TotalSeconds,
                 phases.Issue!.Seconds, issueOnly),

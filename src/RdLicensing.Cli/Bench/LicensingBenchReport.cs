@@ -48,7 +48,7 @@ internal sealed record BenchRatios(double? CalRequestsToNoOp, double? CalRequest
 /// <param name="Presents">Present-only: presents sent (warm-up and drain included).</param>
 internal sealed record PhaseFigures(
     string Phase, string What, int Concurrency, double WarmUpSeconds, double Seconds, OperationFigures Figures,
-    long? DevicesAvailable = null, long? DistinctDevices = null, long? Presents = null);
+    long? DevicesAvailable = null, long? DistinctDevices = null, long? Presents = null, TokenCheckCounts? TokenChecks = null);
 
 /// <summary>
 /// One figure of issue 13's table as this run measured it: its value, what it is a ratio of (the baseline measured in the same
@@ -132,7 +132,7 @@ internal sealed record LicensingBenchReport(
             output.Line($"Present-only phase (every request a present of a device's valid permanent CAL, cycling through {present.DevicesAvailable:N0} devices: " +
                         $"{present.Presents:N0} presents by {present.DistinctDevices:N0} distinct devices{Rounds(present)}; {present.Concurrency} concurrent, " +
                         $"{Number(present.WarmUpSeconds)} s warm-up, {Number(present.Seconds)} s): {present.Figures.RequestsPerSecond:N1} requests/s, " +
-                        $"p50 {Ms(present.Figures.P50Ms)}, p99 {Ms(present.Figures.P99Ms)}{ErrorsOf(present.Figures)}; {OutcomesOf(present.Figures)}.");
+                        $"p50 {Ms(present.Figures.P50Ms)}, p99 {Ms(present.Figures.P99Ms)}{ErrorsOf(present.Figures)}; {OutcomesOf(present.Figures)}{TokenChecksOf(present)}.");
         if (IssueOnly is { } issue)
             output.Line($"Issue-only phase (every request a first connection: a temporary CAL issued, one durable write each; {issue.Concurrency} concurrent, " +
                         $"{Number(issue.WarmUpSeconds)} s warm-up, {Number(issue.Seconds)} s): {issue.Figures.RequestsPerSecond:N1} requests/s, " +
@@ -197,6 +197,11 @@ internal sealed record LicensingBenchReport(
     private static string Percent(double share) => Number(share * 100, "0") + "%";
 
     /// <summary>", each about 2.4 times" once the cycle went round: how often the server saw a token again (its cache of verified tokens answers those).</summary>
+    /// <summary>"; the server knew the presented tokens: …" from its /metrics around the phase (warm-up included), when it answered.</summary>
+    private static string TokenChecksOf(PhaseFigures present) => present.TokenChecks is { } c
+        ? $"; the server knew the presented tokens (warm-up included) from its cache {c.Cache:N0} times, by their CAL rows' recorded digest {c.RecordedDigest:N0}, by a signature check {c.Signature:N0}"
+        : "";
+
     private static string Rounds(PhaseFigures present) => present is { Presents: { } presents, DevicesAvailable: > 0 and var devices } && presents > devices
         ? $", each about {Number(presents / (double)devices, "0.0")} times"
         : "";
