@@ -47,7 +47,10 @@ public sealed class LicensingBenchTests
             // (no ", N errors" before the answers), every present answered valid and every first connection issued a temporary CAL.
             // A server fast enough to go round the seeded devices within the second says how often each presented.
             Assert.Matches(@"Present-only phase \(every request a present of a device's valid permanent CAL, cycling through [\d,]+ devices: [\d,]+ presents by [1-9][\d,]* distinct devices(, each about [\d.]+ times)?; " +
-                           @"16 concurrent, 1 s warm-up, 1 s\): [1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers valid [1-9]\d*\.", output);
+                           @"16 concurrent, 1 s warm-up, 1 s\): [1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers valid [1-9]\d*; " +
+                           // Every presented token was one the server signed: known from its cache or its CAL row's recorded digest (the
+                           // seeded rows record the digests of the tokens the bench signed), none by a signature check.
+                           @"the server knew the presented tokens \(warm-up included\) from its cache [\d,]+ times, by their CAL rows' recorded digest [\d,]+, by a signature check 0\.", output);
             Assert.Matches(@"Issue-only phase \(every request a first connection: a temporary CAL issued, one durable write each; 16 concurrent, 1 s warm-up, 1 s\): " +
                            @"[1-9][\d,]*\.\d requests/s, p50 [\d.]+ ms, p99 [\d.]+ ms; answers temporary-issued [1-9]\d*\.", output);
             Assert.Matches(@"Single-operation ratios: present-only / no-op requests = \d+\.\d+; issue-only / database transactions = \d+\.\d+\.", output);
@@ -129,6 +132,9 @@ public sealed class LicensingBenchTests
                 Assert.Equal(0, figures.GetProperty("errors").GetInt64());
             }
             Assert.True(root.GetProperty("presentOnly").GetProperty("distinctDevices").GetInt64() > 0);
+            var tokenChecks = root.GetProperty("presentOnly").GetProperty("tokenChecks");
+            Assert.True(tokenChecks.GetProperty("cache").GetInt64() + tokenChecks.GetProperty("recordedDigest").GetInt64() > 0);
+            Assert.Equal(0, tokenChecks.GetProperty("signature").GetInt64());
             Assert.True(root.GetProperty("ratios").GetProperty("presentOnlyToNoOp").GetDouble() > 0);
             Assert.Contains(root.GetProperty("targets").EnumerateArray(),
                 t => t.GetProperty("figure").GetString() == "present (valid CAL) ÷ no-op" && t.GetProperty("baseline").GetString()!.StartsWith("present-only phase (", StringComparison.Ordinal));
