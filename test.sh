@@ -28,11 +28,13 @@ command -v convert >/dev/null 2>&1 || packages+=(imagemagick)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v npm >/dev/null 2>&1 || packages+=(npm) # axe-core below
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql-15)
+# A real SMTP server for the alert e-mails (tests/RdLicensing.Testing/SmtpReceiver): Debian's python3-aiosmtpd.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || packages+=(python3-aiosmtpd)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   apt_log=$(mktemp)
   apt() { DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=180 -y -qq "$@" >>"$apt_log" 2>&1; }
-  echo "test.sh: installing ${packages[*]} for the RDP interop and browser tests"
+  echo "test.sh: installing ${packages[*]} for the RDP interop, browser, database and mail tests"
   apt update || echo "test.sh: apt-get update failed; installing from what the package lists already name" >&2
   # dpkg can stop half-way (seen with chromium): repair, then try once more.
   if ! apt install "${packages[@]}" && ! { apt install -f && apt install "${packages[@]}"; }; then
