@@ -24,7 +24,8 @@ command -v xsetroot >/dev/null 2>&1 || packages+=(x11-xserver-utils)
 command -v xclock >/dev/null 2>&1 || packages+=(x11-apps)
 command -v xwd >/dev/null 2>&1 || packages+=(x11-apps)
 command -v xdpyinfo >/dev/null 2>&1 || packages+=(x11-utils)
-command -v convert >/dev/null 2>&1 || packages+=(imagemagick)
+# ImageMagick's own convert: another on the PATH (a stand-in that reads only PNG) cannot read the xwd screen dumps.
+[ -x /usr/bin/convert ] || packages+=(imagemagick)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v npm >/dev/null 2>&1 || packages+=(npm) # axe-core below
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql-15)
