@@ -57,14 +57,8 @@ public sealed partial class LicenseStore
                 while (await reader.ReadAsync(ct)) packs.Add(KeyPackRow.Read(reader).ToDomain());
             }
             await reader.NextResultAsync(ct);
-            var cals = new List<IssuedCal>();
-            var digests = new List<byte[]?>();
-            var perDevice = type == CalType.PerDevice;
-            while (await reader.ReadAsync(ct))
-            {
-                cals.Add(CalRow.Read(reader).ToDomain());
-                if (perDevice) digests.Add(CalRow.ReadTokenDigest(reader));
-            }
+            // Per Device: DeviceCalsSql selects each CAL's token digest too.
+            var (cals, digests) = await CalRow.ReadAllAsync(reader, withTokenDigests: type == CalType.PerDevice, ct);
             return new PresentationSnapshot(Times.FromDb(host.Seen), Times.FromDb(host.Grace), settings, packs, cals, digests);
         }, cancellationToken);
     }

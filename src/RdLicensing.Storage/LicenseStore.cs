@@ -35,6 +35,12 @@ public sealed partial class LicenseStore : SqlStore<LicenseWriteSession>
         _ = TakeTokenDigestsAsync();
     }
 
+    /// <summary>
+    /// Told when the write a queued digest started failed (the database refused it): the digests it held are lost, each a
+    /// signature check later. The license server logs it as a warning.
+    /// </summary>
+    public Action<Exception>? TokenDigestsNotWritten { private get; set; }
+
     /// <summary>Writes the token digests waiting now, and returns once they are committed (the bench's seeding; tests).</summary>
     public Task FlushTokenDigestsAsync(CancellationToken cancellationToken = default) => WriteAsync(static _ => Task.FromResult(0), cancellationToken);
 
@@ -49,6 +55,7 @@ public sealed partial class LicenseStore : SqlStore<LicenseWriteSession>
             // The database refused the write (it is closing, or failing): the digests wait for the next transaction, or are lost
             // with this one — each a signature check later. The next digest queued starts another write.
             _tokenDigests.ReleaseFlush();
+            TokenDigestsNotWritten?.Invoke(e);
         }
     }
 

@@ -51,13 +51,11 @@ public sealed partial class LicenseWriteSession : IBatchItem
     private Task<T> PreparedAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbCommand, CancellationToken, Task<T>> run) =>
         Sqlite.PreparedCommands.RunAsync(_tx.Connection, _tx.Transaction, sql, parameters, run, static (command, run, ct) => run(command, ct), _transactionToken);
 
-    private Task<IReadOnlyList<IssuedCal>> CalsPreparedAsync(string sql, string name, string value) =>
-        PreparedAsync<IReadOnlyList<IssuedCal>>(sql, [(name, value)], async (command, ct) =>
+    private Task<(List<IssuedCal> Cals, List<byte[]?> TokenDigests)> CalsPreparedAsync(string sql, string name, string value, bool withTokenDigests = false) =>
+        PreparedAsync(sql, [(name, value)], async (command, ct) =>
         {
-            var cals = new List<IssuedCal>();
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) cals.Add(CalRow.Read(reader).ToDomain());
-            return cals;
+            return await CalRow.ReadAllAsync(reader, withTokenDigests, ct);
         });
 
     void IBatchItem.Succeeded()
@@ -88,27 +86,16 @@ public sealed partial class LicenseWriteSession : IBatchItem
     internal const string DeviceCalsSql = $"SELECT {CalRow.Columns}, token_digest FROM issued_cals WHERE hardware_id = @hardwareId AND cal_type = 0 ORDER BY id";
     internal const string UserCalsSql = $"SELECT {CalRow.Columns} FROM issued_cals WHERE user_name = CAST(@userName AS CITEXT) AND cal_type = 1 ORDER BY id";
 
-    public Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) => CalsPreparedAsync(DeviceCalsSql, "@hardwareId", hardwareId);
+    public async Task<IReadOnlyList<IssuedCal>> DeviceCalsAsync(string hardwareId) => (await CalsPreparedAsync(DeviceCalsSql, "@hardwareId", hardwareId)).Cals;
 
     /// <summary>
     /// A device's CALs, and beside each (same index) the digest of the last token recorded for it, or null
     /// (<see cref="LicenseStore.RecordTokenDigest"/>): a token presented again is known by it without a signature check.
     /// </summary>
-    public Task<(IReadOnlyList<IssuedCal> Cals, IReadOnlyList<byte[]?> TokenDigests)> DeviceCalsWithTokenDigestsAsync(string hardwareId) =>
-        PreparedAsync<(IReadOnlyList<IssuedCal>, IReadOnlyList<byte[]?>)>(DeviceCalsSql, [("@hardwareId", hardwareId)], async (command, ct) =>
-        {
-            var cals = new List<IssuedCal>();
-            var digests = new List<byte[]?>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                cals.Add(CalRow.Read(reader).ToDomain());
-                digests.Add(CalRow.ReadTokenDigest(reader));
-            }
-            return (cals, digests);
-        });
+    public async Task<(IReadOnlyList<IssuedCal> Cals, IReadOnlyList<byte[]?> TokenDigests)> DeviceCalsWithTokenDigestsAsync(string hardwareId) =>
+        await CalsPreparedAsync(DeviceCalsSql, "@hardwareId", hardwareId, withTokenDigests: true);
 
-    public Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) => CalsPreparedAsync(UserCalsSql, "@userName", userName);
+    public async Task<IReadOnlyList<IssuedCal>> UserCalsAsync(string userName) => (await CalsPreparedAsync(UserCalsSql, "@userName", userName)).Cals;
 
     public async Task<IssuedCal?> CalAsync(long id) =>
         (await _tx.Connection.QuerySingleOrDefaultAsync<CalRow>(Cmd($"SELECT {CalRow.Columns} FROM issued_cals WHERE id = @id", new { id })))?.ToDomain();

@@ -93,8 +93,21 @@ internal sealed class CalRow
         issued_at = r.GetInt64(13), expires_at = r.GetInt64(14), revoked_at = r.IsDBNull(15) ? null : r.GetInt64(15),
     };
 
-    /// <summary>The token digest a read selected after <see cref="Columns"/> (null when none is recorded).</summary>
-    public static byte[]? ReadTokenDigest(DbDataReader r) => r.IsDBNull(16) ? null : (byte[])r.GetValue(16);
+    /// <summary>
+    /// Every row of the reader's current result as a CAL and, when the statement selected it after <see cref="Columns"/>
+    /// (<paramref name="withTokenDigests"/>), beside each the token digest recorded for it (null when none is); else no digests.
+    /// </summary>
+    public static async Task<(List<IssuedCal> Cals, List<byte[]?> TokenDigests)> ReadAllAsync(DbDataReader r, bool withTokenDigests, CancellationToken ct)
+    {
+        var cals = new List<IssuedCal>();
+        var digests = new List<byte[]?>();
+        while (await r.ReadAsync(ct))
+        {
+            cals.Add(Read(r).ToDomain());
+            if (withTokenDigests) digests.Add(r.IsDBNull(16) ? null : (byte[])r.GetValue(16));
+        }
+        return (cals, digests);
+    }
 
     public IssuedCal ToDomain() => new()
     {

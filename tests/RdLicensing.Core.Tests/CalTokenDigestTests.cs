@@ -20,8 +20,7 @@ public sealed class CalTokenDigestTests
 
         var digest = firstTokens.Digest(token);
         Assert.Equal(digest, firstTokens.Digest(token.ToArray()));      // the same bytes, the same key: the same digest
-        Assert.True(digest.Matches(digest.ToArray()));                   // and it round-trips through its stored form
-        Assert.Equal(digest, CalTokenDigest.FromStored(digest.ToArray()));
+        Assert.True(digest.Matches(digest.ToArray()));                   // and matches its stored form
         Assert.NotEqual(digest, secondTokens.Digest(token));             // a rotation: no digest of the former key matches
         for (var i = 0; i < token.Length; i += 7)
         {
@@ -31,6 +30,6 @@ public sealed class CalTokenDigestTests
         }
         Assert.False(digest.Matches(null));
         Assert.False(digest.Matches(new byte[31]));
-        Assert.Null(CalTokenDigest.FromStored(new byte[33]));
+        Assert.False(digest.Matches(new byte[33]));
     }
 }

@@ -72,4 +72,36 @@ public sealed class TokenDigestTests
         for (var i = 0; i < ids.Count; i++)
             Assert.True(Digest(i).Matches(await RecordedAsync(i)), $"the digest of hw-{i} was not recorded");
     }
+
+    [Theory, AllDatabases]
+    public async Task A_digest_write_the_database_refuses_is_reported_and_the_next_digest_starts_a_write_that_records_it(string database)
+    {
+        await using var db = await TestDatabase.CreateAsync(database);
+        var id = await db.Store.WriteAsync(s => s.InsertCalAsync(Cal("hw-a")));
+        var refused = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        db.Store.TokenDigestsNotWritten = e => refused.TrySetResult(e);
+
+        // The column the digests go to is gone: the write the queued digest starts fails, and the store says so.
+        await ExecuteAsync(db, "ALTER TABLE issued_cals RENAME COLUMN token_digest TO token_digest_away");
+        db.Store.RecordTokenDigest(id, "hw-a", Digest(1));
+        var error = await refused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.IsAssignableFrom<System.Data.Common.DbException>(error);
+
+        // Positive control: with the column back, the next digest starts a write of its own again and is recorded.
+        await ExecuteAsync(db, "ALTER TABLE issued_cals RENAME COLUMN token_digest_away TO token_digest");
+        db.Store.RecordTokenDigest(id, "hw-a", Digest(2));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        async Task<byte[]?> RecordedAsync() =>
+            (await db.Store.PresentationSnapshotAsync("rdsh-01", CalType.PerDevice, "hw-a", [], keyPacks: false)).TokenDigests[0];
+        while (await RecordedAsync() is null && DateTime.UtcNow < deadline) await Task.Yield();
+        Assert.True(Digest(2).Matches(await RecordedAsync()), "the digest queued after the failure was not recorded");
+    }
+
+    private static async Task ExecuteAsync(TestDatabase db, string sql)
+    {
+        await using var connection = await db.Store.Dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 }

@@ -196,12 +196,12 @@ internal sealed record LicensingBenchReport(
 
     private static string Percent(double share) => Number(share * 100, "0") + "%";
 
-    /// <summary>", each about 2.4 times" once the cycle went round: how often the server saw a token again (its cache of verified tokens answers those).</summary>
     /// <summary>"; the server knew the presented tokens: …" from its /metrics around the phase (warm-up included), when it answered.</summary>
     private static string TokenChecksOf(PhaseFigures present) => present.TokenChecks is { } c
         ? $"; the server knew the presented tokens (warm-up included) from its cache {c.Cache:N0} times, by their CAL rows' recorded digest {c.RecordedDigest:N0}, by a signature check {c.Signature:N0}"
         : "";
 
+    /// <summary>", each about 2.4 times" once the cycle went round: how often the server saw a token again.</summary>
     private static string Rounds(PhaseFigures present) => present is { Presents: { } presents, DevicesAvailable: > 0 and var devices } && presents > devices
         ? $", each about {Number(presents / (double)devices, "0.0")} times"
         : "";

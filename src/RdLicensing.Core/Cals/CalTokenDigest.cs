@@ -23,9 +23,6 @@ public readonly record struct CalTokenDigest(ulong A, ulong B, ulong C, ulong D)
         return FromSpan(mac);
     }
 
-    /// <summary>A digest as stored (<see cref="ToArray"/>); null when the bytes are not one (a row without a recorded digest).</summary>
-    public static CalTokenDigest? FromStored(byte[]? stored) => stored is { Length: Size } ? FromSpan(stored) : null;
-
     public byte[] ToArray()
     {
         var bytes = new byte[Size];
@@ -44,6 +41,4 @@ public readonly record struct CalTokenDigest(ulong A, ulong B, ulong C, ulong D)
     private static CalTokenDigest FromSpan(ReadOnlySpan<byte> bytes) => new(
         BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]),
         BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]), BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
-
-    public override string ToString() => Convert.ToHexStringLower(ToArray());
 }

@@ -1,6 +1,7 @@
 using RdLicensing.LicenseServer.Console;
 using RdLicensing.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Time;
 using RdLicensing.LicenseServer.Auth;
@@ -23,7 +24,15 @@ public static class LicenseServerServices
         services.AddSingleton<TimeProvider>(options.Clock == ClockMode.Simulated ? new SimulatedTimeProvider(TimeProvider.System) : TimeProvider.System);
         // A factory, so the container disposes the dialect (PostgreSQL's connection pool) with the server.
         services.AddSingleton<IStoreDialect>(_ => StoreDialects.ForLicenseServer(options.Database, options.DatabasePath));
-        services.AddSingleton<LicenseStore>();
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILogger<LicenseStore>>();
+            return new LicenseStore(sp.GetRequiredService<IStoreDialect>())
+            {
+                TokenDigestsNotWritten = e => log.LogWarning("CAL token digests were not recorded ({Error}: {Message}); the devices' next presentations are checked by signature instead",
+                    e.GetType().Name, e.Message),
+            };
+        });
         services.AddSingleton<ServerState>();
         services.AddSingleton<IPermanentValidity, RandomPermanentValidity>();
         services.AddSingleton<PerDeviceCalPolicy>();

@@ -86,10 +86,10 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
             if (request.PresentedLicense is not { } presented) return null;
             // A token presented recently is known before anything is read; any other, once the device's CALs are (below).
             presentedDigest = server.Tokens.Digest(presented);
-            if (verified.Cached(server.Tokens, presentedDigest) is { } cached)
+            if (CheckCached(request, presentedDigest) is { } cached)
             {
-                (presentedCalId, var problem) = CheckContent(cached, request);
-                if (problem is not null) return null;
+                if (cached.Problem is not null) return null;
+                presentedCalId = cached.CalId;
                 known = true;
             }
         }
@@ -108,7 +108,7 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         {
             if (!known)
             {
-                (presentedCalId, var problem) = CheckPresented(request, presentedDigest, snapshot.Cals, snapshot.TokenDigests);
+                (presentedCalId, var problem) = CheckUncached(request, presentedDigest, snapshot.Cals, snapshot.TokenDigests);
                 if (problem is not null) return null;
             }
             var decision = perDevice.Decide(new PerDeviceRequest(request.HostVersion, snapshot.Cals, snapshot.Packs, server.IsActivatedAt(now),
@@ -153,8 +153,8 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
     {
         var hardwareId = request.HardwareId!;
         var (cals, tokenDigests) = await s.DeviceCalsWithTokenDigestsAsync(hardwareId);
-        var (presentedCalId, presentedProblem) = request.PresentedLicense is { } presented
-            ? CheckPresented(request, server.Tokens.Digest(presented), cals, tokenDigests)
+        var (presentedCalId, presentedProblem) = request.PresentedLicense is { } presented && server.Tokens.Digest(presented) is var digest
+            ? CheckCached(request, digest) ?? CheckUncached(request, digest, cals, tokenDigests)
             : (null, null);
         if (presentedProblem is not null)
         {
@@ -340,16 +340,23 @@ public sealed class CalIssuer(LicenseStore store, ServerState server, TimeProvid
         }, cancellationToken);
 
     /// <summary>
-    /// The CAL id of the presented token (<paramref name="digest"/> its digest) if this server signed it for this device, or why
-    /// it is not one. Known, cheapest first: from the tokens this process verified or signed recently; from the digest recorded
-    /// in one of the device's CAL rows (<paramref name="cals"/>, <paramref name="tokenDigests"/> beside them), which this
-    /// server's current key signed for that CAL and device — after a restart, or issued by another node; else by its signature,
-    /// after which its digest is recorded for the next time.
+    /// The CAL id of the presented token (<paramref name="digest"/> its digest) if this process verified or signed it recently
+    /// (<see cref="VerifiedCalTokens"/>), or why it is not this device's CAL of this server; null when the cache does not know
+    /// it (<see cref="CheckUncached"/> then). Needs nothing read, so the read path asks it first.
     /// </summary>
-    private (long? CalId, string? Problem) CheckPresented(CalRequest request, CalTokenDigest digest, IReadOnlyList<IssuedCal> cals, IReadOnlyList<byte[]?> tokenDigests)
+    private (long? CalId, string? Problem)? CheckCached(CalRequest request, CalTokenDigest digest) =>
+        verified.Cached(server.Tokens, digest) is { } cached ? CheckContent(cached, request) : null;
+
+    /// <summary>
+    /// The CAL id of a presented token the cache does not know (<paramref name="digest"/> its digest) if this server signed it
+    /// for this device, or why it is not one. Known, cheapest first: from the digest recorded in one of the device's CAL rows
+    /// (<paramref name="cals"/>, <paramref name="tokenDigests"/> beside them), which this server's current key signed for that
+    /// CAL and device — after a restart, or issued by another node; else by its signature, after which its digest is recorded
+    /// for the next time.
+    /// </summary>
+    private (long? CalId, string? Problem) CheckUncached(CalRequest request, CalTokenDigest digest, IReadOnlyList<IssuedCal> cals, IReadOnlyList<byte[]?> tokenDigests)
     {
         var presented = request.PresentedLicense!;
-        if (verified.Cached(server.Tokens, digest) is { } cached) return CheckContent(cached, request);
         for (var i = 0; i < tokenDigests.Count; i++)
         {
             if (!digest.Matches(tokenDigests[i])) continue;
