@@ -34,6 +34,8 @@ if [[ " ${databases[*]} " == *" postgres "* && -z "${RDLIC_TEST_POSTGRES:-}" ]];
     || { echo "crash-test.sh: could not start a throwaway PostgreSQL (scripts/throwaway-postgres.sh start)" >&2; exit 1; }
 fi
 
+# A bug in rdlic itself (an error it cannot explain) prints its stack trace too, for CI's record.
+export RDLIC_DEBUG=1
 status=0
 for database in "${databases[@]}"; do
   echo "== crash test on $database: $rounds rounds"

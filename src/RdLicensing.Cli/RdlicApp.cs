@@ -10,6 +10,9 @@ namespace RdLicensing.Cli;
 /// </summary>
 public static class RdlicApp
 {
+    /// <summary>Set to 1, an unexpected error (a bug, not an error rdlic explains) is followed by its whole stack trace.</summary>
+    public const string DebugVariable = "RDLIC_DEBUG";
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
         var cli = new CliContext(stdout, stderr);
@@ -43,7 +46,9 @@ public static class RdlicApp
         }
         catch (Exception e)
         {
+            // Not an error rdlic explains: a bug. One line for the administrator; the whole trace with RDLIC_DEBUG=1.
             stderr.WriteLine("rdlic: " + OneLine(e.Message));
+            if (Environment.GetEnvironmentVariable(DebugVariable) == "1") stderr.WriteLine(e);
             return CliException.Failure;
         }
     }

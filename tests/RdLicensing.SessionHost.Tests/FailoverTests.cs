@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
+using Microsoft.Extensions.DependencyInjection;
 using RdLicensing.SessionHost.Tests.Support;
+using RdLicensing.Testing;
 
 namespace RdLicensing.SessionHost.Tests;
 
@@ -27,6 +29,32 @@ public sealed class FailoverTests
         Assert.Equal(TestSessionHost.Url(second), failedOver.LicenseServer);
         Assert.Contains(failedOver.Notes, n => n.Contains(TestSessionHost.Url(first)) && n.Contains("is not available"));
         Assert.Contains(await s.Host.EventsAsync(5020), e => e.LicenseServer == TestSessionHost.Url(first));
+    }
+
+    [Fact]
+    public async Task A_server_that_resets_the_connection_as_it_is_made_is_skipped_and_the_next_licenses_the_client()
+    {
+        // The reset lands where .NET's handler throws a bare SocketException (a server killed with the host's connection in
+        // its accept queue): the host must treat it as a server that is down, not fail the connection.
+        await using var resetting = new ResettingServer();
+        await using var s = await Scenario.StartAsync(hostServices: services =>
+            services.ConfigureHttpClientDefaults(client => client.ConfigurePrimaryHttpMessageHandler(resetting.Transport)));
+        await s.WithCalsAsync(CalType.PerDevice, ProductVersion.WindowsServer2022, 5);
+        await s.Host.EnrollAsync(s.Server);
+        await s.Host.Store.WriteAsync(w => w.SetTokenAsync(resetting.Url, "rdlh_reset", s.Clock.GetUtcNow()));
+        await s.Host.ConfigureAsync("per-device", [resetting.Url, TestSessionHost.Url(s.Server)]);
+
+        var connection = await s.Host.ConnectAsync("pc-45");
+
+        Assert.True(resetting.Resets > 0, "the host never reached the resetting server");
+        Assert.Equal("licensed", connection.Outcome);
+        Assert.Equal(TestSessionHost.Url(s.Server), connection.LicenseServer);
+        Assert.Contains(connection.Notes, n => n.Contains(resetting.Url) && n.Contains("is not available"));
+        Assert.Contains(await s.Host.EventsAsync(5020), e => e.LicenseServer == resetting.Url);
+
+        // Alone, it is a server that did not answer: the grace period, not a failed connection.
+        await s.Host.ConfigureAsync(servers: [resetting.Url]);
+        Assert.Equal("grace", (await s.Host.ConnectAsync("pc-46")).Outcome);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using RdLicensing.Cli.Commands;
+using RdLicensing.ServiceDefaults;
 
 namespace RdLicensing.Cli.Bench;
 
@@ -120,7 +121,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private async Task WaitUntilServingAsync(CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(new SocketErrorsAsHttpErrors(new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {

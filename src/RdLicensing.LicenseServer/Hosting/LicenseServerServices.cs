@@ -49,6 +49,7 @@ public static class LicenseServerServices
         services.AddSingleton<MigratedAwayRecorder>();
         services.AddSingleton<DatabaseBackup>();
         services.AddCredentialFreeHttpClientLogging();
+        services.AddSocketErrorsAsHttpErrors();
         // Services that call other servers take a typed HttpClient, so they are transient like it.
         services.AddHttpClient<ClearinghouseClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddHttpClient<SourceServerClient>(c => c.Timeout = TimeSpan.FromSeconds(30));

@@ -29,6 +29,7 @@ public static class SessionHostServices
         services.AddPrometheusMetrics().AddSingleton<SessionHostMetrics>();
         services.AddHealthChecks().AddReadinessCheck("database", (sp, ct) => sp.GetRequiredService<SessionHostStore>().ProbeAsync(ct));
         services.AddCredentialFreeHttpClientLogging(); // the host token must not reach structured logs
+        services.AddSocketErrorsAsHttpErrors(); // a license server that resets the connection is skipped, not fatal
         services.AddHttpClient(LicenseServerCalls.HttpClientName, c => c.Timeout = options.LicenseServerTimeout);
         services.AddSingleton<LicenseServerCalls>();
         services.AddSingleton<LicenseServerList>();

@@ -33,7 +33,7 @@ public sealed class Scenario : IAsyncDisposable
     public TestSessionHost Host { get; }
 
     public static async Task<Scenario> StartAsync(int licenseServers = 1, ProductVersion serverVersion = ProductVersion.WindowsServer2025,
-        int? permanentDays = 60, string hostName = "rdsh-01")
+        int? permanentDays = 60, string hostName = "rdsh-01", Action<IServiceCollection>? hostServices = null)
     {
         var servers = new List<TestLicenseServer>();
         for (var i = 0; i < licenseServers; i++)
@@ -41,7 +41,7 @@ public sealed class Scenario : IAsyncDisposable
         var clock = servers.Count > 0
             ? (SimulatedTimeProvider)servers[0].Services.GetRequiredService<TimeProvider>()
             : new SimulatedTimeProvider(TimeProvider.System);
-        var host = await TestSessionHost.StartAsync(clock, hostName);
+        var host = await TestSessionHost.StartAsync(clock, hostName, services: hostServices);
         return new Scenario(servers, clock, host);
     }
 
