@@ -64,4 +64,28 @@ public sealed class SessionHostsModelTests
     public void A_refusal_by_the_license_server_is_shown_with_its_reason() =>
         Assert.Equal("rdsh-01 was not enrolled: The license server at http://ls:5080 no longer accepts this administrator token: sign in again.",
             SessionHostsModel.Refused(" rdsh-01", "The license server at http://ls:5080 no longer accepts this administrator token: sign in again."));
+
+    [Fact]
+    public void A_removal_is_asked_about_the_enrolled_host_and_said_once_it_is_gone()
+    {
+        var hosts = new[] { new SessionHostView("RDSH-01", false, Enrolled, null) };
+        Assert.Equal("/console/sessionhosts?remove=RDSH-01#remove-heading", SessionHostsModel.RemoveHref("RDSH-01"));
+
+        // Asked about the host as enrolled (names compare case-insensitively); a name no longer enrolled says so.
+        Assert.Equal((hosts[0], (string?)null), SessionHostsModel.ToConfirm(hosts, "rdsh-01", posting: false));
+        Assert.Equal((null, "No session host named rdsh-02 is enrolled: it may have been removed already."),
+            SessionHostsModel.ToConfirm(hosts, "rdsh-02", posting: false));
+        Assert.Equal((null, null), SessionHostsModel.ToConfirm(hosts, "rdsh-01", posting: true)); // the post says what happened
+        Assert.Equal((null, null), SessionHostsModel.ToConfirm(hosts, null, posting: false));
+        Assert.Contains("Its token stops working at once", SessionHostsModel.RemoveQuestion("RDSH-01"));
+        Assert.Contains("The CALs it obtained stay issued", SessionHostsModel.RemoveQuestion("RDSH-01"));
+
+        Assert.Equal(("RDSH-01", (string?)null), SessionHostsModel.CheckRemove(new RemoveHostForm { Name = " RDSH-01 " }));
+        Assert.Equal((null, "Choose the session host to remove in the list."), SessionHostsModel.CheckRemove(new RemoveHostForm { Name = " " }));
+
+        // "Removed" only once the list no longer holds it: a crafted ?removed= for an enrolled host says nothing.
+        Assert.Null(SessionHostsModel.Removed(hosts, "rdsh-01"));
+        Assert.Equal("rdsh-02 was removed: its token no longer works. Enroll it again to give it a new one.", SessionHostsModel.Removed(hosts, "rdsh-02"));
+        Assert.Equal("/console/sessionhosts?removed=rdsh%2002", SessionHostsModel.RemovedUrl("rdsh 02"));
+    }
 }

@@ -105,4 +105,60 @@ public sealed class SessionHostsTests(Browser browser)
         await Expect(page.Locator("#enrolled-heading")).ToHaveTextAsync("evil-host is enrolled.");
         Assert.Equal("evil-host", Assert.Single((await server.Admin.GetFromJsonAsync<List<SessionHostView>>("/api/admin/sessionhosts"))!).Name);
     }
+
+    [Fact]
+    public async Task A_host_is_removed_once_the_administrator_confirms_and_its_token_stops_working()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var server = await deployment.AddServerAsync();
+        using var host = await server.EnrollHostAsync("rdsh-07");
+        using var other = await server.EnrollHostAsync("rdsh-08");
+        var cal = await host.PostAsJsonAsync("/api/sessionhost/cals", new CalRequestBody("per-device", "2022", "hw-7", "PC-7", "bob", null));
+        Assert.Equal(HttpStatusCode.OK, cal.StatusCode);
+        var page = await browser.NewPageAsync();
+        var url = await SignIn.AsAdministratorAsync(page, server, "/console/sessionhosts");
+
+        // Asked first, with what removal does; Cancel changes nothing.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Remove rdsh-07" }).ClickAsync();
+        await Expect(page.Locator("#remove-question")).ToContainTextAsync("Remove rdsh-07? Its token stops working at once");
+        await page.Locator("#remove").GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await page.WaitForURLAsync(url + "/console/sessionhosts");
+        await Expect(page.Locator("#remove")).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/sessionhost/license-server")).StatusCode);
+
+        // A post that is not the console's own form (no antiforgery token) removes nothing.
+        var form = page.APIRequest.CreateFormData();
+        form.Set("_handler", "remove-host");
+        form.Set("RemoveForm.Name", "rdsh-07");
+        var forged = await page.APIRequest.PostAsync(url + "/console/sessionhosts", new() { Form = form });
+        Assert.Equal(400, forged.Status);
+        Assert.Equal(2, (await server.Admin.GetFromJsonAsync<List<SessionHostView>>("/api/admin/sessionhosts"))!.Count);
+
+        // Confirmed: gone from the list, its token refused, the other host untouched, the event recorded.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Remove rdsh-07" }).ClickAsync();
+        await Wizard.SubmitAsync(page, "#remove-form button[type=submit]");
+        await Expect(page.Locator("#removed")).ToHaveTextAsync("rdsh-07 was removed: its token no longer works. Enroll it again to give it a new one.");
+        var rows = page.Locator("table[aria-label='Enrolled session hosts'] tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToContainTextAsync("rdsh-08");
+        await Browser.ScreenshotAsync(page, "session-hosts-removed");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.GetAsync("/api/sessionhost/license-server")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/sessionhost/license-server")).StatusCode);
+        var events = (await server.Admin.GetFromJsonAsync<List<EventView>>("/api/admin/events?eventId=5031"))!;
+        Assert.Contains(events, e => e.SessionHost == "rdsh-07");
+        Assert.Equal(1, (await server.Admin.GetFromJsonAsync<CalPage>("/api/admin/cals"))!.Total); // the CAL it obtained stays issued
+
+        // Asked about again (a stale link), it says the host is gone instead of offering to remove it.
+        await page.GotoAsync(url + "/console/sessionhosts?remove=rdsh-07");
+        await Expect(page.Locator("#remove-refused")).ToHaveTextAsync("No session host named rdsh-07 is enrolled: it may have been removed already.");
+        await Expect(page.Locator("#remove-form")).ToHaveCountAsync(0);
+
+        // Removed elsewhere (rdlic) while the page asked: the confirmation says so in the page's words.
+        await page.GotoAsync(url + "/console/sessionhosts?remove=rdsh-08");
+        await Expect(page.Locator("#remove-question")).ToContainTextAsync("Remove rdsh-08?");
+        (await server.Admin.DeleteAsync("/api/admin/sessionhosts/rdsh-08")).EnsureSuccessStatusCode();
+        await Wizard.SubmitAsync(page, "#remove-form button[type=submit]");
+        await Expect(page.Locator("#remove-refused")).ToHaveTextAsync("No session host named rdsh-08 is enrolled: it may have been removed already.");
+        await Expect(page.Locator("#no-hosts")).ToBeVisibleAsync();
+    }
 }

@@ -9,6 +9,12 @@ public sealed class EnrollHostForm
     public bool InSecurityGroup { get; set; }
 }
 
+/// <summary>What the removal's confirmation posts: the host's name.</summary>
+public sealed class RemoveHostForm
+{
+    public string? Name { get; set; }
+}
+
 /// <summary>What the page shows after an enrollment: the token (once), what happened, and the step on the host.</summary>
 /// <param name="OldTokenStops">For a re-issue: the host's old token no longer works (POST /api/admin/sessionhosts replaces it).</param>
 public sealed record EnrolledHost(string Name, string Heading, string Token, string? OldTokenStops, string HostCommand);
@@ -58,6 +64,42 @@ public static class SessionHostsModel
             response.NewlyEnrolled ? null : $"The old token of {name} no longer works: {name} is refused by this license server until it stores this one.",
             $"rdlic sessionhost enroll --license-server {serverUrl.TrimEnd('/')} --host-token {response.Token}");
     }
+
+    /// <summary>The row's other action: removal, confirmed before anything changes.</summary>
+    public static string RemoveLabel(string name) => $"Remove {name}";
+
+    public static string RemoveHref(string name) => $"/console/sessionhosts?remove={Uri.EscapeDataString(name)}#remove-heading";
+
+    public static string RemovedUrl(string name) => $"/console/sessionhosts?removed={Uri.EscapeDataString(name)}";
+
+    /// <summary>
+    /// The host a removal asks about (?remove=NAME), or why there is none. Nothing while the confirmation is being posted:
+    /// the list may no longer hold the host by then, and the post says what happened.
+    /// </summary>
+    public static (SessionHostView? Host, string? Error) ToConfirm(IEnumerable<SessionHostView> hosts, string? removeName, bool posting)
+    {
+        if (removeName is not { Length: > 0 } name || posting) return (null, null);
+        var host = hosts.FirstOrDefault(h => string.Equals(h.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        return host is null ? (null, NotEnrolled(name)) : (host, null);
+    }
+
+    /// <summary>Why a host cannot be removed: it is not (or no longer) enrolled — the page's words, not the API's CLI hint.</summary>
+    public static string NotEnrolled(string name) => $"No session host named {name.Trim()} is enrolled: it may have been removed already.";
+
+    /// <summary>What removing the host does, asked before anything changes.</summary>
+    public static string RemoveQuestion(string name) =>
+        $"Remove {name}? Its token stops working at once: {name} can no longer ask this license server for CALs until it is enrolled again " +
+        "and stores the new token. The CALs it obtained stay issued to their devices and users.";
+
+    /// <summary>The host to remove, or why the confirmation cannot be carried out.</summary>
+    public static (string? Name, string? Error) CheckRemove(RemoveHostForm? form) =>
+        form?.Name?.Trim() is { Length: > 0 } name ? (name, null) : (null, "Choose the session host to remove in the list.");
+
+    /// <summary>The notice after a removal (?removed=NAME), once the host is no longer listed.</summary>
+    public static string? Removed(IEnumerable<SessionHostView> hosts, string? removedName) =>
+        removedName?.Trim() is { Length: > 0 } name && !IsEnrolled(hosts, name)
+            ? $"{name} was removed: its token no longer works. Enroll it again to give it a new one."
+            : null;
 
     /// <summary>The notice after the license server refused.</summary>
     public static string Refused(string name, string reason) => $"{name.Trim()} was not enrolled: {reason}";
