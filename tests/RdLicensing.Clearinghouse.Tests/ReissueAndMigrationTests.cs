@@ -1,9 +1,13 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RdLicensing.Clearinghouse.Granting;
 using RdLicensing.Core.Cals;
 using RdLicensing.Core.Codes;
 using RdLicensing.Core.KeyPacks;
+using RdLicensing.Core.Proof;
 using RdLicensing.Core.Protocol;
 using RdLicensing.Core.Versions;
+using RdLicensing.Storage;
 using RdLicensing.Testing;
 using static RdLicensing.Clearinghouse.Tests.Support;
 
@@ -175,5 +179,39 @@ public sealed class ReissueAndMigrationTests
         var target = await ch.NewActivatedServerAsync();
         var response = await MigrateAsync(ch, target, "2025", NewProductId(), null);
         Assert.Equal(Slug("nothing-released"), (await response.ProblemAsync(409)).Type);
+    }
+
+    [Fact]
+    public async Task A_refused_claim_is_recorded_even_when_its_client_has_gone()
+    {
+        // A prober that drops its connection as soon as it has asked must still leave its security event: the request's
+        // token is cancelled by then (here: during the proof check, inside the claim's transaction).
+        await using var ch = await TestClearinghouse.StartAsync();
+        var target = await ch.NewActivatedServerAsync();
+        using var client = new CancellationTokenSource();
+        var migrations = ch.Services.GetRequiredService<MigrationService>();
+        var body = new MigrationRequestBody(target.ProductId, target.LicenseServerId, "2025", NewProductId(), null, null, false, null);
+
+        var refusal = await Assert.ThrowsAsync<ClearinghouseRefusal>(() => migrations.MigrateAsync(body, new ClientLeavesDuringCheck(target.ProductId, client), client.Token));
+
+        Assert.Equal("nothing-released", refusal.Slug);
+        Assert.True(client.IsCancellationRequested);
+        var recorded = Assert.Single(await ch.Store.SecurityEventsAsync(target.ProductId), e => e.Kind == "nothing-released");
+        Assert.Equal("inst-gone", recorded.InstallationId);
+    }
+
+    /// <summary>A proof that holds, checked while its client disconnects.</summary>
+    private sealed class ClientLeavesDuringCheck(string productId, CancellationTokenSource client) : ServerProof
+    {
+        public override string ProductId => productId;
+
+        public override string? InstallationId => "inst-gone";
+
+        protected override Task<ServerKeyRecord?> CheckAsync(ClearinghouseWriteSession session, ServerRequestPurpose purpose, DateTimeOffset now,
+            bool takesOverInstallation)
+        {
+            client.Cancel();
+            return Task.FromResult<ServerKeyRecord?>(null);
+        }
     }
 }

@@ -63,6 +63,9 @@ public sealed class TestClearinghouse : IAsyncDisposable
 
     public HttpClient NewClient(string? token) => LoopbackService.Client(BaseAddress, token);
 
+    /// <summary>The clearinghouse's services, to call one as its endpoint does (e.g. with a client that has gone).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The clearinghouse's database, for what no API shows (security events, recorded keys).</summary>
     public Storage.ClearinghouseStore Store => _app.Services.GetRequiredService<Storage.ClearinghouseStore>();
 

@@ -56,7 +56,7 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
         {
             // The request was signed by the target (checked before these refusals), so the record names who asked.
             await RecordAsync(refusal, claim.Target, proof.InstallationId, null, "/api/migrations",
-                $"License server {claim.Target} asked for licenses of {claim.SourceNamed} it could not prove: {refusal.Detail}", cancellationToken);
+                $"License server {claim.Target} asked for licenses of {claim.SourceNamed} it could not prove: {refusal.Detail}");
             throw;
         }
     }
@@ -124,21 +124,22 @@ public sealed class MigrationService(ClearinghouseStore store, LicenseServerVeri
         {
             var productId = releaseProof?.Refusal is not null ? releaseProof.ProductId : claim.Target;
             await RecordAsync(refusal, productId, null, address, page,
-                $"A {page} migration for license server {claim.Target} from {claim.SourceNamed} was refused: {refusal.Detail}", cancellationToken);
+                $"A {page} migration for license server {claim.Target} from {claim.SourceNamed} was refused: {refusal.Detail}");
             if (releaseProof?.Refusal is not null && refusal.Field != "releaseCode")
                 throw new ClearinghouseRefusal(refusal.Status, refusal.Slug, refusal.Title, refusal.Detail, "releaseCode", refusal.Group, refusal.Extensions);
             throw;
         }
     }
 
-    private async Task RecordAsync(ClearinghouseRefusal refusal, string productId, string? installationId, string? address, string path, string detail,
-        CancellationToken cancellationToken)
+    private async Task RecordAsync(ClearinghouseRefusal refusal, string productId, string? installationId, string? address, string path, string detail)
     {
+        // Recorded whether or not the client waits for its answer (CancellationToken.None, deliberately): a prober that
+        // drops its connection as soon as it has asked must not leave the vendor without the record.
         await store.WriteAsync(async s =>
         {
             await s.InsertSecurityEventAsync(clock.GetUtcNow(), refusal.Slug, address, productId, installationId, $"POST {path}", detail);
             return 0;
-        }, cancellationToken);
+        }, CancellationToken.None);
         log.LogWarning("Migration refused at {Path}: license server {ProductId} could not prove what it asked ({Slug}).", path, productId, refusal.Slug);
     }
 

@@ -18,7 +18,17 @@ internal static class SignIn
         await page.GotoAsync(url + path);
         await page.FillAsync("#token", server.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => u == url + path);
+        try
+        {
+            await page.WaitForURLAsync(u => u == url + path);
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the browser is and what the page shows, so a failure here says whether the sign-in was refused or never answered.
+            var alerts = await page.Locator("[role=alert]").AllInnerTextsAsync();
+            throw new TimeoutException($"Signing in to {url} did not lead to {path}: the browser is at {page.Url}, " +
+                                       (alerts.Count > 0 ? $"showing: {string.Join(" | ", alerts)}" : "with no error shown") + ".", e);
+        }
         return url;
     }
 }
