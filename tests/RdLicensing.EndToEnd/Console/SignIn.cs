@@ -20,7 +20,7 @@ internal static class SignIn
         await page.ClickAsync("button[type=submit]");
         try
         {
-            await page.WaitForURLAsync(u => u == url + path);
+            await ArrivedAsync(page, u => u == url + path);
         }
         catch (TimeoutException e)
         {
@@ -30,5 +30,15 @@ internal static class SignIn
                                        (alerts.Count > 0 ? $"showing: {string.Join(" | ", alerts)}" : "with no error shown") + ".", e);
         }
         return url;
+    }
+
+    /// <summary>
+    /// Waits for the page to reach an address and its document to be parsed, asking the page itself: twice in CI the page had
+    /// arrived but Playwright never saw its load event (30 s, with "networkidle" fired), so this does not wait for that event.
+    /// </summary>
+    public static async Task ArrivedAsync(IPage page, Func<string, bool> at)
+    {
+        await page.WaitForURLAsync(at, new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => document.readyState !== 'loading'");
     }
 }

@@ -25,7 +25,7 @@ public sealed class SignInTests(Browser browser)
 
         await page.FillAsync("#token", server.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url + "/console/keypacks");
+        await SignIn.ArrivedAsync(page, u => u == url + "/console/keypacks");
         var header = await page.InnerTextAsync("header.server");
         Assert.Contains(server.ProductId, header);
         Assert.Contains("Activated until", header);
