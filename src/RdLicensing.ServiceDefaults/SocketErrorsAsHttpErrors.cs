@@ -25,8 +25,16 @@ public sealed class SocketErrorsAsHttpErrors : DelegatingHandler
     {
     }
 
-    /// <summary>An HttpClient over <paramref name="transport"/> (else a default SocketsHttpHandler) behind this handler.</summary>
-    public static HttpClient Client(SocketsHttpHandler? transport = null) => new(new SocketErrorsAsHttpErrors(transport ?? new SocketsHttpHandler()));
+    /// <summary>
+    /// An HttpClient made outside a container (rdlic, the benchmark): over <paramref name="transport"/> (else a default
+    /// SocketsHttpHandler) behind this handler, relative addresses resolved under <paramref name="baseAddress"/>.
+    /// </summary>
+    public static HttpClient Client(TimeSpan timeout, string? baseAddress = null, SocketsHttpHandler? transport = null) =>
+        new(new SocketErrorsAsHttpErrors(transport ?? new SocketsHttpHandler()))
+        {
+            BaseAddress = baseAddress is null ? null : new Uri(baseAddress.TrimEnd('/') + "/"),
+            Timeout = timeout,
+        };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -121,7 +121,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private async Task WaitUntilServingAsync(CancellationToken ct)
     {
-        using var http = new HttpClient(new SocketErrorsAsHttpErrors(new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = SocketErrorsAsHttpErrors.Client(TimeSpan.FromSeconds(5));
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {

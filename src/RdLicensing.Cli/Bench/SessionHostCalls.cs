@@ -33,7 +33,7 @@ internal sealed class SessionHostCalls : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
-        _http = new HttpClient(new SocketErrorsAsHttpErrors(handler)) { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = RequestTimeout };
+        _http = SocketErrorsAsHttpErrors.Client(RequestTimeout, server, handler);
         BearerCredential.Attach(_http, hostToken);
     }
 

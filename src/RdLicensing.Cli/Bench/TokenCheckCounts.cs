@@ -16,7 +16,7 @@ internal sealed partial record TokenCheckCounts(long Cache, long RecordedDigest,
     /// <summary>The counts the server reports now; null when its /metrics does not answer this machine (another host's server) or carries none.</summary>
     public static async Task<TokenCheckCounts?> ReadAsync(string serverUrl, CancellationToken ct)
     {
-        using var http = new HttpClient(new SocketErrorsAsHttpErrors(new SocketsHttpHandler())) { BaseAddress = new Uri(serverUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = SocketErrorsAsHttpErrors.Client(TimeSpan.FromSeconds(10), serverUrl);
         string text;
         try
         {

@@ -28,7 +28,7 @@ internal abstract class JsonApiClient : IDisposable
     protected JsonApiClient(ApiService service)
     {
         _service = service;
-        _http = new HttpClient(new SocketErrorsAsHttpErrors(new SocketsHttpHandler())) { BaseAddress = new Uri(service.Url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        _http = SocketErrorsAsHttpErrors.Client(TimeSpan.FromSeconds(60), service.Url);
         if (service.Token is not null)
             BearerCredential.Attach(_http, service.Token);
     }

@@ -29,7 +29,7 @@ public sealed class SocketErrorsAsHttpErrorsTests
     public async Task Behind_the_wrapper_it_is_a_connection_error_that_names_the_server()
     {
         await using var resetting = new ResettingServer();
-        using var http = SocketErrorsAsHttpErrors.Client(resetting.Transport());
+        using var http = SocketErrorsAsHttpErrors.Client(TimeSpan.FromSeconds(30), transport: resetting.Transport());
 
         var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(resetting.Url + "/health"));
 
@@ -45,7 +45,7 @@ public sealed class SocketErrorsAsHttpErrorsTests
         // Positive control: the same client and transport reach a real server that does not reset.
         await using var resetting = new ResettingServer();
         await using var server = await TestLicenseServer.StartAsync();
-        using var http = SocketErrorsAsHttpErrors.Client(resetting.Transport());
+        using var http = SocketErrorsAsHttpErrors.Client(TimeSpan.FromSeconds(30), transport: resetting.Transport());
 
         using var response = await http.GetAsync(new Uri(server.BaseAddress, "/health"));
 

@@ -40,8 +40,10 @@ public static class SessionHostsModel
     }
 
     /// <summary>True when a host of that name (case-insensitive, as the license server compares) is enrolled already.</summary>
-    public static bool IsEnrolled(IEnumerable<SessionHostView> hosts, string? name) =>
-        hosts.Any(h => string.Equals(h.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+    public static bool IsEnrolled(IEnumerable<SessionHostView> hosts, string? name) => Find(hosts, name) is not null;
+
+    private static SessionHostView? Find(IEnumerable<SessionHostView> hosts, string? name) =>
+        hosts.FirstOrDefault(h => string.Equals(h.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The action a host's row offers: a new token, which ends the old one.</summary>
     public static string ReissueLabel(string name) => $"New token for {name}";
@@ -79,8 +81,7 @@ public static class SessionHostsModel
     public static (SessionHostView? Host, string? Error) ToConfirm(IEnumerable<SessionHostView> hosts, string? removeName, bool posting)
     {
         if (removeName is not { Length: > 0 } name || posting) return (null, null);
-        var host = hosts.FirstOrDefault(h => string.Equals(h.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return host is null ? (null, NotEnrolled(name)) : (host, null);
+        return Find(hosts, name) is { } host ? (host, null) : (null, NotEnrolled(name));
     }
 
     /// <summary>Why a host cannot be removed: it is not (or no longer) enrolled — the page's words, not the API's CLI hint.</summary>
